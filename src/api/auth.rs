@@ -1,0 +1,209 @@
+//! Getting and keeping an access token: client credentials against the token endpoint, cached
+//! and renewed two minutes before it expires.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Mutex;
+
+use super::error::{ApiError, oauth_error};
+use super::jwt::{self, DecodedJwt};
+use super::model::TokenResponse;
+
+/// Renew this long before the token's `exp`, as UiPath's own CLI does.
+pub const RENEW_BEFORE: Duration = Duration::from_secs(120);
+
+/// An access token with what extapps needs to know about it.
+#[derive(Clone)]
+pub struct AccessToken {
+    pub value: SecretString,
+    pub expires_at: Timestamp,
+    /// Decoded claims when the token is a JWT (it always is on real servers).
+    pub claims: Option<DecodedJwt>,
+    /// Scopes the token endpoint said it granted.
+    pub granted: Vec<String>,
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("value", &"[redacted]")
+            .field("expires_at", &self.expires_at)
+            .field("granted", &self.granted)
+            .finish()
+    }
+}
+
+impl AccessToken {
+    pub fn from_response(resp: &TokenResponse, now: Timestamp) -> Self {
+        let claims = jwt::decode(resp.access_token.expose_secret()).ok();
+        // Prefer the token's own exp; fall back on expires_in when it is not a JWT.
+        let expires_at = claims
+            .as_ref()
+            .and_then(|c| c.exp())
+            .and_then(|exp| Timestamp::from_second(exp).ok())
+            .unwrap_or_else(|| {
+                now.checked_add(jiff::SignedDuration::from_secs(resp.expires_in as i64))
+                    .unwrap_or(now)
+            });
+        let granted = match &resp.scope {
+            Some(s) => s.split_whitespace().map(str::to_owned).collect(),
+            None => claims.as_ref().map(|c| c.scopes()).unwrap_or_default(),
+        };
+        AccessToken {
+            value: resp.access_token.clone(),
+            expires_at,
+            claims,
+            granted,
+        }
+    }
+
+    pub fn needs_renewal(&self, now: Timestamp) -> bool {
+        let renew_at = self
+            .expires_at
+            .checked_sub(jiff::SignedDuration::try_from(RENEW_BEFORE).unwrap_or_default())
+            .unwrap_or(self.expires_at);
+        now >= renew_at
+    }
+
+    /// Scopes the token carries: its claims when it has them, else what the endpoint said.
+    pub fn scopes(&self) -> Vec<String> {
+        match &self.claims {
+            Some(c) if c.claims.contains_key("scope") => c.scopes(),
+            _ => self.granted.clone(),
+        }
+    }
+}
+
+/// Client-credentials settings for the token provider.
+#[derive(Clone)]
+pub struct ClientCredentials {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub scopes: Vec<String>,
+}
+
+impl std::fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+/// Asks the token endpoint for a client-credentials token. Never retried by the caller: a wrong
+/// secret stays wrong, and each retry would count against the rate limit.
+pub async fn client_credentials(
+    http: &reqwest::Client,
+    token_url: &str,
+    client_id: &str,
+    client_secret: &SecretString,
+    scopes: &[String],
+    timeout: Duration,
+) -> Result<TokenResponse, ApiError> {
+    let scope = scopes.join(" ");
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        ("client_secret", client_secret.expose_secret()),
+        ("scope", scope.as_str()),
+    ];
+    token_request(http, token_url, &form, timeout).await
+}
+
+/// POSTs a form to the token endpoint and reads the answer or the OAuth error.
+pub async fn token_request(
+    http: &reqwest::Client,
+    token_url: &str,
+    form: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<TokenResponse, ApiError> {
+    let what = "the token request";
+    let resp = http
+        .post(token_url)
+        .form(form)
+        .timeout(timeout)
+        .send()
+        .await
+        .map_err(|e| ApiError::from_reqwest(&e, what, timeout))?;
+    let status = resp.status();
+    let retry_after = super::client::retry_after(resp.headers());
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| ApiError::from_reqwest(&e, what, timeout))?;
+    if status.is_success() {
+        return serde_json::from_slice(&body).map_err(|e| {
+            ApiError::unexpected_body(status, &body, &format!("not a token response: {e}"))
+        });
+    }
+    // The token endpoint answers invalid_client with 400 or 401 depending on version.
+    if matches!(status.as_u16(), 400 | 401)
+        && let Some(err) = oauth_error(&body)
+    {
+        return Err(err);
+    }
+    Err(ApiError::from_status(status, &body, retry_after, what, &[]))
+}
+
+/// Holds the current token and renews it when needed. One renewal runs at a time; concurrent
+/// callers wait for it and share the result.
+pub struct TokenProvider {
+    creds: ClientCredentials,
+    token_url: String,
+    timeout: Duration,
+    current: Mutex<Option<AccessToken>>,
+}
+
+impl TokenProvider {
+    pub fn new(creds: ClientCredentials, token_url: String, timeout: Duration) -> Self {
+        TokenProvider {
+            creds,
+            token_url,
+            timeout,
+            current: Mutex::new(None),
+        }
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.creds.client_id
+    }
+
+    /// A valid token: the cached one, or a fresh one when it is missing, due for renewal, or
+    /// `force` says the server rejected it.
+    pub async fn token(
+        &self,
+        http: &reqwest::Client,
+        force: bool,
+    ) -> Result<AccessToken, ApiError> {
+        let mut guard = self.current.lock().await;
+        let now = Timestamp::now();
+        if let Some(tok) = guard.as_ref()
+            && !force
+            && !tok.needs_renewal(now)
+        {
+            return Ok(tok.clone());
+        }
+        tracing::debug!(client_id = %self.creds.client_id, force, "requesting an access token");
+        let resp = client_credentials(
+            http,
+            &self.token_url,
+            &self.creds.client_id,
+            &self.creds.client_secret,
+            &self.creds.scopes,
+            self.timeout,
+        )
+        .await?;
+        let tok = AccessToken::from_response(&resp, Timestamp::now());
+        *guard = Some(tok.clone());
+        Ok(tok)
+    }
+
+    /// The cached token without contacting the server.
+    pub async fn cached(&self) -> Option<AccessToken> {
+        self.current.lock().await.clone()
+    }
+}

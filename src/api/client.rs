@@ -1,0 +1,466 @@
+//! `IdentityClient`: one async function per route of the External Client API.
+//!
+//! Every request has a timeout. Requests that are safe to repeat (plain GETs) are retried on 429,
+//! 5xx and network failures, honouring Retry-After, three tries at most. Requests that change
+//! state or mint secrets are sent once. A 401 renews the token once and resends the call once:
+//! the server rejected it before doing anything, so even a POST is safe to resend then.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use tokio::sync::OnceCell;
+
+use super::auth::{AccessToken, ClientCredentials, TokenProvider};
+use super::endpoints::Endpoints;
+use super::error::ApiError;
+use super::model::{
+    App, CreateAppRequest, GenerateSecretRequest, Resource, Secret, TokenResponse, UpdateAppRequest,
+};
+
+/// Scopes each kind of route needs, as the contract lists them; a 403 names them.
+pub const READ_SCOPES: &[&str] = &["PM.OAuthApp", "PM.OAuthApp.Read"];
+pub const WRITE_SCOPES: &[&str] = &["PM.OAuthApp", "PM.OAuthApp.Write"];
+pub const SECRET_SCOPES: &[&str] = &[
+    "PM.OAuthApp",
+    "PM.OAuthApp.Write",
+    "PM.OAuthAppSecret.Write",
+    "PM.OAuthSecret.Write",
+];
+
+#[derive(Clone)]
+pub struct ClientConfig {
+    pub endpoints: Endpoints,
+    pub credentials: ClientCredentials,
+    /// The organization GUID; read from the token's `prt_id` when `None`.
+    pub partition_id: Option<String>,
+    pub timeout: Duration,
+    /// Tries for an idempotent request, the first included.
+    pub max_tries: u32,
+    /// The first backoff delay; doubled on each retry.
+    pub backoff: Duration,
+    /// Longest Retry-After extapps will sit out before giving up and reporting the 429.
+    pub max_retry_after: Duration,
+    /// Accept self-signed certificates (Automation Suite labs). Shown in the header.
+    pub insecure: bool,
+}
+
+impl ClientConfig {
+    pub fn new(endpoints: Endpoints, credentials: ClientCredentials) -> Self {
+        ClientConfig {
+            endpoints,
+            credentials,
+            partition_id: None,
+            timeout: Duration::from_secs(30),
+            max_tries: 3,
+            backoff: Duration::from_millis(250),
+            max_retry_after: Duration::from_secs(60),
+            insecure: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("endpoints", &self.endpoints)
+            .field("credentials", &self.credentials)
+            .field("partition_id", &self.partition_id)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+pub struct IdentityClient {
+    http: reqwest::Client,
+    config: ClientConfig,
+    tokens: TokenProvider,
+    partition: OnceCell<String>,
+}
+
+/// How a request may be repeated.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    /// Safe to send again after a failure (reads).
+    Idempotent,
+    /// Sent once; only a 401 (rejected before anything happened) is resent after renewal.
+    Once,
+}
+
+impl IdentityClient {
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .danger_accept_invalid_certs(config.insecure)
+            .user_agent(concat!("extapps/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Config(format!("cannot set up HTTP: {e}")))?;
+        let tokens = TokenProvider::new(
+            config.credentials.clone(),
+            config.endpoints.token_url(),
+            config.timeout,
+        );
+        let partition = OnceCell::new();
+        if let Some(p) = config.partition_id.as_ref().filter(|p| !p.is_empty()) {
+            let _ = partition.set(p.clone());
+        }
+        Ok(IdentityClient {
+            http,
+            config,
+            tokens,
+            partition,
+        })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.config.endpoints
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// The current access token, fetching one if needed.
+    pub async fn token(&self) -> Result<AccessToken, ApiError> {
+        self.tokens.token(&self.http, false).await
+    }
+
+    /// The cached token, if one was fetched already; never touches the network.
+    pub async fn cached_token(&self) -> Option<AccessToken> {
+        self.tokens.cached().await
+    }
+
+    /// The organization GUID: configured, or the token's `prt_id`.
+    pub async fn partition_id(&self) -> Result<String, ApiError> {
+        self.partition
+            .get_or_try_init(|| async {
+                let tok = self.token().await?;
+                tok.claims
+                    .as_ref()
+                    .and_then(|c| c.partition_id())
+                    .map(str::to_owned)
+                    .ok_or(ApiError::MissingPartition)
+            })
+            .await
+            .cloned()
+    }
+
+    // ---- routes -------------------------------------------------------------------------
+
+    /// `GET /api/ExternalClient/{prt}`: every app with its scopes and secrets, in one call.
+    pub async fn list_apps(&self) -> Result<Vec<App>, ApiError> {
+        let prt = self.partition_id().await?;
+        let path = format!("api/ExternalClient/{prt}");
+        self.json(
+            Method::GET,
+            &path,
+            None,
+            "the app list",
+            READ_SCOPES,
+            Retry::Idempotent,
+        )
+        .await
+    }
+
+    /// `GET /api/ExternalClient/{prt}/{clientId}`.
+    pub async fn get_app(&self, client_id: &str) -> Result<App, ApiError> {
+        let prt = self.partition_id().await?;
+        let path = format!("api/ExternalClient/{prt}/{}", seg(client_id));
+        self.json(
+            Method::GET,
+            &path,
+            None,
+            &format!("app {client_id}"),
+            READ_SCOPES,
+            Retry::Idempotent,
+        )
+        .await
+    }
+
+    /// `POST /api/ExternalClient`. The answer's `secret` holds the first secret of a
+    /// confidential app: the only time it can be read.
+    pub async fn create_app(
+        &self,
+        name: &str,
+        is_confidential: bool,
+        redirect_uri: Option<String>,
+        scopes: Vec<super::model::ScopeRef>,
+    ) -> Result<App, ApiError> {
+        let body = CreateAppRequest {
+            partition_global_id: self.partition_id().await?,
+            name: name.to_owned(),
+            is_confidential,
+            redirect_uri,
+            scopes,
+        };
+        self.json(
+            Method::POST,
+            "api/ExternalClient",
+            Some(to_value(&body)?),
+            "the new app",
+            WRITE_SCOPES,
+            Retry::Once,
+        )
+        .await
+    }
+
+    /// `PUT /api/ExternalClient/{prt}/{clientId}`, then a fresh read: the contract leaves the
+    /// PUT's body uncertain, so the app is read back rather than trusted from it.
+    pub async fn update_app(
+        &self,
+        client_id: &str,
+        update: &UpdateAppRequest,
+    ) -> Result<App, ApiError> {
+        let prt = self.partition_id().await?;
+        let path = format!("api/ExternalClient/{prt}/{}", seg(client_id));
+        self.send(
+            Method::PUT,
+            &path,
+            Some(to_value(update)?),
+            &format!("app {client_id}"),
+            WRITE_SCOPES,
+            Retry::Once,
+        )
+        .await?;
+        self.get_app(client_id).await
+    }
+
+    /// `DELETE /api/ExternalClient/{prt}/{clientId}`.
+    pub async fn delete_app(&self, client_id: &str) -> Result<(), ApiError> {
+        let prt = self.partition_id().await?;
+        let path = format!("api/ExternalClient/{prt}/{}", seg(client_id));
+        self.send(
+            Method::DELETE,
+            &path,
+            None,
+            &format!("app {client_id}"),
+            WRITE_SCOPES,
+            Retry::Once,
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `POST /api/ExternalClient/GenerateSecret`: a new secret whose value is in the answer,
+    /// once. `expiry: None` means it never expires.
+    pub async fn generate_secret(
+        &self,
+        client_id: &str,
+        description: Option<String>,
+        expiry: Option<Timestamp>,
+    ) -> Result<Secret, ApiError> {
+        let body = GenerateSecretRequest {
+            partition_global_id: self.partition_id().await?,
+            client_id: client_id.to_owned(),
+            description,
+            expiry_time: expiry,
+        };
+        self.json(
+            Method::POST,
+            "api/ExternalClient/GenerateSecret",
+            Some(to_value(&body)?),
+            &format!("app {client_id}"),
+            SECRET_SCOPES,
+            Retry::Once,
+        )
+        .await
+    }
+
+    /// `GET /api/ExternalClient/{prt}/{clientId}/GenerateSecret`: the legacy generator. A GET
+    /// that mints a secret, so it is never retried either.
+    pub async fn generate_secret_legacy(&self, client_id: &str) -> Result<SecretString, ApiError> {
+        let prt = self.partition_id().await?;
+        let path = format!("api/ExternalClient/{prt}/{}/GenerateSecret", seg(client_id));
+        let value: String = self
+            .json(
+                Method::GET,
+                &path,
+                None,
+                &format!("app {client_id}"),
+                SECRET_SCOPES,
+                Retry::Once,
+            )
+            .await?;
+        Ok(SecretString::from(value))
+    }
+
+    /// `DELETE /api/ExternalClient/{prt}/secrets/{secretId}`.
+    pub async fn delete_secret(&self, secret_id: i64) -> Result<(), ApiError> {
+        let prt = self.partition_id().await?;
+        let path = format!("api/ExternalClient/{prt}/secrets/{secret_id}");
+        self.send(
+            Method::DELETE,
+            &path,
+            None,
+            &format!("secret {secret_id}"),
+            SECRET_SCOPES,
+            Retry::Once,
+        )
+        .await
+        .map(drop)
+    }
+
+    /// `GET /api/ExternalApiResource`: every resource and scope the organization may grant.
+    pub async fn list_resources(&self) -> Result<Vec<Resource>, ApiError> {
+        self.json(
+            Method::GET,
+            "api/ExternalApiResource",
+            None,
+            "the scope catalog",
+            READ_SCOPES,
+            Retry::Idempotent,
+        )
+        .await
+    }
+
+    /// A client-credentials token for any app (rotation checks, "test a token"): not cached and
+    /// not retried.
+    pub async fn request_token_for(
+        &self,
+        client_id: &str,
+        secret: &SecretString,
+        scopes: &[String],
+    ) -> Result<TokenResponse, ApiError> {
+        super::auth::client_credentials(
+            &self.http,
+            &self.config.endpoints.token_url(),
+            client_id,
+            secret,
+            scopes,
+            self.config.timeout,
+        )
+        .await
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------
+
+    async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        what: &str,
+        needed: &[&str],
+        retry: Retry,
+    ) -> Result<T, ApiError> {
+        let (status, bytes) = self.send(method, path, body, what, needed, retry).await?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::unexpected_body(status, &bytes, &format!("{what} could not be read: {e}"))
+        })
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        what: &str,
+        needed: &[&str],
+        retry: Retry,
+    ) -> Result<(StatusCode, bytes::Bytes), ApiError> {
+        let url = self.config.endpoints.api(path);
+        let tries = match retry {
+            Retry::Idempotent => self.config.max_tries.max(1),
+            Retry::Once => 1,
+        };
+        let mut renewed = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let token = self.tokens.token(&self.http, false).await?;
+            let outcome = self
+                .send_once(&method, &url, body.as_ref(), &token, what, needed)
+                .await;
+            match outcome {
+                Ok(ok) => return Ok(ok),
+                Err((ApiError::Unauthorized { .. }, _)) if !renewed => {
+                    // The token was revoked or expired early: renew once and resend once.
+                    renewed = true;
+                    self.tokens.token(&self.http, true).await?;
+                    attempt -= 1;
+                    tracing::info!(%method, path, "401: renewed the token, sending again");
+                }
+                Err((err, retry_after)) if err.is_retryable() && attempt < tries => {
+                    let delay = match retry_after {
+                        Some(d) if d <= self.config.max_retry_after => d,
+                        Some(_) => return Err(err),
+                        None => self.config.backoff * 2u32.pow(attempt - 1),
+                    };
+                    tracing::warn!(%method, path, attempt, kind = err.short_kind(), ?delay, "retrying");
+                    tokio::time::sleep(delay).await;
+                }
+                Err((err, _)) => {
+                    tracing::warn!(%method, path, kind = err.short_kind(), "request failed");
+                    return Err(err);
+                }
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<&serde_json::Value>,
+        token: &AccessToken,
+        what: &str,
+        needed: &[&str],
+    ) -> Result<(StatusCode, bytes::Bytes), (ApiError, Option<Duration>)> {
+        let timeout = self.config.timeout;
+        let mut req = self
+            .http
+            .request(method.clone(), url)
+            .bearer_auth(token.value.expose_secret())
+            .header("accept", "application/json");
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| (ApiError::from_reqwest(&e, what, timeout), None))?;
+        let status = resp.status();
+        let retry_after = retry_after(resp.headers());
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| (ApiError::from_reqwest(&e, what, timeout), None))?;
+        tracing::debug!(%method, url, status = status.as_u16(), len = bytes.len(), "answer");
+        if status.is_success() {
+            return Ok((status, bytes));
+        }
+        Err((
+            ApiError::from_status(status, &bytes, retry_after, what, needed),
+            retry_after,
+        ))
+    }
+}
+
+/// Retry-After as seconds (the form servers here use) or an HTTP date.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let raw = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = raw.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(raw).ok()?.timestamp();
+    let secs = when.as_second() - Timestamp::now().as_second();
+    Some(Duration::from_secs(secs.max(0) as u64))
+}
+
+fn seg(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(v).map_err(|e| ApiError::Config(format!("cannot encode the request: {e}")))
+}

@@ -1,0 +1,399 @@
+//! One error type for everything the Identity Server can answer, with messages written for the
+//! person at the keyboard. No variant ever carries a secret or a token: bodies are quoted only
+//! after `redact` has had its say.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+/// The OAuth error codes of the token endpoint that extapps explains; anything else is kept
+/// verbatim in `Other`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OAuthCode {
+    InvalidClient,
+    InvalidScope,
+    InvalidRequest,
+    InvalidGrant,
+    UnauthorizedClient,
+    Other(String),
+}
+
+impl OAuthCode {
+    pub fn parse(code: &str) -> Self {
+        match code {
+            "invalid_client" => OAuthCode::InvalidClient,
+            "invalid_scope" => OAuthCode::InvalidScope,
+            "invalid_request" => OAuthCode::InvalidRequest,
+            "invalid_grant" => OAuthCode::InvalidGrant,
+            "unauthorized_client" => OAuthCode::UnauthorizedClient,
+            other => OAuthCode::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            OAuthCode::InvalidClient => "invalid_client",
+            OAuthCode::InvalidScope => "invalid_scope",
+            OAuthCode::InvalidRequest => "invalid_request",
+            OAuthCode::InvalidGrant => "invalid_grant",
+            OAuthCode::UnauthorizedClient => "unauthorized_client",
+            OAuthCode::Other(s) => s,
+        }
+    }
+
+    fn explain(&self) -> &'static str {
+        match self {
+            OAuthCode::InvalidClient => {
+                "the client id is unknown, or the secret is wrong or expired"
+            }
+            OAuthCode::InvalidScope => {
+                "a requested scope is not a registered application scope of this app"
+            }
+            OAuthCode::InvalidRequest => "the token request was refused as malformed",
+            OAuthCode::InvalidGrant => "the code or refresh token is invalid, used or expired",
+            OAuthCode::UnauthorizedClient => "this app may not use that grant",
+            OAuthCode::Other(_) => "the token endpoint refused the request",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("cannot reach {host}: {detail}. Check the URI setting and that the server is up.")]
+    Network { host: String, detail: String },
+
+    #[error("{what} took longer than {}s and was abandoned. The server may be overloaded; try again.", .after.as_secs())]
+    Timeout { what: String, after: Duration },
+
+    #[error("{}: {}{}", .code.as_str(), .code.explain(), .description.as_deref().map(|d| format!(" (server said: {d})")).unwrap_or_default())]
+    OAuth {
+        code: OAuthCode,
+        description: Option<String>,
+    },
+
+    #[error("the server rejected the request: {message}")]
+    BadRequest { message: String },
+
+    #[error("not authenticated: {message}")]
+    Unauthorized { message: String },
+
+    #[error("permission denied: this token lacks {}{}", .needed.join(" or "), .message.as_deref().map(|m| format!(" (server said: {m})")).unwrap_or_default())]
+    Forbidden {
+        needed: Vec<String>,
+        message: Option<String>,
+    },
+
+    #[error("{what} was not found (it may have been deleted)")]
+    NotFound { what: String },
+
+    #[error("conflict: {message}")]
+    Conflict { message: String },
+
+    #[error("rate limited by the server{}", .retry_after.map(|d| format!("; retry after {}s", d.as_secs())).unwrap_or_else(|| "; wait a minute and retry".to_owned()))]
+    RateLimited { retry_after: Option<Duration> },
+
+    #[error("the server failed ({status}){}", .message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Server {
+        status: u16,
+        message: Option<String>,
+    },
+
+    #[error(
+        "the server answered {status} with something that is not the JSON expected ({problem}); it began: {snippet:?}"
+    )]
+    UnexpectedBody {
+        status: u16,
+        problem: String,
+        snippet: String,
+    },
+
+    #[error(
+        "the organization id (partition) is not in the token's prt_id claim; set it with UIPATH_PARTITION_ID or the profile's partition_id"
+    )]
+    MissingPartition,
+
+    #[error("{0}")]
+    Config(String),
+}
+
+impl ApiError {
+    /// Whether an idempotent request may be sent again after this error.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Network { .. }
+                | ApiError::Timeout { .. }
+                | ApiError::RateLimited { .. }
+                | ApiError::Server { .. }
+        )
+    }
+
+    /// For a request that is not idempotent: did it maybe reach the server? Then its outcome
+    /// is unknown and the user should refresh and look rather than try again blindly.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, ApiError::Timeout { .. })
+            || matches!(self, ApiError::Network { detail, .. } if !detail.contains("refused"))
+            || matches!(self, ApiError::UnexpectedBody { status, .. } if *status < 300)
+    }
+
+    pub fn short_kind(&self) -> &'static str {
+        match self {
+            ApiError::Network { .. } => "network",
+            ApiError::Timeout { .. } => "timeout",
+            ApiError::OAuth { .. } => "oauth",
+            ApiError::BadRequest { .. } => "bad_request",
+            ApiError::Unauthorized { .. } => "unauthorized",
+            ApiError::Forbidden { .. } => "forbidden",
+            ApiError::NotFound { .. } => "not_found",
+            ApiError::Conflict { .. } => "conflict",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Server { .. } => "server",
+            ApiError::UnexpectedBody { .. } => "unexpected_body",
+            ApiError::MissingPartition => "missing_partition",
+            ApiError::Config(_) => "config",
+        }
+    }
+
+    pub(crate) fn from_reqwest(e: &reqwest::Error, what: &str, timeout: Duration) -> Self {
+        if e.is_timeout() {
+            return ApiError::Timeout {
+                what: what.to_owned(),
+                after: timeout,
+            };
+        }
+        let host = e
+            .url()
+            .and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_owned(),
+                })
+            })
+            .unwrap_or_else(|| "the server".to_owned());
+        // reqwest's Display includes the URL, which never holds a secret here (secrets travel
+        // in bodies), but its source chain is what says *why*; keep only that.
+        let mut detail = String::new();
+        let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
+        while let Some(s) = src {
+            detail = s.to_string();
+            src = s.source();
+        }
+        if detail.is_empty() {
+            detail = if e.is_connect() {
+                "connection failed".to_owned()
+            } else if e.is_body() || e.is_decode() {
+                "the connection dropped while reading the answer".to_owned()
+            } else {
+                "request failed".to_owned()
+            };
+        }
+        if e.is_connect() && detail.to_ascii_lowercase().contains("refused") {
+            detail = "connection refused".to_owned();
+        }
+        ApiError::Network { host, detail }
+    }
+
+    /// Turns a non-success answer into an error. `needed` names the scopes the route requires,
+    /// so a 403 can say which one is missing.
+    pub(crate) fn from_status(
+        status: StatusCode,
+        body: &[u8],
+        retry_after: Option<Duration>,
+        what: &str,
+        needed: &[&str],
+    ) -> Self {
+        let message = server_message(body);
+        match status.as_u16() {
+            400 => {
+                if let Some(oauth) = oauth_error(body) {
+                    return oauth;
+                }
+                ApiError::BadRequest {
+                    message: message.unwrap_or_else(|| "no reason given".to_owned()),
+                }
+            }
+            401 => {
+                if let Some(oauth @ ApiError::OAuth { .. }) = oauth_error(body) {
+                    return oauth;
+                }
+                ApiError::Unauthorized {
+                    message: message
+                        .unwrap_or_else(|| "the token is missing, expired or invalid".to_owned()),
+                }
+            }
+            403 => ApiError::Forbidden {
+                needed: needed.iter().map(|s| (*s).to_owned()).collect(),
+                message,
+            },
+            404 => ApiError::NotFound {
+                what: what.to_owned(),
+            },
+            409 => ApiError::Conflict {
+                message: message.unwrap_or_else(|| "the resource changed".to_owned()),
+            },
+            429 => ApiError::RateLimited { retry_after },
+            s if s >= 500 => ApiError::Server { status: s, message },
+            s => ApiError::BadRequest {
+                message: format!(
+                    "unexpected status {s}{}",
+                    message.map(|m| format!(": {m}")).unwrap_or_default()
+                ),
+            },
+        }
+    }
+
+    pub(crate) fn unexpected_body(status: StatusCode, body: &[u8], problem: &str) -> Self {
+        ApiError::UnexpectedBody {
+            status: status.as_u16(),
+            problem: problem.to_owned(),
+            snippet: snippet(body),
+        }
+    }
+}
+
+/// The OAuth envelope, when the body is one.
+pub(crate) fn oauth_error(body: &[u8]) -> Option<ApiError> {
+    let parsed: super::model::OAuthErrorBody = serde_json::from_slice(body).ok()?;
+    Some(ApiError::OAuth {
+        code: OAuthCode::parse(&parsed.error),
+        description: parsed.error_description.map(|d| redact(&d)),
+    })
+}
+
+/// What the server said, from the shapes ASP.NET servers use: a bare string, `message`,
+/// `Message`, `title` + `errors`, or `error_description`.
+fn server_message(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            return (!text.is_empty() && text.len() < 500 && !text.starts_with('<'))
+                .then(|| redact(text));
+        }
+    };
+    let pick = |k: &str| v.get(k).and_then(|m| m.as_str()).map(str::to_owned);
+    let msg = v
+        .as_str()
+        .map(str::to_owned)
+        .or_else(|| pick("message"))
+        .or_else(|| pick("Message"))
+        .or_else(|| pick("error_description"))
+        .or_else(|| pick("detail"))
+        .or_else(|| {
+            let title = pick("title")?;
+            let errors = v.get("errors").map(|e| e.to_string()).unwrap_or_default();
+            Some(format!("{title} {errors}").trim().to_owned())
+        })
+        .or_else(|| pick("error"));
+    msg.map(|m| redact(&m))
+}
+
+/// The first bytes of an unexpected body, for the error message, with anything that looks like
+/// a token or secret blanked out.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
+    let mut s = redact(&text);
+    if body.len() > 120 {
+        s.push('…');
+    }
+    s
+}
+
+/// Blanks values that could be credentials: JWT-shaped runs and the values of JSON keys named
+/// like secrets. Crude on purpose: it errs towards hiding too much.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if word.starts_with("eyJ") && word.len() > 20 {
+            out.push_str("[redacted]");
+        } else {
+            out.push_str(word);
+        }
+    }
+    for key in [
+        "\"secret\"",
+        "\"access_token\"",
+        "\"refresh_token\"",
+        "\"client_secret\"",
+    ] {
+        let mut from = 0;
+        while let Some(pos) = out[from..].find(key) {
+            let start = from + pos + key.len();
+            let rest = &out[start..];
+            let Some(q1) = rest.find('"') else { break };
+            if !rest[..q1].trim().trim_start_matches(':').trim().is_empty() {
+                from = start;
+                continue;
+            }
+            let val_start = start + q1 + 1;
+            let Some(q2) = out[val_start..].find('"') else {
+                out.truncate(val_start);
+                out.push_str("[redacted]");
+                break;
+            };
+            out.replace_range(val_start..val_start + q2, "[redacted]");
+            from = val_start + "[redacted]".len();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_secret_values_and_jwts() {
+        let s = redact(
+            r#"{"secret":"abc123","name":"x","access_token": "eyJhbGciOiJIUzI1NiJ9.eyJ4Ijox"}"#,
+        );
+        assert!(!s.contains("abc123"));
+        assert!(!s.contains("eyJhbGciOiJIUzI1NiJ9"));
+        assert!(s.contains("\"name\":\"x\""));
+        assert!(!redact("Bearer eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.sig").contains("eyJhbGci"));
+    }
+
+    #[test]
+    fn messages_read_like_sentences() {
+        let e = ApiError::from_status(
+            StatusCode::FORBIDDEN,
+            b"",
+            None,
+            "the app list",
+            &["PM.OAuthApp", "PM.OAuthApp.Read"],
+        );
+        assert_eq!(
+            e.to_string(),
+            "permission denied: this token lacks PM.OAuthApp or PM.OAuthApp.Read"
+        );
+        let e = ApiError::from_status(
+            StatusCode::BAD_REQUEST,
+            br#"{"error":"invalid_scope"}"#,
+            None,
+            "token",
+            &[],
+        );
+        assert!(matches!(
+            e,
+            ApiError::OAuth {
+                code: OAuthCode::InvalidScope,
+                ..
+            }
+        ));
+        let e = ApiError::from_status(
+            StatusCode::BAD_REQUEST,
+            br#"{"message":"Not all scopes=OR.Nope are present in database"}"#,
+            None,
+            "create",
+            &[],
+        );
+        assert_eq!(
+            e.to_string(),
+            "the server rejected the request: Not all scopes=OR.Nope are present in database"
+        );
+    }
+}

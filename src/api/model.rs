@@ -1,0 +1,435 @@
+//! The wire format of the External Client API, shared by the client and the simulator so that
+//! one definition is tested from both sides. Field names follow the contract exactly (camelCase).
+
+use jiff::Timestamp;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What a scope may be granted through. In an app only `User` and `Application` occur; the
+/// catalog also uses `UserAndApplication`. The live API sends integers although the docs show
+/// strings, so both are read and integers are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ScopeType {
+    User,
+    Application,
+    UserAndApplication,
+}
+
+impl ScopeType {
+    pub fn code(self) -> u8 {
+        match self {
+            ScopeType::User => 0,
+            ScopeType::Application => 1,
+            ScopeType::UserAndApplication => 2,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ScopeType::User => "user",
+            ScopeType::Application => "application",
+            ScopeType::UserAndApplication => "user+app",
+        }
+    }
+
+    pub fn allows_user(self) -> bool {
+        matches!(self, ScopeType::User | ScopeType::UserAndApplication)
+    }
+
+    pub fn allows_application(self) -> bool {
+        matches!(self, ScopeType::Application | ScopeType::UserAndApplication)
+    }
+
+    fn from_code(code: i64) -> Option<Self> {
+        match code {
+            0 => Some(ScopeType::User),
+            1 => Some(ScopeType::Application),
+            2 => Some(ScopeType::UserAndApplication),
+            _ => None,
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "user" | "0" => Some(ScopeType::User),
+            "application" | "1" => Some(ScopeType::Application),
+            "userandapplication" | "2" => Some(ScopeType::UserAndApplication),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for ScopeType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for ScopeType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(i64),
+            Str(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Int(i) => ScopeType::from_code(i).ok_or_else(|| {
+                serde::de::Error::custom(format!("scope type {i} is not 0, 1 or 2"))
+            }),
+            Raw::Str(s) => ScopeType::from_name(&s).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "scope type {s:?} is not user, application or userAndApplication"
+                ))
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scope {
+    pub name: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: ScopeType,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    pub name: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub scopes: Vec<Scope>,
+}
+
+/// A client secret as the API describes it. `secret` holds the value only in the answer that
+/// created it; everywhere else it is null.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Secret {
+    pub id: i64,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, serialize_with = "expose_opt")]
+    pub secret: Option<SecretString>,
+    #[serde(with = "lenient_ts")]
+    pub creation_time: Timestamp,
+    #[serde(default, with = "lenient_ts_opt")]
+    pub expiry_time: Option<Timestamp>,
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        // Secret values are deliberately left out: two views of the same secret compare equal
+        // whether or not one of them still carries its one-time value.
+        self.id == other.id
+            && self.description == other.description
+            && self.creation_time == other.creation_time
+            && self.expiry_time == other.expiry_time
+    }
+}
+
+/// An external application (OAuth client). `id` is its client id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct App {
+    pub name: String,
+    pub id: String,
+    #[serde(default, serialize_with = "expose_opt")]
+    pub secret: Option<SecretString>,
+    #[serde(default)]
+    pub is_confidential: bool,
+    #[serde(default)]
+    pub redirect_uri: Option<String>,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+    #[serde(default)]
+    pub secrets: Vec<Secret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_certificates: Option<Vec<serde_json::Value>>,
+}
+
+impl PartialEq for App {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.id == other.id
+            && self.is_confidential == other.is_confidential
+            && self.redirect_uri == other.redirect_uri
+            && self.resources == other.resources
+            && self.secrets == other.secrets
+            && self.client_certificates == other.client_certificates
+    }
+}
+
+impl App {
+    /// The redirect URIs, split from the comma-separated string the API stores.
+    pub fn redirect_uris(&self) -> Vec<String> {
+        split_redirect_uris(self.redirect_uri.as_deref())
+    }
+
+    pub fn scope_count(&self) -> usize {
+        self.resources.iter().map(|r| r.scopes.len()).sum()
+    }
+
+    /// Every scope of the app, flattened, as create and update bodies send them.
+    pub fn scope_refs(&self) -> Vec<ScopeRef> {
+        self.resources
+            .iter()
+            .flat_map(|r| r.scopes.iter())
+            .map(|s| ScopeRef {
+                name: s.name.clone(),
+                kind: s.kind,
+            })
+            .collect()
+    }
+
+    /// The earliest expiry among the app's secrets; `None` when it has no secret that expires.
+    pub fn nearest_expiry(&self) -> Option<Timestamp> {
+        self.secrets.iter().filter_map(|s| s.expiry_time).min()
+    }
+}
+
+pub fn split_redirect_uris(raw: Option<&str>) -> Vec<String> {
+    raw.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn join_redirect_uris(uris: &[String]) -> Option<String> {
+    let joined = uris
+        .iter()
+        .map(|u| u.trim())
+        .filter(|u| !u.is_empty())
+        .collect::<Vec<_>>()
+        .join(",");
+    (!joined.is_empty()).then_some(joined)
+}
+
+/// A scope as create and update bodies carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ScopeRef {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ScopeType,
+}
+
+/// Body of `POST /api/ExternalClient`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateAppRequest {
+    pub partition_global_id: String,
+    pub name: String,
+    pub is_confidential: bool,
+    #[serde(default)]
+    pub redirect_uri: Option<String>,
+    #[serde(default)]
+    pub scopes: Vec<ScopeRef>,
+}
+
+/// Body of `PUT /api/ExternalClient/{prt}/{clientId}`. The server replaces scopes and redirect
+/// URIs wholesale, so this is always the whole editable state of the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateAppRequest {
+    pub name: String,
+    #[serde(default)]
+    pub redirect_uri: Option<String>,
+    #[serde(default)]
+    pub scopes: Vec<ScopeRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_certificates: Option<Vec<serde_json::Value>>,
+}
+
+impl UpdateAppRequest {
+    /// The update that leaves `app` as it is: the starting point of every edit.
+    pub fn from_app(app: &App) -> Self {
+        UpdateAppRequest {
+            name: app.name.clone(),
+            redirect_uri: app.redirect_uri.clone(),
+            scopes: app.scope_refs(),
+            client_certificates: app.client_certificates.clone(),
+        }
+    }
+}
+
+/// Body of `POST /api/ExternalClient/GenerateSecret`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GenerateSecretRequest {
+    pub partition_global_id: String,
+    pub client_id: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default, with = "lenient_ts_opt")]
+    pub expiry_time: Option<Timestamp>,
+}
+
+/// A successful answer of the token endpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenResponse {
+    #[serde(serialize_with = "expose")]
+    pub access_token: SecretString,
+    pub expires_in: u64,
+    #[serde(default = "bearer")]
+    pub token_type: String,
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(
+        default,
+        serialize_with = "expose_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub refresh_token: Option<SecretString>,
+}
+
+fn bearer() -> String {
+    "Bearer".to_owned()
+}
+
+/// The OAuth error envelope of the token endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthErrorBody {
+    pub error: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
+}
+
+// Secret values are serialised only where the wire needs them (the simulator's answers, the
+// token endpoint); `secrecy` refuses to do it implicitly, which is the point.
+fn expose<S: Serializer>(v: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v.expose_secret())
+}
+
+fn expose_opt<S: Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_str(v.expose_secret()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Timestamps as the server writes them: RFC 3339 with an offset, or (seen on some versions)
+/// a civil date-time without one, which is taken as UTC.
+pub mod lenient_ts {
+    use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn parse(s: &str) -> Option<Timestamp> {
+        let s = s.trim();
+        if let Ok(t) = s.parse::<Timestamp>() {
+            return Some(t);
+        }
+        s.parse::<DateTime>()
+            .ok()
+            .and_then(|dt| dt.to_zoned(TimeZone::UTC).ok())
+            .map(|z| z.timestamp())
+    }
+
+    pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(t)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        let raw = String::deserialize(d)?;
+        parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("not a timestamp: {raw:?}")))
+    }
+}
+
+pub mod lenient_ts_opt {
+    use jiff::Timestamp;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.collect_str(t),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(raw) if raw.trim().is_empty() => Ok(None),
+            Some(raw) => super::lenient_ts::parse(&raw)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("not a timestamp: {raw:?}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_type_reads_integers_and_strings_and_writes_integers() {
+        for (raw, want) in [
+            ("0", ScopeType::User),
+            ("1", ScopeType::Application),
+            ("2", ScopeType::UserAndApplication),
+            ("\"user\"", ScopeType::User),
+            ("\"Application\"", ScopeType::Application),
+            ("\"USERANDAPPLICATION\"", ScopeType::UserAndApplication),
+        ] {
+            let got: ScopeType = serde_json::from_str(raw).unwrap();
+            assert_eq!(got, want, "{raw}");
+            assert_eq!(
+                serde_json::to_string(&got).unwrap(),
+                want.code().to_string()
+            );
+        }
+        assert!(serde_json::from_str::<ScopeType>("7").is_err());
+        assert!(serde_json::from_str::<ScopeType>("\"robot\"").is_err());
+    }
+
+    #[test]
+    fn app_parses_nullable_fields_and_civil_timestamps() {
+        let raw = r#"{"name":"a","id":"c1","secret":null,"isConfidential":true,"redirectUri":null,
+            "resources":[{"name":"UiPath.Orchestrator","displayName":"Orchestrator","description":null,
+              "scopes":[{"name":"OR.Jobs","displayName":"Jobs","description":"d","type":"Application"}]}],
+            "secrets":[{"id":9007199254740993,"description":null,"secret":null,
+              "creationTime":"2026-01-02T03:04:05","expiryTime":null}]}"#;
+        let app: App = serde_json::from_str(raw).unwrap();
+        assert_eq!(app.secrets[0].id, 9007199254740993);
+        assert_eq!(app.secrets[0].expiry_time, None);
+        assert_eq!(app.resources[0].scopes[0].kind, ScopeType::Application);
+        assert_eq!(
+            app.secrets[0].creation_time.to_string(),
+            "2026-01-02T03:04:05Z"
+        );
+        assert!(app.redirect_uris().is_empty());
+    }
+
+    #[test]
+    fn redirect_uris_split_and_join() {
+        let uris = split_redirect_uris(Some("http://localhost:1, https://x.example/cb,,"));
+        assert_eq!(uris, vec!["http://localhost:1", "https://x.example/cb"]);
+        assert_eq!(
+            join_redirect_uris(&uris).as_deref(),
+            Some("http://localhost:1,https://x.example/cb")
+        );
+        assert_eq!(join_redirect_uris(&[]), None);
+    }
+
+    #[test]
+    fn debug_never_shows_secret_values() {
+        let s = Secret {
+            id: 1,
+            description: None,
+            secret: Some(SecretString::from("hunter2-value")),
+            creation_time: Timestamp::UNIX_EPOCH,
+            expiry_time: None,
+        };
+        assert!(!format!("{s:?}").contains("hunter2-value"));
+    }
+}

@@ -1,0 +1,3 @@
+//! extapps: manage UiPath external applications (OAuth clients) from the terminal.
+
+pub mod api;
