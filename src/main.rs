@@ -1,3 +1,118 @@
-fn main() {
-    println!("extapps");
+//! Start-up: arguments, panic and error hooks, logging, then the TUI, a command, or the simulator.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{CommandFactory, FromArgMatches};
+use extapps::api::IdentityClient;
+use extapps::args::{AppsCommand, Cli, Command};
+use extapps::cli::{self, Failure};
+use extapps::{config, demo, logging, sim};
+
+fn main() -> ExitCode {
+    let log_path = logging::default_log_path();
+    let matches = Cli::command()
+        .after_help(format!(
+            "Logs are written to {} (set EXTAPPS_LOG=debug for more).",
+            log_path.display()
+        ))
+        .get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    logging::init(cli.log_file.as_deref().unwrap_or(&log_path));
+    // Panics get color-eyre's readable report; the TUI adds terminal restoration on top.
+    let _ = color_eyre::config::HookBuilder::default()
+        .display_env_section(false)
+        .install();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("extapps: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            tracing::warn!(code = f.code, "command failed: {}", f.message);
+            let _ = std::io::stdout().flush();
+            eprintln!("extapps: {}", f.message);
+            ExitCode::from(u8::try_from(f.code).unwrap_or(1))
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    if let Some(Command::Sim(args)) = &cli.command {
+        return run_sim(args).await;
+    }
+    // Keep the demo simulator alive for as long as the command or the TUI runs.
+    let (settings, _sim) = if cli.demo {
+        let (handle, settings) = demo::start()
+            .await
+            .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
+        (settings, Some(handle))
+    } else {
+        (config::from_env(|k| std::env::var(k).ok())?, None)
+    };
+    let client = Arc::new(IdentityClient::new(settings.client_config()?)?);
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        Some(Command::Apps(AppsCommand::List { json })) => {
+            cli::apps::list(&client, json, &mut stdout).await
+        }
+        Some(Command::Apps(AppsCommand::Show { id, json })) => {
+            cli::apps::show(&client, &id, json, &mut stdout).await
+        }
+        Some(Command::Sim(_)) => unreachable!("handled above"),
+        None => cli::apps::list(&client, false, &mut stdout).await,
+    }
+}
+
+async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
+    let settings = sim::SimSettings {
+        port: args.port,
+        extra_apps: args.apps,
+        token_lifetime: std::time::Duration::from_secs(args.token_lifetime.max(1)),
+        ..Default::default()
+    };
+    let handle = sim::start(settings).await.map_err(|e| {
+        Failure::new(
+            format!(
+                "cannot start the simulator on 127.0.0.1:{}: {e}. Pick another --port, or 0 for a free one.",
+                args.port
+            ),
+            1,
+        )
+    })?;
+    println!(
+        "extapps Identity simulator listening on {}",
+        handle.base_url
+    );
+    println!("  organization:  {}", handle.organization);
+    println!("  partition id:  {}", handle.partition_id);
+    println!("  client id:     {}", handle.admin_client_id());
+    println!("  client secret: {}", handle.admin_secret());
+    println!();
+    println!("Point extapps at it with:");
+    println!(
+        "  export UIPATH_URI={} UIPATH_ORGANIZATION={} UIPATH_CLIENT_ID={} UIPATH_CLIENT_SECRET={}",
+        handle.base_url.as_str().trim_end_matches('/'),
+        handle.organization,
+        handle.admin_client_id(),
+        handle.admin_secret()
+    );
+    println!("Press Ctrl-C to stop.");
+    let _ = std::io::stdout().flush();
+    let _ = tokio::signal::ctrl_c().await;
+    handle.shutdown().await;
+    Ok(())
 }

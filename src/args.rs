@@ -1,0 +1,71 @@
+//! Command-line arguments (clap derive). With no subcommand, extapps opens the TUI.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "extapps",
+    version,
+    about = "Manage UiPath external applications (OAuth clients) from the terminal",
+    long_about = "Manage UiPath external applications (OAuth clients) from the terminal.\n\n\
+        With no subcommand, extapps opens the TUI on the configured organization. \
+        Connection settings come from UIPATH_URI, UIPATH_ORGANIZATION, UIPATH_CLIENT_ID, \
+        UIPATH_CLIENT_SECRET, UIPATH_AUTH_SCOPES and UIPATH_IDENTITY_URI. \
+        Try it without an account: extapps --demo"
+)]
+pub struct Cli {
+    /// Run against a built-in Identity simulator with a demo organization.
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Never change anything: editing keys and commands are refused.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    /// Write the log here instead of the default log file.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<std::path::PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Identity simulator in the foreground until Ctrl-C.
+    Sim(SimArgs),
+    /// List and inspect external applications.
+    #[command(subcommand)]
+    Apps(AppsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Add this many generated apps to the demo organization (scale tests).
+    #[arg(long, default_value_t = 0)]
+    pub apps: usize,
+    /// Lifetime of issued access tokens, in seconds.
+    #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
+    pub token_lifetime: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppsCommand {
+    /// List every external application of the organization.
+    List {
+        /// Print JSON (an array in the API's shape) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one application: its scopes, redirect URIs and secrets.
+    Show {
+        /// The app's client id.
+        id: String,
+        /// Print JSON (an object in the API's shape).
+        #[arg(long)]
+        json: bool,
+    },
+}

@@ -1,0 +1,99 @@
+//! How long until a secret expires, as the short text badges show (`EXPIRED`, `3d`, `5w`,
+//! `never`). Text first: state is never shown by colour alone.
+
+use jiff::{SignedDuration, Timestamp};
+
+/// How urgent an expiry is; views pick colours from this, the text stands on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Urgency {
+    Expired,
+    /// Within 7 days.
+    Soon,
+    /// Within 30 days.
+    Upcoming,
+    Later,
+    Never,
+}
+
+pub fn urgency(expiry: Option<Timestamp>, now: Timestamp) -> Urgency {
+    let Some(exp) = expiry else {
+        return Urgency::Never;
+    };
+    let left = exp.duration_since(now);
+    if left <= SignedDuration::ZERO {
+        Urgency::Expired
+    } else if left <= SignedDuration::from_hours(24 * 7) {
+        Urgency::Soon
+    } else if left <= SignedDuration::from_hours(24 * 30) {
+        Urgency::Upcoming
+    } else {
+        Urgency::Later
+    }
+}
+
+/// `EXPIRED`, `45m`, `20h`, `3d`, `5w`, `7mo`, `2y` or `never`.
+pub fn badge(expiry: Option<Timestamp>, now: Timestamp) -> String {
+    let Some(exp) = expiry else {
+        return "never".to_owned();
+    };
+    let secs = exp.duration_since(now).as_secs();
+    if secs <= 0 {
+        return "EXPIRED".to_owned();
+    }
+    span(secs)
+}
+
+/// A positive number of seconds as the largest unit that reads naturally.
+pub fn span(secs: i64) -> String {
+    const MIN: i64 = 60;
+    const HOUR: i64 = 60 * MIN;
+    const DAY: i64 = 24 * HOUR;
+    match secs {
+        s if s < HOUR => format!("{}m", (s / MIN).max(1)),
+        s if s < 2 * DAY => format!("{}h", s / HOUR),
+        s if s < 14 * DAY => format!("{}d", s / DAY),
+        s if s < 70 * DAY => format!("{}w", s / (7 * DAY)),
+        s if s < 730 * DAY => format!("{}mo", s / (30 * DAY)),
+        s => format!("{}y", s / (365 * DAY)),
+    }
+}
+
+/// `2026-11-23` in UTC: the date part of a timestamp, for tables.
+pub fn date(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(days: i64, hours: i64) -> Option<Timestamp> {
+        let now = Timestamp::UNIX_EPOCH;
+        Some(now + SignedDuration::from_hours(days * 24 + hours))
+    }
+
+    #[test]
+    fn badges_read_as_text() {
+        let now = Timestamp::UNIX_EPOCH;
+        assert_eq!(badge(None, now), "never");
+        assert_eq!(badge(at(-1, 0), now), "EXPIRED");
+        assert_eq!(badge(at(0, 0), now), "EXPIRED");
+        assert_eq!(badge(at(0, 5), now), "5h");
+        assert_eq!(badge(at(3, 2), now), "3d");
+        assert_eq!(badge(at(35, 0), now), "5w");
+        assert_eq!(badge(at(200, 0), now), "6mo");
+        assert_eq!(badge(at(1000, 0), now), "2y");
+        assert_eq!(span(30), "1m");
+    }
+
+    #[test]
+    fn urgency_orders_what_breaks_first() {
+        let now = Timestamp::UNIX_EPOCH;
+        assert_eq!(urgency(at(-2, 0), now), Urgency::Expired);
+        assert_eq!(urgency(at(6, 0), now), Urgency::Soon);
+        assert_eq!(urgency(at(20, 0), now), Urgency::Upcoming);
+        assert_eq!(urgency(at(90, 0), now), Urgency::Later);
+        assert_eq!(urgency(None, now), Urgency::Never);
+        assert!(Urgency::Expired < Urgency::Soon);
+    }
+}
