@@ -68,4 +68,64 @@ pub enum AppsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Create an app. A confidential app's first secret is printed once, to stdout.
+    Create {
+        /// The app's name (names need not be unique).
+        #[arg(long)]
+        name: String,
+        /// A public app (user scopes only, needs a redirect URI) instead of a confidential one.
+        #[arg(long)]
+        public: bool,
+        /// A redirect URI; repeat for several.
+        #[arg(long = "redirect-uri", value_name = "URI")]
+        redirect_uris: Vec<String>,
+        /// A scope, as NAME, NAME:user or NAME:app; repeat for several.
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Vec<String>,
+        /// Print the created app as JSON (including its first secret).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an app: the app is read fresh, changed, and written back whole.
+    Update {
+        /// The app's client id.
+        id: String,
+        /// A new name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Add a scope (NAME, NAME:user or NAME:app); repeatable.
+        #[arg(long = "add-scope", value_name = "SCOPE")]
+        add_scopes: Vec<String>,
+        /// Remove a scope by name; repeatable.
+        #[arg(long = "remove-scope", value_name = "NAME")]
+        remove_scopes: Vec<String>,
+        /// Replace the redirect URIs with these; repeatable.
+        #[arg(long = "redirect-uri", value_name = "URI")]
+        redirect_uris: Option<Vec<String>>,
+        /// Add a redirect URI; repeatable.
+        #[arg(long = "add-redirect-uri", value_name = "URI")]
+        add_redirect_uris: Vec<String>,
+        /// Remove a redirect URI; repeatable.
+        #[arg(long = "remove-redirect-uri", value_name = "URI")]
+        remove_redirect_uris: Vec<String>,
+        /// Print the updated app as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an app, after writing its definition (never its secrets) to a backup file.
+    Delete {
+        /// The app's client id.
+        id: String,
+        /// Do not ask; required when standard input is not a terminal.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Re-create an app from a backup file written by delete; prints the new client id.
+    Restore {
+        /// The backup file.
+        file: std::path::PathBuf,
+        /// Print the created app as JSON (including its first secret).
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -2,9 +2,11 @@
 
 pub mod api;
 pub mod args;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod diff;
 pub mod expiry;
 pub mod logging;
 pub mod sim;

@@ -63,6 +63,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     } else {
         (config::from_env(|k| std::env::var(k).ok())?, None)
     };
+    let mut settings = settings;
+    settings.read_only |= cli.read_only;
     let client = Arc::new(IdentityClient::new(settings.client_config()?)?);
     let mut stdout = std::io::stdout().lock();
     match cli.command {
@@ -71,6 +73,55 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::Apps(AppsCommand::Show { id, json })) => {
             cli::apps::show(&client, &id, json, &mut stdout).await
+        }
+        Some(Command::Apps(AppsCommand::Create {
+            name,
+            public,
+            redirect_uris,
+            scopes,
+            json,
+        })) => {
+            read_write(&settings)?;
+            let args = cli::app_edit::CreateArgs {
+                name: &name,
+                public,
+                redirect_uris: &redirect_uris,
+                scopes: &scopes,
+                json,
+            };
+            cli::app_edit::create(&client, args, &mut stdout).await
+        }
+        Some(Command::Apps(AppsCommand::Update {
+            id,
+            name,
+            add_scopes,
+            remove_scopes,
+            redirect_uris,
+            add_redirect_uris,
+            remove_redirect_uris,
+            json,
+        })) => {
+            read_write(&settings)?;
+            let args = cli::app_edit::UpdateArgs {
+                id: &id,
+                name: name.as_deref(),
+                add_scopes: &add_scopes,
+                remove_scopes: &remove_scopes,
+                redirect_uris: redirect_uris.as_deref(),
+                add_redirect_uris: &add_redirect_uris,
+                remove_redirect_uris: &remove_redirect_uris,
+                json,
+            };
+            cli::app_edit::update(&client, args, &mut stdout).await
+        }
+        Some(Command::Apps(AppsCommand::Delete { id, yes })) => {
+            read_write(&settings)?;
+            let dir = backup_dir();
+            cli::app_edit::delete(&client, &id, yes, &dir, &mut stdout).await
+        }
+        Some(Command::Apps(AppsCommand::Restore { file, json })) => {
+            read_write(&settings)?;
+            cli::app_edit::restore(&client, &file, json, &mut stdout).await
         }
         Some(Command::Sim(_)) => unreachable!("handled above"),
         None => cli::apps::list(&client, false, &mut stdout).await,
@@ -115,4 +166,22 @@ async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
     let _ = tokio::signal::ctrl_c().await;
     handle.shutdown().await;
     Ok(())
+}
+
+/// Refuses a change in a read-only session before anything is sent.
+fn read_write(settings: &config::Settings) -> Result<(), Failure> {
+    if settings.read_only {
+        return Err(Failure::new(
+            "this session is read-only (--read-only or the profile's read_only); nothing was sent.",
+            2,
+        ));
+    }
+    Ok(())
+}
+
+/// Where delete backups go: `EXTAPPS_BACKUP_DIR`, else the user's data directory.
+fn backup_dir() -> std::path::PathBuf {
+    std::env::var_os("EXTAPPS_BACKUP_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(extapps::backup::default_dir)
 }

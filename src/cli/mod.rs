@@ -1,7 +1,9 @@
 //! The headless subcommands, for scripts and monitoring. Each writes its result to stdout and
 //! fails with a `Failure`: a one-paragraph message for a person and an exit status.
 
+pub mod app_edit;
 pub mod apps;
+pub mod prompt;
 pub mod table;
 
 use crate::api::ApiError;

@@ -1,0 +1,48 @@
+#![allow(dead_code)] // each test crate uses its own part of this
+
+pub mod tmux;
+
+use std::time::Duration;
+
+use extapps::api::auth::ClientCredentials;
+use extapps::api::{ClientConfig, Endpoints, IdentityClient};
+use extapps::sim::{self, SimHandle, SimSettings};
+use secrecy::SecretString;
+
+pub const READER_ID: &str = "demo-reader";
+pub const READER_SECRET: &str = "demo-reader-secret";
+
+pub async fn sim() -> SimHandle {
+    sim_with(SimSettings::default()).await
+}
+
+pub async fn sim_with(settings: SimSettings) -> SimHandle {
+    sim::start(settings).await.expect("the simulator starts")
+}
+
+pub fn client_config(h: &SimHandle, id: &str, secret: &str, scopes: &[&str]) -> ClientConfig {
+    let endpoints = Endpoints::resolve(h.base_url.as_str(), &h.organization, None, None).unwrap();
+    let mut cfg = ClientConfig::new(
+        endpoints,
+        ClientCredentials {
+            client_id: id.to_owned(),
+            client_secret: SecretString::from(secret.to_owned()),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        },
+    );
+    cfg.timeout = Duration::from_secs(5);
+    cfg.backoff = Duration::from_millis(10);
+    cfg
+}
+
+pub fn admin(h: &SimHandle) -> IdentityClient {
+    IdentityClient::new(client_config(h, h.admin_client_id(), h.admin_secret(), &[])).unwrap()
+}
+
+pub fn reader(h: &SimHandle) -> IdentityClient {
+    IdentityClient::new(client_config(h, READER_ID, READER_SECRET, &[])).unwrap()
+}
+
+pub fn client_as(h: &SimHandle, id: &str, secret: &str, scopes: &[&str]) -> IdentityClient {
+    IdentityClient::new(client_config(h, id, secret, scopes)).unwrap()
+}
