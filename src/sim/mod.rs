@@ -253,6 +253,25 @@ impl SimState {
     }
 }
 
+impl std::fmt::Debug for SimState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimState")
+            .field("organization", &self.organization())
+            .field("apps", &self.app_count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("base_url", &self.base_url.as_str())
+            .field("organization", &self.organization)
+            .field("partition_id", &self.partition_id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The running simulator. Dropping it stops the server too; `shutdown` does it gracefully.
 pub struct SimHandle {
     /// `http://127.0.0.1:PORT/`
