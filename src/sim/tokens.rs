@@ -246,7 +246,8 @@ fn client_credentials(
         (None, None) => return Err(OAuthError::new("invalid_client", None)),
     };
     let Some(app) = org.find(client_id) else {
-        tracing::info!(client_id, "sim: token refused, unknown client");
+        // The id is not logged: a secret pasted into the wrong field would land in the log.
+        tracing::info!("sim: token refused, unknown client");
         return Err(OAuthError::new("invalid_client", None));
     };
     if !app.is_confidential {
