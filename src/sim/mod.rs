@@ -1,30 +1,384 @@
-//! Placeholder until the simulator lands: the interface the rest of the crate expects.
+//! The Identity simulator: a real HTTP server on loopback that speaks the External Client API
+//! contract (`identity-api.md`) with the demo organization, so that the client, the TUI and the
+//! tests can run without a UiPath tenant.
+//!
+//! Two clocks: the organization's clock (secret creation and expiry, and the token endpoint's
+//! expiry check) starts at `SimSettings::now` (or the real time) and runs forward in real time;
+//! access tokens use the real clock, because clients compare `exp` with their own clock. Both
+//! move together with [`SimState::advance_clock`].
 
-use std::time::Duration;
+mod demo;
+mod ratelimit;
+mod routes;
+mod store;
+mod tokens;
 
-#[derive(Debug, Clone, Default)]
-pub struct SimSettings {
-    pub port: u16,
-    pub extra_apps: usize,
-    pub token_lifetime: Duration,
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use jiff::{SignedDuration, Timestamp};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use url::Url;
+
+use crate::api::Endpoints;
+use crate::api::model::{App, CreateAppRequest, Resource, ScopeRef};
+
+pub use demo::{
+    DEMO_ADMIN_ID, DEMO_ADMIN_SECRET, DEMO_ORGANIZATION, DEMO_READER_ID, DEMO_READER_SECRET,
+    demo_apps, demo_catalog,
+};
+pub use store::StoreError;
+pub use tokens::MAX_SCOPE_LEN;
+
+/// Requests allowed per organization per window, per method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    pub window: Duration,
+    pub get: u32,
+    pub post: u32,
+    pub put: u32,
+    pub delete: u32,
 }
 
+impl Default for RateLimits {
+    /// Automation Cloud's published limits.
+    fn default() -> Self {
+        RateLimits {
+            window: Duration::from_secs(300),
+            get: 300,
+            post: 24_000,
+            put: 160,
+            delete: 160,
+        }
+    }
+}
+
+impl RateLimits {
+    /// No practical limit: for tests and scale runs that are not about rate limiting.
+    pub fn unlimited() -> Self {
+        RateLimits {
+            window: Duration::from_secs(300),
+            get: u32::MAX,
+            post: u32::MAX,
+            put: u32::MAX,
+            delete: u32::MAX,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SimSettings {
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Generated apps added after the demo ones (deterministic for `seed`).
+    pub extra_apps: usize,
+    pub token_lifetime: Duration,
+    pub rate_limits: RateLimits,
+    pub seed: u64,
+    /// `None`: the real clock. `Some`: the organization's clock starts here (the demo data's
+    /// day offsets are resolved against it).
+    pub now: Option<Timestamp>,
+}
+
+impl Default for SimSettings {
+    fn default() -> Self {
+        SimSettings {
+            port: 0,
+            extra_apps: 0,
+            token_lifetime: Duration::from_secs(3600),
+            rate_limits: RateLimits::default(),
+            seed: 0,
+            now: None,
+        }
+    }
+}
+
+struct Clock {
+    base: Timestamp,
+    started: Instant,
+    offset: Mutex<SignedDuration>,
+}
+
+impl Clock {
+    fn offset(&self) -> SignedDuration {
+        *lock(&self.offset)
+    }
+
+    fn org_now(&self) -> Timestamp {
+        let elapsed = SignedDuration::try_from(self.started.elapsed()).unwrap_or_default();
+        self.base
+            .checked_add(elapsed + self.offset())
+            .unwrap_or(self.base)
+    }
+
+    fn token_now(&self) -> Timestamp {
+        let now = Timestamp::now();
+        now.checked_add(self.offset()).unwrap_or(now)
+    }
+}
+
+pub(crate) struct Shared {
+    org: Mutex<store::Org>,
+    signer: tokens::Signer,
+    limiter: Mutex<ratelimit::RateLimiter>,
+    token_lifetime: Duration,
+    clock: Clock,
+}
+
+/// A poisoned lock only means a handler panicked mid-request; the state is still usable and a
+/// simulator that keeps answering is more useful than one that cascades the panic.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A cloneable handle on the running simulator's state, for tests to look and poke.
+#[derive(Clone)]
+pub struct SimState {
+    shared: Arc<Shared>,
+}
+
+impl SimState {
+    pub fn organization(&self) -> String {
+        lock(&self.shared.org).name.clone()
+    }
+
+    pub fn partition_id(&self) -> String {
+        lock(&self.shared.org).partition_id.clone()
+    }
+
+    /// The organization's clock.
+    pub fn now(&self) -> Timestamp {
+        self.shared.clock.org_now()
+    }
+
+    /// Moves both clocks forward: secrets and tokens expire without waiting.
+    pub fn advance_clock(&self, by: Duration) {
+        let by = SignedDuration::try_from(by).unwrap_or(SignedDuration::MAX);
+        let mut off = lock(&self.shared.clock.offset);
+        *off = off.saturating_add(by);
+    }
+
+    pub fn apps(&self) -> Vec<App> {
+        lock(&self.shared.org).list()
+    }
+
+    pub fn app(&self, client_id: &str) -> Option<App> {
+        lock(&self.shared.org).get(client_id).ok()
+    }
+
+    pub fn app_count(&self) -> usize {
+        lock(&self.shared.org).app_count()
+    }
+
+    pub fn catalog(&self) -> Vec<Resource> {
+        lock(&self.shared.org).catalog().to_vec()
+    }
+
+    /// Creates an app with the server's rules; the answer carries the first secret of a
+    /// confidential app, as the create route does.
+    pub fn add_app(
+        &self,
+        name: &str,
+        is_confidential: bool,
+        redirect_uri: Option<&str>,
+        scopes: Vec<ScopeRef>,
+    ) -> Result<App, StoreError> {
+        let now = self.now();
+        let mut org = lock(&self.shared.org);
+        let req = CreateAppRequest {
+            partition_global_id: org.partition_id.clone(),
+            name: name.to_owned(),
+            is_confidential,
+            redirect_uri: redirect_uri.map(str::to_owned),
+            scopes,
+        };
+        org.create(req, now)
+    }
+
+    pub fn delete_app(&self, client_id: &str) -> bool {
+        lock(&self.shared.org).delete(client_id).is_ok()
+    }
+
+    /// Plants a secret with a known value and any expiry (also one in the past); its id.
+    pub fn add_secret(
+        &self,
+        client_id: &str,
+        value: &str,
+        expiry: Option<Timestamp>,
+    ) -> Result<i64, StoreError> {
+        let now = self.now();
+        lock(&self.shared.org)
+            .add_secret(client_id, value, None, expiry, now)
+            .map(|s| s.id)
+    }
+
+    /// Changes a secret's expiry; false when no secret has that id.
+    pub fn set_secret_expiry(&self, secret_id: i64, expiry: Option<Timestamp>) -> bool {
+        match lock(&self.shared.org).secret_mut(secret_id) {
+            Some(s) => {
+                s.expiry_time = expiry;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Every access token issued so far is refused from now on, expired or not.
+    pub fn revoke_all_tokens(&self) {
+        self.shared.signer.revoke_all();
+    }
+
+    /// A valid access token for `client_id` with exactly `scopes`, without the token endpoint.
+    pub fn issue_token(&self, client_id: &str, scopes: &[&str]) -> String {
+        let org = lock(&self.shared.org);
+        let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+        self.shared.signer.issue(
+            &org,
+            client_id,
+            &scopes,
+            self.shared.token_lifetime.as_secs(),
+            self.shared.clock.token_now(),
+        )
+    }
+
+    pub fn set_rate_limits(&self, limits: RateLimits) {
+        lock(&self.shared.limiter).set_limits(limits);
+    }
+
+    /// Forgets the requests counted so far.
+    pub fn reset_rate_limits(&self) {
+        lock(&self.shared.limiter).reset();
+    }
+}
+
+impl std::fmt::Debug for SimState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimState")
+            .field("organization", &self.organization())
+            .field("apps", &self.app_count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for SimHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimHandle")
+            .field("base_url", &self.base_url.as_str())
+            .field("organization", &self.organization)
+            .field("partition_id", &self.partition_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The running simulator. Dropping it stops the server too; `shutdown` does it gracefully.
 pub struct SimHandle {
-    pub base_url: url::Url,
+    /// `http://127.0.0.1:PORT/`
+    pub base_url: Url,
     pub organization: String,
     pub partition_id: String,
+    state: SimState,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
 }
 
 impl SimHandle {
     pub fn admin_client_id(&self) -> &str {
-        "demo-admin"
+        DEMO_ADMIN_ID
     }
+
     pub fn admin_secret(&self) -> &str {
-        "demo-admin-secret"
+        DEMO_ADMIN_SECRET
     }
-    pub async fn shutdown(self) {}
+
+    pub fn state(&self) -> SimState {
+        self.state.clone()
+    }
+
+    /// `http://127.0.0.1:PORT/identity_/connect/token`
+    pub fn token_url(&self) -> String {
+        format!("{}identity_/connect/token", self.base_url)
+    }
+
+    /// `http://127.0.0.1:PORT/{org}/identity_`: the API base.
+    pub fn api_base(&self) -> String {
+        format!("{}{}/identity_", self.base_url, self.organization)
+    }
+
+    /// The client's endpoints for this simulator, resolved the way a profile would be.
+    pub fn endpoints(&self) -> Endpoints {
+        Endpoints::resolve(self.base_url.as_str(), &self.organization, None, None)
+            .expect("a loopback http URL is a valid base")
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            // Graceful shutdown waits for open connections; a client holding a keep-alive
+            // connection must not hang the caller.
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(2), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+        tracing::info!("sim: stopped");
+    }
 }
 
-pub async fn start(_settings: SimSettings) -> std::io::Result<SimHandle> {
-    Err(std::io::Error::other("the simulator is not built yet"))
+impl Drop for SimHandle {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Binds 127.0.0.1:`port` and serves the demo organization on the current tokio runtime.
+pub async fn start(settings: SimSettings) -> std::io::Result<SimHandle> {
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, settings.port)).await?;
+    let addr = listener.local_addr()?;
+    let base_url = Url::parse(&format!("http://{addr}/")).map_err(std::io::Error::other)?;
+
+    let base = settings.now.unwrap_or_else(Timestamp::now);
+    let mut org = demo::demo_org(base);
+    demo::add_generated(&mut org, settings.extra_apps, settings.seed, base);
+    let organization = org.name.clone();
+    let partition_id = org.partition_id.clone();
+
+    let shared = Arc::new(Shared {
+        org: Mutex::new(org),
+        signer: tokens::Signer::new(format!("{base_url}identity_")),
+        limiter: Mutex::new(ratelimit::RateLimiter::new(settings.rate_limits)),
+        token_lifetime: settings.token_lifetime,
+        clock: Clock {
+            base,
+            started: Instant::now(),
+            offset: Mutex::new(SignedDuration::ZERO),
+        },
+    });
+    let router = routes::router(shared.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "sim: server failed");
+        }
+    });
+    tracing::info!(%base_url, organization, extra_apps = settings.extra_apps, "sim: listening");
+    Ok(SimHandle {
+        base_url,
+        organization,
+        partition_id,
+        state: SimState { shared },
+        stop: Some(stop),
+        task: Some(task),
+    })
 }

@@ -1,0 +1,417 @@
+//! The HTTP layer: route table, the checks every API call goes through (organization, rate
+//! limit, bearer token, scopes, in the order a gateway in front of the real server applies
+//! them), and translation of store results into the contract's status codes and bodies.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use super::ratelimit::{Bucket, retry_after_secs};
+use super::store::StoreError;
+use super::tokens::{self, TokenRequest};
+use super::{Shared, lock};
+use crate::api::client::{READ_SCOPES, SECRET_SCOPES, WRITE_SCOPES};
+use crate::api::model::{CreateAppRequest, GenerateSecretRequest, UpdateAppRequest};
+
+type St = State<Arc<Shared>>;
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    let api = "/{org}/identity_/api";
+    Router::new()
+        .route("/identity_/connect/token", post(token))
+        .route("/{org}/identity_/connect/token", post(token_in_org))
+        .route(&format!("{api}/ExternalClient"), post(create_app))
+        .route(
+            &format!("{api}/ExternalClient/GenerateSecret"),
+            post(generate_secret),
+        )
+        .route(&format!("{api}/ExternalClient/{{prt}}"), get(list_apps))
+        .route(
+            &format!("{api}/ExternalClient/{{prt}}/{{client_id}}"),
+            get(get_app).put(update_app).delete(delete_app),
+        )
+        .route(
+            &format!("{api}/ExternalClient/{{prt}}/{{client_id}}/GenerateSecret"),
+            get(generate_secret_legacy),
+        )
+        .route(
+            &format!("{api}/ExternalClient/{{prt}}/secrets/{{secret_id}}"),
+            delete(delete_secret),
+        )
+        .route(&format!("{api}/ExternalApiResource"), get(catalog))
+        .fallback(not_found)
+        .layer(middleware::from_fn(log_request))
+        .with_state(shared)
+}
+
+/// Method, path and status only: bodies and headers carry secrets and tokens.
+async fn log_request(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let resp = next.run(req).await;
+    tracing::debug!(%method, path, status = resp.status().as_u16(), "sim: request");
+    resp
+}
+
+/// An error answer of the API routes: `{"message": ...}`.
+#[derive(Debug)]
+pub struct Failure {
+    status: StatusCode,
+    message: String,
+    retry_after: Option<u64>,
+}
+
+impl Failure {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Failure {
+            status,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::new(
+            StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST),
+            e.message,
+        )
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let mut resp = (self.status, axum::Json(json!({"message": self.message}))).into_response();
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+        }
+        resp
+    }
+}
+
+type ApiResult = Result<Response, Failure>;
+
+async fn not_found() -> Failure {
+    Failure::new(StatusCode::NOT_FOUND, "Not found")
+}
+
+fn bucket(method: &Method) -> Bucket {
+    match *method {
+        Method::POST => Bucket::Post,
+        Method::PUT | Method::PATCH => Bucket::Put,
+        Method::DELETE => Bucket::Delete,
+        _ => Bucket::Get,
+    }
+}
+
+/// The checks every API route makes before looking at its body.
+fn admit(
+    shared: &Shared,
+    org: &str,
+    prt: Option<&str>,
+    method: &Method,
+    headers: &HeaderMap,
+    needed: &[&str],
+) -> Result<(), Failure> {
+    let (org_name, partition) = {
+        let o = lock(&shared.org);
+        if !o.matches_org(org) {
+            return Err(Failure::new(
+                StatusCode::NOT_FOUND,
+                format!("Organization {org} not found"),
+            ));
+        }
+        (o.name.clone(), o.partition_id.clone())
+    };
+    if let Err(wait) = lock(&shared.limiter).check(&org_name, bucket(method), Instant::now()) {
+        let secs = retry_after_secs(wait);
+        tracing::info!(%method, retry_after = secs, "sim: rate limited");
+        return Err(Failure {
+            retry_after: Some(secs),
+            ..Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("Too many requests; retry after {secs} seconds"),
+            )
+        });
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .and_then(|v| {
+            v.get(..7)
+                .filter(|p| p.eq_ignore_ascii_case("bearer "))
+                .map(|_| &v[7..])
+        })
+        .unwrap_or("");
+    let claims = shared
+        .signer
+        .verify(token, &partition, shared.clock.token_now())
+        .map_err(|e| Failure::new(StatusCode::UNAUTHORIZED, e.to_string()))?;
+    let scopes = claims.scopes();
+    if !needed.iter().any(|n| scopes.iter().any(|s| s == n)) {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "The token does not grant any of the scopes this operation needs: {}",
+                needed.join(", ")
+            ),
+        ));
+    }
+    if let Some(prt) = prt
+        && !prt.eq_ignore_ascii_case(&partition)
+    {
+        return Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            format!("Partition {prt} not found"),
+        ));
+    }
+    Ok(())
+}
+
+fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Failure> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            format!("The request body is not valid: {e}"),
+        )
+    })
+}
+
+fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
+    (status, axum::Json(value)).into_response()
+}
+
+// ---- External Client routes ---------------------------------------------------------------
+
+async fn list_apps(
+    State(s): St,
+    Path((org, prt)): Path<(String, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    admit(&s, &org, Some(&prt), &method, &headers, READ_SCOPES)?;
+    let apps = lock(&s.org).list();
+    Ok(json(StatusCode::OK, &apps))
+}
+
+async fn get_app(
+    State(s): St,
+    Path((org, prt, client_id)): Path<(String, String, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    admit(&s, &org, Some(&prt), &method, &headers, READ_SCOPES)?;
+    let app = lock(&s.org).get(&client_id)?;
+    Ok(json(StatusCode::OK, &app))
+}
+
+async fn create_app(
+    State(s): St,
+    Path(org): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ApiResult {
+    admit(&s, &org, None, &method, &headers, WRITE_SCOPES)?;
+    let req: CreateAppRequest = body(&bytes)?;
+    let now = s.clock.org_now();
+    let app = lock(&s.org).create(req, now)?;
+    Ok(json(StatusCode::CREATED, &app))
+}
+
+async fn update_app(
+    State(s): St,
+    Path((org, prt, client_id)): Path<(String, String, String)>,
+    method: Method,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ApiResult {
+    admit(&s, &org, Some(&prt), &method, &headers, WRITE_SCOPES)?;
+    let req: UpdateAppRequest = body(&bytes)?;
+    let app = lock(&s.org).update(&client_id, req)?;
+    Ok(json(StatusCode::OK, &app))
+}
+
+async fn delete_app(
+    State(s): St,
+    Path((org, prt, client_id)): Path<(String, String, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    admit(&s, &org, Some(&prt), &method, &headers, WRITE_SCOPES)?;
+    lock(&s.org).delete(&client_id)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn generate_secret(
+    State(s): St,
+    Path(org): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> ApiResult {
+    admit(&s, &org, None, &method, &headers, SECRET_SCOPES)?;
+    let req: GenerateSecretRequest = body(&bytes)?;
+    let now = s.clock.org_now();
+    let secret = lock(&s.org).generate_secret(req, now)?;
+    Ok(json(StatusCode::OK, &secret))
+}
+
+/// The old generator: a GET that mints a never-expiring secret and answers its value as a bare
+/// JSON string.
+async fn generate_secret_legacy(
+    State(s): St,
+    Path((org, prt, client_id)): Path<(String, String, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    admit(&s, &org, Some(&prt), &method, &headers, SECRET_SCOPES)?;
+    let now = s.clock.org_now();
+    let value = super::store::new_secret_value();
+    lock(&s.org).add_secret(&client_id, &value, None, None, now)?;
+    Ok(json(StatusCode::OK, &value))
+}
+
+async fn delete_secret(
+    State(s): St,
+    Path((org, prt, secret_id)): Path<(String, String, String)>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    admit(&s, &org, Some(&prt), &method, &headers, SECRET_SCOPES)?;
+    let id: i64 = secret_id.parse().map_err(|_| {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            format!("Secret with id={secret_id} not found"),
+        )
+    })?;
+    lock(&s.org).delete_secret(id)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn catalog(
+    State(s): St,
+    Path(org): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> ApiResult {
+    admit(&s, &org, None, &method, &headers, READ_SCOPES)?;
+    let catalog = lock(&s.org).catalog().to_vec();
+    Ok(json(StatusCode::OK, &catalog))
+}
+
+// ---- token endpoint ---------------------------------------------------------------------------
+
+async fn token_in_org(
+    State(s): St,
+    Path(org): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    if !lock(&s.org).matches_org(&org) {
+        return Failure::new(
+            StatusCode::NOT_FOUND,
+            format!("Organization {org} not found"),
+        )
+        .into_response();
+    }
+    token_response(&s, &headers, &bytes)
+}
+
+async fn token(State(s): St, headers: HeaderMap, bytes: Bytes) -> Response {
+    token_response(&s, &headers, &bytes)
+}
+
+fn oauth_error(error: &str, description: &str) -> Response {
+    oauth(
+        StatusCode::BAD_REQUEST,
+        json!({"error": error, "error_description": description}),
+    )
+}
+
+fn oauth<T: serde::Serialize>(status: StatusCode, body: T) -> Response {
+    let mut resp = (status, axum::Json(body)).into_response();
+    // Token answers must never be cached by anything in between.
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+fn token_response(s: &Shared, headers: &HeaderMap, bytes: &Bytes) -> Response {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+    if !is_form {
+        return oauth_error(
+            "invalid_request",
+            "the token request must be application/x-www-form-urlencoded",
+        );
+    }
+    let Ok(pairs) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes) else {
+        return oauth_error("invalid_request", "the form could not be read");
+    };
+    let mut form = HashMap::new();
+    for (k, v) in pairs {
+        form.entry(k).or_insert(v);
+    }
+    let req = TokenRequest {
+        form,
+        basic: basic_auth(headers),
+    };
+    let org = lock(&s.org);
+    match tokens::grant(
+        &org,
+        &s.signer,
+        &req,
+        s.token_lifetime.as_secs(),
+        s.clock.org_now(),
+        s.clock.token_now(),
+    ) {
+        Ok(issued) => oauth(StatusCode::OK, issued.response),
+        Err(e) => oauth(StatusCode::BAD_REQUEST, e.0),
+    }
+}
+
+/// `Authorization: Basic base64(id:secret)` (client_secret_basic); the parts are form-encoded.
+fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
+    let raw = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let b64 = raw
+        .get(..6)
+        .filter(|p| p.eq_ignore_ascii_case("basic "))
+        .map(|_| &raw[6..])?;
+    let decoded = String::from_utf8(STANDARD.decode(b64.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let unescape = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    Some((unescape(id), unescape(secret)))
+}

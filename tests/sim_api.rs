@@ -1,0 +1,859 @@
+//! The simulator's External Client routes, spoken to with plain HTTP.
+
+use std::time::Duration;
+
+use extapps::api::model::{App, Resource, ScopeRef, ScopeType, Secret};
+use extapps::sim::{self, RateLimits, SimHandle, SimSettings};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+struct T {
+    h: SimHandle,
+    http: reqwest::Client,
+    admin: String,
+}
+
+impl T {
+    async fn new() -> T {
+        T::with(SimSettings {
+            rate_limits: RateLimits::unlimited(),
+            ..SimSettings::default()
+        })
+        .await
+    }
+
+    async fn with(settings: SimSettings) -> T {
+        let h = sim::start(settings).await.unwrap();
+        let http = reqwest::Client::new();
+        let admin = token(&http, &h, "demo-admin", "demo-admin-secret").await;
+        T { h, http, admin }
+    }
+
+    fn url(&self, route: &str) -> String {
+        format!("{}/{}", self.h.api_base(), route)
+    }
+
+    fn apps_url(&self) -> String {
+        self.url(&format!("api/ExternalClient/{}", self.h.partition_id))
+    }
+
+    fn app_url(&self, id: &str) -> String {
+        format!("{}/{id}", self.apps_url())
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        url: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+        let mut req = self.http.request(method, url);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.unwrap();
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        (status, headers, value)
+    }
+
+    async fn admin(&self, method: Method, url: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let (s, _, v) = self.call(method, url, Some(&self.admin), body).await;
+        (s, v)
+    }
+
+    fn create_body(
+        &self,
+        name: &str,
+        confidential: bool,
+        redirect: Option<&str>,
+        scopes: Value,
+    ) -> Value {
+        json!({
+            "partitionGlobalId": self.h.partition_id,
+            "name": name,
+            "isConfidential": confidential,
+            "redirectUri": redirect,
+            "scopes": scopes,
+        })
+    }
+}
+
+async fn token(http: &reqwest::Client, h: &SimHandle, id: &str, secret: &str) -> String {
+    let resp = http
+        .post(h.token_url())
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    resp.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn message(v: &Value) -> &str {
+    v["message"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_contracts_curl_flow() {
+    let t = T::new().await;
+    let h = &t.h;
+    // curl -d client_id=... -d client_secret=... -d grant_type=client_credentials
+    let resp = reqwest::Client::new()
+        .post(format!("{}identity_/connect/token", h.base_url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("client_id=demo-admin&client_secret=demo-admin-secret&grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let tok: Value = resp.json().await.unwrap();
+    let resp = reqwest::Client::new()
+        .get(format!(
+            "{}demo-org/identity_/api/ExternalClient/{}",
+            h.base_url, h.partition_id
+        ))
+        .header(
+            "authorization",
+            format!("Bearer {}", tok["access_token"].as_str().unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let apps: Vec<App> = resp.json().await.unwrap();
+    let demo = sim::demo_apps(t.h.state().now());
+    let ids = |v: &[App]| {
+        v.iter()
+            .map(|a| (a.id.clone(), a.name.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&apps), ids(&demo));
+    assert!(apps.len() >= 14);
+}
+
+#[tokio::test]
+async fn list_and_get_shapes() {
+    let t = T::new().await;
+    let (s, list) = t.admin(Method::GET, &t.apps_url(), None).await;
+    assert_eq!(s, 200);
+    let raw = list.as_array().unwrap();
+    let first = &raw[0];
+    for key in [
+        "name",
+        "id",
+        "secret",
+        "isConfidential",
+        "redirectUri",
+        "resources",
+        "secrets",
+    ] {
+        assert!(first.get(key).is_some(), "{key} in {first}");
+    }
+    assert!(first["secret"].is_null());
+    let res = &first["resources"][0];
+    for key in ["name", "displayName", "description", "scopes"] {
+        assert!(res.get(key).is_some(), "{key}");
+    }
+    assert!(res["scopes"][0]["type"].is_i64());
+    let sec = &first["secrets"][0];
+    assert!(sec["id"].is_i64());
+    assert!(sec["secret"].is_null());
+    assert!(sec.get("creationTime").is_some() && sec.get("expiryTime").is_some());
+    // No secret value is ever listed.
+    assert!(raw.iter().all(|a| {
+        a["secret"].is_null()
+            && a["secrets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["secret"].is_null())
+    }));
+
+    let (s, one) = t.admin(Method::GET, &t.app_url("demo-reader"), None).await;
+    assert_eq!(s, 200);
+    let one: App = serde_json::from_value(one).unwrap();
+    assert_eq!(one.name, "extapps Demo Reader");
+    assert_eq!(
+        one.scope_refs(),
+        vec![ScopeRef {
+            name: "PM.OAuthApp.Read".into(),
+            kind: ScopeType::Application
+        }]
+    );
+
+    // The org may be named by its GUID, and partitions compare case-insensitively.
+    let by_guid = format!(
+        "{}{}/identity_/api/ExternalClient/{}",
+        t.h.base_url,
+        t.h.partition_id,
+        t.h.partition_id.to_uppercase()
+    );
+    assert_eq!(t.admin(Method::GET, &by_guid, None).await.0, 200);
+}
+
+#[tokio::test]
+async fn catalog_route() {
+    let t = T::new().await;
+    let (s, v) = t
+        .admin(Method::GET, &t.url("api/ExternalApiResource"), None)
+        .await;
+    assert_eq!(s, 200);
+    let cat: Vec<Resource> = serde_json::from_value(v).unwrap();
+    assert_eq!(cat, sim::demo_catalog());
+    assert!(cat.iter().any(|r| r.name == "UiPath.Orchestrator"));
+}
+
+#[tokio::test]
+async fn create_update_delete_roundtrip() {
+    let t = T::new().await;
+    let body = t.create_body(
+        "Invoice Processing Bot",
+        true,
+        None,
+        json!([{"name": "OR.Jobs", "type": 1}, {"name": "OR.Queues.Read", "type": "Application"}]),
+    );
+    let (s, created) = t
+        .admin(Method::POST, &t.url("api/ExternalClient"), Some(body))
+        .await;
+    assert_eq!(s, 201, "{created}");
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert!(secret.len() >= 16);
+    let app: App = serde_json::from_value(created).unwrap();
+    assert_eq!(app.scope_count(), 2);
+    assert_eq!(app.secrets.len(), 1);
+    assert!(
+        app.secrets[0].secret.is_none(),
+        "the value is in `secret` only"
+    );
+    assert_ne!(app.id, "");
+
+    // Duplicate names are allowed, and the first secret works at the token endpoint.
+    let tok = token(&t.http, &t.h, &app.id, &secret).await;
+    assert!(!tok.is_empty());
+
+    let (s, listed) = t.admin(Method::GET, &t.app_url(&app.id), None).await;
+    assert_eq!(s, 200);
+    assert!(listed["secret"].is_null());
+
+    let update = json!({"name": "Invoice Bot v2", "redirectUri": "https://x.example/cb",
+        "scopes": [{"name": "OR.Assets.Read", "type": 1}, {"name": "OR.Jobs.Read", "type": 0}]});
+    let (s, updated) = t
+        .admin(Method::PUT, &t.app_url(&app.id), Some(update))
+        .await;
+    assert_eq!(s, 200, "{updated}");
+    let updated: App = serde_json::from_value(updated).unwrap();
+    assert_eq!(updated.name, "Invoice Bot v2");
+    assert_eq!(
+        updated.redirect_uri.as_deref(),
+        Some("https://x.example/cb")
+    );
+    let names: Vec<_> = updated.scope_refs().into_iter().map(|s| s.name).collect();
+    assert_eq!(
+        names,
+        vec!["OR.Assets.Read", "OR.Jobs.Read"],
+        "replaced wholesale"
+    );
+    assert_eq!(t.h.state().app(&app.id).unwrap(), updated);
+
+    let (s, v) = t.admin(Method::DELETE, &t.app_url(&app.id), None).await;
+    assert_eq!((s, v), (StatusCode::NO_CONTENT, Value::Null));
+    assert_eq!(t.admin(Method::GET, &t.app_url(&app.id), None).await.0, 404);
+    assert_eq!(
+        t.admin(Method::DELETE, &t.app_url(&app.id), None).await.0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn public_apps() {
+    let t = T::new().await;
+    let url = t.url("api/ExternalClient");
+    let ok = t.create_body(
+        "Mobile Approvals (public)",
+        false,
+        Some("http://localhost:12700,https://a.example/cb"),
+        json!([{"name": "OR.Tasks", "type": 0}]),
+    );
+    let (s, v) = t.admin(Method::POST, &url, Some(ok)).await;
+    assert_eq!(s, 201, "{v}");
+    assert!(v["secret"].is_null());
+    assert_eq!(v["secrets"], json!([]));
+    let public_id = v["id"].as_str().unwrap().to_owned();
+
+    let app_scope = t.create_body(
+        "P",
+        false,
+        Some("http://localhost:1"),
+        json!([{"name": "OR.Jobs", "type": 1}]),
+    );
+    let (s, v) = t.admin(Method::POST, &url, Some(app_scope)).await;
+    assert_eq!(s, 400);
+    assert!(
+        message(&v).contains("user scopes") && message(&v).contains("OR.Jobs"),
+        "{v}"
+    );
+
+    let no_redirect = t.create_body("P", false, None, json!([{"name": "OR.Jobs", "type": 0}]));
+    let (s, v) = t.admin(Method::POST, &url, Some(no_redirect)).await;
+    assert_eq!(s, 400);
+    assert!(message(&v).contains("redirect URI"), "{v}");
+
+    // The same rules on update, and a public app cannot get secrets.
+    let upd = json!({"name": "P", "redirectUri": "http://localhost:1", "scopes": [{"name": "OR.Jobs", "type": 1}]});
+    assert_eq!(
+        t.admin(Method::PUT, &t.app_url(&public_id), Some(upd))
+            .await
+            .0,
+        400
+    );
+    let generate = json!({"partitionGlobalId": t.h.partition_id, "clientId": public_id});
+    assert_eq!(
+        t.admin(
+            Method::POST,
+            &t.url("api/ExternalClient/GenerateSecret"),
+            Some(generate)
+        )
+        .await
+        .0,
+        400
+    );
+}
+
+#[tokio::test]
+async fn validation_errors() {
+    let t = T::new().await;
+    let url = t.url("api/ExternalClient");
+    let unknown = t.create_body("X", true, None, json!([{"name": "OR.Jobs", "type": 1}, {"name": "OR.Nope", "type": 1}, {"name": "Zz.Top", "type": 1}]));
+    let (s, v) = t.admin(Method::POST, &url, Some(unknown)).await;
+    assert_eq!(s, 400);
+    assert_eq!(
+        message(&v),
+        "Not all scopes=OR.Nope,Zz.Top are present in database"
+    );
+
+    let empty = t.create_body("  ", true, None, json!([]));
+    assert_eq!(t.admin(Method::POST, &url, Some(empty)).await.0, 400);
+
+    // Data Service scopes are user only; Ixp.ApiAccess is application only.
+    let wrong_type = t.create_body(
+        "X",
+        true,
+        None,
+        json!([{"name": "DataService.Data.Read", "type": 1}]),
+    );
+    let (s, v) = t.admin(Method::POST, &url, Some(wrong_type)).await;
+    assert_eq!(s, 400);
+    assert!(message(&v).contains("DataService.Data.Read"), "{v}");
+    let wrong_type = t.create_body(
+        "X",
+        false,
+        Some("http://localhost:1"),
+        json!([{"name": "Ixp.ApiAccess", "type": 0}]),
+    );
+    assert_eq!(t.admin(Method::POST, &url, Some(wrong_type)).await.0, 400);
+    let bad_type = t.create_body("X", true, None, json!([{"name": "OR.Jobs", "type": 2}]));
+    assert_eq!(t.admin(Method::POST, &url, Some(bad_type)).await.0, 400);
+
+    let resp = t
+        .http
+        .post(&url)
+        .bearer_auth(&t.admin)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert!(resp.json::<Value>().await.unwrap()["message"].is_string());
+
+    let upd = json!({"name": "X", "scopes": [{"name": "OR.Nope", "type": 1}]});
+    let (s, v) = t
+        .admin(Method::PUT, &t.app_url("demo-reader"), Some(upd))
+        .await;
+    assert_eq!(s, 400);
+    assert_eq!(
+        message(&v),
+        "Not all scopes=OR.Nope are present in database"
+    );
+}
+
+#[tokio::test]
+async fn not_found() {
+    let t = T::new().await;
+    let other_prt = "00000000-0000-0000-0000-000000000000";
+    let cases = [
+        (
+            Method::GET,
+            t.url(&format!("api/ExternalClient/{other_prt}")),
+        ),
+        (Method::GET, t.app_url("no-such-client")),
+        (Method::PUT, t.app_url("no-such-client")),
+        (
+            Method::GET,
+            t.url(&format!("api/ExternalClient/{other_prt}/demo-reader")),
+        ),
+        (
+            Method::DELETE,
+            t.url(&format!(
+                "api/ExternalClient/{}/secrets/999999",
+                t.h.partition_id
+            )),
+        ),
+        (
+            Method::DELETE,
+            t.url(&format!(
+                "api/ExternalClient/{}/secrets/abc",
+                t.h.partition_id
+            )),
+        ),
+        (
+            Method::GET,
+            t.url(&format!(
+                "api/ExternalClient/{}/no-such-client/GenerateSecret",
+                t.h.partition_id
+            )),
+        ),
+        (
+            Method::GET,
+            format!(
+                "{}other-org/identity_/api/ExternalClient/{}",
+                t.h.base_url, t.h.partition_id
+            ),
+        ),
+        (Method::GET, format!("{}nothing/here", t.h.base_url)),
+    ];
+    for (m, url) in cases {
+        let body = (m == Method::PUT).then(|| json!({"name": "x", "scopes": []}));
+        let (s, v) = t.admin(m.clone(), &url, body).await;
+        assert_eq!(s, 404, "{m} {url}: {v}");
+        assert!(v["message"].is_string());
+    }
+    let generate = json!({"partitionGlobalId": t.h.partition_id, "clientId": "no-such-client"});
+    assert_eq!(
+        t.admin(
+            Method::POST,
+            &t.url("api/ExternalClient/GenerateSecret"),
+            Some(generate)
+        )
+        .await
+        .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn unauthorized() {
+    let t = T::with(SimSettings {
+        token_lifetime: Duration::from_secs(1),
+        ..SimSettings::default()
+    })
+    .await;
+    let url = t.apps_url();
+    let (s, headers, v) = t.call(Method::GET, &url, None, None).await;
+    assert_eq!(s, 401);
+    assert!(headers.contains_key("www-authenticate"));
+    assert!(v["message"].is_string());
+    assert_eq!(
+        t.call(Method::GET, &url, Some("garbage"), None).await.0,
+        401
+    );
+
+    // Claims changed under the original signature, and a token signed by another simulator.
+    let decoded = extapps::api::jwt::decode(&t.admin).unwrap();
+    let mut claims = decoded.claims.clone();
+    claims.insert("client_id".into(), json!("someone-else"));
+    let forged = format!(
+        "{}.{}",
+        extapps::api::jwt::encode_parts(&Value::Object(decoded.header), &Value::Object(claims)),
+        t.admin.rsplit_once('.').unwrap().1
+    );
+    let (s, _, v) = t.call(Method::GET, &url, Some(&forged), None).await;
+    assert_eq!(s, 401);
+    assert!(message(&v).contains("signature"), "{v}");
+    let elsewhere = sim::start(SimSettings::default()).await.unwrap();
+    let foreign = elsewhere
+        .state()
+        .issue_token("demo-admin", &["PM.OAuthApp"]);
+    assert_eq!(t.call(Method::GET, &url, Some(&foreign), None).await.0, 401);
+
+    let tok = token(&t.http, &t.h, "demo-admin", "demo-admin-secret").await;
+    assert_eq!(t.call(Method::GET, &url, Some(&tok), None).await.0, 200);
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (s, _, v) = t.call(Method::GET, &url, Some(&tok), None).await;
+    assert_eq!(s, 401);
+    assert!(message(&v).contains("expired"), "{v}");
+}
+
+#[tokio::test]
+async fn revoked_tokens_are_refused_before_they_expire() {
+    let t = T::new().await;
+    let url = t.apps_url();
+    assert_eq!(t.admin(Method::GET, &url, None).await.0, 200);
+    t.h.state().revoke_all_tokens();
+    let (s, v) = t.admin(Method::GET, &url, None).await;
+    assert_eq!(s, 401);
+    assert!(message(&v).contains("revoked"), "{v}");
+    let fresh = token(&t.http, &t.h, "demo-admin", "demo-admin-secret").await;
+    assert_eq!(t.call(Method::GET, &url, Some(&fresh), None).await.0, 200);
+}
+
+#[tokio::test]
+async fn forbidden_without_the_scopes() {
+    let t = T::new().await;
+    let reader = token(&t.http, &t.h, "demo-reader", "demo-reader-secret").await;
+    let r = Some(reader.as_str());
+    assert_eq!(t.call(Method::GET, &t.apps_url(), r, None).await.0, 200);
+    assert_eq!(
+        t.call(Method::GET, &t.url("api/ExternalApiResource"), r, None)
+            .await
+            .0,
+        200
+    );
+    let create = t.create_body("X", true, None, json!([]));
+    let (s, _, v) = t
+        .call(Method::POST, &t.url("api/ExternalClient"), r, Some(create))
+        .await;
+    assert_eq!(s, 403);
+    assert!(message(&v).contains("PM.OAuthApp.Write"), "{v}");
+    let upd = json!({"name": "X", "scopes": []});
+    assert_eq!(
+        t.call(Method::PUT, &t.app_url("demo-reader"), r, Some(upd))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        t.call(Method::DELETE, &t.app_url("demo-reader"), r, None)
+            .await
+            .0,
+        403
+    );
+    let generate = json!({"partitionGlobalId": t.h.partition_id, "clientId": "demo-reader"});
+    assert_eq!(
+        t.call(
+            Method::POST,
+            &t.url("api/ExternalClient/GenerateSecret"),
+            r,
+            Some(generate)
+        )
+        .await
+        .0,
+        403
+    );
+
+    // A token with only the secret scope may mint secrets but not list apps; the alternative
+    // spelling PM.OAuthSecret.Write is accepted too.
+    let state = t.h.state();
+    for scope in ["PM.OAuthAppSecret.Write", "PM.OAuthSecret.Write"] {
+        let tok = state.issue_token("demo-admin", &[scope]);
+        let generate = json!({"partitionGlobalId": t.h.partition_id, "clientId": "demo-reader"});
+        let (s, _, v) = t
+            .call(
+                Method::POST,
+                &t.url("api/ExternalClient/GenerateSecret"),
+                Some(&tok),
+                Some(generate),
+            )
+            .await;
+        assert_eq!(s, 200, "{scope}: {v}");
+        assert_eq!(
+            t.call(Method::GET, &t.apps_url(), Some(&tok), None).await.0,
+            403
+        );
+    }
+}
+
+#[tokio::test]
+async fn secrets_generate_use_expire_delete() {
+    let t = T::new().await;
+    let state = t.h.state();
+    let now = state.now();
+    let expiry = now
+        .checked_add(jiff::SignedDuration::from_hours(24 * 30))
+        .unwrap();
+    let generate = json!({"partitionGlobalId": t.h.partition_id, "clientId": "demo-reader",
+        "description": "rotation 2026", "expiryTime": expiry.to_string()});
+    let (s, v) = t
+        .admin(
+            Method::POST,
+            &t.url("api/ExternalClient/GenerateSecret"),
+            Some(generate),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    let value = v["secret"].as_str().unwrap().to_owned();
+    let secret: Secret = serde_json::from_value(v).unwrap();
+    assert_eq!(secret.description.as_deref(), Some("rotation 2026"));
+    assert_eq!(secret.expiry_time, Some(expiry));
+    assert!(secret.id > 1019, "new ids come after the demo ones");
+
+    // The new secret works; the old one keeps working (rotation).
+    token(&t.http, &t.h, "demo-reader", &value).await;
+    token(&t.http, &t.h, "demo-reader", "demo-reader-secret").await;
+    let app = state.app("demo-reader").unwrap();
+    assert_eq!(app.secrets.len(), 2);
+    assert!(app.secrets.iter().all(|s| s.secret.is_none()));
+
+    // Once expired it does not authenticate.
+    state.advance_clock(Duration::from_secs(31 * 86_400));
+    let resp = t
+        .http
+        .post(t.h.token_url())
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "demo-reader"),
+            ("client_secret", value.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(
+        resp.json::<Value>().await.unwrap()["error"],
+        "invalid_client"
+    );
+
+    // A null expiry never expires; an expiry in the past is refused.
+    let generate = json!({"partitionGlobalId": t.h.partition_id, "clientId": "demo-reader", "expiryTime": null});
+    let admin = token(&t.http, &t.h, "demo-admin", "demo-admin-secret").await;
+    let (s, _, v) = t
+        .call(
+            Method::POST,
+            &t.url("api/ExternalClient/GenerateSecret"),
+            Some(&admin),
+            Some(generate),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert!(v["expiryTime"].is_null());
+    let past = json!({"partitionGlobalId": t.h.partition_id, "clientId": "demo-reader", "expiryTime": "2001-01-01T00:00:00Z"});
+    assert_eq!(
+        t.call(
+            Method::POST,
+            &t.url("api/ExternalClient/GenerateSecret"),
+            Some(&admin),
+            Some(past)
+        )
+        .await
+        .0,
+        400
+    );
+
+    let del = t.url(&format!(
+        "api/ExternalClient/{}/secrets/{}",
+        t.h.partition_id, secret.id
+    ));
+    let (s, _, v) = t.call(Method::DELETE, &del, Some(&admin), None).await;
+    assert_eq!((s, v), (StatusCode::NO_CONTENT, Value::Null));
+    assert_eq!(
+        t.call(Method::DELETE, &del, Some(&admin), None).await.0,
+        404
+    );
+    assert!(
+        state
+            .app("demo-reader")
+            .unwrap()
+            .secrets
+            .iter()
+            .all(|s| s.id != secret.id)
+    );
+}
+
+#[tokio::test]
+async fn legacy_secret_and_planted_expiry() {
+    let t = T::new().await;
+    let url = t.url(&format!(
+        "api/ExternalClient/{}/demo-reader/GenerateSecret",
+        t.h.partition_id
+    ));
+    let (s, v) = t.admin(Method::GET, &url, None).await;
+    assert_eq!(s, 200);
+    let value = v.as_str().expect("a bare JSON string").to_owned();
+    token(&t.http, &t.h, "demo-reader", &value).await;
+
+    // Tests can set any secret's expiry: expire the reader's own secret.
+    let state = t.h.state();
+    let legacy = state
+        .app("demo-reader")
+        .unwrap()
+        .secrets
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(legacy.expiry_time, None);
+    assert!(state.set_secret_expiry(legacy.id, Some(state.now())));
+    let resp = t
+        .http
+        .post(t.h.token_url())
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "demo-reader"),
+            ("client_secret", value.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+}
+
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after() {
+    let t = T::with(SimSettings {
+        rate_limits: RateLimits {
+            window: Duration::from_secs(120),
+            get: 3,
+            post: 1,
+            put: 1,
+            delete: 1,
+        },
+        ..SimSettings::default()
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(t.admin(Method::GET, &t.apps_url(), None).await.0, 200);
+    }
+    let (s, headers, v) = t
+        .call(Method::GET, &t.apps_url(), Some(&t.admin), None)
+        .await;
+    assert_eq!(s, 429, "{v}");
+    let secs: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=120).contains(&secs), "{secs}");
+    // Each method has its own budget.
+    let upd = json!({"name": "Reader", "scopes": [{"name": "PM.OAuthApp.Read", "type": 1}]});
+    assert_eq!(
+        t.admin(Method::PUT, &t.app_url("demo-reader"), Some(upd.clone()))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        t.admin(Method::PUT, &t.app_url("demo-reader"), Some(upd))
+            .await
+            .0,
+        429
+    );
+
+    t.h.state().reset_rate_limits();
+    assert_eq!(t.admin(Method::GET, &t.apps_url(), None).await.0, 200);
+}
+
+#[tokio::test]
+async fn state_handle_adds_apps() {
+    let t = T::new().await;
+    let state = t.h.state();
+    let before = state.app_count();
+    let app = state
+        .add_app(
+            "Added by a test",
+            true,
+            None,
+            vec![ScopeRef {
+                name: "OR.Jobs".into(),
+                kind: ScopeType::Application,
+            }],
+        )
+        .unwrap();
+    assert!(app.secret.is_some());
+    assert_eq!(state.app_count(), before + 1);
+    let (s, v) = t.admin(Method::GET, &t.app_url(&app.id), None).await;
+    assert_eq!(s, 200);
+    assert_eq!(v["name"], "Added by a test");
+    let err = state.add_app("", true, None, vec![]).unwrap_err();
+    assert_eq!(err.status, 400);
+    assert!(state.delete_app(&app.id));
+    assert!(!state.delete_app(&app.id));
+}
+
+#[tokio::test]
+async fn ten_thousand_generated_apps() {
+    let started = std::time::Instant::now();
+    let t = T::with(SimSettings {
+        extra_apps: 10_000,
+        seed: 42,
+        rate_limits: RateLimits::unlimited(),
+        ..SimSettings::default()
+    })
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let (s, v) = t.admin(Method::GET, &t.apps_url(), None).await;
+    assert_eq!(s, 200);
+    let apps: Vec<App> = serde_json::from_value(v).unwrap();
+    assert_eq!(apps.len(), 10_000 + sim::demo_apps(t.h.state().now()).len());
+    let generated = &apps[apps.len() - 10_000..];
+    assert!(
+        generated
+            .iter()
+            .all(|a| (1..=40).contains(&a.scope_count()) && a.secrets.len() <= 4)
+    );
+    assert!(generated.iter().any(|a| !a.is_confidential));
+    // Deterministic for a seed: the same ids and names again.
+    let again = sim::start(SimSettings {
+        extra_apps: 10_000,
+        seed: 42,
+        ..SimSettings::default()
+    })
+    .await
+    .unwrap();
+    let other = again.state().apps();
+    assert_eq!(
+        other[other.len() - 10_000..]
+            .iter()
+            .map(|a| (&a.id, &a.name))
+            .collect::<Vec<_>>(),
+        generated
+            .iter()
+            .map(|a| (&a.id, &a.name))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn fixed_clock_resolves_the_demo_offsets() {
+    let at: jiff::Timestamp = "2026-03-01T12:00:00Z".parse().unwrap();
+    let h = sim::start(SimSettings {
+        now: Some(at),
+        ..SimSettings::default()
+    })
+    .await
+    .unwrap();
+    let listed = h.state().apps();
+    let fixed = sim::demo_apps(at);
+    // Same apps, ids, scopes and secret ids; times may differ by the moments since start.
+    assert_eq!(listed.len(), fixed.len());
+    for (a, b) in listed.iter().zip(&fixed) {
+        assert_eq!(
+            (&a.id, &a.name, &a.resources),
+            (&b.id, &b.name, &b.resources)
+        );
+        assert_eq!(
+            a.secrets, b.secrets,
+            "demo offsets resolve against SimSettings::now"
+        );
+    }
+    assert!(h.state().now() >= at);
+    h.shutdown().await;
+}
