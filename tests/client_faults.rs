@@ -236,7 +236,8 @@ async fn truncated_json_is_an_unexpected_body() {
 
 #[tokio::test]
 async fn status_codes_map_to_their_kinds() {
-    let cases: Vec<(Answer, fn(&ApiError) -> bool)> = vec![
+    type Check = fn(&ApiError) -> bool;
+    let cases: Vec<(Answer, Check)> = vec![
         (answer(404, ""), |e| matches!(e, ApiError::NotFound { .. })),
         (
             answer(409, r#"{"message":"changed"}"#),
