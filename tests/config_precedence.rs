@@ -227,7 +227,7 @@ fn explain_never_runs_the_secret_command() {
     let r = explain(&flags, &env, &files).unwrap();
     assert_eq!(r.settings.client_secret.expose_secret(), "");
     assert_eq!(
-        r.secret_source.describe(),
+        r.secret_source.unwrap().describe(),
         r#"command `printf "from-command\n"`"#
     );
 }

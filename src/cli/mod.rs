@@ -2,6 +2,9 @@
 //! fails with a `Failure`: a one-paragraph message for a person and an exit status.
 
 pub mod apps;
+pub mod config_cmd;
+pub mod meta;
+pub mod secrets;
 pub mod table;
 
 use crate::api::ApiError;

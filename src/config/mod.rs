@@ -27,6 +27,22 @@ pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Settings, Config
     resolve(&Flags::default(), &get, &ConfigFiles::default()).map(|r| r.settings)
 }
 
+/// The process environment, as the `env` argument of the functions here wants it.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Loads the config files and resolves settings against the real environment; warnings from
+/// loading the files come first in `Resolved::warnings`.
+pub fn from_process(flags: &Flags) -> Result<Resolved, ConfigError> {
+    let files = ConfigFiles::load(flags.config.as_deref(), &process_env)?;
+    let mut resolved = resolve(flags, &process_env, &files)?;
+    let mut warnings = files.warnings;
+    warnings.append(&mut resolved.warnings);
+    resolved.warnings = warnings;
+    Ok(resolved)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

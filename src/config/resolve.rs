@@ -55,7 +55,10 @@ pub struct Resolved {
     pub settings: Settings,
     /// Each setting's name (as the config file spells it) and where its value came from.
     pub origins: Vec<(&'static str, Origin)>,
-    pub secret_source: SecretSource,
+    /// `None` only from [`explain`] when no source is configured.
+    pub secret_source: Option<SecretSource>,
+    /// What is still missing, in words (only [`explain`] returns settings despite these).
+    pub missing: Vec<&'static str>,
     /// Things to tell the user that do not stop extapps (stderr, or a toast in the TUI).
     pub warnings: Vec<String>,
 }
@@ -74,9 +77,7 @@ pub fn resolve(
     env: &dyn Fn(&str) -> Option<String>,
     files: &ConfigFiles,
 ) -> Result<Resolved, ConfigError> {
-    let planned = plan(flags, env, files, true)?;
-    let secret = planned.secret_source.fetch(env)?;
-    Ok(planned.finish(secret))
+    plan(flags, env, files, true)?.fetch(env)
 }
 
 /// Resolves one profile on its own, for switching profiles in the TUI (`:profile NAME`):
@@ -91,9 +92,7 @@ pub fn resolve_profile(
         profile: Some(selector.to_owned()),
         ..Flags::default()
     };
-    let planned = plan(&flags, env, files, false)?;
-    let secret = planned.secret_source.fetch(env)?;
-    Ok(planned.finish(secret))
+    plan(&flags, env, files, false)?.fetch(env)
 }
 
 /// Everything but the secret's value: `config show` uses this so that it never runs a
@@ -130,7 +129,9 @@ pub fn selected_profile<'f>(
 struct Planned {
     settings: Settings,
     origins: Vec<(&'static str, Origin)>,
-    secret_source: SecretSource,
+    secret_source: Option<SecretSource>,
+    missing: Vec<&'static str>,
+    missing_in: Option<String>,
     warnings: Vec<String>,
 }
 
@@ -141,8 +142,29 @@ impl Planned {
             settings: self.settings,
             origins: self.origins,
             secret_source: self.secret_source,
+            missing: self.missing,
             warnings: self.warnings,
         }
+    }
+
+    /// Fails on missing settings with one message naming all of them, else reads the secret.
+    fn fetch(self, env: &dyn Fn(&str) -> Option<String>) -> Result<Resolved, ConfigError> {
+        if !self.missing.is_empty() {
+            let what = self
+                .missing_in
+                .clone()
+                .unwrap_or_else(|| "extapps does not know which organization to manage".to_owned());
+            return Err(ConfigError(format!(
+                "{what}. Set {}. Profiles live in a config file (`extapps config init` writes \
+                 one). To try extapps without an account, run it with --demo.",
+                self.missing.join("; ")
+            )));
+        }
+        let secret = match &self.secret_source {
+            Some(source) => source.fetch(env)?,
+            None => SecretString::from(String::new()),
+        };
+        Ok(self.finish(secret))
     }
 }
 
@@ -277,17 +299,8 @@ fn plan(
              (that application's secret)",
         );
     }
-    if !missing.is_empty() {
-        let what = match profile {
-            Some(p) => format!("Profile `{}` ({}) lacks some settings", p.name, p.source),
-            None => "extapps does not know which organization to manage".to_owned(),
-        };
-        return Err(ConfigError(format!(
-            "{what}. Set {}. Profiles live in a config file (`extapps config init` writes one). \
-             To try extapps without an account, run it with --demo.",
-            missing.join("; ")
-        )));
-    }
+    let missing_in =
+        profile.map(|p| format!("Profile `{}` ({}) lacks some settings", p.name, p.source));
 
     let insecure = if flags.insecure {
         origins.push(("insecure", Origin::Flag("--insecure")));
@@ -327,9 +340,9 @@ fn plan(
     let login_scopes = profile.and_then(|p| p.login_scopes.clone());
     origins.push(("login.scopes", from_profile(login_scopes.is_some())));
 
-    let secret_source = secret.expect("checked above");
+    let secret_source = secret;
     let mut warnings = Vec::new();
-    if let (SecretSource::Inline { file, .. }, Some(p)) = (&secret_source, profile) {
+    if let (Some(SecretSource::Inline { file, .. }), Some(p)) = (&secret_source, profile) {
         let exposed = match &p.source {
             ProfileSource::Extapps(_) => {
                 files.extapps.as_ref().is_some_and(|f| f.readable_by_others)
@@ -382,6 +395,8 @@ fn plan(
         settings,
         origins,
         secret_source,
+        missing,
+        missing_in,
         warnings,
     })
 }
