@@ -1,6 +1,10 @@
 //! Command-line arguments (clap derive). With no subcommand, extapps opens the TUI.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
+
+use crate::cli::secrets::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -9,8 +13,10 @@ use clap::{Args, Parser, Subcommand};
     about = "Manage UiPath external applications (OAuth clients) from the terminal",
     long_about = "Manage UiPath external applications (OAuth clients) from the terminal.\n\n\
         With no subcommand, extapps opens the TUI on the configured organization. \
-        Connection settings come from UIPATH_URI, UIPATH_ORGANIZATION, UIPATH_CLIENT_ID, \
-        UIPATH_CLIENT_SECRET, UIPATH_AUTH_SCOPES and UIPATH_IDENTITY_URI. \
+        Settings come from flags, then the UIPATH_* environment variables UiPath's CLI uses \
+        (UIPATH_URI, UIPATH_ORGANIZATION, UIPATH_CLIENT_ID, UIPATH_CLIENT_SECRET, \
+        UIPATH_AUTH_SCOPES, UIPATH_IDENTITY_URI, UIPATH_PROFILE, ...), then a profile in the \
+        extapps config file or in ~/.uipath/config, then defaults. \
         Try it without an account: extapps --demo"
 )]
 pub struct Cli {
@@ -24,10 +30,72 @@ pub struct Cli {
 
     /// Write the log here instead of the default log file.
     #[arg(long, global = true, value_name = "FILE")]
-    pub log_file: Option<std::path::PathBuf>,
+    pub log_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Print an annotated example config file and exit.
+    #[arg(long)]
+    pub print_default_config: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Which organization to manage. The client secret is not a flag on purpose: it would be
+/// saved in shell history and visible in `ps`.
+#[derive(Debug, Args, Default)]
+pub struct ConnectionArgs {
+    /// Use this profile (env: UIPATH_PROFILE).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Read profiles from this file (env: EXTAPPS_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Cloud, Automation Suite or Orchestrator host (env: UIPATH_URI).
+    #[arg(long, global = true, value_name = "URL")]
+    pub uri: Option<String>,
+
+    /// Organization name or GUID (env: UIPATH_ORGANIZATION).
+    #[arg(long, visible_alias = "org", global = true, value_name = "ORG")]
+    pub organization: Option<String>,
+
+    /// Client id of the app extapps signs in as (env: UIPATH_CLIENT_ID).
+    #[arg(long, global = true, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// Where /connect/token lives when not {uri}/identity_ (env: UIPATH_IDENTITY_URI).
+    #[arg(long, global = true, value_name = "URL")]
+    pub identity_uri: Option<String>,
+
+    /// Organization GUID, for tokens without a prt_id claim (env: UIPATH_PARTITION_ID).
+    #[arg(long, global = true, value_name = "GUID")]
+    pub partition_id: Option<String>,
+
+    /// Accept self-signed TLS certificates (env: UIPATH_INSECURE).
+    #[arg(long, global = true)]
+    pub insecure: bool,
+}
+
+impl Cli {
+    /// The connection flags as the configuration resolver takes them.
+    pub fn config_flags(&self) -> crate::config::Flags {
+        let c = &self.connection;
+        crate::config::Flags {
+            profile: c.profile.clone(),
+            uri: c.uri.clone(),
+            organization: c.organization.clone(),
+            client_id: c.client_id.clone(),
+            identity_uri: c.identity_uri.clone(),
+            partition_id: c.partition_id.clone(),
+            config: c.config.clone(),
+            insecure: c.insecure,
+            read_only: self.read_only,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -37,6 +105,16 @@ pub enum Command {
     /// List and inspect external applications.
     #[command(subcommand)]
     Apps(AppsCommand),
+    /// Secrets across the organization, for monitoring.
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+    /// Profiles and the config file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script (e.g. `extapps completions bash > ~/.local/share/bash-completion/completions/extapps`).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff) on stdout (`extapps man | man -l -`).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -128,4 +206,52 @@ pub enum AppsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// List every secret of every app, soonest expiry first.
+    #[command(
+        long_about = "List every secret of every app, expired first, then by expiry date, \
+        never-expiring last.\n\n\
+        Exit status: 0 when nothing matches; 3 when some secret expires within \
+        --expiring-within; 4 when some secret has already expired (4 wins over 3). \
+        Without --expiring-within every secret is listed and only expired secrets change the \
+        exit status (4). A one-line summary goes to stderr when the status is not 0, so cron \
+        mails it."
+    )]
+    List {
+        /// Only secrets expiring within this window (30m, 48h, 7d, 2w, 1y), plus expired ones.
+        #[arg(long, value_name = "DURATION", value_parser = crate::config::duration::parse)]
+        expiring_within: Option<jiff::SignedDuration>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a new profile to the config file, asking on a terminal, then test it.
+    Init(InitArgs),
+    /// Show the resolved settings and where each value comes from (secret masked).
+    Show,
+    /// List every profile and the file it comes from.
+    Profiles,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct InitArgs {
+    /// Name of the new profile.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Read the client secret from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "secret_command")]
+    pub secret_env: Option<String>,
+    /// Read the client secret from this command's stdout (a password manager).
+    #[arg(long, value_name = "COMMAND")]
+    pub secret_command: Option<String>,
+    /// Do not ask the token endpoint whether the profile works.
+    #[arg(long)]
+    pub no_test: bool,
 }

@@ -19,15 +19,9 @@ pub fn settings_for(handle: &SimHandle) -> Settings {
         source: "demo".to_owned(),
         uri: handle.base_url.as_str().trim_end_matches('/').to_owned(),
         organization: handle.organization.clone(),
-        partition_id: None,
-        identity_uri: None,
-        api_uri: None,
         client_id: handle.admin_client_id().to_owned(),
         client_secret: SecretString::from(handle.admin_secret().to_owned()),
-        scopes: Vec::new(),
-        read_only: false,
-        insecure: false,
         timeout: Duration::from_secs(10),
-        auto_refresh: None,
+        ..Settings::default()
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use clap::{CommandFactory, FromArgMatches};
 use extapps::api::IdentityClient;
-use extapps::args::{AppsCommand, Cli, Command};
+use extapps::args::{AppsCommand, Cli, Command, ConfigCommand, SecretsCommand};
 use extapps::cli::{self, Failure};
 use extapps::{config, demo, logging, sim};
 
@@ -54,6 +54,27 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     if let Some(Command::Sim(args)) = &cli.command {
         return run_sim(args).await;
     }
+    let flags = cli.config_flags();
+    // Commands that need no connection.
+    let out = &mut std::io::stdout();
+    match &cli.command {
+        _ if cli.print_default_config => {
+            return Ok(cli::config_cmd::print_default_config(out)?);
+        }
+        Some(Command::Completions { shell }) => {
+            cli::meta::completions(*shell, out);
+            return Ok(());
+        }
+        Some(Command::Man) => return Ok(cli::meta::man(out)?),
+        Some(Command::Config(ConfigCommand::Show)) => return cli::config_cmd::show(&flags, out),
+        Some(Command::Config(ConfigCommand::Profiles)) => {
+            return cli::config_cmd::profiles(&flags, out);
+        }
+        Some(Command::Config(ConfigCommand::Init(args))) => {
+            return cli::config_cmd::init(&flags, args, out).await;
+        }
+        _ => {}
+    }
     // Keep the demo simulator alive for as long as the command or the TUI runs.
     let (settings, _sim) = if cli.demo {
         let (handle, settings) = demo::start()
@@ -61,7 +82,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
         (settings, Some(handle))
     } else {
-        (config::from_env(|k| std::env::var(k).ok())?, None)
+        let resolved = config::from_process(&flags)?;
+        for w in &resolved.warnings {
+            eprintln!("extapps: warning: {w}");
+        }
+        (resolved.settings, None)
     };
     let mut settings = settings;
     settings.read_only |= cli.read_only;
@@ -123,7 +148,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             read_write(&settings)?;
             cli::app_edit::restore(&client, &file, json, &mut stdout).await
         }
-        Some(Command::Sim(_)) => unreachable!("handled above"),
+        Some(Command::Secrets(SecretsCommand::List {
+            expiring_within,
+            format,
+        })) => cli::secrets::list(&client, expiring_within, format, &mut stdout).await,
+        Some(Command::Sim(_) | Command::Config(_) | Command::Completions { .. } | Command::Man) => {
+            unreachable!("handled above")
+        }
         None => cli::apps::list(&client, false, &mut stdout).await,
     }
 }

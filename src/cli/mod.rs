@@ -3,7 +3,10 @@
 
 pub mod app_edit;
 pub mod apps;
+pub mod config_cmd;
+pub mod meta;
 pub mod prompt;
+pub mod secrets;
 pub mod table;
 
 use crate::api::ApiError;

@@ -1,133 +1,46 @@
-//! Connection settings: where the Identity Server is and which app extapps signs in as.
-//!
-//! For now they come from the environment variables UiPath's own CLI users already have set
-//! (`UIPATH_URI`, `UIPATH_ORGANIZATION`, ...). Profiles and config files build on this.
+//! Connection settings: where the Identity Server is, which app extapps signs in as, and how
+//! the TUI behaves. They come from flags, `UIPATH_*` variables (the ones UiPath's own CLI
+//! users already have), a profile in extapps' TOML file or in uipathcli's `~/.uipath/config`,
+//! and defaults, in that order.
 
-use std::time::Duration;
+pub mod default_file;
+pub mod duration;
+pub mod error;
+pub mod file;
+pub mod files;
+pub mod profile;
+pub mod resolve;
+pub mod secret;
+pub mod settings;
+pub mod uipathcli;
 
-use secrecy::SecretString;
+pub use error::ConfigError;
+pub use files::ConfigFiles;
+pub use profile::{Profile, ProfileInfo, ProfileSource};
+pub use resolve::{Flags, Origin, Resolved, explain, resolve, resolve_profile};
+pub use secret::SecretSource;
+pub use settings::{DEFAULT_URI, LoginSettings, Settings, Theme};
 
-use crate::api::auth::ClientCredentials;
-use crate::api::{ClientConfig, Endpoints};
-
-pub const DEFAULT_URI: &str = "https://cloud.uipath.com";
-
-/// Everything needed to talk to one organization, resolved from all sources.
-#[derive(Clone)]
-pub struct Settings {
-    /// Where the settings came from, for messages and the header (`env`, `demo`, a profile).
-    pub source: String,
-    pub uri: String,
-    pub organization: String,
-    pub partition_id: Option<String>,
-    pub identity_uri: Option<String>,
-    pub api_uri: Option<String>,
-    pub client_id: String,
-    pub client_secret: SecretString,
-    pub scopes: Vec<String>,
-    pub read_only: bool,
-    pub insecure: bool,
-    pub timeout: Duration,
-    pub auto_refresh: Option<Duration>,
-}
-
-impl std::fmt::Debug for Settings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Settings")
-            .field("source", &self.source)
-            .field("uri", &self.uri)
-            .field("organization", &self.organization)
-            .field("partition_id", &self.partition_id)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"[redacted]")
-            .field("scopes", &self.scopes)
-            .field("read_only", &self.read_only)
-            .finish()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
-
-/// Reads settings from a variable lookup (the process environment in production, a map in tests).
+/// Settings from variables alone (no flags, no files): the original entry point, kept for
+/// callers that only have an environment.
 pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
-    let var = |name: &str| {
-        get(name)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let mut missing = Vec::new();
-    let organization = var("UIPATH_ORGANIZATION").unwrap_or_else(|| {
-        if var("UIPATH_IDENTITY_URI").is_none() {
-            missing.push(
-                "UIPATH_ORGANIZATION (the organization name or GUID in your Automation Cloud URL)",
-            );
-        }
-        String::new()
-    });
-    let client_id = var("UIPATH_CLIENT_ID").unwrap_or_else(|| {
-        missing.push(
-            "UIPATH_CLIENT_ID (the client id of an external application with PM.OAuthApp scopes)",
-        );
-        String::new()
-    });
-    let client_secret = var("UIPATH_CLIENT_SECRET").unwrap_or_else(|| {
-        missing.push("UIPATH_CLIENT_SECRET (that application's secret)");
-        String::new()
-    });
-    if !missing.is_empty() {
-        return Err(ConfigError(format!(
-            "extapps does not know which organization to manage. Set {}. \
-             To try extapps without an account, run it with --demo.",
-            missing.join(", ")
-        )));
-    }
-    let scopes = var("UIPATH_AUTH_SCOPES")
-        .map(|s| s.split_whitespace().map(str::to_owned).collect())
-        .unwrap_or_default();
-    Ok(Settings {
-        source: "environment".to_owned(),
-        uri: var("UIPATH_URI").unwrap_or_else(|| DEFAULT_URI.to_owned()),
-        organization,
-        partition_id: var("UIPATH_PARTITION_ID"),
-        identity_uri: var("UIPATH_IDENTITY_URI"),
-        api_uri: var("EXTAPPS_API_URI"),
-        client_id,
-        client_secret: SecretString::from(client_secret),
-        scopes,
-        read_only: false,
-        insecure: var("UIPATH_INSECURE")
-            .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
-        timeout: Duration::from_secs(30),
-        auto_refresh: None,
-    })
+    resolve(&Flags::default(), &get, &ConfigFiles::default()).map(|r| r.settings)
 }
 
-impl Settings {
-    /// The client configuration these settings describe; fails on a malformed or plain-http
-    /// non-loopback URI.
-    pub fn client_config(&self) -> Result<ClientConfig, ConfigError> {
-        let endpoints = Endpoints::resolve(
-            &self.uri,
-            &self.organization,
-            self.identity_uri.as_deref(),
-            self.api_uri.as_deref(),
-        )
-        .map_err(|e| ConfigError(e.to_string()))?;
-        let mut config = ClientConfig::new(
-            endpoints,
-            ClientCredentials {
-                client_id: self.client_id.clone(),
-                client_secret: self.client_secret.clone(),
-                scopes: self.scopes.clone(),
-            },
-        );
-        config.partition_id = self.partition_id.clone();
-        config.timeout = self.timeout;
-        config.insecure = self.insecure;
-        Ok(config)
-    }
+/// The process environment, as the `env` argument of the functions here wants it.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// Loads the config files and resolves settings against the real environment; warnings from
+/// loading the files come first in `Resolved::warnings`.
+pub fn from_process(flags: &Flags) -> Result<Resolved, ConfigError> {
+    let files = ConfigFiles::load(flags.config.as_deref(), &process_env)?;
+    let mut resolved = resolve(flags, &process_env, &files)?;
+    let mut warnings = files.warnings;
+    warnings.append(&mut resolved.warnings);
+    resolved.warnings = warnings;
+    Ok(resolved)
 }
 
 #[cfg(test)]
@@ -148,7 +61,7 @@ mod tests {
         let err = from_env(env(&[("UIPATH_CLIENT_ID", "x")])).unwrap_err();
         assert!(err.0.contains("UIPATH_ORGANIZATION"), "{err}");
         assert!(err.0.contains("UIPATH_CLIENT_SECRET"), "{err}");
-        assert!(!err.0.contains("UIPATH_CLIENT_ID ("), "{err}");
+        assert!(!err.0.contains("UIPATH_CLIENT_ID or"), "{err}");
         assert!(err.0.contains("--demo"));
     }
 

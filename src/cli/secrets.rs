@@ -1,0 +1,246 @@
+//! `extapps secrets list`: every secret of the organization, soonest expiry first, with an
+//! exit status a cron job or CI pipeline can alert on.
+
+use std::io::Write;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use super::Failure;
+use super::table::Table;
+use crate::api::IdentityClient;
+use crate::api::model::App;
+use crate::expiry;
+
+/// Nothing expired, and nothing expiring within the window.
+pub const EXIT_OK: i32 = 0;
+/// Some secret expires within the window.
+pub const EXIT_EXPIRING: i32 = 3;
+/// Some secret has already expired (wins over `EXIT_EXPIRING`).
+pub const EXIT_EXPIRED: i32 = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Expired,
+    /// Expires within the window asked for.
+    Expiring,
+    Valid,
+    Never,
+}
+
+/// One secret with the app it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretRow {
+    pub app_name: String,
+    pub client_id: String,
+    pub secret_id: i64,
+    pub description: Option<String>,
+    pub creation_time: Timestamp,
+    pub expiry_time: Option<Timestamp>,
+    pub status: Status,
+}
+
+/// The rows to print and the exit status they call for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub rows: Vec<SecretRow>,
+    pub expired: usize,
+    pub expiring: usize,
+}
+
+impl Report {
+    pub fn exit_code(&self) -> i32 {
+        if self.expired > 0 {
+            EXIT_EXPIRED
+        } else if self.expiring > 0 {
+            EXIT_EXPIRING
+        } else {
+            EXIT_OK
+        }
+    }
+
+    /// One line for stderr when the exit status is not 0.
+    pub fn summary(&self, within: Option<SignedDuration>) -> Option<String> {
+        let plural = |n: usize| if n == 1 { "secret" } else { "secrets" };
+        let mut parts = Vec::new();
+        if self.expired > 0 {
+            let verb = if self.expired == 1 { "has" } else { "have" };
+            parts.push(format!(
+                "{} {} {verb} expired",
+                self.expired,
+                plural(self.expired)
+            ));
+        }
+        if let (true, Some(w)) = (self.expiring > 0, within) {
+            parts.push(format!(
+                "{} {} {} within {}",
+                self.expiring,
+                plural(self.expiring),
+                if self.expiring == 1 {
+                    "expires"
+                } else {
+                    "expire"
+                },
+                crate::config::duration::format(w)
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join(" and "))
+    }
+}
+
+/// Flattens every app's secrets, keeps those expiring within `within` (all of them when
+/// `None`), and sorts by expiry: expired first, never-expiring last.
+pub fn report(apps: &[App], now: Timestamp, within: Option<SignedDuration>) -> Report {
+    let horizon = within.and_then(|w| now.checked_add(w).ok());
+    let mut rows: Vec<SecretRow> = apps
+        .iter()
+        .flat_map(|app| app.secrets.iter().map(move |s| (app, s)))
+        .filter_map(|(app, s)| {
+            let status = match (s.expiry_time, horizon) {
+                (Some(e), _) if e <= now => Status::Expired,
+                (Some(e), Some(h)) if e <= h => Status::Expiring,
+                _ if within.is_some() => return None,
+                (Some(_), _) => Status::Valid,
+                (None, _) => Status::Never,
+            };
+            Some(SecretRow {
+                app_name: app.name.clone(),
+                client_id: app.id.clone(),
+                secret_id: s.id,
+                description: s.description.clone(),
+                creation_time: s.creation_time,
+                expiry_time: s.expiry_time,
+                status,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (
+            a.expiry_time.is_none(),
+            a.expiry_time,
+            &a.app_name,
+            a.secret_id,
+        )
+            .cmp(&(
+                b.expiry_time.is_none(),
+                b.expiry_time,
+                &b.app_name,
+                b.secret_id,
+            ))
+    });
+    let count = |st| rows.iter().filter(|r| r.status == st).count();
+    Report {
+        expired: count(Status::Expired),
+        expiring: count(Status::Expiring),
+        rows,
+    }
+}
+
+pub fn write(
+    report: &Report,
+    format: Format,
+    now: Timestamp,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Table => write_table(report, now, out),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report.rows)?;
+            writeln!(out)
+        }
+        Format::Csv => write_csv(report, out),
+    }
+}
+
+fn write_table(report: &Report, now: Timestamp, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut table = Table::new(vec![
+        "APP",
+        "CLIENT ID",
+        "SECRET ID",
+        "DESCRIPTION",
+        "EXPIRES",
+        "LEFT",
+    ]);
+    for r in &report.rows {
+        table.row(vec![
+            r.app_name.clone(),
+            r.client_id.clone(),
+            r.secret_id.to_string(),
+            r.description.clone().unwrap_or_default(),
+            r.expiry_time
+                .map(expiry::date)
+                .unwrap_or_else(|| "never".to_owned()),
+            expiry::badge(r.expiry_time, now),
+        ]);
+    }
+    table.write(out)?;
+    writeln!(
+        out,
+        "{} secrets, {} expired, {} expiring",
+        report.rows.len(),
+        report.expired,
+        report.expiring
+    )
+}
+
+fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "appName,clientId,secretId,description,creationTime,expiryTime,status"
+    )?;
+    for r in &report.rows {
+        let status = serde_json::to_value(r.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let cells = [
+            r.app_name.clone(),
+            r.client_id.clone(),
+            r.secret_id.to_string(),
+            r.description.clone().unwrap_or_default(),
+            r.creation_time.to_string(),
+            r.expiry_time.map(|t| t.to_string()).unwrap_or_default(),
+            status,
+        ];
+        let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+        writeln!(out, "{}", line.join(","))?;
+    }
+    Ok(())
+}
+
+/// RFC 4180: quote a field holding a comma, quote or line break, doubling inner quotes.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Lists the secrets through one `list_apps` call and fails with exit status 3 or 4 (and a
+/// one-line summary on stderr) when secrets are expiring or expired.
+pub async fn list(
+    client: &IdentityClient,
+    within: Option<SignedDuration>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let apps = client.list_apps().await?;
+    let now = Timestamp::now();
+    let report = report(&apps, now, within);
+    write(&report, format, now, out)?;
+    match report.summary(within) {
+        Some(summary) => Err(Failure::new(summary, report.exit_code())),
+        None => Ok(()),
+    }
+}

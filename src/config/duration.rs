@@ -1,0 +1,80 @@
+//! Short human durations as users type them: `30m`, `48h`, `7d`, `2w`, `3mo`, `1y`.
+
+use jiff::SignedDuration;
+
+/// Parses `<number><unit>` with unit `s`, `m`, `h`, `d`, `w`, `mo` (30 days) or `y` (365
+/// days). A bare number is refused: minutes and months are too easy to confuse.
+pub fn parse(text: &str) -> Result<SignedDuration, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: i64 = digits.parse().map_err(|_| {
+        format!(
+            "`{text}` is not a duration; write a number and a unit, like 30m, 48h, 7d, 2w or 1y"
+        )
+    })?;
+    let secs_per = match unit.trim() {
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        "mo" => 30 * 86_400,
+        "y" => 365 * 86_400,
+        "" => {
+            return Err(format!(
+                "`{text}` has no unit; write 30m, 48h, 7d, 2w or 1y"
+            ));
+        }
+        other => {
+            return Err(format!(
+                "`{other}` in `{text}` is not a unit; use s, m, h, d, w, mo or y"
+            ));
+        }
+    };
+    n.checked_mul(secs_per)
+        .map(SignedDuration::from_secs)
+        .ok_or_else(|| format!("`{text}` is too long a duration"))
+}
+
+/// The inverse of [`parse`] for display: the largest unit that divides evenly.
+pub fn format(d: SignedDuration) -> String {
+    let s = d.as_secs();
+    for (unit, per) in [
+        ("y", 365 * 86_400),
+        ("w", 7 * 86_400),
+        ("d", 86_400),
+        ("h", 3600),
+        ("m", 60),
+    ] {
+        if s != 0 && s % per == 0 {
+            return format!("{}{unit}", s / per);
+        }
+    }
+    format!("{s}s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units() {
+        for (t, secs) in [
+            ("30m", 1800),
+            ("48h", 172_800),
+            ("7d", 604_800),
+            ("2w", 1_209_600),
+            ("1y", 31_536_000),
+            ("3mo", 7_776_000),
+            ("45s", 45),
+        ] {
+            assert_eq!(parse(t).unwrap().as_secs(), secs, "{t}");
+        }
+        assert!(parse("7").unwrap_err().contains("no unit"));
+        assert!(parse("7x").unwrap_err().contains("not a unit"));
+        assert!(parse("d").unwrap_err().contains("not a duration"));
+        assert_eq!(format(parse("14d").unwrap()), "2w");
+        assert_eq!(format(parse("90m").unwrap()), "90m");
+    }
+}
