@@ -1,0 +1,134 @@
+//! Snapshots of the TUI on a fixed clock and fixture data (TestBackend, no colour in the
+//! text snapshots, so they show exactly what a NO_COLOR user reads).
+
+use extapps::api::ApiError;
+use extapps::tui::effect::Effect;
+use extapps::tui::fixtures::sample_apps;
+use extapps::tui::keymap::Action;
+use extapps::tui::msg::{ApiResult, Msg, TextEdit};
+use extapps::tui::{Model, TuiOptions, update, view};
+use jiff::{SignedDuration, Timestamp};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn now() -> Timestamp {
+    "2025-06-02T09:00:00Z".parse().unwrap()
+}
+
+fn options() -> TuiOptions {
+    TuiOptions {
+        organization: "acme-robotics".to_owned(),
+        identity_host: "cloud.uipath.com".to_owned(),
+        profile: Some("prod".to_owned()),
+        read_only: false,
+        auto_refresh: None,
+        no_color: true,
+        log_path: Some("/home/ada/.local/state/extapps/extapps.log".into()),
+    }
+}
+
+/// A model that loaded the fixture organization at `now`, token good for 47 more minutes.
+fn loaded(opts: TuiOptions) -> Model {
+    let mut model = Model::new(opts, now());
+    let effects = update(&mut model, Msg::Init);
+    let Some(Effect::LoadApps { req }) = effects.first().cloned() else {
+        panic!("Init must load the apps, got {effects:?}");
+    };
+    update(
+        &mut model,
+        Msg::Api {
+            req,
+            result: ApiResult::Apps {
+                apps: Ok(sample_apps(now())),
+                token_expires: Some(now() + SignedDuration::from_mins(47)),
+            },
+        },
+    );
+    model
+}
+
+fn keys(model: &mut Model, actions: &[Action]) {
+    for a in actions {
+        update(model, Msg::Key(*a));
+    }
+}
+
+fn typed(model: &mut Model, text: &str) {
+    for c in text.chars() {
+        update(model, Msg::Key(Action::Edit(TextEdit::Insert(c))));
+    }
+}
+
+fn render(model: &mut Model, width: u16, height: u16) -> String {
+    update(model, Msg::Resize { width, height });
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view(model, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn main_screen_120x35() {
+    let mut model = loaded(options());
+    insta::assert_snapshot!(render(&mut model, 120, 35));
+}
+
+#[test]
+fn main_screen_80x24() {
+    let mut model = loaded(options());
+    keys(&mut model, &[Action::Down, Action::Down]);
+    insta::assert_snapshot!(render(&mut model, 80, 24));
+}
+
+#[test]
+fn filter_active_120x35() {
+    let mut model = loaded(options());
+    update(&mut model, Msg::Key(Action::StartFilter));
+    typed(&mut model, "or.jobs");
+    insta::assert_snapshot!(render(&mut model, 120, 35));
+}
+
+#[test]
+fn help_overlay_120x35() {
+    let mut model = loaded(options());
+    update(&mut model, Msg::Key(Action::Help));
+    insta::assert_snapshot!(render(&mut model, 120, 35));
+}
+
+#[test]
+fn expiring_view_120x35() {
+    let mut model = loaded(options());
+    update(&mut model, Msg::Key(Action::ShowExpiring));
+    insta::assert_snapshot!(render(&mut model, 120, 35));
+}
+
+#[test]
+fn error_toast_120x35() {
+    let mut model = loaded(TuiOptions {
+        read_only: true,
+        ..options()
+    });
+    let effects = update(&mut model, Msg::Key(Action::Refresh));
+    let Some(Effect::LoadApps { req }) = effects.first().cloned() else {
+        panic!("refresh must load the apps");
+    };
+    update(
+        &mut model,
+        Msg::Api {
+            req,
+            result: ApiResult::Apps {
+                apps: Err(ApiError::Forbidden {
+                    needed: vec!["PM.OAuthApp".into(), "PM.OAuthApp.Read".into()],
+                    message: None,
+                }),
+                token_expires: None,
+            },
+        },
+    );
+    insta::assert_snapshot!(render(&mut model, 120, 35));
+}
+
+#[test]
+fn tiny_terminal_40x10() {
+    let mut model = loaded(options());
+    insta::assert_snapshot!(render(&mut model, 40, 10));
+}
