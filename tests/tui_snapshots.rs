@@ -132,3 +132,58 @@ fn tiny_terminal_40x10() {
     let mut model = loaded(options());
     insta::assert_snapshot!(render(&mut model, 40, 10));
 }
+
+#[test]
+fn selection_is_reversed_and_no_color_means_no_colour() {
+    use ratatui::style::{Color, Modifier};
+    let mut model = loaded(options());
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 120,
+            height: 35,
+        },
+    );
+    let mut terminal = Terminal::new(TestBackend::new(120, 35)).unwrap();
+    terminal.draw(|f| view(&model, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    // Row 3 is the first app, under the header line, the border and the column titles.
+    assert!(buffer[(2, 3)].modifier.contains(Modifier::REVERSED));
+    assert!(!buffer[(2, 4)].modifier.contains(Modifier::REVERSED));
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset),
+        "NO_COLOR: no cell may carry a colour"
+    );
+}
+
+#[test]
+fn ten_thousand_apps_render_only_the_visible_rows() {
+    let mut model = loaded(options());
+    let req = match update(&mut model, Msg::Key(Action::Refresh))[..] {
+        [Effect::LoadApps { req }] => req,
+        _ => unreachable!(),
+    };
+    update(
+        &mut model,
+        Msg::Api {
+            req,
+            result: ApiResult::Apps {
+                apps: Ok(extapps::tui::fixtures::many_apps(10_000, now())),
+                token_expires: None,
+            },
+        },
+    );
+    keys(&mut model, &[Action::Bottom]);
+    let screen = render(&mut model, 120, 35);
+    assert!(screen.contains("app-09999"));
+    assert!(!screen.contains("app-00000"));
+    // The window followed the cursor: a page down from the top shows the next page.
+    keys(&mut model, &[Action::Top]);
+    render(&mut model, 120, 35);
+    keys(&mut model, &[Action::PageDown]);
+    let screen = render(&mut model, 120, 35);
+    assert!(screen.contains("app-00029"), "{screen}");
+}

@@ -302,7 +302,8 @@ pub fn sample_apps(now: Timestamp) -> Vec<App> {
 pub fn many_apps(n: usize, now: Timestamp) -> Vec<App> {
     (0..n as u64)
         .map(|i| {
-            let left = ((i as i64 * 7919) % (400 * DAY)) - 20 * DAY;
+            // Spread over -20 .. 380 days so that every badge occurs.
+            let left = ((i as i64 * 7919 * 3637) % (400 * DAY)) - 20 * DAY;
             app(
                 1000 + i,
                 &format!("app-{i:05}"),

@@ -236,341 +236,58 @@ macro_rules! bind {
 }
 
 /// The keymap. Order matters where two bindings share a key: the first active one wins.
+/// Bindings of one group with the same text share a line in the help.
+#[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
+    bind!(&[k('q'), ctrl('c')], A::Quit, G::Global, S::Panes, "quit"),
     bind!(&[ctrl('c')], A::Quit, G::Global, S::Always, "quit"),
-    bind!(&[k('q')], A::Quit, G::Global, S::Panes, "quit"),
     bind!(&[k('?')], A::Help, G::Global, S::Panes, "this help"),
-    bind!(
-        &[k(':')],
-        A::OpenCommand,
-        G::Global,
-        S::Panes,
-        "command line"
-    ),
-    bind!(
-        &[k('r')],
-        A::Refresh,
-        G::Global,
-        S::Panes,
-        "refresh from the server"
-    ),
-    bind!(
-        &[k('X')],
-        A::ShowExpiring,
-        G::Global,
-        S::Panes,
-        "every secret of the org by expiry"
-    ),
-    bind!(
-        &[k('t')],
-        A::Token,
-        G::Global,
-        S::Panes,
-        "token: time left and scopes"
-    ),
-    bind!(
-        &[code(KeyCode::Tab)],
-        A::NextPane,
-        G::Global,
-        S::Panes,
-        "next pane"
-    ),
-    bind!(
-        &[code(KeyCode::BackTab)],
-        A::PrevPane,
-        G::Global,
-        S::Panes,
-        "previous pane"
-    ),
-    bind!(
-        &[k('1')],
-        A::Focus(Pane::Apps),
-        G::Global,
-        S::Panes,
-        "app list"
-    ),
-    bind!(
-        &[k('2')],
-        A::Focus(Pane::Scopes),
-        G::Global,
-        S::Panes,
-        "scope tree"
-    ),
-    bind!(
-        &[k('3')],
-        A::Focus(Pane::Secrets),
-        G::Global,
-        S::Panes,
-        "secrets"
-    ),
-    bind!(
-        &[code(KeyCode::Esc)],
-        A::Back,
-        G::Global,
-        S::Always,
-        "close / clear filter / dismiss error"
-    ),
+    bind!(&[k(':')], A::OpenCommand, G::Global, S::Panes, "command line"),
+    bind!(&[k('r')], A::Refresh, G::Global, S::Panes, "refresh from the server"),
+    bind!(&[k('X')], A::ShowExpiring, G::Global, S::Panes, "all secrets by expiry"),
+    bind!(&[k('t')], A::Token, G::Global, S::Panes, "token time left, scopes"),
+    bind!(&[code(KeyCode::Tab)], A::NextPane, G::Global, S::Panes, "next / previous pane"),
+    bind!(&[code(KeyCode::BackTab)], A::PrevPane, G::Global, S::Panes, "next / previous pane"),
+    bind!(&[k('1')], A::Focus(Pane::Apps), G::Global, S::Panes, "jump to pane"),
+    bind!(&[k('2')], A::Focus(Pane::Scopes), G::Global, S::Panes, "jump to pane"),
+    bind!(&[k('3')], A::Focus(Pane::Secrets), G::Global, S::Panes, "jump to pane"),
+    bind!(&[code(KeyCode::Esc)], A::Back, G::Global, S::Always, "close, clear filter, dismiss error"),
+    bind!(&[k('q'), k('?')], A::Back, G::Global, S::Mode(Mode::Help), "close the help"),
     // Moving works in every list, so it is listed once.
-    bind!(
-        &[k('j'), code(KeyCode::Down)],
-        A::Down,
-        G::Move,
-        S::Lists,
-        "down"
-    ),
-    bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::Move, S::Lists, "up"),
-    bind!(
-        &[k('g'), code(KeyCode::Home)],
-        A::Top,
-        G::Move,
-        S::Lists,
-        "first"
-    ),
-    bind!(
-        &[k('G'), code(KeyCode::End)],
-        A::Bottom,
-        G::Move,
-        S::Lists,
-        "last"
-    ),
-    bind!(
-        &[code(KeyCode::PageUp), ctrl('b')],
-        A::PageUp,
-        G::Move,
-        S::Lists,
-        "page up"
-    ),
-    bind!(
-        &[code(KeyCode::PageDown), ctrl('f')],
-        A::PageDown,
-        G::Move,
-        S::Lists,
-        "page down"
-    ),
-    bind!(
-        &[k('/')],
-        A::StartFilter,
-        G::AppList,
-        S::Pane(Pane::Apps),
-        "filter by name, id, scope, redirect URI"
-    ),
-    bind!(
-        &[k('o')],
-        A::CycleSort,
-        G::AppList,
-        S::Pane(Pane::Apps),
-        "sort: name, nearest expiry, scopes"
-    ),
-    bind!(
-        &[code(KeyCode::Enter)],
-        A::ShowDetails,
-        G::AppList,
-        S::Pane(Pane::Apps),
-        "details of the app"
-    ),
-    bind!(
-        &[code(KeyCode::Enter), k(' ')],
-        A::ToggleFold,
-        G::ScopeTree,
-        S::Pane(Pane::Scopes),
-        "fold / unfold a resource"
-    ),
-    bind!(
-        &[k('/')],
-        A::StartFilter,
-        G::ScopeTree,
-        S::Pane(Pane::Scopes),
-        "filter the app list"
-    ),
-    bind!(
-        &[code(KeyCode::Enter)],
-        A::ShowDetails,
-        G::Secrets,
-        S::Pane(Pane::Secrets),
-        "details of the app"
-    ),
-    bind!(
-        &[k('/')],
-        A::StartFilter,
-        G::Secrets,
-        S::Pane(Pane::Secrets),
-        "filter the app list"
-    ),
-    bind!(
-        &[code(KeyCode::Enter)],
-        A::JumpToApp,
-        G::Expiring,
-        S::Mode(Mode::Expiring),
-        "go to the secret's app"
-    ),
-    bind!(
-        &[k('q'), k('X')],
-        A::Back,
-        G::Expiring,
-        S::Mode(Mode::Expiring),
-        "close"
-    ),
-    bind!(
-        &[k('q'), k('?')],
-        A::Back,
-        G::Global,
-        S::Mode(Mode::Help),
-        "close the help"
-    ),
-    bind!(
-        &[k('q'), code(KeyCode::Enter)],
-        A::Back,
-        G::AppList,
-        S::Mode(Mode::Details),
-        "close the details"
-    ),
-    bind!(
-        &[code(KeyCode::Enter)],
-        A::Submit,
-        G::Filter,
-        S::Mode(Mode::Filter),
-        "keep the filter"
-    ),
-    bind!(
-        &[code(KeyCode::Down)],
-        A::Submit,
-        G::Filter,
-        S::Mode(Mode::Filter),
-        "keep the filter, back to the list"
-    ),
-    bind!(
-        &[code(KeyCode::Enter)],
-        A::Submit,
-        G::Command,
-        S::Mode(Mode::Command),
-        "run the command"
-    ),
-    bind!(
-        &[code(KeyCode::Tab)],
-        A::Complete,
-        G::Command,
-        S::Mode(Mode::Command),
-        "complete the command name"
-    ),
-    bind!(
-        &[code(KeyCode::Up)],
-        A::HistoryPrev,
-        G::Command,
-        S::Mode(Mode::Command),
-        "previous command"
-    ),
-    bind!(
-        &[code(KeyCode::Down)],
-        A::HistoryNext,
-        G::Command,
-        S::Mode(Mode::Command),
-        "next command"
-    ),
-    bind!(
-        &[code(KeyCode::Backspace)],
-        A::Edit(TextEdit::Backspace),
-        G::Filter,
-        S::Text,
-        "delete a character"
-    ),
-    bind!(
-        &[code(KeyCode::Delete)],
-        A::Edit(TextEdit::Delete),
-        G::Filter,
-        S::Text,
-        "delete under the cursor"
-    ),
-    bind!(
-        &[code(KeyCode::Left)],
-        A::Edit(TextEdit::Left),
-        G::Filter,
-        S::Text,
-        "cursor left"
-    ),
-    bind!(
-        &[code(KeyCode::Right)],
-        A::Edit(TextEdit::Right),
-        G::Filter,
-        S::Text,
-        "cursor right"
-    ),
-    bind!(
-        &[code(KeyCode::Home), ctrl('a')],
-        A::Edit(TextEdit::Home),
-        G::Filter,
-        S::Text,
-        "start of line"
-    ),
-    bind!(
-        &[code(KeyCode::End), ctrl('e')],
-        A::Edit(TextEdit::End),
-        G::Filter,
-        S::Text,
-        "end of line"
-    ),
-    bind!(
-        &[ctrl('w')],
-        A::Edit(TextEdit::DeleteWord),
-        G::Filter,
-        S::Text,
-        "delete a word"
-    ),
-    bind!(
-        &[ctrl('u')],
-        A::Edit(TextEdit::Clear),
-        G::Filter,
-        S::Text,
-        "clear the line"
-    ),
-    bind!(
-        &[k('n')],
-        A::Later(Feature::NewApp),
-        G::Later,
-        S::Panes,
-        "new app"
-    ),
-    bind!(
-        &[k('e')],
-        A::Later(Feature::EditApp),
-        G::Later,
-        S::Panes,
-        "edit app"
-    ),
-    bind!(
-        &[k('D')],
-        A::Later(Feature::DeleteApp),
-        G::Later,
-        S::Panes,
-        "delete app"
-    ),
-    bind!(
-        &[k('s')],
-        A::Later(Feature::NewSecret),
-        G::Later,
-        S::Panes,
-        "new secret"
-    ),
-    bind!(
-        &[k('R')],
-        A::Later(Feature::RotateSecret),
-        G::Later,
-        S::Panes,
-        "rotate secret"
-    ),
-    bind!(
-        &[k('x')],
-        A::Later(Feature::DeleteSecret),
-        G::Later,
-        S::Panes,
-        "delete secret"
-    ),
-    bind!(
-        &[k('y')],
-        A::Later(Feature::Copy),
-        G::Later,
-        S::Panes,
-        "copy id / redirect URI"
-    ),
+    bind!(&[k('j'), code(KeyCode::Down)], A::Down, G::Move, S::Lists, "down / up"),
+    bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::Move, S::Lists, "down / up"),
+    bind!(&[k('g'), code(KeyCode::Home)], A::Top, G::Move, S::Lists, "first / last"),
+    bind!(&[k('G'), code(KeyCode::End)], A::Bottom, G::Move, S::Lists, "first / last"),
+    bind!(&[code(KeyCode::PageUp)], A::PageUp, G::Move, S::Lists, "page up / down"),
+    bind!(&[code(KeyCode::PageDown)], A::PageDown, G::Move, S::Lists, "page up / down"),
+    bind!(&[k('/')], A::StartFilter, G::AppList, S::Panes, "filter: name, id, scope, URI"),
+    bind!(&[k('o')], A::CycleSort, G::AppList, S::Pane(Pane::Apps), "sort: name, expiry, scopes"),
+    bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::AppList, S::Pane(Pane::Apps), "details of the app"),
+    bind!(&[k('q'), code(KeyCode::Enter)], A::Back, G::AppList, S::Mode(Mode::Details), "close the details"),
+    bind!(&[code(KeyCode::Enter), k(' ')], A::ToggleFold, G::ScopeTree, S::Pane(Pane::Scopes), "fold / unfold a resource"),
+    bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::Secrets, S::Pane(Pane::Secrets), "details of the app"),
+    bind!(&[code(KeyCode::Enter)], A::JumpToApp, G::Expiring, S::Mode(Mode::Expiring), "go to the secret's app"),
+    bind!(&[k('q'), k('X')], A::Back, G::Expiring, S::Mode(Mode::Expiring), "close"),
+    bind!(&[code(KeyCode::Enter), code(KeyCode::Down)], A::Submit, G::Filter, S::Mode(Mode::Filter), "keep the filter"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::Command, S::Mode(Mode::Command), "run the command"),
+    bind!(&[code(KeyCode::Tab)], A::Complete, G::Command, S::Mode(Mode::Command), "complete the name"),
+    bind!(&[code(KeyCode::Up)], A::HistoryPrev, G::Command, S::Mode(Mode::Command), "history"),
+    bind!(&[code(KeyCode::Down)], A::HistoryNext, G::Command, S::Mode(Mode::Command), "history"),
+    bind!(&[code(KeyCode::Backspace)], A::Edit(TextEdit::Backspace), G::Filter, S::Text, "delete a character"),
+    bind!(&[code(KeyCode::Delete)], A::Edit(TextEdit::Delete), G::Filter, S::Text, "delete a character"),
+    bind!(&[ctrl('w')], A::Edit(TextEdit::DeleteWord), G::Filter, S::Text, "delete word / line"),
+    bind!(&[ctrl('u')], A::Edit(TextEdit::Clear), G::Filter, S::Text, "delete word / line"),
+    bind!(&[code(KeyCode::Left)], A::Edit(TextEdit::Left), G::Filter, S::Text, "move the cursor"),
+    bind!(&[code(KeyCode::Right)], A::Edit(TextEdit::Right), G::Filter, S::Text, "move the cursor"),
+    bind!(&[code(KeyCode::Home)], A::Edit(TextEdit::Home), G::Filter, S::Text, "move the cursor"),
+    bind!(&[code(KeyCode::End)], A::Edit(TextEdit::End), G::Filter, S::Text, "move the cursor"),
+    bind!(&[k('n')], A::Later(Feature::NewApp), G::Later, S::Panes, "new app"),
+    bind!(&[k('e')], A::Later(Feature::EditApp), G::Later, S::Panes, "edit app"),
+    bind!(&[k('D')], A::Later(Feature::DeleteApp), G::Later, S::Panes, "delete app"),
+    bind!(&[k('s')], A::Later(Feature::NewSecret), G::Later, S::Panes, "new secret"),
+    bind!(&[k('R')], A::Later(Feature::RotateSecret), G::Later, S::Panes, "rotate secret"),
+    bind!(&[k('x')], A::Later(Feature::DeleteSecret), G::Later, S::Panes, "delete secret"),
+    bind!(&[k('y')], A::Later(Feature::Copy), G::Later, S::Panes, "copy id or redirect URI"),
 ];
 
 /// The message for a key in the given mode, or `None` when the key means nothing there.
@@ -603,13 +320,23 @@ pub fn help_sections() -> Vec<(Group, Vec<(String, &'static str)>)> {
     Group::ALL
         .iter()
         .map(|&g| {
-            let mut lines: Vec<(String, &'static str)> = Vec::new();
+            // Bindings of a group that share their text share one line: `j ↓ k ↑  down / up`.
+            let mut lines: Vec<(Vec<String>, &'static str)> = Vec::new();
             for b in BINDINGS.iter().filter(|b| b.group == g) {
-                let keys = b.keys_label();
-                if !lines.iter().any(|(k, h)| *k == keys && *h == b.help) {
-                    lines.push((keys, b.help));
+                let keys = b.keys.iter().map(Key::label);
+                match lines.iter_mut().find(|(_, h)| *h == b.help) {
+                    Some((known, _)) => {
+                        for key in keys {
+                            if !known.contains(&key) {
+                                known.push(key);
+                            }
+                        }
+                    }
+                    None => lines.push((keys.collect(), b.help)),
                 }
             }
+            let lines: Vec<(String, &'static str)> =
+                lines.into_iter().map(|(k, h)| (k.join(" "), h)).collect();
             (g, lines)
         })
         .filter(|(_, lines)| !lines.is_empty())

@@ -18,7 +18,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("token", "", "the token's time left and scopes"),
     ("profile", "NAME", "use another profile"),
     ("refresh", "", "reload from the server"),
-    ("sort", "name|expiry|scopes", "sort the app list"),
+    ("sort", "FIELD", "sort by name, expiry or scopes"),
     ("help", "", "the keys"),
     ("q", "", "quit"),
 ];

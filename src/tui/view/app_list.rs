@@ -61,13 +61,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     })
     .style(theme.column_header());
     let rows_height = table_area.height.saturating_sub(1) as usize;
+    // Fixed columns and their four gaps; the name gets the rest and shows where it was cut.
+    let name_w =
+        (table_area.width as usize).saturating_sub((kind_w + 2 * count_w + 7 + 4) as usize);
     let window = model.list.window(model.view.len(), rows_height);
     let rows = model.view[window.clone()]
         .iter()
         .enumerate()
         .filter_map(|(i, id)| model.apps.get(id).map(|app| (window.start + i, app)))
         .map(|(row, app)| {
-            let r = app_row(app, model, theme, wide);
+            let r = app_row(app, model, theme, wide, name_w);
             if row == model.list.index {
                 r.style(theme.selected(focused))
             } else {
@@ -87,7 +90,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn app_row<'a>(app: &'a App, model: &Model, theme: &Theme, wide: bool) -> Row<'a> {
+fn app_row<'a>(app: &'a App, model: &Model, theme: &Theme, wide: bool, name_w: usize) -> Row<'a> {
     let kind = match (app.is_confidential, wide) {
         (true, true) => "confidential",
         (true, false) => "conf.",
@@ -103,7 +106,7 @@ fn app_row<'a>(app: &'a App, model: &Model, theme: &Theme, wide: bool) -> Row<'a
         )
     };
     Row::new(vec![
-        Line::from(app.name.as_str()),
+        Line::from(format::truncate(&app.name, name_w)),
         Line::from(kind),
         Line::from(app.scope_count().to_string()).right_aligned(),
         Line::from(app.secrets.len().to_string()).right_aligned(),

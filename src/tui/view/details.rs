@@ -11,7 +11,7 @@ use crate::tui::format;
 use crate::tui::model::{Model, secrets_by_expiry};
 use crate::tui::theme::Theme;
 
-use super::{centered, pane_block};
+use super::pane_block;
 
 fn kind(app: &App) -> &'static str {
     if app.is_confidential {
@@ -42,11 +42,29 @@ pub fn render_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
         [one] => one.clone(),
         [first, rest @ ..] => format!("{first} (+{} more, Enter)", rest.len()),
     };
-    let lines = vec![
-        field(theme, "Client id", app.id.clone()),
-        field(theme, "Kind", kind(app).to_owned()),
-        field(theme, "Redirect", redirect),
-    ];
+    let kind = if app.is_confidential {
+        "confidential"
+    } else {
+        "public"
+    };
+    // A client id is only useful whole: without room for labels, the values stand alone.
+    let labelled = block.inner(area).width as usize >= 11 + app.id.len();
+    let lines = if labelled {
+        vec![
+            field(theme, "Client id", app.id.clone()),
+            field(theme, "Kind", kind.to_owned()),
+            field(theme, "Redirect", redirect),
+        ]
+    } else {
+        vec![
+            Line::from(app.id.clone()),
+            Line::from(vec![
+                Span::styled(kind, theme.label()),
+                Span::raw(format!(" · {} redirect URIs", uris.len())),
+            ]),
+            Line::from(format!("redirect: {redirect}")),
+        ]
+    };
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
@@ -98,11 +116,7 @@ pub fn render_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
             ),
         ]));
     }
-    let popup = centered(
-        area,
-        area.width.saturating_sub(8).min(100),
-        area.height.saturating_sub(2),
-    );
+    let popup = area;
     let block = Block::default()
         .borders(Borders::ALL)
         .title(Line::from(" App details · Esc closes "))

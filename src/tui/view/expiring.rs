@@ -10,10 +10,8 @@ use crate::tui::format::{self, Urgency};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
-use super::centered;
-
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let popup = centered(area, area.width.saturating_sub(4), area.height);
+    let popup = area;
     frame.render_widget(Clear, popup);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -26,11 +26,20 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(t) => format!("token {} ", format::time_left(Some(t), model.now)),
         None => "token … ".to_owned(),
     };
-    let right = vec![
-        Span::styled(token, theme.header()),
+    let right: Vec<Span> = vec![
+        Span::styled(format!(" {token}"), theme.header()),
         Span::styled("· ? help ", theme.header()),
     ];
-    let used: usize = left.iter().chain(&right).map(|s| s.width()).sum();
+    let mut right = right;
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    // On a narrow terminal the help hint goes first, then the profile: never the org or token.
+    if width(&left) + width(&right) > area.width as usize {
+        right.pop();
+    }
+    if width(&left) + width(&right) > area.width as usize && opts.profile.is_some() {
+        left.remove(3);
+    }
+    let used = width(&left) + width(&right);
     let gap = (area.width as usize).saturating_sub(used);
     left.push(Span::styled(" ".repeat(gap), theme.header()));
     left.extend(right);

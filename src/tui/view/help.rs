@@ -10,7 +10,7 @@ use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 use crate::tui::update::COMMANDS;
 
-const KEY_WIDTH: usize = 16;
+const KEY_WIDTH: usize = 14;
 
 /// The help as sections of lines; each section starts with its title.
 fn sections(theme: &Theme) -> Vec<Vec<Line<'static>>> {
@@ -27,7 +27,6 @@ fn sections(theme: &Theme) -> Vec<Vec<Line<'static>>> {
                     Span::raw(help),
                 ])
             }));
-            lines.push(Line::from(""));
             lines
         })
         .collect();
@@ -47,13 +46,14 @@ fn sections(theme: &Theme) -> Vec<Vec<Line<'static>>> {
     out
 }
 
-/// How many lines the help has, for scrolling.
+/// How many lines the help has (with the blank lines between sections), for scrolling.
 pub fn line_count() -> usize {
-    sections(&Theme { color: false }).iter().map(Vec::len).sum()
+    let sections = sections(&Theme { color: false });
+    sections.iter().map(Vec::len).sum::<usize>() + sections.len()
 }
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let popup = super::centered(area, area.width.saturating_sub(4).min(120), area.height);
+    let popup = area;
     frame.render_widget(Clear, popup);
     let mut title = " Keys · j/k scroll · Esc closes ".to_owned();
     if let Some(path) = &model.opts.log_path {
@@ -67,7 +67,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, popup);
 
     let sections = sections(theme);
-    let total: usize = sections.iter().map(Vec::len).sum();
+    let total: usize = sections.iter().map(Vec::len).sum::<usize>() + sections.len();
     let columns = if inner.width >= 96 { 2 } else { 1 };
     let mut cols: Vec<Vec<Line>> = vec![Vec::new(); columns];
     let per_column = total.div_ceil(columns);
@@ -78,6 +78,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             && cols[col].len() + section.len() / 2 > per_column
         {
             col += 1;
+        }
+        if !cols[col].is_empty() {
+            cols[col].push(Line::from(""));
         }
         cols[col].extend(section);
     }

@@ -72,6 +72,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
             Overlay::Filter | Overlay::Command => {}
         }
     }
+    status::render_error_box(model, &theme, frame, body);
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
@@ -107,16 +108,4 @@ pub(crate) fn pane_block<'a>(
         })
         .border_style(theme.border(focused))
         .title(title)
-}
-
-/// A centred rectangle of `width` × `height` cells inside `area`.
-pub(crate) fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
 }
