@@ -70,16 +70,21 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let total: usize = sections.iter().map(Vec::len).sum::<usize>() + sections.len();
     let columns = if inner.width >= 96 { 2 } else { 1 };
     let mut cols: Vec<Vec<Line>> = vec![Vec::new(); columns];
-    let per_column = total.div_ceil(columns);
+    // Blank lines between sections only when everything still fits; sections are never
+    // split across columns, and a column takes as much as the screen allows.
+    let room = inner.height as usize * columns;
+    let spacious = total <= room;
+    let per_column = inner.height as usize;
     let mut col = 0;
     for section in sections {
+        let gap = usize::from(spacious && !cols[col].is_empty());
         if col + 1 < columns
             && !cols[col].is_empty()
-            && cols[col].len() + section.len() / 2 > per_column
+            && cols[col].len() + gap + section.len() > per_column
         {
             col += 1;
         }
-        if !cols[col].is_empty() {
+        if spacious && !cols[col].is_empty() {
             cols[col].push(Line::from(""));
         }
         cols[col].extend(section);
