@@ -10,3 +10,4 @@ pub mod diff;
 pub mod expiry;
 pub mod logging;
 pub mod sim;
+pub mod tui;

@@ -1,0 +1,413 @@
+//! The one table of keys. It resolves key events for the current mode and generates the `?`
+//! help, so what the help says is what the keys do.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::model::{Mode, Pane};
+use super::msg::{Msg, TextEdit};
+
+/// What a key asks for. Pane- and mode-specific meaning is resolved here, not in `update`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    NextPane,
+    PrevPane,
+    Focus(Pane),
+    ShowDetails,
+    ToggleFold,
+    StartFilter,
+    OpenCommand,
+    Help,
+    Refresh,
+    CycleSort,
+    ShowExpiring,
+    /// Go to the app of the secret under the cursor in the expiring view.
+    JumpToApp,
+    Token,
+    Quit,
+    /// Esc: close the top overlay, else clear the filter, else dismiss an error.
+    Back,
+    Submit,
+    Complete,
+    HistoryPrev,
+    HistoryNext,
+    Edit(TextEdit),
+    /// Keys reserved for features of later issues.
+    Later(Feature),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    NewApp,
+    EditApp,
+    DeleteApp,
+    NewSecret,
+    RotateSecret,
+    DeleteSecret,
+    Copy,
+}
+
+impl Feature {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Feature::NewApp => "creating apps",
+            Feature::EditApp => "editing apps",
+            Feature::DeleteApp => "deleting apps",
+            Feature::NewSecret => "new secrets",
+            Feature::RotateSecret => "secret rotation",
+            Feature::DeleteSecret => "deleting secrets",
+            Feature::Copy => "copying",
+        }
+    }
+
+    /// Whether the feature changes the organization, and so is refused in read-only mode.
+    pub fn writes(self) -> bool {
+        !matches!(self, Feature::Copy)
+    }
+}
+
+/// Sections of the help, in the order shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Global,
+    Move,
+    AppList,
+    ScopeTree,
+    Secrets,
+    Expiring,
+    Filter,
+    Command,
+    Later,
+}
+
+impl Group {
+    pub const ALL: [Group; 9] = [
+        Group::Global,
+        Group::Move,
+        Group::AppList,
+        Group::ScopeTree,
+        Group::Secrets,
+        Group::Expiring,
+        Group::Filter,
+        Group::Command,
+        Group::Later,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Global => "Global",
+            Group::Move => "Moving (any list)",
+            Group::AppList => "1 App list",
+            Group::ScopeTree => "2 Scope tree",
+            Group::Secrets => "3 Secrets",
+            Group::Expiring => "Expiring secrets view",
+            Group::Filter => "Filter (/)",
+            Group::Command => "Command line (:)",
+            Group::Later => "Coming in later versions",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+impl Key {
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".to_owned(),
+            KeyCode::Down => "↓".to_owned(),
+            KeyCode::Left => "←".to_owned(),
+            KeyCode::Right => "→".to_owned(),
+            KeyCode::PageUp => "PgUp".to_owned(),
+            KeyCode::PageDown => "PgDn".to_owned(),
+            KeyCode::Home => "Home".to_owned(),
+            KeyCode::End => "End".to_owned(),
+            KeyCode::Tab => "Tab".to_owned(),
+            KeyCode::BackTab => "Shift-Tab".to_owned(),
+            KeyCode::Enter => "Enter".to_owned(),
+            KeyCode::Esc => "Esc".to_owned(),
+            KeyCode::Backspace => "Bksp".to_owned(),
+            KeyCode::Delete => "Del".to_owned(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl {
+            format!("Ctrl-{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+
+    fn matches(&self, ev: &KeyEvent) -> bool {
+        let ev_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        // Shift is part of the character itself (`G`, `?`), so only Ctrl is compared.
+        self.code == ev.code && self.ctrl == ev_ctrl
+    }
+}
+
+/// Where a binding is active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every mode.
+    Always,
+    /// The three panes, no overlay open (also the expiring and details views where the
+    /// action makes sense: see `Binding::active`).
+    Panes,
+    /// The panes, when this one has the focus.
+    Pane(Pane),
+    /// Any list: the panes and the list overlays.
+    Lists,
+    Mode(Mode),
+    /// Both text fields.
+    Text,
+}
+
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub help: &'static str,
+    pub group: Group,
+    pub scope: Scope,
+}
+
+impl Binding {
+    fn active(&self, mode: Mode, focus: Pane) -> bool {
+        match self.scope {
+            Scope::Always => true,
+            Scope::Panes => mode == Mode::Normal,
+            Scope::Pane(p) => mode == Mode::Normal && p == focus,
+            Scope::Lists => matches!(
+                mode,
+                Mode::Normal | Mode::Expiring | Mode::Help | Mode::Details
+            ),
+            Scope::Mode(m) => m == mode,
+            Scope::Text => matches!(mode, Mode::Filter | Mode::Command),
+        }
+    }
+
+    pub fn keys_label(&self) -> String {
+        self.keys
+            .iter()
+            .map(Key::label)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+use Action as A;
+use Group as G;
+use Scope as S;
+
+macro_rules! bind {
+    ($keys:expr, $action:expr, $group:expr, $scope:expr, $help:expr) => {
+        Binding {
+            keys: $keys,
+            action: $action,
+            help: $help,
+            group: $group,
+            scope: $scope,
+        }
+    };
+}
+
+/// The keymap. Order matters where two bindings share a key: the first active one wins.
+/// Bindings of one group with the same text share a line in the help.
+#[rustfmt::skip]
+pub static BINDINGS: &[Binding] = &[
+    bind!(&[k('q'), ctrl('c')], A::Quit, G::Global, S::Panes, "quit"),
+    bind!(&[ctrl('c')], A::Quit, G::Global, S::Always, "quit"),
+    bind!(&[k('?')], A::Help, G::Global, S::Panes, "this help"),
+    bind!(&[k(':')], A::OpenCommand, G::Global, S::Panes, "command line"),
+    bind!(&[k('r')], A::Refresh, G::Global, S::Panes, "refresh from the server"),
+    bind!(&[k('X')], A::ShowExpiring, G::Global, S::Panes, "all secrets by expiry"),
+    bind!(&[k('t')], A::Token, G::Global, S::Panes, "token time left, scopes"),
+    bind!(&[code(KeyCode::Tab)], A::NextPane, G::Global, S::Panes, "next / previous pane"),
+    bind!(&[code(KeyCode::BackTab)], A::PrevPane, G::Global, S::Panes, "next / previous pane"),
+    bind!(&[k('1')], A::Focus(Pane::Apps), G::Global, S::Panes, "jump to pane"),
+    bind!(&[k('2')], A::Focus(Pane::Scopes), G::Global, S::Panes, "jump to pane"),
+    bind!(&[k('3')], A::Focus(Pane::Secrets), G::Global, S::Panes, "jump to pane"),
+    bind!(&[code(KeyCode::Esc)], A::Back, G::Global, S::Always, "close, clear filter, dismiss error"),
+    bind!(&[k('q'), k('?')], A::Back, G::Global, S::Mode(Mode::Help), "close the help"),
+    // Moving works in every list, so it is listed once.
+    bind!(&[k('j'), code(KeyCode::Down)], A::Down, G::Move, S::Lists, "down / up"),
+    bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::Move, S::Lists, "down / up"),
+    bind!(&[k('g'), code(KeyCode::Home)], A::Top, G::Move, S::Lists, "first / last"),
+    bind!(&[k('G'), code(KeyCode::End)], A::Bottom, G::Move, S::Lists, "first / last"),
+    bind!(&[code(KeyCode::PageUp)], A::PageUp, G::Move, S::Lists, "page up / down"),
+    bind!(&[code(KeyCode::PageDown)], A::PageDown, G::Move, S::Lists, "page up / down"),
+    bind!(&[k('/')], A::StartFilter, G::AppList, S::Panes, "filter: name, id, scope, URI"),
+    bind!(&[k('o')], A::CycleSort, G::AppList, S::Pane(Pane::Apps), "sort: name, expiry, scopes"),
+    bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::AppList, S::Pane(Pane::Apps), "details of the app"),
+    bind!(&[k('q'), code(KeyCode::Enter)], A::Back, G::AppList, S::Mode(Mode::Details), "close the details"),
+    bind!(&[code(KeyCode::Enter), k(' ')], A::ToggleFold, G::ScopeTree, S::Pane(Pane::Scopes), "fold / unfold a resource"),
+    bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::Secrets, S::Pane(Pane::Secrets), "details of the app"),
+    bind!(&[code(KeyCode::Enter)], A::JumpToApp, G::Expiring, S::Mode(Mode::Expiring), "go to the secret's app"),
+    bind!(&[k('q'), k('X')], A::Back, G::Expiring, S::Mode(Mode::Expiring), "close"),
+    bind!(&[code(KeyCode::Enter), code(KeyCode::Down)], A::Submit, G::Filter, S::Mode(Mode::Filter), "keep the filter"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::Command, S::Mode(Mode::Command), "run the command"),
+    bind!(&[code(KeyCode::Tab)], A::Complete, G::Command, S::Mode(Mode::Command), "complete the name"),
+    bind!(&[code(KeyCode::Up)], A::HistoryPrev, G::Command, S::Mode(Mode::Command), "history"),
+    bind!(&[code(KeyCode::Down)], A::HistoryNext, G::Command, S::Mode(Mode::Command), "history"),
+    bind!(&[code(KeyCode::Backspace)], A::Edit(TextEdit::Backspace), G::Filter, S::Text, "delete a character"),
+    bind!(&[code(KeyCode::Delete)], A::Edit(TextEdit::Delete), G::Filter, S::Text, "delete a character"),
+    bind!(&[ctrl('w')], A::Edit(TextEdit::DeleteWord), G::Filter, S::Text, "delete word / line"),
+    bind!(&[ctrl('u')], A::Edit(TextEdit::Clear), G::Filter, S::Text, "delete word / line"),
+    bind!(&[code(KeyCode::Left)], A::Edit(TextEdit::Left), G::Filter, S::Text, "move the cursor"),
+    bind!(&[code(KeyCode::Right)], A::Edit(TextEdit::Right), G::Filter, S::Text, "move the cursor"),
+    bind!(&[code(KeyCode::Home)], A::Edit(TextEdit::Home), G::Filter, S::Text, "move the cursor"),
+    bind!(&[code(KeyCode::End)], A::Edit(TextEdit::End), G::Filter, S::Text, "move the cursor"),
+    bind!(&[k('n')], A::Later(Feature::NewApp), G::Later, S::Panes, "new app"),
+    bind!(&[k('e')], A::Later(Feature::EditApp), G::Later, S::Panes, "edit app"),
+    bind!(&[k('D')], A::Later(Feature::DeleteApp), G::Later, S::Panes, "delete app"),
+    bind!(&[k('s')], A::Later(Feature::NewSecret), G::Later, S::Panes, "new secret"),
+    bind!(&[k('R')], A::Later(Feature::RotateSecret), G::Later, S::Panes, "rotate secret"),
+    bind!(&[k('x')], A::Later(Feature::DeleteSecret), G::Later, S::Panes, "delete secret"),
+    bind!(&[k('y')], A::Later(Feature::Copy), G::Later, S::Panes, "copy id or redirect URI"),
+];
+
+/// The message for a key in the given mode, or `None` when the key means nothing there.
+pub fn resolve(ev: &KeyEvent, mode: Mode, focus: Pane) -> Option<Msg> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    let bound = BINDINGS
+        .iter()
+        .filter(|b| b.active(mode, focus))
+        .find(|b| b.keys.iter().any(|key| key.matches(ev)))
+        .map(|b| Msg::Key(b.action));
+    if bound.is_some() {
+        return bound;
+    }
+    // In a text field, every other printable character is text.
+    if matches!(mode, Mode::Filter | Mode::Command)
+        && let KeyCode::Char(c) = ev.code
+        && !ev
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
+        return Some(Msg::Key(Action::Edit(TextEdit::Insert(c))));
+    }
+    None
+}
+
+/// The help as (group, [(keys, what they do)]), in table order, without duplicates.
+pub fn help_sections() -> Vec<(Group, Vec<(String, &'static str)>)> {
+    Group::ALL
+        .iter()
+        .map(|&g| {
+            // Bindings of a group that share their text share one line: `j ↓ k ↑  down / up`.
+            let mut lines: Vec<(Vec<String>, &'static str)> = Vec::new();
+            for b in BINDINGS.iter().filter(|b| b.group == g) {
+                let keys = b.keys.iter().map(Key::label);
+                match lines.iter_mut().find(|(_, h)| *h == b.help) {
+                    Some((known, _)) => {
+                        for key in keys {
+                            if !known.contains(&key) {
+                                known.push(key);
+                            }
+                        }
+                    }
+                    None => lines.push((keys.collect(), b.help)),
+                }
+            }
+            let lines: Vec<(String, &'static str)> =
+                lines.into_iter().map(|(k, h)| (k.join(" "), h)).collect();
+            (g, lines)
+        })
+        .filter(|(_, lines)| !lines.is_empty())
+        .collect()
+}
+
+/// The key that triggers `action` in the panes, for hints like "press X".
+pub fn key_for(action: Action) -> Option<String> {
+    BINDINGS
+        .iter()
+        .find(|b| b.action == action)
+        .and_then(|b| b.keys.first())
+        .map(Key::label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn enter_means_what_the_focused_pane_says() {
+        let enter = key(KeyCode::Enter);
+        assert_eq!(
+            resolve(&enter, Mode::Normal, Pane::Scopes),
+            Some(Msg::Key(Action::ToggleFold))
+        );
+        assert_eq!(
+            resolve(&enter, Mode::Normal, Pane::Apps),
+            Some(Msg::Key(Action::ShowDetails))
+        );
+        assert_eq!(
+            resolve(&enter, Mode::Command, Pane::Apps),
+            Some(Msg::Key(Action::Submit))
+        );
+    }
+
+    #[test]
+    fn letters_are_text_in_the_filter() {
+        let q = key(KeyCode::Char('q'));
+        assert_eq!(
+            resolve(&q, Mode::Filter, Pane::Apps),
+            Some(Msg::Key(Action::Edit(TextEdit::Insert('q'))))
+        );
+        assert_eq!(
+            resolve(&q, Mode::Normal, Pane::Apps),
+            Some(Msg::Key(Action::Quit))
+        );
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(
+            resolve(&ctrl_c, Mode::Filter, Pane::Apps),
+            Some(Msg::Key(Action::Quit))
+        );
+    }
+
+    #[test]
+    fn shifted_letters_match_their_binding() {
+        let g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(
+            resolve(&g, Mode::Normal, Pane::Apps),
+            Some(Msg::Key(Action::Bottom))
+        );
+    }
+
+    #[test]
+    fn help_lists_every_group_with_keys() {
+        let sections = help_sections();
+        assert!(sections.iter().any(|(g, _)| *g == Group::ScopeTree));
+        assert_eq!(key_for(Action::ShowExpiring).as_deref(), Some("X"));
+    }
+}

@@ -1,0 +1,38 @@
+//! The terminal UI: an Elm-style loop. Terminal events become messages through the keymap,
+//! `update` turns messages into a new model and effects, the worker runs effects against the
+//! server and answers with messages, and `view` draws the model.
+
+pub mod effect;
+pub mod event_loop;
+pub mod fixtures;
+pub mod format;
+pub mod keymap;
+pub mod model;
+pub mod msg;
+pub mod theme;
+pub mod update;
+pub mod view;
+pub mod worker;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use event_loop::run;
+pub use model::Model;
+pub use update::update;
+pub use view::view;
+
+/// How the TUI was started. The lead's `main` fills it from the arguments and the profile.
+#[derive(Debug, Clone, Default)]
+pub struct TuiOptions {
+    pub organization: String,
+    pub identity_host: String,
+    pub profile: Option<String>,
+    /// Shown in the header; later editing features refuse to run when set.
+    pub read_only: bool,
+    /// Off by default; clamped to at least 30 s (the server allows 300 GETs per 5 minutes).
+    pub auto_refresh: Option<Duration>,
+    pub no_color: bool,
+    /// Where the logs go, shown in the help.
+    pub log_path: Option<PathBuf>,
+}

@@ -1,0 +1,63 @@
+//! Everything that can happen to the TUI, as data: key-derived actions, the clock, the
+//! terminal size and the answers of the worker.
+
+use jiff::Timestamp;
+
+use crate::api::ApiError;
+use crate::api::model::App;
+
+use super::effect::RequestId;
+use super::keymap::Action;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// Sent once when the TUI starts: loads the organization.
+    Init,
+    /// A key, already resolved by the keymap for the current mode.
+    Key(Action),
+    /// The clock. The only way time enters `update`.
+    Tick {
+        now: Timestamp,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// A worker answer. Its `req` is compared with the request `update` waits for.
+    Api {
+        req: RequestId,
+        result: ApiResult,
+    },
+}
+
+/// Editing of a one-line text field (filter, command line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEdit {
+    Insert(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    DeleteWord,
+    Clear,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiResult {
+    /// The whole organization in one list call, and when the token used for it expires.
+    Apps {
+        apps: Result<Vec<App>, ApiError>,
+        token_expires: Option<Timestamp>,
+    },
+    Token(Result<TokenInfo, ApiError>),
+}
+
+/// What the TUI shows of the access token; never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub expires_at: Timestamp,
+    pub client_id: Option<String>,
+    pub scopes: Vec<String>,
+}

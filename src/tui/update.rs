@@ -1,0 +1,554 @@
+//! `update`: the whole behaviour of the TUI as a pure function of the model and a message.
+//! No I/O, no clock (time arrives in `Msg::Tick`), no randomness.
+
+use tui_input::InputRequest;
+
+use super::effect::{Effect, RequestId};
+use super::keymap::{Action, key_for};
+use super::model::{
+    INFO_TOAST_LIFETIME, Mode, Model, Overlay, Pane, RequestKind, SortKey, ToastLevel, TreeRow,
+    secrets_by_expiry,
+};
+use super::msg::{ApiResult, Msg, TextEdit};
+
+/// The commands of the `:` line: name, argument, what it does. Completion and the help use it.
+pub const COMMANDS: &[(&str, &str, &str)] = &[
+    ("apps", "", "back to the app list"),
+    ("expiring", "", "every secret of the org by expiry"),
+    ("token", "", "the token's time left and scopes"),
+    ("profile", "NAME", "use another profile"),
+    ("refresh", "", "reload from the server"),
+    ("sort", "FIELD", "sort by name, expiry or scopes"),
+    ("help", "", "the keys"),
+    ("q", "", "quit"),
+];
+
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Tick { now } => {
+            tick(model, now);
+            Vec::new()
+        }
+        other => {
+            model.dirty = true;
+            match other {
+                Msg::Init => request_apps(model),
+                Msg::Resize { width, height } => {
+                    model.size = (width, height);
+                    Vec::new()
+                }
+                Msg::Api { req, result } => {
+                    api_result(model, req, result);
+                    Vec::new()
+                }
+                Msg::Key(action) => key(model, action),
+                Msg::Tick { .. } => unreachable!("handled above"),
+            }
+        }
+    }
+}
+
+/// What a tick can change on screen: only redraw when one of these moved.
+fn tick_signature(model: &Model) -> (i64, usize, u64) {
+    (
+        model.now.as_second() / 60,
+        model.toasts.len(),
+        model.spinner,
+    )
+}
+
+fn tick(model: &mut Model, now: jiff::Timestamp) {
+    let before = tick_signature(model);
+    let previous = model.now;
+    model.now = now;
+    model.toasts.retain(|t| {
+        t.level == ToastLevel::Error || now.duration_since(t.born) < INFO_TOAST_LIFETIME
+    });
+    if model.is_busy() && now.as_second() != previous.as_second() {
+        model.spinner += 1;
+    }
+    if tick_signature(model) != before {
+        model.dirty = true;
+    }
+}
+
+/// Ticks also drive auto-refresh; kept apart from `tick` so the loop can ask for it.
+pub fn auto_refresh_due(model: &Model) -> bool {
+    match (model.opts.auto_refresh, model.last_refresh) {
+        (Some(every), Some(last)) => {
+            model.awaiting_apps.is_none()
+                && model.now.duration_since(last).as_secs() >= every.as_secs() as i64
+        }
+        _ => false,
+    }
+}
+
+/// Sends `Tick` and, when an auto-refresh is due, starts it.
+pub fn tick_and_refresh(model: &mut Model, now: jiff::Timestamp) -> Vec<Effect> {
+    let mut effects = update(model, Msg::Tick { now });
+    if auto_refresh_due(model) {
+        model.dirty = true;
+        effects.extend(request_apps(model));
+    }
+    effects
+}
+
+fn request_apps(model: &mut Model) -> Vec<Effect> {
+    // A newer list supersedes an older one still in flight: its answer will be dropped.
+    let req = model.new_request(RequestKind::Apps);
+    model.awaiting_apps = Some(req);
+    vec![Effect::LoadApps { req }]
+}
+
+fn request_token(model: &mut Model) -> Vec<Effect> {
+    let req = model.new_request(RequestKind::Token);
+    model.awaiting_token = Some(req);
+    vec![Effect::LoadToken { req }]
+}
+
+fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
+    model.in_flight.remove(&req);
+    match result {
+        ApiResult::Apps {
+            apps,
+            token_expires,
+        } => {
+            if model.awaiting_apps != Some(req) {
+                tracing::debug!(?req, "dropping a stale app list");
+                return;
+            }
+            model.awaiting_apps = None;
+            model.loaded = true;
+            if token_expires.is_some() {
+                model.token_expires = token_expires;
+            }
+            match apps {
+                Ok(apps) => {
+                    model.set_apps(apps);
+                    model.last_refresh = Some(model.now);
+                }
+                Err(e) => model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}")),
+            }
+        }
+        ApiResult::Token(result) => {
+            if model.awaiting_token != Some(req) {
+                return;
+            }
+            model.awaiting_token = None;
+            match result {
+                Ok(info) => {
+                    model.token_expires = Some(info.expires_at);
+                    let left = super::format::time_left(Some(info.expires_at), model.now);
+                    let scopes = if info.scopes.is_empty() {
+                        "no scopes listed".to_owned()
+                    } else {
+                        info.scopes.join(" ")
+                    };
+                    let client = info.client_id.clone().unwrap_or_else(|| "?".to_owned());
+                    model.push_toast(
+                        ToastLevel::Info,
+                        format!("Token of {client}: {left} left; {scopes}"),
+                    );
+                    model.token = Some(info);
+                }
+                Err(e) => model.push_toast(ToastLevel::Error, format!("Token: {e}")),
+            }
+        }
+    }
+}
+
+fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Up => move_cursor(model, Step::By(-1)),
+        Action::Down => move_cursor(model, Step::By(1)),
+        Action::Top => move_cursor(model, Step::Top),
+        Action::Bottom => move_cursor(model, Step::Bottom),
+        Action::PageUp => move_cursor(model, Step::Page(-1)),
+        Action::PageDown => move_cursor(model, Step::Page(1)),
+        Action::NextPane => model.focus = model.focus.next(),
+        Action::PrevPane => model.focus = model.focus.prev(),
+        Action::Focus(p) => model.focus = p,
+        Action::ShowDetails => {
+            if model.selected_app().is_some() {
+                push_overlay(model, Overlay::Details);
+            }
+        }
+        Action::ToggleFold => toggle_fold(model),
+        Action::StartFilter => {
+            model.focus = Pane::Apps;
+            model.filter.handle(InputRequest::GoToEnd);
+            push_overlay(model, Overlay::Filter);
+        }
+        Action::OpenCommand => {
+            model.command.input.reset();
+            model.command.browsing = None;
+            model.command.hint = None;
+            push_overlay(model, Overlay::Command);
+        }
+        Action::Help => {
+            if model.mode() == Mode::Help {
+                model.overlays.pop();
+            } else {
+                model.help.reset();
+                push_overlay(model, Overlay::Help);
+            }
+        }
+        Action::Refresh => return request_apps(model),
+        Action::CycleSort => set_sort(model, model.sort.next()),
+        Action::ShowExpiring => push_overlay(model, Overlay::Expiring),
+        Action::JumpToApp => jump_to_expiring_app(model),
+        Action::Token => return request_token(model),
+        Action::Back => back(model),
+        Action::Submit => return submit(model),
+        Action::Complete => complete(model),
+        Action::HistoryPrev => browse_history(model, -1),
+        Action::HistoryNext => browse_history(model, 1),
+        Action::Edit(edit) => edit_text(model, edit),
+        Action::Later(feature) => {
+            let text = if model.opts.read_only && feature.writes() {
+                format!("Read-only session: {} is disabled", feature.describe())
+            } else {
+                format!("{} is not available yet", capitalize(feature.describe()))
+            };
+            model.push_toast(ToastLevel::Info, text);
+        }
+    }
+    Vec::new()
+}
+
+fn push_overlay(model: &mut Model, overlay: Overlay) {
+    // Opening what is already on top does nothing, so repeated keys never stack copies.
+    if model.overlays.last() != Some(&overlay) {
+        model.overlays.push(overlay);
+    }
+}
+
+enum Step {
+    By(isize),
+    Page(isize),
+    Top,
+    Bottom,
+}
+
+fn move_cursor(model: &mut Model, step: Step) {
+    let mode = model.mode();
+    let (cursor, len) = match mode {
+        Mode::Expiring => (&mut model.expiring, model.expiring_rows.len()),
+        Mode::Help => {
+            let len = super::view::help::line_count();
+            (&mut model.help, len)
+        }
+        Mode::Normal => match model.focus {
+            Pane::Apps => {
+                let len = model.view.len();
+                let mut index = model.list.index;
+                apply_step(&mut index, &model.list, step, len);
+                model.select_row(index);
+                return;
+            }
+            Pane::Scopes => {
+                let len = model.tree_rows().len();
+                (&mut model.scopes, len)
+            }
+            Pane::Secrets => {
+                let len = model.selected_app().map_or(0, |a| a.secrets.len());
+                (&mut model.secrets, len)
+            }
+        },
+        Mode::Filter | Mode::Command | Mode::Details => return,
+    };
+    let mut index = cursor.index;
+    apply_step(&mut index, cursor, step, len);
+    cursor.index = index;
+}
+
+fn apply_step(index: &mut usize, cursor: &super::model::ListCursor, step: Step, len: usize) {
+    if len == 0 {
+        *index = 0;
+        return;
+    }
+    let page = cursor.page_size() as isize;
+    let target = match step {
+        Step::By(d) => *index as isize + d,
+        Step::Page(d) => *index as isize + d * page,
+        Step::Top => 0,
+        Step::Bottom => len as isize - 1,
+    };
+    *index = target.clamp(0, len as isize - 1) as usize;
+}
+
+fn toggle_fold(model: &mut Model) {
+    let rows = model.tree_rows();
+    let Some(row) = rows.get(model.scopes.index).copied() else {
+        return;
+    };
+    let resource = match row {
+        TreeRow::Resource { index, .. }
+        | TreeRow::Scope {
+            resource: index, ..
+        } => index,
+    };
+    let Some(name) = model
+        .selected_app()
+        .and_then(|a| a.resources.get(resource))
+        .map(|r| r.name.clone())
+    else {
+        return;
+    };
+    if !model.folded.remove(&name) {
+        model.folded.insert(name);
+    }
+    // Folding from a scope row leaves the cursor on its resource, not on a vanished row.
+    if let Some(pos) = model
+        .tree_rows()
+        .iter()
+        .position(|r| matches!(r, TreeRow::Resource { index, .. } if *index == resource))
+    {
+        model.scopes.index = pos;
+    }
+}
+
+fn set_sort(model: &mut Model, sort: SortKey) {
+    model.sort = sort;
+    model.rebuild_view();
+    model.push_toast(ToastLevel::Info, format!("Sorted by {}", sort.label()));
+}
+
+fn jump_to_expiring_app(model: &mut Model) {
+    let Some(row) = model.expiring_rows.get(model.expiring.index).cloned() else {
+        return;
+    };
+    if !model.view.contains(&row.app_id) {
+        model.filter.reset();
+    }
+    model.selected = Some(row.app_id.clone());
+    model.rebuild_view();
+    model.overlays.retain(|o| *o != Overlay::Expiring);
+    model.focus = Pane::Secrets;
+    if let Some(app) = model.apps.get(&row.app_id)
+        && let Some(pos) = secrets_by_expiry(app)
+            .iter()
+            .position(|s| s.id == row.secret_id)
+    {
+        model.secrets.index = pos;
+    }
+}
+
+fn back(model: &mut Model) {
+    match model.overlays.pop() {
+        Some(Overlay::Filter) => {
+            model.filter.reset();
+            model.rebuild_view();
+        }
+        Some(_) => {}
+        None if !model.filter.value().is_empty() => {
+            model.filter.reset();
+            model.rebuild_view();
+        }
+        None => {
+            if let Some(pos) = model
+                .toasts
+                .iter()
+                .rposition(|t| t.level == ToastLevel::Error)
+            {
+                model.toasts.remove(pos);
+            }
+        }
+    }
+}
+
+fn submit(model: &mut Model) -> Vec<Effect> {
+    match model.mode() {
+        Mode::Filter => {
+            model.overlays.pop();
+            Vec::new()
+        }
+        Mode::Command => {
+            let line = model.command.input.value().trim().to_owned();
+            model.overlays.pop();
+            model.command.input.reset();
+            model.command.browsing = None;
+            model.command.hint = None;
+            if line.is_empty() {
+                return Vec::new();
+            }
+            if model.command.history.last() != Some(&line) {
+                model.command.history.push(line.clone());
+            }
+            run_command(model, &line)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
+    let mut words = line.trim_start_matches(':').split_whitespace();
+    let name = words.next().unwrap_or("");
+    let arg = words.next();
+    match (name, arg) {
+        ("q" | "quit" | "q!", _) => return vec![Effect::Quit],
+        ("apps", _) => {
+            model.overlays.clear();
+            model.focus = Pane::Apps;
+        }
+        ("expiring" | "exp", _) => push_overlay(model, Overlay::Expiring),
+        ("token", _) => return request_token(model),
+        ("refresh", _) => return request_apps(model),
+        ("help", _) => {
+            model.help.reset();
+            push_overlay(model, Overlay::Help);
+        }
+        ("sort", Some("name")) => set_sort(model, SortKey::Name),
+        ("sort", Some("expiry")) => set_sort(model, SortKey::Expiry),
+        ("sort", Some("scopes")) => set_sort(model, SortKey::Scopes),
+        ("sort", _) => model.push_toast(ToastLevel::Error, ":sort takes name, expiry or scopes"),
+        ("profile", None) => model.push_toast(
+            ToastLevel::Info,
+            format!(
+                "Profile: {}",
+                model.opts.profile.as_deref().unwrap_or("(default)")
+            ),
+        ),
+        ("profile", Some(name)) => model.push_toast(
+            ToastLevel::Info,
+            format!("Switching in place is not available yet: restart with --profile {name}"),
+        ),
+        _ => model.push_toast(
+            ToastLevel::Error,
+            format!(
+                "Unknown command :{name}. Commands: {}",
+                COMMANDS
+                    .iter()
+                    .map(|(n, _, _)| format!(":{n}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        ),
+    }
+    Vec::new()
+}
+
+fn complete(model: &mut Model) {
+    let typed = model.command.input.value().trim_start().to_owned();
+    if typed.contains(' ') {
+        return;
+    }
+    let matches: Vec<&(&str, &str, &str)> = COMMANDS
+        .iter()
+        .filter(|(n, _, _)| n.starts_with(&typed))
+        .collect();
+    let completed = match matches.as_slice() {
+        [] => {
+            model.command.hint = Some(format!("no command starts with {typed:?}"));
+            return;
+        }
+        [(name, arg, _)] => {
+            model.command.hint = None;
+            if arg.is_empty() {
+                (*name).to_owned()
+            } else {
+                format!("{name} ")
+            }
+        }
+        many => {
+            model.command.hint = Some(
+                many.iter()
+                    .map(|(n, _, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join("  "),
+            );
+            common_prefix(many.iter().map(|(n, _, _)| *n))
+        }
+    };
+    model.command.input = tui_input::Input::new(completed);
+}
+
+fn common_prefix<'a>(mut names: impl Iterator<Item = &'a str>) -> String {
+    let Some(first) = names.next() else {
+        return String::new();
+    };
+    let mut prefix = first.to_owned();
+    for n in names {
+        let len = prefix
+            .chars()
+            .zip(n.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        prefix = prefix.chars().take(len).collect();
+    }
+    prefix
+}
+
+fn browse_history(model: &mut Model, delta: isize) {
+    let cmd = &mut model.command;
+    if cmd.history.is_empty() {
+        return;
+    }
+    let last = cmd.history.len() - 1;
+    let next = match (cmd.browsing, delta < 0) {
+        (None, true) => {
+            cmd.draft = cmd.input.value().to_owned();
+            Some(last)
+        }
+        (None, false) => return,
+        (Some(i), true) => Some(i.saturating_sub(1)),
+        (Some(i), false) if i >= last => None,
+        (Some(i), false) => Some(i + 1),
+    };
+    cmd.browsing = next;
+    let text = next.map_or_else(|| cmd.draft.clone(), |i| cmd.history[i].clone());
+    cmd.input = tui_input::Input::new(text);
+}
+
+fn edit_text(model: &mut Model, edit: TextEdit) {
+    let req = match edit {
+        TextEdit::Insert(c) => InputRequest::InsertChar(c),
+        TextEdit::Backspace => InputRequest::DeletePrevChar,
+        TextEdit::Delete => InputRequest::DeleteNextChar,
+        TextEdit::Left => InputRequest::GoToPrevChar,
+        TextEdit::Right => InputRequest::GoToNextChar,
+        TextEdit::Home => InputRequest::GoToStart,
+        TextEdit::End => InputRequest::GoToEnd,
+        TextEdit::DeleteWord => InputRequest::DeletePrevWord,
+        TextEdit::Clear => InputRequest::DeleteLine,
+    };
+    let mode = model.mode();
+    if mode == Mode::Filter {
+        // Filtering as you type: the view is rebuilt on every change of the text.
+        let changed = model.filter.handle(req).is_some_and(|c| c.value);
+        if changed {
+            model.rebuild_view();
+        }
+    } else if mode == Mode::Command {
+        model.command.input.handle(req);
+        model.command.hint = None;
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The hint the empty list shows, naming the keys from the keymap.
+pub fn empty_list_hint(model: &Model) -> String {
+    if !model.loaded {
+        "Loading the organization's apps…".to_owned()
+    } else if !model.filter.value().is_empty() {
+        format!(
+            "No app matches {:?}. {} clears the filter.",
+            model.filter.value(),
+            key_for(Action::Back).unwrap_or_default()
+        )
+    } else if model.apps.is_empty() {
+        format!(
+            "This organization has no external apps. {} refreshes.",
+            key_for(Action::Refresh).unwrap_or_default()
+        )
+    } else {
+        String::new()
+    }
+}

@@ -1,0 +1,130 @@
+//! Pane 1: the apps of the organization, filtered and sorted. Only the visible rows are built.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table};
+
+use crate::api::model::App;
+use crate::tui::format::{self, Urgency};
+use crate::tui::model::{Mode, Model, Pane};
+use crate::tui::theme::Theme;
+use crate::tui::update::empty_list_hint;
+
+use super::pane_block;
+
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = model.focus == Pane::Apps && matches!(model.mode(), Mode::Normal | Mode::Filter);
+    let count = if model.filter_text().is_empty() {
+        format!("{}", model.view.len())
+    } else {
+        format!("{}/{}", model.view.len(), model.apps.len())
+    };
+    let title = Line::from(vec![
+        Span::styled(" 1 Apps ", theme.title(focused)),
+        Span::styled(
+            format!("{count} · sort: {} ", model.sort.label()),
+            theme.dim(),
+        ),
+    ]);
+    let block = pane_block(theme, Some((Pane::Apps, model)), title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let filtering = model.mode() == Mode::Filter;
+    let show_filter = filtering || !model.filter_text().is_empty();
+    let [filter_area, table_area] = Layout::vertical([
+        Constraint::Length(u16::from(show_filter)),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    if show_filter {
+        render_filter(model, theme, frame, filter_area, filtering);
+    }
+
+    if model.view.is_empty() {
+        frame.render_widget(
+            Paragraph::new(empty_list_hint(model))
+                .style(theme.dim())
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            table_area,
+        );
+        return;
+    }
+
+    let wide = table_area.width >= 56;
+    let (kind_w, count_w) = if wide { (12, 7) } else { (6, 3) };
+    let header = Row::new(if wide {
+        ["Name", "Kind", "Scopes", "Secrets", "Expires"]
+    } else {
+        ["Name", "Kind", "Scp", "Sec", "Expires"]
+    })
+    .style(theme.column_header());
+    let rows_height = table_area.height.saturating_sub(1) as usize;
+    // Fixed columns and their four gaps; the name gets the rest and shows where it was cut.
+    let name_w =
+        (table_area.width as usize).saturating_sub((kind_w + 2 * count_w + 7 + 4) as usize);
+    let window = model.list.window(model.view.len(), rows_height);
+    let rows = model.view[window.clone()]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| model.apps.get(id).map(|app| (window.start + i, app)))
+        .map(|(row, app)| {
+            let r = app_row(app, model, theme, wide, name_w);
+            if row == model.list.index {
+                r.style(theme.selected(focused))
+            } else {
+                r
+            }
+        });
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(kind_w),
+        Constraint::Length(count_w),
+        Constraint::Length(count_w),
+        Constraint::Length(7),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        table_area,
+    );
+}
+
+fn app_row<'a>(app: &'a App, model: &Model, theme: &Theme, wide: bool, name_w: usize) -> Row<'a> {
+    let kind = match (app.is_confidential, wide) {
+        (true, true) => "confidential",
+        (true, false) => "conf.",
+        (false, _) => "public",
+    };
+    let (expiry_text, urgency) = if app.secrets.is_empty() {
+        ("-".to_owned(), Urgency::NoSecret)
+    } else {
+        let nearest = app.nearest_expiry();
+        (
+            format::time_left(nearest, model.now),
+            format::urgency(nearest, model.now),
+        )
+    };
+    Row::new(vec![
+        Line::from(format::truncate(&app.name, name_w)),
+        Line::from(kind),
+        Line::from(app.scope_count().to_string()).right_aligned(),
+        Line::from(app.secrets.len().to_string()).right_aligned(),
+        Line::from(Span::styled(expiry_text, theme.urgency(urgency))).right_aligned(),
+    ])
+}
+
+fn render_filter(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, editing: bool) {
+    let width = area.width.saturating_sub(3) as usize;
+    let scroll = model.filter.visual_scroll(width);
+    let text: String = model.filter.value().chars().skip(scroll).collect();
+    let mut spans = vec![Span::styled("/ ", theme.key()), Span::raw(text)];
+    if !editing {
+        spans.push(Span::styled("   (Esc clears)", theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    if editing {
+        let x = area.x + 2 + (model.filter.visual_cursor().saturating_sub(scroll)) as u16;
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
+}

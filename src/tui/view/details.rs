@@ -1,0 +1,131 @@
+//! The selected app's identity: client id, kind, redirect URIs. A small pane, and a full
+//! overlay (Enter) that lists everything.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::api::model::App;
+use crate::tui::format;
+use crate::tui::model::{Model, secrets_by_expiry};
+use crate::tui::theme::Theme;
+
+use super::pane_block;
+
+fn kind(app: &App) -> &'static str {
+    if app.is_confidential {
+        "confidential (has secrets, client credentials)"
+    } else {
+        "public (user sign-in with PKCE, no secrets)"
+    }
+}
+
+fn field<'a>(theme: &Theme, label: &'a str, value: String) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<10} "), theme.label()),
+        Span::raw(value),
+    ])
+}
+
+pub fn render_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(app) = model.selected_app() else {
+        let block = pane_block(theme, None, Line::from(" Details "));
+        frame.render_widget(Paragraph::new("No app selected.").block(block), area);
+        return;
+    };
+    let title = Line::from(Span::styled(format!(" {} ", app.name), theme.title(false)));
+    let block = pane_block(theme, None, title);
+    let uris = app.redirect_uris();
+    let redirect = match uris.as_slice() {
+        [] => "none".to_owned(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} (+{} more, Enter)", rest.len()),
+    };
+    let kind = if app.is_confidential {
+        "confidential"
+    } else {
+        "public"
+    };
+    // A client id is only useful whole: without room for labels, the values stand alone.
+    let labelled = block.inner(area).width as usize >= 11 + app.id.len();
+    let lines = if labelled {
+        vec![
+            field(theme, "Client id", app.id.clone()),
+            field(theme, "Kind", kind.to_owned()),
+            field(theme, "Redirect", redirect),
+        ]
+    } else {
+        vec![
+            Line::from(app.id.clone()),
+            Line::from(vec![
+                Span::styled(kind, theme.label()),
+                Span::raw(format!(" · {} redirect URIs", uris.len())),
+            ]),
+            Line::from(format!("redirect: {redirect}")),
+        ]
+    };
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+pub fn render_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let Some(app) = model.selected_app() else {
+        return;
+    };
+    let mut lines = vec![
+        field(theme, "Name", app.name.clone()),
+        field(theme, "Client id", app.id.clone()),
+        field(theme, "Kind", kind(app).to_owned()),
+        Line::from(""),
+        Line::from(Span::styled("Redirect URIs", theme.label())),
+    ];
+    let uris = app.redirect_uris();
+    if uris.is_empty() {
+        lines.push(Line::from("  none"));
+    }
+    lines.extend(uris.into_iter().map(|u| Line::from(format!("  {u}"))));
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        format!("Resources ({} scopes)", app.scope_count()),
+        theme.label(),
+    )));
+    lines.extend(app.resources.iter().map(|r| {
+        Line::from(format!(
+            "  {} ({}): {} scopes",
+            r.display_name.as_deref().unwrap_or(&r.name),
+            r.name,
+            r.scopes.len()
+        ))
+    }));
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        format!("Secrets ({})", app.secrets.len()),
+        theme.label(),
+    )));
+    for s in secrets_by_expiry(app) {
+        let left = format::time_left(s.expiry_time, model.now);
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                "  #{} {} · ",
+                s.id,
+                s.description.as_deref().unwrap_or("(no description)")
+            )),
+            Span::styled(
+                left,
+                theme.urgency(format::urgency(s.expiry_time, model.now)),
+            ),
+        ]));
+    }
+    let popup = area;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(" App details · Esc closes "))
+        .border_style(theme.border(true));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}

@@ -1,0 +1,121 @@
+//! The organization-wide expiry view: every secret of every app, soonest first, so an admin
+//! sees what breaks next week.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
+
+use crate::tui::format::{self, Urgency};
+use crate::tui::model::Model;
+use crate::tui::theme::Theme;
+
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let popup = area;
+    frame.render_widget(Clear, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(Line::from(Span::styled(
+            " Secrets of the organization by expiry · Enter goes to the app · Esc closes ",
+            theme.title(true),
+        )));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+
+    let [summary_area, table_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(summary(model, theme)), summary_area);
+
+    let rows_height = table_area.height.saturating_sub(1) as usize;
+    let window = model
+        .expiring
+        .window(model.expiring_rows.len(), rows_height);
+    let wide = table_area.width >= 90;
+    let rows = model.expiring_rows[window.clone()]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, row)| {
+            let app = model.apps.get(&row.app_id)?;
+            let secret = app.secrets.iter().find(|s| s.id == row.secret_id)?;
+            let urgency = format::urgency(row.expiry, model.now);
+            let mut cells = vec![
+                Line::from(Span::styled(
+                    format::time_left(row.expiry, model.now),
+                    theme.urgency(urgency),
+                ))
+                .right_aligned(),
+                Line::from(
+                    row.expiry
+                        .map_or_else(|| "never".to_owned(), |t| format::date(t, &model.tz)),
+                ),
+                Line::from(app.name.as_str()),
+            ];
+            if wide {
+                cells.push(Line::from(app.id.as_str()));
+            }
+            cells.push(Line::from(secret.id.to_string()));
+            cells.push(Line::from(
+                secret.description.clone().unwrap_or_else(|| "-".to_owned()),
+            ));
+            let r = Row::new(cells);
+            Some(if window.start + i == model.expiring.index {
+                r.style(theme.selected(true))
+            } else {
+                r
+            })
+        });
+    let mut header = vec!["Left", "Expires", "App"];
+    let mut widths = vec![
+        Constraint::Length(7),
+        Constraint::Length(10),
+        Constraint::Fill(2),
+    ];
+    if wide {
+        header.push("Client id");
+        widths.push(Constraint::Length(36));
+    }
+    header.extend(["Secret", "Description"]);
+    widths.extend([Constraint::Length(6), Constraint::Fill(2)]);
+    frame.render_widget(
+        Table::new(rows, widths)
+            .header(Row::new(header).style(theme.column_header()))
+            .column_spacing(1),
+        table_area,
+    );
+}
+
+fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
+    let mut counts = [0usize; 4];
+    for row in &model.expiring_rows {
+        let slot = match format::urgency(row.expiry, model.now) {
+            Urgency::Expired => 0,
+            Urgency::Soon => 1,
+            Urgency::Near => 2,
+            _ => 3,
+        };
+        counts[slot] += 1;
+    }
+    Line::from(vec![
+        Span::raw(format!("{} secrets: ", model.expiring_rows.len())),
+        Span::styled(
+            format!("{} expired", counts[0]),
+            theme.urgency(Urgency::Expired),
+        ),
+        Span::raw(" · "),
+        Span::styled(
+            format!("{} within 7 days", counts[1]),
+            theme.urgency(Urgency::Soon),
+        ),
+        Span::raw(" · "),
+        Span::styled(
+            format!("{} within 30 days", counts[2]),
+            theme.urgency(Urgency::Near),
+        ),
+        Span::raw(" · "),
+        Span::styled(
+            format!("{} later or never", counts[3]),
+            theme.urgency(Urgency::Later),
+        ),
+    ])
+}

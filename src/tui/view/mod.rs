@@ -1,0 +1,111 @@
+//! Drawing. `view` reads the model and never changes what the user sees elsewhere; every table
+//! builds only the rows that fit on screen.
+
+pub mod app_list;
+pub mod command_line;
+pub mod details;
+pub mod expiring;
+pub mod header;
+pub mod help;
+pub mod scope_tree;
+pub mod secrets;
+pub mod status;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+
+use super::model::{Mode, Model, Overlay, Pane};
+use super::theme::Theme;
+
+/// Below this the three panes cannot be drawn usefully; a plain message is shown instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn view(model: &Model, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area);
+        return;
+    }
+    let theme = Theme {
+        color: !model.opts.no_color,
+    };
+    let [top, body, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::render(model, &theme, frame, top);
+
+    let list_share = if body.width >= 110 { 55 } else { 50 };
+    let [left, right] = Layout::horizontal([
+        Constraint::Percentage(list_share),
+        Constraint::Percentage(100 - list_share),
+    ])
+    .areas(body);
+    let [details_area, scopes_area, secrets_area] = Layout::vertical([
+        Constraint::Length(5),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+    ])
+    .areas(right);
+    app_list::render(model, &theme, frame, left);
+    details::render_pane(model, &theme, frame, details_area);
+    scope_tree::render(model, &theme, frame, scopes_area);
+    secrets::render(model, &theme, frame, secrets_area);
+
+    if model.mode() == Mode::Command {
+        command_line::render(model, &theme, frame, bottom);
+    } else {
+        status::render(model, &theme, frame, bottom);
+    }
+
+    for overlay in &model.overlays {
+        match overlay {
+            Overlay::Help => help::render(model, &theme, frame, body),
+            Overlay::Expiring => expiring::render(model, &theme, frame, body),
+            Overlay::Details => details::render_overlay(model, &theme, frame, body),
+            // Drawn in place: the filter in the app list, the command line in the status line.
+            Overlay::Filter | Overlay::Command => {}
+        }
+    }
+    status::render_error_box(model, &theme, frame, body);
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let text = vec![
+        Line::from("Terminal too small"),
+        Line::from(format!(
+            "{}×{}; extapps needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+            area.width, area.height
+        )),
+        Line::from("Enlarge the window, or press q to quit."),
+    ];
+    frame.render_widget(
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// A bordered pane whose title carries its number, so focus shows without colour too.
+pub(crate) fn pane_block<'a>(
+    theme: &Theme,
+    pane: Option<(Pane, &Model)>,
+    title: Line<'a>,
+) -> Block<'a> {
+    let focused = pane.is_some_and(|(p, m)| m.focus == p && m.mode() == Mode::Normal);
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(theme.border(focused))
+        .title(title)
+}

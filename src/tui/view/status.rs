@@ -1,0 +1,94 @@
+//! The bottom line: requests in flight with a spinner, last refresh, and the current toast.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+use crate::tui::format;
+use crate::tui::model::{Model, ToastLevel};
+use crate::tui::theme::Theme;
+
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    let n = model.in_flight.len();
+    if n > 0 {
+        let spin = SPINNER[(model.spinner % SPINNER.len() as u64) as usize];
+        let what = if n == 1 { "request" } else { "requests" };
+        spans.push(Span::styled(format!(" {spin} {n} {what} "), theme.key()));
+    } else {
+        spans.push(Span::styled(" ● idle ", theme.dim()));
+    }
+    let refreshed = match model.last_refresh {
+        Some(t) => format!(
+            "│ refreshed {} ({}) ",
+            format::clock(t, &model.tz),
+            format::ago(t, model.now)
+        ),
+        None => "│ not loaded yet ".to_owned(),
+    };
+    spans.push(Span::styled(refreshed, theme.dim()));
+    if let Some(every) = model.opts.auto_refresh {
+        spans.push(Span::styled(
+            format!("│ auto {} ", format::compact(every.as_secs() as i64)),
+            theme.dim(),
+        ));
+    }
+    spans.push(Span::raw("│ "));
+    if let Some(toast) = model.current_toast() {
+        match toast.level {
+            // The text of an error is in its box above; the status line only counts them.
+            ToastLevel::Error => {
+                let errors = model.error_count();
+                let what = if errors == 1 { "error" } else { "errors" };
+                spans.push(Span::styled(format!(" ✗ {errors} {what} "), theme.error()));
+                spans.push(Span::styled(" Esc dismisses", theme.dim()));
+            }
+            ToastLevel::Info => spans.push(Span::styled(format!("• {}", toast.text), theme.info())),
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The newest error, wrapped in a box at the bottom right of the panes: errors are long
+/// and must be readable whole. It stays until dismissed.
+pub fn render_error_box(model: &Model, theme: &Theme, frame: &mut Frame, body: Rect) {
+    let Some(error) = model
+        .toasts
+        .iter()
+        .rev()
+        .find(|t| t.level == ToastLevel::Error)
+    else {
+        return;
+    };
+    let width = body.width.saturating_sub(2).min(72);
+    let text_width = width.saturating_sub(2).max(1) as usize;
+    let lines = error.text.chars().count().div_ceil(text_width) + 1;
+    let height = (lines as u16 + 2).min(body.height / 2).max(3);
+    let area = Rect {
+        x: body.right() - width - 1,
+        y: body.bottom() - height - 1,
+        width,
+        height,
+    };
+    let errors = model.error_count();
+    let title = if errors > 1 {
+        format!(" Error (1 of {errors}) · Esc dismisses ")
+    } else {
+        " Error · Esc dismisses ".to_owned()
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(theme.urgency(crate::tui::format::Urgency::Expired))
+        .title(Line::from(Span::styled(title, theme.error())));
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(error.text.as_str())
+            .block(block)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
