@@ -13,6 +13,8 @@ pub enum Urgency {
     Upcoming,
     Later,
     Never,
+    /// The app has no secret at all (public apps); views show `-`.
+    NoSecret,
 }
 
 pub fn urgency(expiry: Option<Timestamp>, now: Timestamp) -> Urgency {
@@ -49,11 +51,12 @@ pub fn span(secs: i64) -> String {
     const HOUR: i64 = 60 * MIN;
     const DAY: i64 = 24 * HOUR;
     match secs {
-        s if s < HOUR => format!("{}m", (s / MIN).max(1)),
+        s if s < MIN => format!("{s}s"),
+        s if s < HOUR => format!("{}m", s / MIN),
         s if s < 2 * DAY => format!("{}h", s / HOUR),
         s if s < 14 * DAY => format!("{}d", s / DAY),
         s if s < 70 * DAY => format!("{}w", s / (7 * DAY)),
-        s if s < 730 * DAY => format!("{}mo", s / (30 * DAY)),
+        s if s < 548 * DAY => format!("{}mo", s / (30 * DAY)),
         s => format!("{}y", s / (365 * DAY)),
     }
 }
@@ -83,7 +86,7 @@ mod tests {
         assert_eq!(badge(at(35, 0), now), "5w");
         assert_eq!(badge(at(200, 0), now), "6mo");
         assert_eq!(badge(at(1000, 0), now), "2y");
-        assert_eq!(span(30), "1m");
+        assert_eq!(span(30), "30s");
     }
 
     #[test]

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    logging::init(cli.log_file.as_deref().unwrap_or(&log_path));
+    let log_path = logging::init(cli.log_file.as_deref().unwrap_or(&log_path));
     // Panics get color-eyre's readable report; the TUI adds terminal restoration on top.
     let _ = color_eyre::config::HookBuilder::default()
         .display_env_section(false)
@@ -39,7 +39,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, log_path)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             tracing::warn!(code = f.code, "command failed: {}", f.message);
@@ -50,7 +50,7 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
+async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failure> {
     if let Some(Command::Sim(args)) = &cli.command {
         return run_sim(args).await;
     }
@@ -155,7 +155,24 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::Sim(_) | Command::Config(_) | Command::Completions { .. } | Command::Man) => {
             unreachable!("handled above")
         }
-        None => cli::apps::list(&client, false, &mut stdout).await,
+        None => {
+            drop(stdout);
+            let opts = extapps::tui::TuiOptions {
+                organization: settings.organization.clone(),
+                identity_host: client.endpoints().host(),
+                profile: settings
+                    .profile
+                    .clone()
+                    .or_else(|| cli.demo.then(|| "demo".to_owned())),
+                read_only: settings.read_only,
+                auto_refresh: settings.auto_refresh,
+                no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+                log_path,
+            };
+            extapps::tui::run(client, opts)
+                .await
+                .map_err(|e| Failure::new(format!("the TUI stopped: {e}"), 1))
+        }
     }
 }
 

@@ -1,9 +1,9 @@
-//! Snapshots of the TUI on a fixed clock and fixture data (TestBackend, no colour in the
+//! Snapshots of the TUI on a fixed clock and the simulator's demo organization (TestBackend, no colour in the
 //! text snapshots, so they show exactly what a NO_COLOR user reads).
 
 use extapps::api::ApiError;
+use extapps::sim::demo_apps;
 use extapps::tui::effect::Effect;
-use extapps::tui::fixtures::sample_apps;
 use extapps::tui::keymap::Action;
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update, view};
@@ -12,12 +12,12 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn now() -> Timestamp {
-    "2025-06-02T09:00:00Z".parse().unwrap()
+    "2026-11-23T09:00:00Z".parse().unwrap()
 }
 
 fn options() -> TuiOptions {
     TuiOptions {
-        organization: "acme-robotics".to_owned(),
+        organization: "demo-org".to_owned(),
         identity_host: "cloud.uipath.com".to_owned(),
         profile: Some("prod".to_owned()),
         read_only: false,
@@ -39,7 +39,7 @@ fn loaded(opts: TuiOptions) -> Model {
         Msg::Api {
             req,
             result: ApiResult::Apps {
-                apps: Ok(sample_apps(now())),
+                apps: Ok(demo_apps(now())),
                 token_expires: Some(now() + SignedDuration::from_mins(47)),
             },
         },

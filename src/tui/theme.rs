@@ -98,7 +98,7 @@ impl Theme {
         match u {
             Urgency::Expired => self.pick(Style::new().fg(Color::Red).add_modifier(Modifier::BOLD)),
             Urgency::Soon => self.pick(Style::new().fg(Color::Red)),
-            Urgency::Near => self.pick(Style::new().fg(Color::Yellow)),
+            Urgency::Upcoming => self.pick(Style::new().fg(Color::Yellow)),
             Urgency::Later => self.pick(Style::new().fg(Color::Green)),
             Urgency::Never | Urgency::NoSecret => self.dim(),
         }

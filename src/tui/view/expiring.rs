@@ -91,7 +91,7 @@ fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
         let slot = match format::urgency(row.expiry, model.now) {
             Urgency::Expired => 0,
             Urgency::Soon => 1,
-            Urgency::Near => 2,
+            Urgency::Upcoming => 2,
             _ => 3,
         };
         counts[slot] += 1;
@@ -110,7 +110,7 @@ fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
         Span::raw(" · "),
         Span::styled(
             format!("{} within 30 days", counts[2]),
-            theme.urgency(Urgency::Near),
+            theme.urgency(Urgency::Upcoming),
         ),
         Span::raw(" · "),
         Span::styled(
