@@ -79,6 +79,13 @@ impl Tmux {
         }
     }
 
+    /// Waits for the shell's `$` prompt (capture-pane drops its trailing space).
+    pub fn wait_for_prompt(&self, timeout: Duration) -> String {
+        self.wait("the shell prompt", timeout, |s| {
+            s.lines().any(|l| l.trim_end() == "$")
+        })
+    }
+
     pub fn wait_for(&self, text: &str, timeout: Duration) -> String {
         self.wait(&format!("{text:?}"), timeout, |s| s.contains(text))
     }

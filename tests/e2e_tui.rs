@@ -1,0 +1,76 @@
+//! End to end: the real binary with `--demo` in tmux. It waits for the app list, filters,
+//! moves, opens help, quits with `q`, and finds a usable shell with the terminal restored.
+
+mod common;
+
+use std::time::Duration;
+
+use common::tmux::Tmux;
+
+const BIN: &str = env!("CARGO_BIN_EXE_extapps");
+const WAIT: Duration = Duration::from_secs(30);
+
+/// crossterm reads ESC followed quickly by a key as Alt+key, as a terminal would send it; a
+/// person never types that fast, so the test pauses after Escape like a person does.
+fn escape(t: &Tmux) {
+    t.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+fn browse_and_quit(width: u16, height: u16) {
+    let t = Tmux::start(&format!("browse{width}"), width, height);
+    t.wait_for_prompt(WAIT);
+    let log = tempfile::NamedTempFile::new().unwrap();
+    t.run_line(&format!("{BIN} --demo --log-file {}", log.path().display()));
+    let screen = t.wait_for("Invoice Proces", WAIT);
+    assert!(screen.contains("demo-org"), "{screen}");
+    assert!(screen.contains("EXPIRED"), "{screen}");
+
+    // Filter as you type: only matching apps remain.
+    t.keys(&["/"]);
+    t.text("servicenow");
+    let screen = t.wait("the filter to apply", WAIT, |s| {
+        s.contains("ServiceNow Con") && !s.contains("Invoice Proces")
+    });
+    assert!(screen.contains("1/17"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("a81c4e07-2d9b", WAIT);
+    escape(&t);
+    t.wait_for("Invoice Proces", WAIT);
+
+    // Move down and the detail pane follows the selection.
+    t.keys(&["g", "j"]);
+    t.wait_for("e9f8d7c6-b5a4", WAIT);
+
+    // Help, generated from the keymap.
+    t.keys(&["?"]);
+    let help = t.wait_for("refresh from the server", WAIT);
+    assert!(help.contains("filter"), "{help}");
+    escape(&t);
+    t.wait("help to close", WAIT, |s| {
+        !s.contains("refresh from the server")
+    });
+
+    t.keys(&["q"]);
+    // Back at a usable shell: the prompt answers, and the terminal is cooked again.
+    t.run_line("stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo shell-ok-$((40+2))");
+    let screen = t.wait_for("shell-ok-42", WAIT);
+    assert!(
+        screen.contains("icanon echo"),
+        "terminal not restored:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Invoice Proces"),
+        "the alternate screen was left:\n{screen}"
+    );
+}
+
+#[test]
+fn browse_filter_help_quit_at_120x35() {
+    browse_and_quit(120, 35);
+}
+
+#[test]
+fn browse_filter_help_quit_at_80x24() {
+    browse_and_quit(80, 24);
+}
