@@ -5,6 +5,7 @@
 pub mod effect;
 pub mod event_loop;
 pub mod fixtures;
+pub mod flows;
 pub mod format;
 pub mod keymap;
 pub mod model;

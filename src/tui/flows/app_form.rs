@@ -1,0 +1,1 @@
+//! Create and edit an app: the form, its validation, and the diff shown before sending.

@@ -1,0 +1,1 @@
+//! Deleting an app: the typed confirmation, the backup, the request.

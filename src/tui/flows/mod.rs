@@ -1,0 +1,11 @@
+//! The editing flows that sit on top of the panes as overlays: each module owns one flow's
+//! state, its pure update steps and the effects it asks for; `update.rs` only routes to them.
+
+pub mod app_form;
+pub mod delete_app;
+pub mod delete_secret;
+pub mod json_edit;
+pub mod reveal;
+pub mod rotate;
+pub mod scope_picker;
+pub mod secret_new;

@@ -1,0 +1,1 @@
+//! Minting a new secret: description and expiry preset, sent once.
