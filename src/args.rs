@@ -128,6 +128,62 @@ pub struct SimArgs {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     pub token_lifetime: u64,
+    #[command(flatten)]
+    pub faults: FaultArgs,
+}
+
+/// Failures the simulator injects into API answers, to see how extapps copes.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Fault injection")]
+pub struct FaultArgs {
+    /// Delay every API answer by this many milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+    /// Share (0 to 1) of API requests answered 500, 502 or 503.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub error_rate: f64,
+    /// Answer every API request 429 with this Retry-After, in seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub storm: Option<u64>,
+    /// Share of API requests whose connection drops before the server acts.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub drop_rate: f64,
+    /// Share of API requests carried out whose answer is then lost.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub drop_after_rate: f64,
+    /// Share of answers cut off halfway.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub truncate_rate: f64,
+    /// Share of answers replaced by malformed JSON.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub malformed_rate: f64,
+    /// Hold every answer's body back this many milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub slow_body_ms: Option<u64>,
+    /// The token endpoint answers 503.
+    #[arg(long)]
+    pub token_down: bool,
+    /// Seed of the fault draws, to replay a run.
+    #[arg(long, default_value_t = 0)]
+    pub fault_seed: u64,
+}
+
+impl FaultArgs {
+    pub fn to_faults(&self) -> crate::sim::Faults {
+        use std::time::Duration;
+        crate::sim::Faults {
+            latency: Duration::from_millis(self.latency_ms),
+            storm_retry_after: self.storm,
+            error_rate: self.error_rate,
+            drop_before_rate: self.drop_rate,
+            drop_after_rate: self.drop_after_rate,
+            truncate_rate: self.truncate_rate,
+            malformed_rate: self.malformed_rate,
+            slow_body: self.slow_body_ms.map(Duration::from_millis),
+            token_down: self.token_down,
+            seed: self.fault_seed,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -181,6 +181,7 @@ async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
         port: args.port,
         extra_apps: args.apps,
         token_lifetime: std::time::Duration::from_secs(args.token_lifetime.max(1)),
+        faults: args.faults.to_faults(),
         ..Default::default()
     };
     let handle = sim::start(settings).await.map_err(|e| {
@@ -209,6 +210,9 @@ async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
         handle.admin_client_id(),
         handle.admin_secret()
     );
+    if !args.faults.to_faults().is_off() {
+        println!("Injecting faults: {:?}", args.faults.to_faults());
+    }
     println!("Press Ctrl-C to stop.");
     let _ = std::io::stdout().flush();
     let _ = tokio::signal::ctrl_c().await;

@@ -8,6 +8,7 @@
 //! move together with [`SimState::advance_clock`].
 
 mod demo;
+pub mod faults;
 mod ratelimit;
 mod routes;
 mod store;
@@ -29,6 +30,7 @@ pub use demo::{
     DEMO_ADMIN_ID, DEMO_ADMIN_SECRET, DEMO_ORGANIZATION, DEMO_READER_ID, DEMO_READER_SECRET,
     demo_apps, demo_catalog,
 };
+pub use faults::Faults;
 pub use store::StoreError;
 pub use tokens::MAX_SCOPE_LEN;
 
@@ -80,6 +82,8 @@ pub struct SimSettings {
     /// `None`: the real clock. `Some`: the organization's clock starts here (the demo data's
     /// day offsets are resolved against it).
     pub now: Option<Timestamp>,
+    /// Injected failures (none by default); changeable later with [`SimState::set_faults`].
+    pub faults: Faults,
 }
 
 impl Default for SimSettings {
@@ -91,6 +95,7 @@ impl Default for SimSettings {
             rate_limits: RateLimits::default(),
             seed: 0,
             now: None,
+            faults: Faults::none(),
         }
     }
 }
@@ -125,6 +130,7 @@ pub(crate) struct Shared {
     limiter: Mutex<ratelimit::RateLimiter>,
     token_lifetime: Duration,
     clock: Clock,
+    faults: Arc<faults::FaultState>,
 }
 
 /// A poisoned lock only means a handler panicked mid-request; the state is still usable and a
@@ -251,6 +257,19 @@ impl SimState {
     pub fn reset_rate_limits(&self) {
         lock(&self.shared.limiter).reset();
     }
+
+    /// Replaces the injected faults; `Faults::none()` brings the server back to health.
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.shared.faults.faults) = faults;
+    }
+
+    /// Mutating API requests that reached a route handler, i.e. that the server acted on.
+    pub fn mutations_handled(&self) -> u64 {
+        self.shared
+            .faults
+            .mutations
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl std::fmt::Debug for SimState {
@@ -361,6 +380,7 @@ pub async fn start(settings: SimSettings) -> std::io::Result<SimHandle> {
             started: Instant::now(),
             offset: Mutex::new(SignedDuration::ZERO),
         },
+        faults: Arc::new(faults::FaultState::new(settings.faults.clone())),
     });
     let router = routes::router(shared.clone());
     let (stop, stopped) = oneshot::channel::<()>();

@@ -52,6 +52,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
         )
         .route(&format!("{api}/ExternalApiResource"), get(catalog))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            shared.faults.clone(),
+            super::faults::inject,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(shared)
 }
