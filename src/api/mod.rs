@@ -5,7 +5,9 @@ pub mod client;
 pub mod endpoints;
 pub mod error;
 pub mod jwt;
+pub mod login;
 pub mod model;
+pub mod token_cache;
 
 pub use client::{ClientConfig, IdentityClient};
 pub use endpoints::Endpoints;
