@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use clap::{CommandFactory, FromArgMatches};
 use extapps::api::IdentityClient;
-use extapps::args::{AppsCommand, Cli, Command};
+use extapps::api::token_cache::TokenCache;
+use extapps::args::{AppsCommand, Cli, Command, TokenArgs, TokenCommand};
 use extapps::cli::{self, Failure};
 use extapps::{config, demo, logging, sim};
 
@@ -54,6 +55,23 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     if let Some(Command::Sim(args)) = &cli.command {
         return run_sim(args).await;
     }
+    let cache = TokenCache::default_location(|k| std::env::var(k).ok());
+    match &cli.command {
+        Some(Command::Token(TokenArgs {
+            action: Some(TokenCommand::Clear),
+            ..
+        })) => return cli::token::clear(cache.as_ref(), &mut std::io::stdout().lock()),
+        Some(Command::Token(TokenArgs {
+            decode: Some(token),
+            json,
+            ..
+        })) => {
+            let mut stdin = std::io::stdin().lock();
+            return cli::token::decode(token, *json, &mut stdin, &mut std::io::stdout().lock());
+        }
+        Some(Command::Login(args)) => return run_login(&cli, args, cache.as_ref()).await,
+        _ => {}
+    }
     // Keep the demo simulator alive for as long as the command or the TUI runs.
     let (settings, _sim) = if cli.demo {
         let (handle, settings) = demo::start()
@@ -65,7 +83,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     };
     let mut settings = settings;
     settings.read_only |= cli.read_only;
-    let client = Arc::new(IdentityClient::new(settings.client_config()?)?);
+    let mut client_config = settings.client_config()?;
+    // The demo simulator's tokens die with it: caching them would only litter the cache.
+    client_config.token_cache = if cli.demo { None } else { cache };
+    let client = Arc::new(IdentityClient::new(client_config)?);
     let mut stdout = std::io::stdout().lock();
     match cli.command {
         Some(Command::Apps(AppsCommand::List { json })) => {
@@ -123,9 +144,38 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             read_write(&settings)?;
             cli::app_edit::restore(&client, &file, json, &mut stdout).await
         }
-        Some(Command::Sim(_)) => unreachable!("handled above"),
+        Some(Command::Token(TokenArgs { json, raw, .. })) => {
+            cli::token::show(&client, json, raw, &mut stdout).await
+        }
+        Some(Command::Sim(_) | Command::Login(_)) => unreachable!("handled above"),
         None => cli::apps::list(&client, false, &mut stdout).await,
     }
+}
+
+async fn run_login(
+    cli: &Cli,
+    args: &extapps::args::LoginArgs,
+    cache: Option<&TokenCache>,
+) -> Result<(), Failure> {
+    let opts = cli::login::LoginOptions {
+        client_id: args.client_id.clone(),
+        redirect_uri: args.redirect_uri.clone(),
+        scopes: args.scopes.clone(),
+        no_browser: args.no_browser,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr();
+    if cli.demo {
+        let (handle, _) = demo::start()
+            .await
+            .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
+        let target = cli::login::demo_target(&handle);
+        // Demo tokens are not kept: the simulator and its signing key end with this process.
+        return cli::login::run(target, &opts, None, &mut out, &mut err).await;
+    }
+    let target = cli::login::target_from_env(|k| std::env::var(k).ok())?;
+    cli::login::run(target, &opts, cache, &mut out, &mut err).await
 }
 
 async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {

@@ -26,6 +26,19 @@ impl Action {
         Action::DeleteSecret,
     ];
 
+    /// A stable name for JSON output.
+    pub fn key(self) -> &'static str {
+        match self {
+            Action::List => "list",
+            Action::Show => "show",
+            Action::Create => "create",
+            Action::Edit => "edit",
+            Action::Delete => "delete",
+            Action::NewSecret => "new_secret",
+            Action::DeleteSecret => "delete_secret",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Action::List => "list apps",

@@ -3,8 +3,10 @@
 
 pub mod app_edit;
 pub mod apps;
+pub mod login;
 pub mod prompt;
 pub mod table;
+pub mod token;
 
 use crate::api::ApiError;
 use crate::api::error::OAuthCode;
