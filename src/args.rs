@@ -115,6 +115,53 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff) on stdout (`extapps man | man -l -`).
     Man,
+    /// Show the current access token's claims and what it allows, decode a pasted token, or
+    /// clear the token cache.
+    Token(TokenArgs),
+    /// Sign in as a user (Authorization Code with PKCE) and keep the tokens for renewal.
+    Login(LoginArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub action: Option<TokenCommand>,
+    /// Print the decoded header, claims and permissions as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print the access token itself instead of its claims.
+    #[arg(long, conflicts_with_all = ["json", "decode"])]
+    pub raw: bool,
+    /// Decode this token instead of the current one; `-` reads it from standard input.
+    #[arg(long, value_name = "TOKEN|-")]
+    pub decode: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Delete every cached token (after changing an app's scopes, for instance).
+    Clear,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The app to sign in with (default: UIPATH_CLIENT_ID).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// A loopback redirect URI registered on the app (default: UIPATH_AUTH_REDIRECT_URI, else
+    /// http://localhost:12700); port 0 takes any free port.
+    #[arg(long, value_name = "URI")]
+    pub redirect_uri: Option<String>,
+    /// A user scope to ask for; repeatable (default: UIPATH_AUTH_SCOPES).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Do not try to open a browser; print the URL only.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Give up waiting for the browser after this many seconds.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]

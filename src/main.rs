@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use clap::{CommandFactory, FromArgMatches};
 use extapps::api::IdentityClient;
-use extapps::args::{AppsCommand, Cli, Command, ConfigCommand, SecretsCommand};
+use extapps::api::token_cache::TokenCache;
+use extapps::args::{
+    AppsCommand, Cli, Command, ConfigCommand, SecretsCommand, TokenArgs, TokenCommand,
+};
 use extapps::cli::{self, Failure};
 use extapps::{config, demo, logging, sim};
 
@@ -55,6 +58,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
         return run_sim(args).await;
     }
     let flags = cli.config_flags();
+    let cache = TokenCache::default_location(|k| std::env::var(k).ok());
     // Commands that need no connection.
     let out = &mut std::io::stdout();
     match &cli.command {
@@ -73,6 +77,19 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
         Some(Command::Config(ConfigCommand::Init(args))) => {
             return cli::config_cmd::init(&flags, args, out).await;
         }
+        Some(Command::Token(TokenArgs {
+            action: Some(TokenCommand::Clear),
+            ..
+        })) => return cli::token::clear(cache.as_ref(), &mut std::io::stdout().lock()),
+        Some(Command::Token(TokenArgs {
+            decode: Some(token),
+            json,
+            ..
+        })) => {
+            let mut stdin = std::io::stdin().lock();
+            return cli::token::decode(token, *json, &mut stdin, &mut std::io::stdout().lock());
+        }
+        Some(Command::Login(args)) => return run_login(&cli, args, cache.as_ref()).await,
         _ => {}
     }
     // Keep the demo simulator alive for as long as the command or the TUI runs.
@@ -90,7 +107,10 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
     };
     let mut settings = settings;
     settings.read_only |= cli.read_only;
-    let client = Arc::new(IdentityClient::new(settings.client_config()?)?);
+    let mut client_config = settings.client_config()?;
+    // The demo simulator's tokens die with it: caching them would only litter the cache.
+    client_config.token_cache = if cli.demo { None } else { cache };
+    let client = Arc::new(IdentityClient::new(client_config)?);
     let mut stdout = std::io::stdout().lock();
     match cli.command {
         Some(Command::Apps(AppsCommand::List { json })) => {
@@ -152,7 +172,16 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
             expiring_within,
             format,
         })) => cli::secrets::list(&client, expiring_within, format, &mut stdout).await,
-        Some(Command::Sim(_) | Command::Config(_) | Command::Completions { .. } | Command::Man) => {
+        Some(Command::Token(TokenArgs { json, raw, .. })) => {
+            cli::token::show(&client, json, raw, &mut stdout).await
+        }
+        Some(
+            Command::Sim(_)
+            | Command::Config(_)
+            | Command::Completions { .. }
+            | Command::Man
+            | Command::Login(_),
+        ) => {
             unreachable!("handled above")
         }
         None => {
@@ -174,6 +203,32 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
                 .map_err(|e| Failure::new(format!("the TUI stopped: {e}"), 1))
         }
     }
+}
+
+async fn run_login(
+    cli: &Cli,
+    args: &extapps::args::LoginArgs,
+    cache: Option<&TokenCache>,
+) -> Result<(), Failure> {
+    let opts = cli::login::LoginOptions {
+        client_id: args.client_id.clone(),
+        redirect_uri: args.redirect_uri.clone(),
+        scopes: args.scopes.clone(),
+        no_browser: args.no_browser,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr();
+    if cli.demo {
+        let (handle, _) = demo::start()
+            .await
+            .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
+        let target = cli::login::demo_target(&handle);
+        // Demo tokens are not kept: the simulator and its signing key end with this process.
+        return cli::login::run(target, &opts, None, &mut out, &mut err).await;
+    }
+    let target = cli::login::target_from_env(|k| std::env::var(k).ok())?;
+    cli::login::run(target, &opts, cache, &mut out, &mut err).await
 }
 
 async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {

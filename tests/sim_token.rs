@@ -214,10 +214,19 @@ async fn scope_errors() {
 async fn other_grants_and_bad_requests() {
     let h = sim().await;
     let url = h.token_url();
-    for grant in ["authorization_code", "refresh_token", "password"] {
+    assert_oauth(
+        token_form(
+            &url,
+            &[("grant_type", "password"), ("client_id", "demo-admin")],
+        )
+        .await,
+        "unsupported_grant_type",
+    );
+    // The login grants exist (tests/login_flow.rs); a confidential app needs its secret there.
+    for grant in ["authorization_code", "refresh_token"] {
         assert_oauth(
             token_form(&url, &[("grant_type", grant), ("client_id", "demo-admin")]).await,
-            "unsupported_grant_type",
+            "invalid_client",
         );
     }
     assert_oauth(

@@ -1,5 +1,6 @@
 //! Getting and keeping an access token: client credentials against the token endpoint, cached
-//! and renewed two minutes before it expires.
+//! and renewed two minutes before it expires. With a [`TokenCache`] the token outlives the
+//! process, and a cached login's refresh token renews it instead of client credentials.
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use tokio::sync::Mutex;
 use super::error::{ApiError, oauth_error};
 use super::jwt::{self, DecodedJwt};
 use super::model::TokenResponse;
+use super::token_cache::{CacheKey, CachedToken, TokenCache};
 
 /// Renew this long before the token's `exp`, as UiPath's own CLI does.
 pub const RENEW_BEFORE: Duration = Duration::from_secs(120);
@@ -53,6 +55,18 @@ impl AccessToken {
         };
         AccessToken {
             value: resp.access_token.clone(),
+            expires_at,
+            claims,
+            granted,
+        }
+    }
+
+    /// A token read back from the cache: its claims are decoded again, its scopes are its own.
+    pub fn from_cached(value: SecretString, expires_at: Timestamp) -> Self {
+        let claims = jwt::decode(value.expose_secret()).ok();
+        let granted = claims.as_ref().map(|c| c.scopes()).unwrap_or_default();
+        AccessToken {
+            value,
             expires_at,
             claims,
             granted,
@@ -156,6 +170,7 @@ pub struct TokenProvider {
     token_url: String,
     timeout: Duration,
     current: Mutex<Option<AccessToken>>,
+    cache: Option<(TokenCache, CacheKey, String)>,
 }
 
 impl TokenProvider {
@@ -165,7 +180,15 @@ impl TokenProvider {
             token_url,
             timeout,
             current: Mutex::new(None),
+            cache: None,
         }
+    }
+
+    /// Keeps tokens in `cache` too, keyed by `host`, the client id and the configured scopes.
+    pub fn with_cache(mut self, cache: TokenCache, host: &str) -> Self {
+        let key = CacheKey::new(host, &self.creds.client_id, &self.creds.scopes);
+        self.cache = Some((cache, key, host.to_owned()));
+        self
     }
 
     pub fn client_id(&self) -> &str {
@@ -187,19 +210,84 @@ impl TokenProvider {
         {
             return Ok(tok.clone());
         }
-        tracing::debug!(client_id = %self.creds.client_id, force, "requesting an access token");
-        let resp = client_credentials(
-            http,
-            &self.token_url,
-            &self.creds.client_id,
-            &self.creds.client_secret,
-            &self.creds.scopes,
-            self.timeout,
-        )
-        .await?;
-        let tok = AccessToken::from_response(&resp, Timestamp::now());
+        let tok = self.renew(http, force, now).await?;
         *guard = Some(tok.clone());
         Ok(tok)
+    }
+
+    /// From the disk cache when it holds a fresh token; by refresh token when it holds a login;
+    /// else by client credentials. Every new token is written back.
+    async fn renew(
+        &self,
+        http: &reqwest::Client,
+        force: bool,
+        now: Timestamp,
+    ) -> Result<AccessToken, ApiError> {
+        let cached = self.cache.as_ref().and_then(|(c, key, _)| c.load(key));
+        if let Some(entry) = &cached {
+            let tok = AccessToken::from_cached(entry.access_token.clone(), entry.expires_at);
+            if !force && !tok.needs_renewal(now) {
+                tracing::debug!(client_id = %self.creds.client_id, "token from the disk cache");
+                return Ok(tok);
+            }
+        }
+        let refresh_token = cached.and_then(|c| c.refresh_token);
+        let resp = match refresh_token {
+            Some(rt) => {
+                tracing::debug!(client_id = %self.creds.client_id, "renewing a login with its refresh token");
+                let secret =
+                    Some(&self.creds.client_secret).filter(|s| !s.expose_secret().is_empty());
+                super::login::refresh(
+                    http,
+                    &self.token_url,
+                    &self.creds.client_id,
+                    secret,
+                    &rt,
+                    self.timeout,
+                )
+                .await
+            }
+            None => {
+                tracing::debug!(client_id = %self.creds.client_id, force, "requesting an access token");
+                client_credentials(
+                    http,
+                    &self.token_url,
+                    &self.creds.client_id,
+                    &self.creds.client_secret,
+                    &self.creds.scopes,
+                    self.timeout,
+                )
+                .await
+            }
+        };
+        let resp = resp.inspect_err(|e| {
+            // A refused refresh token is dead (used, revoked or expired): drop it so the next
+            // attempt does not present it again. A network failure leaves it alone.
+            if let (ApiError::OAuth { .. }, Some((cache, key, _))) = (e, &self.cache) {
+                let _ = cache.remove(key);
+            }
+        })?;
+        let tok = AccessToken::from_response(&resp, Timestamp::now());
+        self.save(&tok, resp.refresh_token.clone());
+        Ok(tok)
+    }
+
+    fn save(&self, tok: &AccessToken, refresh_token: Option<SecretString>) {
+        let Some((cache, key, host)) = &self.cache else {
+            return;
+        };
+        let entry = CachedToken {
+            host: host.clone(),
+            client_id: self.creds.client_id.clone(),
+            scopes: self.creds.scopes.clone(),
+            access_token: tok.value.clone(),
+            expires_at: tok.expires_at,
+            refresh_token,
+        };
+        if let Err(e) = cache.store(key, &entry) {
+            // The token still works for this run; only the next run pays a request.
+            tracing::warn!(error = %e, dir = %cache.dir().display(), "token cache: cannot write");
+        }
     }
 
     /// The cached token without contacting the server.

@@ -20,6 +20,7 @@ use super::error::ApiError;
 use super::model::{
     App, CreateAppRequest, GenerateSecretRequest, Resource, Secret, TokenResponse, UpdateAppRequest,
 };
+use super::token_cache::TokenCache;
 
 /// Scopes each kind of route needs, as the contract lists them; a 403 names them.
 pub const READ_SCOPES: &[&str] = &["PM.OAuthApp", "PM.OAuthApp.Read"];
@@ -46,6 +47,8 @@ pub struct ClientConfig {
     pub max_retry_after: Duration,
     /// Accept self-signed certificates (Automation Suite labs). Shown in the header.
     pub insecure: bool,
+    /// Keep tokens between runs (and renew a cached login); `None`: in memory only.
+    pub token_cache: Option<TokenCache>,
 }
 
 impl ClientConfig {
@@ -59,6 +62,7 @@ impl ClientConfig {
             backoff: Duration::from_millis(250),
             max_retry_after: Duration::from_secs(60),
             insecure: false,
+            token_cache: None,
         }
     }
 }
@@ -99,11 +103,14 @@ impl IdentityClient {
             .user_agent(concat!("extapps/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ApiError::Config(format!("cannot set up HTTP: {e}")))?;
-        let tokens = TokenProvider::new(
+        let mut tokens = TokenProvider::new(
             config.credentials.clone(),
             config.endpoints.token_url(),
             config.timeout,
         );
+        if let Some(cache) = &config.token_cache {
+            tokens = tokens.with_cache(cache.clone(), &config.endpoints.host());
+        }
         let partition = OnceCell::new();
         if let Some(p) = config.partition_id.as_ref().filter(|p| !p.is_empty()) {
             let _ = partition.set(p.clone());

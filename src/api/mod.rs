@@ -4,8 +4,13 @@ pub mod auth;
 pub mod client;
 pub mod endpoints;
 pub mod error;
+pub mod inspect;
 pub mod jwt;
+pub mod login;
 pub mod model;
+pub mod permissions;
+pub mod token_cache;
+pub mod token_test;
 
 pub use client::{ClientConfig, IdentityClient};
 pub use endpoints::Endpoints;

@@ -4,10 +4,12 @@
 pub mod app_edit;
 pub mod apps;
 pub mod config_cmd;
+pub mod login;
 pub mod meta;
 pub mod prompt;
 pub mod secrets;
 pub mod table;
+pub mod token;
 
 use crate::api::ApiError;
 use crate::api::error::OAuthCode;

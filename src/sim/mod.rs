@@ -9,6 +9,7 @@
 
 mod demo;
 pub mod faults;
+mod login;
 mod ratelimit;
 mod routes;
 mod store;
@@ -31,6 +32,9 @@ pub use demo::{
     demo_apps, demo_catalog,
 };
 pub use faults::Faults;
+pub use login::{
+    CODE_LIFETIME_SECS, DEMO_LOGIN_CLIENT_ID, DEMO_LOGIN_REDIRECT_URI, DEMO_USER_ID, DEMO_USER_NAME,
+};
 pub use store::StoreError;
 pub use tokens::MAX_SCOPE_LEN;
 
@@ -127,6 +131,7 @@ impl Clock {
 pub(crate) struct Shared {
     org: Mutex<store::Org>,
     signer: tokens::Signer,
+    logins: Mutex<login::Logins>,
     limiter: Mutex<ratelimit::RateLimiter>,
     token_lifetime: Duration,
     clock: Clock,
@@ -320,6 +325,11 @@ impl SimHandle {
         format!("{}identity_/connect/token", self.base_url)
     }
 
+    /// `http://127.0.0.1:PORT/identity_/connect/authorize`
+    pub fn authorize_url(&self) -> String {
+        format!("{}identity_/connect/authorize", self.base_url)
+    }
+
     /// `http://127.0.0.1:PORT/{org}/identity_`: the API base.
     pub fn api_base(&self) -> String {
         format!("{}{}/identity_", self.base_url, self.organization)
@@ -373,6 +383,7 @@ pub async fn start(settings: SimSettings) -> std::io::Result<SimHandle> {
     let shared = Arc::new(Shared {
         org: Mutex::new(org),
         signer: tokens::Signer::new(format!("{base_url}identity_")),
+        logins: Mutex::new(login::Logins::default()),
         limiter: Mutex::new(ratelimit::RateLimiter::new(settings.rate_limits)),
         token_lifetime: settings.token_lifetime,
         clock: Clock {

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +18,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use super::login::{self, AuthorizeError};
 use super::ratelimit::{Bucket, retry_after_secs};
 use super::store::StoreError;
 use super::tokens::{self, TokenRequest};
@@ -32,6 +33,8 @@ pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/identity_/connect/token", post(token))
         .route("/{org}/identity_/connect/token", post(token_in_org))
+        .route("/identity_/connect/authorize", get(authorize))
+        .route("/{org}/identity_/connect/authorize", get(authorize_in_org))
         .route(&format!("{api}/ExternalClient"), post(create_app))
         .route(
             &format!("{api}/ExternalClient/GenerateSecret"),
@@ -389,9 +392,11 @@ fn token_response(s: &Shared, headers: &HeaderMap, bytes: &Bytes) -> Response {
         basic: basic_auth(headers),
     };
     let org = lock(&s.org);
+    let mut logins = lock(&s.logins);
     match tokens::grant(
         &org,
         &s.signer,
+        &mut logins,
         &req,
         s.token_lifetime.as_secs(),
         s.clock.org_now(),
@@ -400,6 +405,91 @@ fn token_response(s: &Shared, headers: &HeaderMap, bytes: &Bytes) -> Response {
         Ok(issued) => oauth(StatusCode::OK, issued.response),
         Err(e) => oauth(StatusCode::BAD_REQUEST, e.0),
     }
+}
+
+// ---- authorize (login in a browser) -----------------------------------------------------------
+
+type Params = Query<HashMap<String, String>>;
+
+async fn authorize_in_org(State(s): St, Path(org): Path<String>, Query(q): Params) -> Response {
+    if !lock(&s.org).matches_org(&org) {
+        return error_page(&format!("Organization {org} not found"));
+    }
+    authorize_response(&s, &q)
+}
+
+async fn authorize(State(s): St, Query(q): Params) -> Response {
+    authorize_response(&s, &q)
+}
+
+/// Auto-approves the demo user: no login page, straight back to the client with a code.
+fn authorize_response(s: &Shared, q: &HashMap<String, String>) -> Response {
+    let checked = login::authorize(&lock(&s.org), q);
+    let state = q.get("state").map(String::as_str);
+    match checked {
+        Ok(auth) => {
+            let redirect_uri = auth.redirect_uri.clone();
+            let code = lock(&s.logins).new_code(auth, s.clock.token_now());
+            tracing::info!("sim: authorize approved the demo user");
+            redirect(&redirect_uri, &[("code", Some(&code)), ("state", state)])
+        }
+        Err(AuthorizeError::Redirect {
+            redirect_uri,
+            error,
+            description,
+        }) => {
+            tracing::info!(error, description, "sim: authorize refused");
+            redirect(
+                &redirect_uri,
+                &[
+                    ("error", Some(error)),
+                    ("error_description", Some(&description)),
+                    ("state", state),
+                ],
+            )
+        }
+        Err(AuthorizeError::Page(message)) => {
+            tracing::info!(message, "sim: authorize refused with a page");
+            error_page(&message)
+        }
+    }
+}
+
+fn redirect(to: &str, params: &[(&str, Option<&str>)]) -> Response {
+    let Ok(mut url) = url::Url::parse(to) else {
+        return error_page("the redirect URI is not a URL");
+    };
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in params {
+            if let Some(v) = v {
+                q.append_pair(k, v);
+            }
+        }
+    }
+    let mut resp = StatusCode::FOUND.into_response();
+    if let Ok(v) = HeaderValue::from_str(url.as_str()) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+/// The page a browser shows when the server cannot safely send it back to the client.
+fn error_page(message: &str) -> Response {
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        format!(
+            "<!doctype html><title>Sign-in error</title><h1>Sign-in error</h1><p>{escaped}</p>"
+        ),
+    )
+        .into_response()
 }
 
 /// `Authorization: Basic base64(id:secret)` (client_secret_basic); the parts are form-encoded.

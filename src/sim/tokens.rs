@@ -12,6 +12,7 @@ use secrecy::SecretString;
 use serde_json::json;
 use sha2::Sha256;
 
+use super::login::{DEMO_USER_ID, DEMO_USER_NAME, Logins};
 use super::store::{Org, hash_secret};
 use crate::api::jwt::{self, DecodedJwt};
 use crate::api::model::{OAuthErrorBody, ScopeType, TokenResponse};
@@ -113,23 +114,42 @@ impl Signer {
         lifetime_secs: u64,
         now: Timestamp,
     ) -> String {
+        self.issue_as(org, client_id, None, scopes, lifetime_secs, now)
+    }
+
+    /// A token for `user` (a login) or for the app itself (`None`: client credentials, where
+    /// `sub` is the client id).
+    pub fn issue_as(
+        &self,
+        org: &Org,
+        client_id: &str,
+        user: Option<(&str, &str)>,
+        scopes: &[String],
+        lifetime_secs: u64,
+        now: Timestamp,
+    ) -> String {
         let serial = self.next_serial.fetch_add(1, Ordering::SeqCst);
         let iat = now.as_second();
         let mut aud: Vec<String> = scopes.iter().filter_map(|s| resource_of(org, s)).collect();
         aud.sort();
         aud.dedup();
-        let claims = json!({
+        let mut claims = json!({
             "iss": self.issuer,
             "aud": aud,
             "nbf": iat,
             "iat": iat,
             "exp": iat + lifetime_secs as i64,
             "client_id": client_id,
-            "sub": client_id,
+            "sub": user.map_or(client_id, |(sub, _)| sub),
             "prt_id": org.partition_id,
             "jti": serial.to_string(),
             "scope": scopes,
         });
+        if let Some((_, name)) = user {
+            claims["name"] = json!(name);
+            claims["auth_time"] = json!(iat);
+            claims["amr"] = json!(["pwd"]);
+        }
         self.sign(&claims)
     }
 
@@ -207,11 +227,11 @@ impl TokenRequest {
     }
 }
 
-/// Runs a token request against `org`. Grants other than client credentials are answered with
-/// `unsupported_grant_type` until the login flow exists; they get their own arm here.
+/// Runs a token request against `org`.
 pub fn grant(
     org: &Org,
     signer: &Signer,
+    logins: &mut Logins,
     req: &TokenRequest,
     lifetime_secs: u64,
     org_now: Timestamp,
@@ -225,11 +245,77 @@ pub fn grant(
         Some("client_credentials") => {
             client_credentials(org, signer, req, lifetime_secs, org_now, token_now)
         }
+        Some(kind @ ("authorization_code" | "refresh_token")) => {
+            let client_id = login_client(org, req, org_now)?;
+            let redeemed = if kind == "authorization_code" {
+                logins.redeem_code(
+                    req.field("code").unwrap_or(""),
+                    &client_id,
+                    req.field("redirect_uri").unwrap_or(""),
+                    req.field("code_verifier").unwrap_or(""),
+                    token_now,
+                )
+            } else {
+                logins.redeem_refresh(req.field("refresh_token").unwrap_or(""), &client_id)
+            };
+            let grant = redeemed.map_err(|(error, description)| {
+                tracing::info!(client_id, kind, description, "sim: login grant refused");
+                OAuthError::new(error, Some(description))
+            })?;
+            let token = signer.issue_as(
+                org,
+                &grant.client_id,
+                Some((DEMO_USER_ID, DEMO_USER_NAME)),
+                &grant.scopes,
+                lifetime_secs,
+                token_now,
+            );
+            tracing::info!(client_id, kind, "sim: login token issued");
+            Ok(Issued {
+                response: TokenResponse {
+                    access_token: SecretString::from(token),
+                    expires_in: lifetime_secs,
+                    token_type: "Bearer".to_owned(),
+                    scope: Some(grant.scopes.join(" ")),
+                    refresh_token: grant.refresh_token.map(SecretString::from),
+                },
+            })
+        }
         Some(other) => {
             tracing::info!(grant_type = other, "sim: unsupported grant");
             Err(OAuthError::new("unsupported_grant_type", None))
         }
     }
+}
+
+/// The client of a code or refresh grant: a known app, and for a confidential one, a valid
+/// secret (public apps prove themselves with PKCE or the refresh token alone).
+fn login_client(org: &Org, req: &TokenRequest, org_now: Timestamp) -> Result<String, OAuthError> {
+    let (client_id, secret) = match (&req.basic, req.field("client_id")) {
+        (Some((id, secret)), _) => (id.as_str(), Some(secret.as_str())),
+        (None, Some(id)) => (id, req.field("client_secret")),
+        (None, None) => return Err(OAuthError::new("invalid_client", None)),
+    };
+    let Some(app) = org.find(client_id) else {
+        tracing::info!("sim: login grant refused, unknown client");
+        return Err(OAuthError::new("invalid_client", None));
+    };
+    if app.is_confidential {
+        let hash = hash_secret(secret.unwrap_or(""));
+        let ok = secret.is_some()
+            && app
+                .secrets
+                .iter()
+                .any(|s| s.hash == Some(hash) && !s.is_expired(org_now));
+        if !ok {
+            tracing::info!(
+                client_id,
+                "sim: login grant refused, wrong or expired secret"
+            );
+            return Err(OAuthError::new("invalid_client", None));
+        }
+    }
+    Ok(app.id.clone())
 }
 
 fn client_credentials(

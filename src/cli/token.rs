@@ -1,0 +1,193 @@
+//! `extapps token`: the current token's claims (the token itself only with `--raw`), a pasted
+//! token decoded, and `token clear`.
+
+use std::io::{Read, Write};
+
+use jiff::Timestamp;
+use secrecy::ExposeSecret;
+use serde_json::{Map, Value, json};
+
+use super::Failure;
+use crate::api::IdentityClient;
+use crate::api::inspect::{Expiry, TokenView, inspect};
+use crate::api::jwt::{self, DecodedJwt};
+use crate::api::token_cache::TokenCache;
+
+/// Prints the claims of the token extapps signs in with (fetching one if needed).
+pub async fn show(
+    client: &IdentityClient,
+    json: bool,
+    raw: bool,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let tok = client.token().await?;
+    if raw {
+        writeln!(out, "{}", tok.value.expose_secret())?;
+        return Ok(());
+    }
+    let Some(decoded) = &tok.claims else {
+        return Err(Failure::new(
+            "the server's access token is not a JWT, so there are no claims to show; --raw prints it as it is.",
+            1,
+        ));
+    };
+    print(decoded, json, out)
+}
+
+/// Decodes a pasted token; `-` reads it from standard input.
+pub fn decode(
+    input: &str,
+    json: bool,
+    stdin: &mut impl Read,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let mut buf = String::new();
+    let token = if input == "-" {
+        stdin
+            .take(jwt::MAX_TOKEN_LEN as u64 + 1)
+            .read_to_string(&mut buf)
+            .map_err(|e| Failure::new(format!("cannot read the token from stdin: {e}"), 2))?;
+        buf.as_str()
+    } else {
+        input
+    };
+    // The message never quotes the input: it may be a secret pasted by mistake.
+    let decoded = jwt::decode(token)
+        .map_err(|e| Failure::new(format!("cannot decode the token: {e}."), 2))?;
+    print(&decoded, json, out)
+}
+
+/// `token clear`: deletes every cached token and says how many.
+pub fn clear(cache: Option<&TokenCache>, out: &mut impl Write) -> Result<(), Failure> {
+    let Some(cache) = cache else {
+        writeln!(
+            out,
+            "No token cache directory (no home directory); nothing to clear."
+        )?;
+        return Ok(());
+    };
+    let n = cache.clear().map_err(|e| {
+        Failure::new(
+            format!(
+                "cannot clear the token cache in {}: {e}",
+                cache.dir().display()
+            ),
+            1,
+        )
+    })?;
+    let noun = if n == 1 { "token" } else { "tokens" };
+    writeln!(
+        out,
+        "Removed {n} cached {noun} from {}.",
+        cache.dir().display()
+    )?;
+    Ok(())
+}
+
+fn print(decoded: &DecodedJwt, json: bool, out: &mut impl Write) -> Result<(), Failure> {
+    let view = inspect(decoded, Timestamp::now());
+    if json {
+        let v = to_json(decoded, &view);
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        )?;
+    } else {
+        write!(out, "{}", render_text(&view))?;
+    }
+    Ok(())
+}
+
+/// The inspector as plain text, for the terminal.
+pub fn render_text(view: &TokenView) -> String {
+    let mut s = format!("{}\n\nHeader\n", view.note);
+    let width = view
+        .header
+        .iter()
+        .chain(&view.claims)
+        .map(|r| label_of(r).len())
+        .max()
+        .unwrap_or(0);
+    let line = |s: &mut String, r: &crate::api::inspect::Row| {
+        let detail = r
+            .detail
+            .as_ref()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
+        s.push_str(&format!("  {:width$}  {}{detail}\n", label_of(r), r.value));
+    };
+    for r in &view.header {
+        line(&mut s, r);
+    }
+    s.push_str("\nClaims\n");
+    for r in &view.claims {
+        line(&mut s, r);
+    }
+    let count: usize = view.scopes.iter().map(|g| g.scopes.len()).sum();
+    s.push_str(&format!("\nScopes ({count})\n"));
+    let pw = view
+        .scopes
+        .iter()
+        .map(|g| g.prefix.len())
+        .max()
+        .unwrap_or(0);
+    for g in &view.scopes {
+        s.push_str(&format!("  {:pw$}  {}\n", g.prefix, g.scopes.join(", ")));
+    }
+    s.push_str("\nWhat this token allows\n");
+    let aw = view
+        .permissions
+        .iter()
+        .map(|p| p.action.label().len())
+        .max()
+        .unwrap_or(0);
+    for p in &view.permissions {
+        let verdict = match &p.allowed {
+            Ok(by) => format!("yes ({by})"),
+            Err(m) => format!("no: {m}"),
+        };
+        s.push_str(&format!("  {:aw$}  {verdict}\n", p.action.label()));
+    }
+    s
+}
+
+fn label_of(r: &crate::api::inspect::Row) -> String {
+    if r.label == r.name {
+        r.name.clone()
+    } else {
+        format!("{} ({})", r.label, r.name)
+    }
+}
+
+fn to_json(decoded: &DecodedJwt, view: &TokenView) -> Value {
+    let scopes: Map<String, Value> = view
+        .scopes
+        .iter()
+        .map(|g| (g.prefix.clone(), json!(g.scopes)))
+        .collect();
+    let allows: Map<String, Value> = view
+        .permissions
+        .iter()
+        .map(|p| {
+            let v = match &p.allowed {
+                Ok(by) => json!({"allowed": true, "by": by}),
+                Err(m) => json!({"allowed": false, "reason": m.to_string(), "needs": m.needs}),
+            };
+            (p.action.key().to_owned(), v)
+        })
+        .collect();
+    let expires_in = match view.expiry {
+        Expiry::Valid { seconds_left } => json!(seconds_left),
+        Expiry::Expired { seconds_ago } => json!(-seconds_ago),
+        Expiry::Unknown => Value::Null,
+    };
+    json!({
+        "signature_verified": false,
+        "header": decoded.header,
+        "claims": decoded.claims,
+        "scopes_by_prefix": scopes,
+        "expires_in_seconds": expires_in,
+        "allows": allows,
+    })
+}
