@@ -74,3 +74,32 @@ fn browse_filter_help_quit_at_120x35() {
 fn browse_filter_help_quit_at_80x24() {
     browse_and_quit(80, 24);
 }
+
+/// A panic while the TUI owns the terminal: the terminal is restored first, then the panic is
+/// printed where a person can read it, and the shell is usable.
+#[test]
+fn a_panic_restores_the_terminal_and_stays_readable() {
+    let t = Tmux::start("panic", 100, 30);
+    t.wait_for_prompt(WAIT);
+    t.run_line(&format!(
+        "EXTAPPS_TEST_PANIC_ON_KEY=1 {BIN} --demo --log-file /dev/null; echo exit=$?"
+    ));
+    t.wait_for("Invoice Proces", WAIT);
+    t.keys(&["P"]);
+    let screen = t.wait_for("exit=", WAIT);
+    assert!(screen.contains("deliberate test panic"), "{screen}");
+    assert!(
+        !screen.contains("Invoice Proces"),
+        "the alternate screen was left:\n{screen}"
+    );
+    assert!(
+        !screen.contains("exit=0"),
+        "a panic must not exit 0:\n{screen}"
+    );
+    t.run_line("stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo after-panic-$((40+2))");
+    let screen = t.wait_for("after-panic-42", WAIT);
+    assert!(
+        screen.contains("icanon echo"),
+        "terminal not restored:\n{screen}"
+    );
+}

@@ -12,7 +12,7 @@ use futures::StreamExt;
 use jiff::{Timestamp, tz::TimeZone};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{Event, EventStream};
+use ratatui::crossterm::event::{Event, EventStream, KeyCode};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -58,6 +58,7 @@ struct TerminalGuard {
 impl TerminalGuard {
     fn enter() -> color_eyre::Result<Self> {
         enable_raw_mode().wrap_err("cannot switch the terminal to raw mode")?;
+        TERMINAL_TAKEN.store(true, std::sync::atomic::Ordering::SeqCst);
         // From here on a failure must undo raw mode: `Restore` does it when dropped early.
         let restore = Restore;
         execute!(stdout(), EnterAlternateScreen).wrap_err("cannot open the alternate screen")?;
@@ -83,7 +84,15 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Whether the TUI holds the terminal. Restoring twice is harmful, not just useless: leaving the
+/// alternate screen again moves the cursor back to where the TUI started, over whatever was
+/// printed since (a panic message, typically, restored by the hook and then by the guard).
+static TERMINAL_TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn restore_terminal() {
+    if !TERMINAL_TAKEN.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
     let _ = disable_raw_mode();
     let _ = execute!(
         stdout(),
@@ -131,6 +140,8 @@ async fn event_loop(
         return Ok(());
     }
 
+    // Only the terminal-safety test sets this: a panic while the TUI owns the terminal.
+    let panic_on_key = std::env::var_os("EXTAPPS_TEST_PANIC_ON_KEY").is_some();
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -143,6 +154,9 @@ async fn event_loop(
         let ticking = model.wants_tick();
         let msg = tokio::select! {
             event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if panic_on_key && key.code == KeyCode::Char('P') => {
+                    panic!("deliberate test panic (EXTAPPS_TEST_PANIC_ON_KEY)")
+                }
                 Some(Ok(event)) => translate(&event, &model),
                 Some(Err(e)) => return Err(e).wrap_err("reading the terminal failed"),
                 None => return Ok(()),
