@@ -10,6 +10,7 @@ pub mod help;
 pub mod scope_tree;
 pub mod secrets;
 pub mod status;
+pub mod token;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};

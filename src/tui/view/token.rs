@@ -1,0 +1,164 @@
+//! The token inspector: the decoded header and claims, the scopes grouped by prefix, and what
+//! the token lets extapps do. The data comes ready from `api::inspect`; this only lays it out.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::api::inspect::{Expiry, TokenView};
+use crate::tui::theme::Theme;
+
+/// The lines of the left column: warning, header, claims, scopes.
+fn claim_lines(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        Line::from(Span::styled(
+            format!("⚠ {}", view.note),
+            theme.warning_badge(),
+        )),
+        Line::default(),
+        Line::from(Span::styled("Header", theme.column_header())),
+    ];
+    let label_width = view
+        .header
+        .iter()
+        .chain(&view.claims)
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(8)
+        .min(22);
+    let row = |r: &crate::api::inspect::Row| {
+        let mut spans = vec![
+            Span::styled(format!("  {:<label_width$} ", r.label), theme.label()),
+            Span::raw(r.value.clone()),
+        ];
+        if let Some(d) = &r.detail {
+            spans.push(Span::styled(format!("  ({d})"), theme.dim()));
+        }
+        Line::from(spans)
+    };
+    lines.extend(view.header.iter().map(row));
+    lines.push(Line::default());
+    let status = match view.expiry {
+        Expiry::Unknown => "no expiry claim".to_owned(),
+        Expiry::Valid { seconds_left } => format!(
+            "valid for {}",
+            crate::api::inspect::human_duration(seconds_left)
+        ),
+        Expiry::Expired { seconds_ago } => format!(
+            "EXPIRED {} ago",
+            crate::api::inspect::human_duration(seconds_ago)
+        ),
+    };
+    lines.push(Line::from(vec![
+        Span::styled("Claims", theme.column_header()),
+        Span::styled(format!("  · {status}"), theme.dim()),
+    ]));
+    lines.extend(view.claims.iter().map(row));
+    lines.push(Line::default());
+    let count: usize = view.scopes.iter().map(|g| g.scopes.len()).sum();
+    lines.push(Line::from(Span::styled(
+        format!("Scopes ({count})"),
+        theme.column_header(),
+    )));
+    if count == 0 {
+        lines.push(Line::from(Span::styled("  none", theme.dim())));
+    }
+    for g in &view.scopes {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<6}", g.prefix), theme.key()),
+            Span::raw(g.scopes.join("  ")),
+        ]));
+    }
+    lines
+}
+
+/// The lines of the right column: each action with ✓ and the scope that allows it, or ✗ and
+/// what is missing. Text first: the marks are never only a colour.
+fn permission_lines(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        "What this token allows",
+        theme.column_header(),
+    ))];
+    for p in &view.permissions {
+        let (mark, style, why) = match &p.allowed {
+            Ok(scope) => ("✓ yes", theme.info(), format!("via {scope}")),
+            Err(missing) => ("✗ no ", theme.error(), missing.to_string()),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<13}", p.action.label()), theme.label()),
+            Span::styled(format!("{mark} "), style),
+        ]));
+        lines.push(Line::from(Span::styled(
+            format!("      {why}"),
+            theme.dim(),
+        )));
+    }
+    lines
+}
+
+/// Renders the inspector over `area`. `scroll` moves the claims column; `source` says whose
+/// token it is (the session's, or one pasted in).
+pub fn render(
+    view: &TokenView,
+    source: &str,
+    scroll: u16,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(true))
+        .title(Line::from(Span::styled(
+            format!(" Token · {source} · p paste another · j/k scroll · Esc closes "),
+            theme.title(true),
+        )));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let claims = Paragraph::new(claim_lines(view, theme))
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0));
+    let perms = Paragraph::new(permission_lines(view, theme)).wrap(Wrap { trim: false });
+    if inner.width >= 100 {
+        let [left, right] =
+            Layout::horizontal([Constraint::Min(60), Constraint::Length(44)]).areas(inner);
+        frame.render_widget(claims, left);
+        frame.render_widget(perms, right);
+    } else {
+        // Narrow terminals: the permissions first (the question asked most), then the claims.
+        let rows = (view.permissions.len() * 2 + 1) as u16;
+        let [top, bottom] = Layout::vertical([
+            Constraint::Length(rows.min(inner.height / 2)),
+            Constraint::Min(1),
+        ])
+        .areas(inner);
+        frame.render_widget(Paragraph::new(compact_permissions(view, theme)), top);
+        frame.render_widget(claims, bottom);
+    }
+}
+
+/// One line per action, for narrow screens.
+fn compact_permissions(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        "What this token allows",
+        theme.column_header(),
+    ))];
+    for p in &view.permissions {
+        let (mark, style, why) = match &p.allowed {
+            Ok(scope) => ("✓", theme.info(), format!("via {scope}")),
+            Err(missing) => (
+                "✗",
+                theme.error(),
+                format!("lacks {}", missing.needs.join(" or ")),
+            ),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} "), style),
+            Span::styled(format!("{:<13}", p.action.label()), theme.label()),
+            Span::styled(why, theme.dim()),
+        ]));
+    }
+    lines
+}
