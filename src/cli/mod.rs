@@ -6,6 +6,7 @@ pub mod apps;
 pub mod config_cmd;
 pub mod meta;
 pub mod prompt;
+pub mod secret_ops;
 pub mod secrets;
 pub mod table;
 
