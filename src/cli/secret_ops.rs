@@ -259,9 +259,9 @@ pub async fn rotate(
             out,
             "verified: a client-credentials token was granted: {}",
             if scopes.is_empty() {
-                "no scopes"
+                "no scopes".to_owned()
             } else {
-                &scopes
+                scopes.join(" ")
             }
         )?;
     }
