@@ -119,7 +119,10 @@ fn step(model: &Model) -> Step {
 }
 
 fn toast(model: &Model) -> String {
-    model.current_toast().map(|t| t.text.clone()).unwrap_or_default()
+    model
+        .current_toast()
+        .map(|t| t.text.clone())
+        .unwrap_or_default()
 }
 
 /// Drives the wizard to the numbered stop, collecting every effect on the way.
@@ -136,7 +139,11 @@ fn rotate_to(model: &mut Model, stop: usize) -> Vec<Effect> {
     if stop == 1 {
         return all;
     }
-    all.extend(answer(model, mint, SecretResult::Minted(Ok(fake_secret(9001)))));
+    all.extend(answer(
+        model,
+        mint,
+        SecretResult::Minted(Ok(fake_secret(9001))),
+    ));
     assert_eq!(step(model), Step::Reveal);
     assert_eq!(model.mode(), Mode::SecretReveal);
     if stop == 2 {
@@ -204,7 +211,9 @@ fn a_full_rotation_deletes_only_what_was_marked_after_yes() {
     let mut model = loaded(false);
     rotate_to(&mut model, 7);
     let effects = press(&mut model, sk(SecretKey::Yes));
-    let old = model.secret_flows.rotation.as_ref().unwrap().old[0].secret.id;
+    let old = model.secret_flows.rotation.as_ref().unwrap().old[0]
+        .secret
+        .id;
     assert_eq!(deletes(&effects), vec![old]);
     assert_eq!(step(&model), Step::Deleting);
     let Some(Effect::Secret(SecretEffect::Delete { req, .. })) = effects.first().cloned() else {
@@ -242,7 +251,11 @@ fn read_only_refuses_every_editing_key_and_sends_nothing() {
         let effects = press(&mut model, sk(key));
         assert!(effects.is_empty(), "{key:?}: {effects:?}");
         assert!(model.overlays.is_empty(), "{key:?}");
-        assert!(toast(&model).starts_with("Read-only session"), "{}", toast(&model));
+        assert!(
+            toast(&model).starts_with("Read-only session"),
+            "{}",
+            toast(&model)
+        );
         assert!(toast(&model).contains("nothing was sent"));
     }
 }
@@ -354,7 +367,10 @@ fn the_secret_value_is_gone_once_the_reveal_closes() {
     let req = generate_req(&press(&mut model, Action::Submit));
     answer(&mut model, req, SecretResult::Minted(Ok(fake_secret(9003))));
     assert_eq!(model.mode(), Mode::SecretReveal);
-    assert!(!format!("{model:?}").contains(FAKE), "Debug shows the value");
+    assert!(
+        !format!("{model:?}").contains(FAKE),
+        "Debug shows the value"
+    );
     press(&mut model, sk(SecretKey::ToggleMask));
     let copy = press(&mut model, sk(SecretKey::CopySecret));
     assert!(!format!("{copy:?}").contains(FAKE));
