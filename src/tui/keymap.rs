@@ -294,8 +294,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('x')], A::Secret(SK::Delete), G::Secrets, S::Pane(Pane::Secrets), "delete the secret (asks first)"),
     bind!(&[k('y')], A::Secret(SK::CopyId), G::Global, S::Panes, "copy the app's client id"),
     // Inside the secret overlays. Text fields take every other printable key.
-    bind!(&[code(KeyCode::Tab), code(KeyCode::Down)], A::Secret(SK::NextField), G::SecretFlows, S::Mode(Mode::SecretForm), "next / previous field"),
-    bind!(&[code(KeyCode::BackTab), code(KeyCode::Up)], A::Secret(SK::PrevField), G::SecretFlows, S::Mode(Mode::SecretForm), "next / previous field"),
+    bind!(&[code(KeyCode::Tab), code(KeyCode::Down)], A::Secret(SK::NextField), G::SecretFlows, S::Mode(Mode::SecretForm), "next field"),
+    bind!(&[code(KeyCode::BackTab), code(KeyCode::Up)], A::Secret(SK::PrevField), G::SecretFlows, S::Mode(Mode::SecretForm), "previous field"),
     bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretForm), "create the secret (sent once)"),
     bind!(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, S::Mode(Mode::SecretReveal), "show / hide the new secret"),
     bind!(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, S::Mode(Mode::SecretReveal), "copy the new secret"),
