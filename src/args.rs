@@ -331,6 +331,69 @@ pub enum SecretsCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Mint a new secret for an app; its value is printed once, to stdout.
+    Create {
+        /// The app's client id.
+        app: String,
+        #[command(flatten)]
+        new: NewSecretArgs,
+        /// Print the new secret (with its value) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete one secret (asks first; refuses on a non-terminal without --yes).
+    Delete {
+        /// The secret's id (see `extapps secrets list`).
+        secret_id: i64,
+        /// Do not ask; required when standard input is not a terminal.
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rotate: mint a new secret (printed once), verify it with a token request, and with
+    /// --delete-old delete the secrets that existed before.
+    Rotate {
+        /// The app's client id.
+        app: String,
+        #[command(flatten)]
+        new: NewSecretArgs,
+        /// After a successful check, delete every older secret (asks first, or --yes).
+        #[arg(long)]
+        delete_old: bool,
+        /// Do not ask; required with --delete-old when standard input is not a terminal.
+        #[arg(long)]
+        yes: bool,
+        /// Print one JSON report (new secret with its value, check, deleted, kept).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args, Default)]
+pub struct NewSecretArgs {
+    /// Description (default: "created by extapps on DATE").
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Lifetime: 30d, 90d, 180d, 365d, 1y... (default 90d).
+    #[arg(long, value_name = "DURATION", value_parser = crate::config::duration::parse, conflicts_with_all = ["expires", "never_expires"])]
+    pub expires_in: Option<jiff::SignedDuration>,
+    /// Expire at the end of this day, UTC (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", conflicts_with = "never_expires")]
+    pub expires: Option<jiff::civil::Date>,
+    /// Never expire. Not recommended: a leaked secret then stays valid.
+    #[arg(long)]
+    pub never_expires: bool,
+}
+
+impl NewSecretArgs {
+    pub fn expiry(&self) -> crate::cli::secret_ops::ExpiryFlags {
+        crate::cli::secret_ops::ExpiryFlags {
+            expires_in: self.expires_in,
+            expires: self.expires,
+            never_expires: self.never_expires,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

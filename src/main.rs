@@ -175,6 +175,39 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
         Some(Command::Token(TokenArgs { json, raw, .. })) => {
             cli::token::show(&client, json, raw, &mut stdout).await
         }
+        Some(Command::Secrets(SecretsCommand::Create { app, new, json })) => {
+            read_write(&settings)?;
+            let expiry = new.expiry();
+            cli::secret_ops::create(&client, &app, new.description, &expiry, json, &mut stdout)
+                .await
+        }
+        Some(Command::Secrets(SecretsCommand::Delete {
+            secret_id,
+            yes,
+            json,
+        })) => {
+            read_write(&settings)?;
+            cli::secret_ops::delete(&client, secret_id, yes, json, &mut stdout).await
+        }
+        Some(Command::Secrets(SecretsCommand::Rotate {
+            app,
+            new,
+            delete_old,
+            yes,
+            json,
+        })) => {
+            read_write(&settings)?;
+            let expiry = new.expiry();
+            let args = cli::secret_ops::RotateArgs {
+                app_id: &app,
+                description: new.description,
+                expiry: &expiry,
+                delete_old,
+                yes,
+                json,
+            };
+            cli::secret_ops::rotate(&client, args, &mut stdout).await
+        }
         Some(
             Command::Sim(_)
             | Command::Config(_)

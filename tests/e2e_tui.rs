@@ -44,8 +44,10 @@ fn browse_and_quit(width: u16, height: u16) {
 
     // Help, generated from the keymap.
     t.keys(&["?"]);
-    let help = t.wait_for("refresh from the server", WAIT);
-    assert!(help.contains("filter"), "{help}");
+    // Wait for the whole overlay, not its first line: tmux may show a frame half drawn.
+    t.wait("the help overlay", WAIT, |s| {
+        s.contains("refresh from the server") && s.contains("filter:") && s.contains("quit")
+    });
     escape(&t);
     t.wait("help to close", WAIT, |s| {
         !s.contains("refresh from the server")

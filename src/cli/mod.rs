@@ -7,6 +7,7 @@ pub mod config_cmd;
 pub mod login;
 pub mod meta;
 pub mod prompt;
+pub mod secret_ops;
 pub mod secrets;
 pub mod table;
 pub mod token;

@@ -39,6 +39,25 @@ pub enum Action {
     Edit(TextEdit),
     /// Keys reserved for features of later issues.
     Later(Feature),
+    /// The secret flows: new, rotate, delete, copy, and the keys inside their overlays.
+    Secret(SecretKey),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKey {
+    New,
+    Rotate,
+    Delete,
+    /// Copy the selected app's client id.
+    CopyId,
+    NextField,
+    PrevField,
+    ToggleMask,
+    CopySecret,
+    /// Mark or unmark the secret under the cursor.
+    Toggle,
+    Yes,
+    Retry,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,18 +99,20 @@ pub enum Group {
     ScopeTree,
     Secrets,
     Expiring,
+    SecretFlows,
     Filter,
     Command,
     Later,
 }
 
 impl Group {
-    pub const ALL: [Group; 9] = [
+    pub const ALL: [Group; 10] = [
         Group::Global,
         Group::Move,
         Group::AppList,
         Group::ScopeTree,
         Group::Secrets,
+        Group::SecretFlows,
         Group::Expiring,
         Group::Filter,
         Group::Command,
@@ -105,6 +126,7 @@ impl Group {
             Group::AppList => "1 App list",
             Group::ScopeTree => "2 Scope tree",
             Group::Secrets => "3 Secrets",
+            Group::SecretFlows => "New secret, reveal, rotation",
             Group::Expiring => "Expiring secrets view",
             Group::Filter => "Filter (/)",
             Group::Command => "Command line (:)",
@@ -206,7 +228,7 @@ impl Binding {
                 Mode::Normal | Mode::Expiring | Mode::Help | Mode::Details
             ),
             Scope::Mode(m) => m == mode,
-            Scope::Text => matches!(mode, Mode::Filter | Mode::Command),
+            Scope::Text => mode.takes_text(),
         }
     }
 
@@ -222,6 +244,7 @@ impl Binding {
 use Action as A;
 use Group as G;
 use Scope as S;
+use SecretKey as SK;
 
 macro_rules! bind {
     ($keys:expr, $action:expr, $group:expr, $scope:expr, $help:expr) => {
@@ -266,6 +289,26 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('q'), code(KeyCode::Enter)], A::Back, G::AppList, S::Mode(Mode::Details), "close the details"),
     bind!(&[code(KeyCode::Enter), k(' ')], A::ToggleFold, G::ScopeTree, S::Pane(Pane::Scopes), "fold / unfold a resource"),
     bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::Secrets, S::Pane(Pane::Secrets), "details of the app"),
+    bind!(&[k('s')], A::Secret(SK::New), G::Secrets, S::Panes, "new secret for the app"),
+    bind!(&[k('R')], A::Secret(SK::Rotate), G::Secrets, S::Panes, "rotate: mint, reveal, verify, retire old"),
+    bind!(&[k('x')], A::Secret(SK::Delete), G::Secrets, S::Pane(Pane::Secrets), "delete the secret (asks first)"),
+    bind!(&[k('y')], A::Secret(SK::CopyId), G::Global, S::Panes, "copy the app's client id"),
+    // Inside the secret overlays. Text fields take every other printable key.
+    bind!(&[code(KeyCode::Tab), code(KeyCode::Down)], A::Secret(SK::NextField), G::SecretFlows, S::Mode(Mode::SecretForm), "next field"),
+    bind!(&[code(KeyCode::BackTab), code(KeyCode::Up)], A::Secret(SK::PrevField), G::SecretFlows, S::Mode(Mode::SecretForm), "previous field"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretForm), "create the secret (sent once)"),
+    bind!(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, S::Mode(Mode::SecretReveal), "show / hide the new secret"),
+    bind!(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, S::Mode(Mode::SecretReveal), "copy the new secret"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretReveal), "continue (Esc leaves; the value is dropped)"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretWizard), "continue (Esc leaves; the value is dropped)"),
+    bind!(&[k('r')], A::Secret(SK::Retry), G::SecretFlows, S::Mode(Mode::SecretWizard), "retry the check / refresh and look"),
+    bind!(&[k('j'), code(KeyCode::Down)], A::Down, G::SecretFlows, S::Mode(Mode::SecretPick), "old secrets: down / up"),
+    bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::SecretFlows, S::Mode(Mode::SecretPick), "old secrets: down / up"),
+    bind!(&[k(' ')], A::Secret(SK::Toggle), G::SecretFlows, S::Mode(Mode::SecretPick), "mark / unmark for deletion"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretPick), "continue (Esc leaves; the value is dropped)"),
+    bind!(&[k('y')], A::Secret(SK::Yes), G::SecretFlows, S::Mode(Mode::SecretConfirm), "yes, delete / no, keep"),
+    bind!(&[k('n'), code(KeyCode::Enter)], A::Back, G::SecretFlows, S::Mode(Mode::SecretConfirm), "yes, delete / no, keep"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretTyped), "delete, once the app's name is typed"),
     bind!(&[code(KeyCode::Enter)], A::JumpToApp, G::Expiring, S::Mode(Mode::Expiring), "go to the secret's app"),
     bind!(&[k('q'), k('X')], A::Back, G::Expiring, S::Mode(Mode::Expiring), "close"),
     bind!(&[code(KeyCode::Enter), code(KeyCode::Down)], A::Submit, G::Filter, S::Mode(Mode::Filter), "keep the filter"),
@@ -284,10 +327,6 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('n')], A::Later(Feature::NewApp), G::Later, S::Panes, "new app"),
     bind!(&[k('e')], A::Later(Feature::EditApp), G::Later, S::Panes, "edit app"),
     bind!(&[k('D')], A::Later(Feature::DeleteApp), G::Later, S::Panes, "delete app"),
-    bind!(&[k('s')], A::Later(Feature::NewSecret), G::Later, S::Panes, "new secret"),
-    bind!(&[k('R')], A::Later(Feature::RotateSecret), G::Later, S::Panes, "rotate secret"),
-    bind!(&[k('x')], A::Later(Feature::DeleteSecret), G::Later, S::Panes, "delete secret"),
-    bind!(&[k('y')], A::Later(Feature::Copy), G::Later, S::Panes, "copy id or redirect URI"),
 ];
 
 /// The message for a key in the given mode, or `None` when the key means nothing there.
@@ -304,7 +343,7 @@ pub fn resolve(ev: &KeyEvent, mode: Mode, focus: Pane) -> Option<Msg> {
         return bound;
     }
     // In a text field, every other printable character is text.
-    if matches!(mode, Mode::Filter | Mode::Command)
+    if mode.takes_text()
         && let KeyCode::Char(c) = ev.code
         && !ev
             .modifiers

@@ -2,6 +2,7 @@
 //! `update` turns messages into a new model and effects, the worker runs effects against the
 //! server and answers with messages, and `view` draws the model.
 
+pub mod clipboard;
 pub mod effect;
 pub mod event_loop;
 pub mod fixtures;

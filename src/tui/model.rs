@@ -50,6 +50,28 @@ pub enum Mode {
     Help,
     Expiring,
     Details,
+    /// The new-secret form (also the first step of the rotation wizard): text fields.
+    SecretForm,
+    /// A one-time secret on screen: `v` shows it, `y` copies it.
+    SecretReveal,
+    /// A step of a secret flow that only moves on (Enter), retries (r) or leaves (Esc).
+    SecretWizard,
+    /// Choosing the old secrets to delete at the end of a rotation.
+    SecretPick,
+    /// A yes/no question before deleting secrets; default No.
+    SecretConfirm,
+    /// A typed confirmation: the app's name, before deleting its last working secret.
+    SecretTyped,
+}
+
+impl Mode {
+    /// Modes with a text field: printable keys are text there.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Mode::Filter | Mode::Command | Mode::SecretForm | Mode::SecretTyped
+        )
+    }
 }
 
 /// Things drawn over the panes. Esc pops the top one. Later issues add forms, confirmations,
@@ -61,6 +83,11 @@ pub enum Overlay {
     Command,
     Expiring,
     Details,
+    /// States of these live in `Model::secret_flows`.
+    SecretNew,
+    Reveal,
+    Rotate,
+    DeleteSecret,
 }
 
 impl Overlay {
@@ -71,6 +98,10 @@ impl Overlay {
             Overlay::Command => Mode::Command,
             Overlay::Expiring => Mode::Expiring,
             Overlay::Details => Mode::Details,
+            Overlay::SecretNew => Mode::SecretForm,
+            Overlay::Reveal => Mode::SecretReveal,
+            Overlay::Rotate => Mode::SecretWizard,
+            Overlay::DeleteSecret => Mode::SecretConfirm,
         }
     }
 }
@@ -117,6 +148,7 @@ pub struct Toast {
 pub enum RequestKind {
     Apps,
     Token,
+    Secret,
 }
 
 /// A cursor in a list, with the scroll offset the view last used. The offset is a render
@@ -225,6 +257,7 @@ pub struct Model {
     pub help: ListCursor,
     pub expiring_rows: Vec<ExpiringRow>,
     pub command: CommandLine,
+    pub secret_flows: super::flows::secrets::SecretFlows,
 
     pub toasts: Vec<Toast>,
     pub in_flight: BTreeMap<RequestId, RequestKind>,
@@ -265,6 +298,7 @@ impl Model {
             help: ListCursor::default(),
             expiring_rows: Vec::new(),
             command: CommandLine::default(),
+            secret_flows: Default::default(),
             toasts: Vec::new(),
             in_flight: BTreeMap::new(),
             awaiting_apps: None,
@@ -280,7 +314,10 @@ impl Model {
     }
 
     pub fn mode(&self) -> Mode {
-        self.overlays.last().map_or(Mode::Normal, Overlay::mode)
+        // A flow's step can change which keys it takes, so its state refines the mode.
+        self.overlays.last().map_or(Mode::Normal, |o| {
+            super::flows::secrets::refine_mode(self, o.mode())
+        })
     }
 
     pub fn selected_app(&self) -> Option<&App> {

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use crate::api::ApiError;
-use crate::api::model::App;
+use crate::api::model::{App, Secret};
 
 use super::effect::RequestId;
 use super::keymap::Action;
@@ -52,6 +52,25 @@ pub enum ApiResult {
         token_expires: Option<Timestamp>,
     },
     Token(Result<TokenInfo, ApiError>),
+    /// Answers for the secret flows (`tui::flows::secrets` routes them).
+    Secret(SecretResult),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecretResult {
+    /// The minted secret; its one-time value is in `secret`.
+    Minted(Result<Secret, ApiError>),
+    Deleted {
+        secret_id: i64,
+        result: Result<(), ApiError>,
+    },
+    /// A client-credentials token with the new secret: the scopes it granted.
+    Verified(Result<Vec<String>, ApiError>),
+    /// Where the text went (`Ok("tmux clipboard (OSC 52)")`), or why it could not.
+    Copied {
+        what: String,
+        result: Result<String, String>,
+    },
 }
 
 /// What the TUI shows of the access token; never the token itself.

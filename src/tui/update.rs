@@ -37,6 +37,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     model.size = (width, height);
                     Vec::new()
                 }
+                Msg::Api {
+                    req,
+                    result: ApiResult::Secret(result),
+                } => super::flows::secrets::on_result(model, req, result),
                 Msg::Api { req, result } => {
                     api_result(model, req, result);
                     Vec::new()
@@ -93,7 +97,7 @@ pub fn tick_and_refresh(model: &mut Model, now: jiff::Timestamp) -> Vec<Effect> 
     effects
 }
 
-fn request_apps(model: &mut Model) -> Vec<Effect> {
+pub(crate) fn request_apps(model: &mut Model) -> Vec<Effect> {
     // A newer list supersedes an older one still in flight: its answer will be dropped.
     let req = model.new_request(RequestKind::Apps);
     model.awaiting_apps = Some(req);
@@ -130,6 +134,7 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
                 Err(e) => model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}")),
             }
         }
+        ApiResult::Secret(_) => unreachable!("routed to the secret flows by `update`"),
         ApiResult::Token(result) => {
             if model.awaiting_token != Some(req) {
                 return;
@@ -158,6 +163,9 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
 }
 
 fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+    if let Some(effects) = super::flows::secrets::route_key(model, action) {
+        return effects;
+    }
     match action {
         Action::Quit => return vec![Effect::Quit],
         Action::Up => move_cursor(model, Step::By(-1)),
@@ -213,6 +221,7 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             };
             model.push_toast(ToastLevel::Info, text);
         }
+        Action::Secret(_) => {}
     }
     Vec::new()
 }
@@ -256,7 +265,7 @@ fn move_cursor(model: &mut Model, step: Step) {
                 (&mut model.secrets, len)
             }
         },
-        Mode::Filter | Mode::Command | Mode::Details => return,
+        _ => return,
     };
     let mut index = cursor.index;
     apply_step(&mut index, cursor, step, len);

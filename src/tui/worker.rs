@@ -7,8 +7,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::IdentityClient;
 
-use super::effect::Effect;
-use super::msg::{ApiResult, Msg, TokenInfo};
+use super::effect::{Effect, SecretEffect};
+use super::msg::{ApiResult, Msg, SecretResult, TokenInfo};
 
 pub struct Worker {
     client: Arc<IdentityClient>,
@@ -59,7 +59,65 @@ impl Worker {
                     });
                 });
             }
+            Effect::Secret(effect) => spawn_secret(client, tx, effect),
             Effect::Quit => {}
+        }
+    }
+}
+
+/// Secret mutations are sent once (the client never retries them); the clipboard write runs
+/// off the async threads because a clipboard tool may take a moment.
+fn spawn_secret(client: Arc<IdentityClient>, tx: UnboundedSender<Msg>, effect: SecretEffect) {
+    let send = move |req, result| {
+        let _ = tx.send(Msg::Api {
+            req,
+            result: ApiResult::Secret(result),
+        });
+    };
+    match effect {
+        SecretEffect::Generate {
+            req,
+            client_id,
+            description,
+            expiry,
+        } => {
+            tokio::spawn(async move {
+                let result = client
+                    .generate_secret(&client_id, description, expiry)
+                    .await;
+                send(req, SecretResult::Minted(result));
+            });
+        }
+        SecretEffect::Delete { req, secret_id } => {
+            tokio::spawn(async move {
+                let result = client.delete_secret(secret_id).await;
+                send(req, SecretResult::Deleted { secret_id, result });
+            });
+        }
+        SecretEffect::Verify {
+            req,
+            client_id,
+            secret,
+        } => {
+            tokio::spawn(async move {
+                let result = client
+                    .request_token_for(&client_id, &secret.0, &[])
+                    .await
+                    .map(|t| {
+                        t.scope
+                            .unwrap_or_default()
+                            .split_whitespace()
+                            .map(str::to_owned)
+                            .collect()
+                    });
+                send(req, SecretResult::Verified(result));
+            });
+        }
+        SecretEffect::Copy { req, what, text } => {
+            tokio::task::spawn_blocking(move || {
+                let result = super::clipboard::copy(&text.0);
+                send(req, SecretResult::Copied { what, result });
+            });
         }
     }
 }

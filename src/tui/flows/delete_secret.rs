@@ -1,1 +1,128 @@
 //! Deleting a secret: the confirmation, stricter for an app's last working secret.
+
+use jiff::Timestamp;
+use tui_input::Input;
+
+use crate::api::ApiError;
+use crate::api::model::{App, Secret};
+use crate::tui::effect::{Effect, RequestId, SecretEffect};
+use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel, secrets_by_expiry};
+
+use super::secret_new::input_request;
+
+#[derive(Debug)]
+pub struct DeleteSecret {
+    pub app_id: String,
+    pub app_name: String,
+    pub secret: Secret,
+    /// The app's last unexpired secret: its name must be typed, since integrations stop.
+    pub last_working: bool,
+    pub typed: Input,
+    pub error: Option<String>,
+    pub pending: Option<RequestId>,
+}
+
+/// Whether deleting `secret_id` leaves `app` without any unexpired secret.
+pub fn is_last_working(app: &App, secret_id: i64, now: Timestamp) -> bool {
+    let alive = |s: &Secret| s.expiry_time.is_none_or(|t| t > now);
+    app.secrets.iter().any(|s| s.id == secret_id && alive(s))
+        && !app.secrets.iter().any(|s| s.id != secret_id && alive(s))
+}
+
+/// Opens the confirmation for the secret under the cursor of pane 3.
+pub fn open(model: &mut Model) {
+    let Some(app) = model.selected_app() else {
+        return;
+    };
+    let Some(secret) = secrets_by_expiry(app)
+        .get(model.secrets.index)
+        .map(|s| (*s).clone())
+    else {
+        let text = format!("{} has no secret to delete", app.name);
+        model.push_toast(ToastLevel::Info, text);
+        return;
+    };
+    let state = DeleteSecret {
+        app_id: app.id.clone(),
+        app_name: app.name.clone(),
+        last_working: is_last_working(app, secret.id, model.now),
+        secret,
+        typed: Input::default(),
+        error: None,
+        pending: None,
+    };
+    model.secret_flows.delete = Some(state);
+    model.overlays.push(Overlay::DeleteSecret);
+}
+
+fn close(model: &mut Model) {
+    model.overlays.retain(|o| *o != Overlay::DeleteSecret);
+    model.secret_flows.delete = None;
+}
+
+pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Some(d) = model.secret_flows.delete.as_mut() else {
+        close(model);
+        return Vec::new();
+    };
+    let go = match action {
+        Action::Back => {
+            close(model);
+            return Vec::new();
+        }
+        _ if d.pending.is_some() => false,
+        Action::Secret(SecretKey::Yes) => !d.last_working,
+        Action::Submit if d.last_working => {
+            if d.typed.value() == d.app_name {
+                true
+            } else {
+                d.error = Some(format!(
+                    "Type the app's name exactly ({:?}) to delete its last working secret",
+                    d.app_name
+                ));
+                false
+            }
+        }
+        Action::Edit(edit) if d.last_working => {
+            d.typed.handle(input_request(edit));
+            false
+        }
+        _ => false,
+    };
+    if !go {
+        return Vec::new();
+    }
+    let secret_id = d.secret.id;
+    let req = model.new_request(RequestKind::Secret);
+    if let Some(d) = model.secret_flows.delete.as_mut() {
+        d.pending = Some(req);
+        d.error = None;
+    }
+    vec![Effect::Secret(SecretEffect::Delete { req, secret_id })]
+}
+
+pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
+    let Some(d) = model.secret_flows.delete.as_mut() else {
+        return Vec::new();
+    };
+    d.pending = None;
+    match result {
+        Ok(()) => {
+            let text = format!("Deleted secret #{} of {}", d.secret.id, d.app_name);
+            close(model);
+            model.push_toast(ToastLevel::Info, text);
+            crate::tui::update::request_apps(model)
+        }
+        Err(e) if e.outcome_unknown() => {
+            d.error = Some(format!(
+                "The answer was lost ({e}): the secret may already be gone. Esc, then r to refresh and look."
+            ));
+            Vec::new()
+        }
+        Err(e) => {
+            d.error = Some(format!("Not deleted: {e}"));
+            Vec::new()
+        }
+    }
+}

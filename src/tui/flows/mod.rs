@@ -9,3 +9,4 @@ pub mod reveal;
 pub mod rotate;
 pub mod scope_picker;
 pub mod secret_new;
+pub mod secrets;

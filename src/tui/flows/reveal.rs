@@ -1,1 +1,105 @@
 //! The one-time reveal of a new secret: masked until asked, copied on request, dropped on close.
+
+use jiff::Timestamp;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
+use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::model::{Model, Overlay, RequestKind};
+
+/// The masked value: a fixed run of bullets, so the mask does not tell the length.
+pub const MASK: &str = "••••••••••••••••••••••••••••••••";
+
+/// A secret value on screen. `SecretString` zeroes it when this is dropped, which happens
+/// when the overlay closes; `Debug` shows it redacted.
+#[derive(Debug)]
+pub struct Reveal {
+    pub app_name: String,
+    pub client_id: String,
+    pub secret_id: Option<i64>,
+    /// `Some(None)`: never expires; `None`: not known (a new app's first secret).
+    pub expiry: Option<Option<Timestamp>>,
+    pub value: SecretString,
+    pub shown: bool,
+    /// Where the last copy went.
+    pub copied: Option<String>,
+    pub copy_req: Option<RequestId>,
+}
+
+impl Reveal {
+    pub fn new(app_name: &str, client_id: &str, value: SecretString) -> Self {
+        Reveal {
+            app_name: app_name.to_owned(),
+            client_id: client_id.to_owned(),
+            secret_id: None,
+            expiry: None,
+            value,
+            shown: false,
+            copied: None,
+            copy_req: None,
+        }
+    }
+
+    /// What the overlay prints: the value only after `v`.
+    pub fn display(&self) -> &str {
+        if self.shown {
+            self.value.expose_secret()
+        } else {
+            MASK
+        }
+    }
+}
+
+/// Shows `secret` once, over everything. Also used by the app-creation flow for a new app's
+/// first secret.
+pub fn open(model: &mut Model, app_name: &str, client_id: &str, secret: SecretString) {
+    model.secret_flows.reveal = Some(Reveal::new(app_name, client_id, secret));
+    model.overlays.retain(|o| *o != Overlay::Reveal);
+    model.overlays.push(Overlay::Reveal);
+}
+
+fn close(model: &mut Model) {
+    model.overlays.retain(|o| *o != Overlay::Reveal);
+    model.secret_flows.reveal = None;
+}
+
+/// `v` and `y` on a reveal, wherever it sits (alone or in the rotation wizard).
+pub fn reveal_key(
+    model: &mut Model,
+    action: Action,
+    pick: fn(&mut Model) -> Option<&mut Reveal>,
+) -> Vec<Effect> {
+    match action {
+        Action::Secret(SecretKey::ToggleMask) => {
+            if let Some(r) = pick(model) {
+                r.shown = !r.shown;
+            }
+            Vec::new()
+        }
+        Action::Secret(SecretKey::CopySecret) => {
+            let Some(text) = pick(model).map(|r| Sensitive(r.value.clone())) else {
+                return Vec::new();
+            };
+            let req = model.new_request(RequestKind::Secret);
+            if let Some(r) = pick(model) {
+                r.copy_req = Some(req);
+            }
+            vec![Effect::Secret(SecretEffect::Copy {
+                req,
+                what: "the new secret".to_owned(),
+                text,
+            })]
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Back | Action::Submit => {
+            close(model);
+            Vec::new()
+        }
+        _ => reveal_key(model, action, |m| m.secret_flows.reveal.as_mut()),
+    }
+}

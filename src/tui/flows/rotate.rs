@@ -1,1 +1,382 @@
-//! The rotation wizard: mint, reveal, verify with a real token request, then offer to delete old secrets.
+//! The rotation wizard: mint, reveal, verify with a real token request, then offer to delete
+//! old secrets. A small explicit state machine; nothing is deleted unless the user marks old
+//! secrets and then answers yes, so leaving at any step keeps every secret that existed.
+
+use std::collections::BTreeMap;
+
+use crate::api::ApiError;
+use crate::api::model::{App, Secret};
+use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
+use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::model::{Mode, Model, Overlay, RequestKind, ToastLevel, secrets_by_expiry};
+
+use super::reveal::{self, Reveal};
+use super::secret_new::{self, FormEvent, SecretForm};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Form,
+    Minting,
+    /// The mint's answer was lost: the outcome is unknown and it is not resent.
+    MintUnknown {
+        error: String,
+    },
+    Reveal,
+    Verifying,
+    Verified {
+        scopes: Vec<String>,
+    },
+    VerifyFailed {
+        error: String,
+    },
+    OfferDelete,
+    ConfirmDelete,
+    Deleting,
+    Done,
+}
+
+impl Step {
+    /// 1 Mint, 2 Reveal, 3 Verify, 4 Old secrets: where the step sits on the progress line.
+    pub fn number(&self) -> u8 {
+        match self {
+            Step::Form | Step::Minting | Step::MintUnknown { .. } => 1,
+            Step::Reveal => 2,
+            Step::Verifying | Step::Verified { .. } | Step::VerifyFailed { .. } => 3,
+            Step::OfferDelete | Step::ConfirmDelete | Step::Deleting | Step::Done => 4,
+        }
+    }
+}
+
+/// An older secret, as it was when the wizard opened.
+#[derive(Debug, Clone)]
+pub struct OldSecret {
+    pub secret: Secret,
+    pub marked: bool,
+}
+
+#[derive(Debug)]
+pub struct Rotation {
+    pub step: Step,
+    pub form: SecretForm,
+    /// The minted secret without its value.
+    pub minted: Option<Secret>,
+    /// The value, kept for verification (and its retries) until the wizard closes.
+    pub reveal: Option<Reveal>,
+    pub old: Vec<OldSecret>,
+    pub cursor: usize,
+    /// The scopes the verification token carried.
+    pub granted: Option<Vec<String>>,
+    pub pending: Option<RequestId>,
+    pub deleting: BTreeMap<RequestId, i64>,
+    pub deleted: Vec<i64>,
+    pub failed: Vec<(i64, String)>,
+}
+
+impl Rotation {
+    pub fn new(app: &App, model: &Model) -> Self {
+        Rotation {
+            step: Step::Form,
+            form: SecretForm::new(app, model.now, &model.tz),
+            minted: None,
+            reveal: None,
+            old: secrets_by_expiry(app)
+                .into_iter()
+                .map(|s| OldSecret {
+                    secret: s.clone(),
+                    marked: false,
+                })
+                .collect(),
+            cursor: 0,
+            granted: None,
+            pending: None,
+            deleting: BTreeMap::new(),
+            deleted: Vec::new(),
+            failed: Vec::new(),
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        match self.step {
+            Step::Form => Mode::SecretForm,
+            Step::Reveal => Mode::SecretReveal,
+            Step::OfferDelete => Mode::SecretPick,
+            Step::ConfirmDelete => Mode::SecretConfirm,
+            _ => Mode::SecretWizard,
+        }
+    }
+
+    pub fn marked(&self) -> impl Iterator<Item = &Secret> {
+        self.old.iter().filter(|o| o.marked).map(|o| &o.secret)
+    }
+
+    /// What is true so far, for a toast when the user leaves.
+    fn so_far(&self) -> String {
+        match &self.minted {
+            None => "no secret was created".to_owned(),
+            Some(s) => format!("new secret #{} was created and kept", s.id),
+        }
+    }
+}
+
+pub fn open(model: &mut Model, app: &App) {
+    let rotation = Rotation::new(app, model);
+    model.secret_flows.rotation = Some(rotation);
+    model.overlays.push(Overlay::Rotate);
+}
+
+fn close(model: &mut Model) {
+    model.overlays.retain(|o| *o != Overlay::Rotate);
+    model.secret_flows.rotation = None;
+}
+
+/// Esc at any step: close, send nothing, keep every secret, and say what is true now.
+fn leave(model: &mut Model) -> Vec<Effect> {
+    let Some(r) = model.secret_flows.rotation.as_ref() else {
+        return Vec::new();
+    };
+    let text = match r.step {
+        Step::Form => None,
+        Step::Minting => Some(secret_new::MINT_LEFT.to_owned()),
+        Step::Deleting => Some(
+            "Left while deleting: the deletions already sent will be reported as they finish."
+                .to_owned(),
+        ),
+        Step::Done => None,
+        _ => Some(format!(
+            "Rotation left: {}; every older secret was kept.",
+            r.so_far()
+        )),
+    };
+    let refresh = r.minted.is_some();
+    close(model);
+    if let Some(text) = text {
+        model.push_toast(ToastLevel::Info, text);
+    }
+    if refresh {
+        crate::tui::update::request_apps(model)
+    } else {
+        Vec::new()
+    }
+}
+
+fn rotation(model: &mut Model) -> Option<&mut Rotation> {
+    model.secret_flows.rotation.as_mut()
+}
+
+pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Some(r) = rotation(model) else {
+        close(model);
+        return Vec::new();
+    };
+    match (r.step.clone(), action) {
+        (Step::Form, action) => match r.form.handle(action) {
+            FormEvent::Stay => Vec::new(),
+            FormEvent::Leave => leave(model),
+            FormEvent::Submit => {
+                let effects = secret_new::submit_form(model, |m| {
+                    m.secret_flows.rotation.as_mut().map(|r| &mut r.form)
+                });
+                if let Some(r) = rotation(model)
+                    && let Some(req) = r.form.pending
+                {
+                    r.pending = Some(req);
+                    r.step = Step::Minting;
+                }
+                effects
+            }
+        },
+        (Step::ConfirmDelete, Action::Back) => {
+            // "No" goes back to the choice, still deleting nothing.
+            r.step = Step::OfferDelete;
+            Vec::new()
+        }
+        (Step::Deleting, Action::Back) => leave(model),
+        (_, Action::Back) => leave(model),
+        (Step::MintUnknown { .. }, Action::Submit | Action::Secret(SecretKey::Retry)) => {
+            let description = r.form.description.value().to_owned();
+            close(model);
+            secret_new::look_for_unknown_secret(model, &description)
+        }
+        (Step::Reveal, Action::Submit) => verify(model),
+        (Step::Reveal, action) => reveal::reveal_key(model, action, |m| {
+            rotation(m).and_then(|r| r.reveal.as_mut())
+        }),
+        (Step::VerifyFailed { .. }, Action::Submit | Action::Secret(SecretKey::Retry)) => {
+            verify(model)
+        }
+        (Step::Verified { .. }, Action::Submit) => {
+            r.step = if r.old.is_empty() {
+                Step::Done
+            } else {
+                Step::OfferDelete
+            };
+            Vec::new()
+        }
+        (Step::OfferDelete, Action::Up) => {
+            r.cursor = r.cursor.saturating_sub(1);
+            Vec::new()
+        }
+        (Step::OfferDelete, Action::Down) => {
+            r.cursor = (r.cursor + 1).min(r.old.len().saturating_sub(1));
+            Vec::new()
+        }
+        (Step::OfferDelete, Action::Secret(SecretKey::Toggle)) => {
+            if let Some(o) = r.old.get_mut(r.cursor) {
+                o.marked = !o.marked;
+            }
+            Vec::new()
+        }
+        (Step::OfferDelete, Action::Submit) => {
+            r.step = if r.marked().next().is_some() {
+                Step::ConfirmDelete
+            } else {
+                Step::Done
+            };
+            Vec::new()
+        }
+        (Step::ConfirmDelete, Action::Secret(SecretKey::Yes)) => delete_marked(model),
+        (Step::Done, Action::Submit) => {
+            close(model);
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn verify(model: &mut Model) -> Vec<Effect> {
+    let Some((client_id, secret)) = rotation(model).and_then(|r| {
+        r.reveal
+            .as_ref()
+            .map(|v| (v.client_id.clone(), Sensitive(v.value.clone())))
+    }) else {
+        return Vec::new();
+    };
+    let req = model.new_request(RequestKind::Secret);
+    if let Some(r) = rotation(model) {
+        r.pending = Some(req);
+        r.step = Step::Verifying;
+        if let Some(v) = r.reveal.as_mut() {
+            v.shown = false;
+        }
+    }
+    vec![Effect::Secret(SecretEffect::Verify {
+        req,
+        client_id,
+        secret,
+    })]
+}
+
+fn delete_marked(model: &mut Model) -> Vec<Effect> {
+    let ids: Vec<i64> = rotation(model)
+        .map(|r| r.marked().map(|s| s.id).collect())
+        .unwrap_or_default();
+    let mut effects = Vec::new();
+    let mut sent = BTreeMap::new();
+    for secret_id in ids {
+        let req = model.new_request(RequestKind::Secret);
+        sent.insert(req, secret_id);
+        effects.push(Effect::Secret(SecretEffect::Delete { req, secret_id }));
+    }
+    if let Some(r) = rotation(model) {
+        r.deleting = sent;
+        r.step = Step::Deleting;
+    }
+    effects
+}
+
+/// Whether `req` is an answer this wizard waits for.
+pub fn waits_for(model: &Model, req: RequestId) -> bool {
+    model
+        .secret_flows
+        .rotation
+        .as_ref()
+        .is_some_and(|r| r.pending == Some(req) || r.deleting.contains_key(&req))
+}
+
+pub fn minted(model: &mut Model, result: Result<Secret, ApiError>) -> Vec<Effect> {
+    let Some(r) = rotation(model) else {
+        return Vec::new();
+    };
+    r.pending = None;
+    r.form.pending = None;
+    match result {
+        Ok(mut secret) => {
+            let value = secret.secret.take();
+            let (name, id) = (r.form.app_name.clone(), r.form.app_id.clone());
+            let expiry = secret.expiry_time;
+            let secret_id = secret.id;
+            r.minted = Some(secret);
+            match value {
+                Some(value) => {
+                    let mut v = Reveal::new(&name, &id, value);
+                    v.secret_id = Some(secret_id);
+                    v.expiry = Some(expiry);
+                    r.reveal = Some(v);
+                    r.step = Step::Reveal;
+                }
+                None => {
+                    r.step = Step::MintUnknown {
+                        error: format!(
+                            "Secret #{secret_id} was created, but the server sent no value: it cannot be used. Delete it (x) later."
+                        ),
+                    }
+                }
+            }
+            crate::tui::update::request_apps(model)
+        }
+        Err(e) if e.outcome_unknown() => {
+            r.step = Step::MintUnknown {
+                error: secret_new::unknown_outcome(&e),
+            };
+            Vec::new()
+        }
+        Err(e) => {
+            // Back to the form with everything typed, the server's words beside it.
+            r.form.error = Some(format!("The server refused: {e}"));
+            r.step = Step::Form;
+            Vec::new()
+        }
+    }
+}
+
+pub fn verified(model: &mut Model, result: Result<Vec<String>, ApiError>) -> Vec<Effect> {
+    let Some(r) = rotation(model) else {
+        return Vec::new();
+    };
+    r.pending = None;
+    r.step = match result {
+        Ok(scopes) => {
+            r.granted = Some(scopes.clone());
+            Step::Verified { scopes }
+        }
+        Err(e) => Step::VerifyFailed {
+            error: e.to_string(),
+        },
+    };
+    Vec::new()
+}
+
+pub fn deleted(
+    model: &mut Model,
+    req: RequestId,
+    secret_id: i64,
+    result: Result<(), ApiError>,
+) -> Vec<Effect> {
+    let Some(r) = rotation(model) else {
+        return Vec::new();
+    };
+    r.deleting.remove(&req);
+    match result {
+        Ok(()) => r.deleted.push(secret_id),
+        Err(e) if e.outcome_unknown() => r.failed.push((
+            secret_id,
+            format!("answer lost ({e}); refresh to see whether it is gone"),
+        )),
+        Err(e) => r.failed.push((secret_id, e.to_string())),
+    }
+    if r.deleting.is_empty() {
+        r.step = Step::Done;
+        return crate::tui::update::request_apps(model);
+    }
+    Vec::new()
+}

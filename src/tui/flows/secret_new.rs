@@ -1,1 +1,328 @@
 //! Minting a new secret: description and expiry preset, sent once.
+
+use jiff::{SignedDuration, Timestamp, civil::Date, tz::TimeZone};
+use tui_input::{Input, InputRequest};
+
+use crate::api::ApiError;
+use crate::api::model::{App, Secret};
+use crate::tui::effect::{Effect, RequestId, SecretEffect};
+use crate::tui::format;
+use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::msg::TextEdit;
+
+use super::reveal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryChoice {
+    Days(i64),
+    Date,
+    Never,
+}
+
+impl ExpiryChoice {
+    pub fn label(self) -> String {
+        match self {
+            ExpiryChoice::Days(d) => format!("{d} days"),
+            ExpiryChoice::Date => "a date".to_owned(),
+            ExpiryChoice::Never => "never".to_owned(),
+        }
+    }
+}
+
+pub const CHOICES: [ExpiryChoice; 6] = [
+    ExpiryChoice::Days(30),
+    ExpiryChoice::Days(90),
+    ExpiryChoice::Days(180),
+    ExpiryChoice::Days(365),
+    ExpiryChoice::Date,
+    ExpiryChoice::Never,
+];
+/// 90 days: long enough not to nag, short enough that a leaked secret dies on its own.
+pub const DEFAULT_CHOICE: usize = 1;
+
+pub const NEVER_WARNING: &str =
+    "A secret that never expires stays valid if it leaks; prefer a date and rotate.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Description,
+    Expiry,
+    Date,
+}
+
+/// The form of a new secret. Everything typed stays here until the user leaves, so a failed
+/// submit loses nothing.
+#[derive(Debug)]
+pub struct SecretForm {
+    pub app_id: String,
+    pub app_name: String,
+    pub description: Input,
+    pub choice: usize,
+    pub date: Input,
+    pub field: Field,
+    /// The server's message or a validation problem, shown beside the form.
+    pub error: Option<String>,
+    pub pending: Option<RequestId>,
+    /// The mint's answer was lost: the secret may exist. Never resent; the user looks instead.
+    pub unknown: bool,
+}
+
+pub enum FormEvent {
+    Stay,
+    Submit,
+    Leave,
+}
+
+impl SecretForm {
+    pub fn new(app: &App, now: Timestamp, tz: &TimeZone) -> Self {
+        SecretForm {
+            app_id: app.id.clone(),
+            app_name: app.name.clone(),
+            description: Input::new(format!("created by extapps on {}", format::date(now, tz))),
+            choice: DEFAULT_CHOICE,
+            date: Input::default(),
+            field: Field::Description,
+            error: None,
+            pending: None,
+            unknown: false,
+        }
+    }
+
+    pub fn choice(&self) -> ExpiryChoice {
+        CHOICES[self.choice]
+    }
+
+    pub fn fields(&self) -> Vec<Field> {
+        let mut f = vec![Field::Description, Field::Expiry];
+        if self.choice() == ExpiryChoice::Date {
+            f.push(Field::Date);
+        }
+        f
+    }
+
+    pub fn warning(&self) -> Option<&'static str> {
+        (self.choice() == ExpiryChoice::Never).then_some(NEVER_WARNING)
+    }
+
+    fn step_field(&mut self, delta: isize) {
+        let fields = self.fields();
+        let at = fields.iter().position(|f| *f == self.field).unwrap_or(0) as isize;
+        let n = fields.len() as isize;
+        self.field = fields[((at + delta).rem_euclid(n)) as usize];
+    }
+
+    fn cycle(&mut self, delta: isize) {
+        let n = CHOICES.len() as isize;
+        self.choice = (self.choice as isize + delta).rem_euclid(n) as usize;
+    }
+
+    /// One key of the form. A request in flight freezes the form so it cannot be sent twice.
+    pub fn handle(&mut self, action: Action) -> FormEvent {
+        if self.pending.is_some() {
+            return match action {
+                Action::Back => FormEvent::Leave,
+                _ => FormEvent::Stay,
+            };
+        }
+        match action {
+            Action::Back => return FormEvent::Leave,
+            Action::Submit => return FormEvent::Submit,
+            Action::Secret(SecretKey::NextField) => self.step_field(1),
+            Action::Secret(SecretKey::PrevField) => self.step_field(-1),
+            Action::Edit(edit) => match self.field {
+                Field::Expiry => match edit {
+                    TextEdit::Left => self.cycle(-1),
+                    TextEdit::Right | TextEdit::Insert(' ') => self.cycle(1),
+                    _ => {}
+                },
+                Field::Description => {
+                    self.description.handle(input_request(edit));
+                }
+                Field::Date => {
+                    self.date.handle(input_request(edit));
+                }
+            },
+            _ => {}
+        }
+        FormEvent::Stay
+    }
+
+    /// The description and expiry to send, or what is wrong with the form.
+    pub fn request(
+        &self,
+        now: Timestamp,
+        tz: &TimeZone,
+    ) -> Result<(Option<String>, Option<Timestamp>), String> {
+        let description = self.description.value().trim();
+        let description = (!description.is_empty()).then(|| description.to_owned());
+        let expiry = match self.choice() {
+            ExpiryChoice::Days(d) => Some(now + SignedDuration::from_hours(24 * d)),
+            ExpiryChoice::Never => None,
+            ExpiryChoice::Date => Some(parse_date(self.date.value(), now, tz)?),
+        };
+        Ok((description, expiry))
+    }
+}
+
+/// A `YYYY-MM-DD` expiry date, at the end of that day in the shown time zone; it must lie ahead.
+pub fn parse_date(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp, String> {
+    let date: Date = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{:?} is not a date: write it as YYYY-MM-DD", text.trim()))?;
+    let at = date
+        .at(23, 59, 59, 0)
+        .to_zoned(tz.clone())
+        .map_err(|e| format!("{date}: {e}"))?
+        .timestamp();
+    if at <= now {
+        return Err(format!("{date} is not in the future"));
+    }
+    Ok(at)
+}
+
+pub(crate) fn input_request(edit: TextEdit) -> InputRequest {
+    match edit {
+        TextEdit::Insert(c) => InputRequest::InsertChar(c),
+        TextEdit::Backspace => InputRequest::DeletePrevChar,
+        TextEdit::Delete => InputRequest::DeleteNextChar,
+        TextEdit::Left => InputRequest::GoToPrevChar,
+        TextEdit::Right => InputRequest::GoToNextChar,
+        TextEdit::Home => InputRequest::GoToStart,
+        TextEdit::End => InputRequest::GoToEnd,
+        TextEdit::DeleteWord => InputRequest::DeletePrevWord,
+        TextEdit::Clear => InputRequest::DeleteLine,
+    }
+}
+
+/// Validates the form and, when it is good, asks for the secret once.
+pub fn submit_form(
+    model: &mut Model,
+    form: impl Fn(&mut Model) -> Option<&mut SecretForm>,
+) -> Vec<Effect> {
+    let (now, tz) = (model.now, model.tz.clone());
+    let Some(f) = form(model) else {
+        return Vec::new();
+    };
+    let (description, expiry) = match f.request(now, &tz) {
+        Ok(r) => r,
+        Err(problem) => {
+            f.error = Some(problem);
+            return Vec::new();
+        }
+    };
+    let client_id = f.app_id.clone();
+    let req = model.new_request(RequestKind::Secret);
+    if let Some(f) = form(model) {
+        f.error = None;
+        f.pending = Some(req);
+    }
+    vec![Effect::Secret(SecretEffect::Generate {
+        req,
+        client_id,
+        description,
+        expiry,
+    })]
+}
+
+pub fn open(model: &mut Model, app: &App) {
+    model.secret_flows.form = Some(SecretForm::new(app, model.now, &model.tz));
+    model.overlays.push(Overlay::SecretNew);
+}
+
+fn close(model: &mut Model) {
+    model.overlays.retain(|o| *o != Overlay::SecretNew);
+    model.secret_flows.form = None;
+}
+
+pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Some(form) = model.secret_flows.form.as_mut() else {
+        close(model);
+        return Vec::new();
+    };
+    if form.unknown {
+        return match action {
+            Action::Submit | Action::Secret(SecretKey::Retry) => {
+                let description = form.description.value().to_owned();
+                close(model);
+                look_for_unknown_secret(model, &description)
+            }
+            Action::Back => {
+                close(model);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+    }
+    match form.handle(action) {
+        FormEvent::Stay => Vec::new(),
+        FormEvent::Leave => {
+            if form.pending.is_some() {
+                model.push_toast(ToastLevel::Info, MINT_LEFT);
+            }
+            close(model);
+            Vec::new()
+        }
+        FormEvent::Submit => submit_form(model, |m| m.secret_flows.form.as_mut()),
+    }
+}
+
+pub const MINT_LEFT: &str = "Closed while the new secret was being created: if it was, it exists \
+     but its value cannot be shown again. Refresh (r) to look; no secret was deleted.";
+
+/// After a lost mint answer: reload and point at the secrets pane, rather than minting again.
+pub fn look_for_unknown_secret(model: &mut Model, description: &str) -> Vec<Effect> {
+    model.focus = crate::tui::model::Pane::Secrets;
+    model.push_toast(
+        ToastLevel::Info,
+        format!("Reloading: look in pane 3 for a secret described {description:?}"),
+    );
+    crate::tui::update::request_apps(model)
+}
+
+/// The words for a mint whose answer never came back.
+pub fn unknown_outcome(e: &ApiError) -> String {
+    format!(
+        "The answer was lost ({e}). The secret may or may not have been created, and it was \
+         NOT sent again. Press r to refresh and look, Esc to close."
+    )
+}
+
+pub fn minted(model: &mut Model, result: Result<Secret, ApiError>) -> Vec<Effect> {
+    let Some(form) = model.secret_flows.form.as_mut() else {
+        return Vec::new();
+    };
+    form.pending = None;
+    match result {
+        Ok(mut secret) => {
+            let (name, id) = (form.app_name.clone(), form.app_id.clone());
+            close(model);
+            let Some(value) = secret.secret.take() else {
+                model.push_toast(
+                    ToastLevel::Error,
+                    format!(
+                        "Secret #{} was created on {name}, but the server sent no value: it cannot be used. Delete it (x).",
+                        secret.id
+                    ),
+                );
+                return crate::tui::update::request_apps(model);
+            };
+            reveal::open(model, &name, &id, value);
+            if let Some(r) = model.secret_flows.reveal.as_mut() {
+                r.secret_id = Some(secret.id);
+                r.expiry = Some(secret.expiry_time);
+            }
+            crate::tui::update::request_apps(model)
+        }
+        Err(e) if e.outcome_unknown() => {
+            form.unknown = true;
+            form.error = Some(unknown_outcome(&e));
+            Vec::new()
+        }
+        Err(e) => {
+            form.error = Some(format!("The server refused: {e}"));
+            Vec::new()
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod expiring;
 pub mod header;
 pub mod help;
 pub mod scope_tree;
+pub mod secret_flows;
 pub mod secrets;
 pub mod status;
 pub mod token;
@@ -69,6 +70,9 @@ pub fn view(model: &Model, frame: &mut Frame) {
             Overlay::Help => help::render(model, &theme, frame, body),
             Overlay::Expiring => expiring::render(model, &theme, frame, body),
             Overlay::Details => details::render_overlay(model, &theme, frame, body),
+            Overlay::SecretNew | Overlay::Reveal | Overlay::Rotate | Overlay::DeleteSecret => {
+                secret_flows::render(model, overlay, &theme, frame, body)
+            }
             // Drawn in place: the filter in the app list, the command line in the status line.
             Overlay::Filter | Overlay::Command => {}
         }

@@ -1,0 +1,125 @@
+//! End to end: `extapps sim` in its own process, the TUI against it in tmux; rotate a demo
+//! app's secret through the wizard, say yes to deleting the old one, then check with
+//! `extapps apps show --json` that the app has the new secret and not the old one.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::tmux::Tmux;
+
+const BIN: &str = env!("CARGO_BIN_EXE_extapps");
+const WAIT: Duration = Duration::from_secs(30);
+/// ServiceNow Connector: one secret, so "delete the old one" is exactly one.
+const APP: &str = "a81c4e07-2d9b-4f63-8e15-6b7a0c3d2f98";
+
+struct Sim(Child, String);
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn run_sim() -> Sim {
+    let mut child = Command::new(BIN)
+        .args(["sim", "--port", "0", "--log-file", "/dev/null"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    std::thread::spawn(move || for _ in lines {});
+    Sim(child, url)
+}
+
+fn env(sim: &Sim) -> String {
+    format!(
+        "UIPATH_URI={} UIPATH_ORGANIZATION=demo-org UIPATH_CLIENT_ID=demo-admin UIPATH_CLIENT_SECRET=demo-admin-secret",
+        sim.1
+    )
+}
+
+fn show(sim: &Sim) -> serde_json::Value {
+    let o = Command::new(BIN)
+        .args(["apps", "show", APP, "--json", "--log-file", "/dev/null"])
+        .env("UIPATH_URI", &sim.1)
+        .env("UIPATH_ORGANIZATION", "demo-org")
+        .env("UIPATH_CLIENT_ID", "demo-admin")
+        .env("UIPATH_CLIENT_SECRET", "demo-admin-secret")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn ids(v: &serde_json::Value) -> Vec<i64> {
+    v["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn rotate_through_the_tui_and_delete_the_old_secret() {
+    let sim = run_sim();
+    let old = ids(&show(&sim));
+    assert_eq!(old.len(), 1);
+
+    let t = Tmux::start("rotate", 120, 35);
+    t.wait_for_prompt(WAIT);
+    t.run_line(&format!("{} {BIN} --log-file /dev/null", env(&sim)));
+    t.wait_for("Invoice Proces", WAIT);
+    t.keys(&["/"]);
+    t.text("servicenow");
+    t.wait("the filter", WAIT, |s| !s.contains("Invoice Proces"));
+    t.keys(&["Enter"]);
+
+    t.keys(&["R"]);
+    t.wait_for("Rotate the secret of ServiceNow Connector", WAIT);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("step 2 of 4", WAIT);
+    assert!(screen.contains("••••••••"), "masked: {screen}");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("token granted:", WAIT);
+    assert!(screen.contains("The new secret works"), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for("Mark the older secrets", WAIT);
+    t.keys(&["Space"]);
+    t.wait_for("[x]", WAIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Delete these secrets?", WAIT);
+    t.keys(&["y"]);
+    let screen = t.wait_for("Rotated:", WAIT);
+    assert!(screen.contains(&format!("deleted #{}", old[0])), "{screen}");
+    t.keys(&["Enter"]);
+    t.wait("the wizard to close", WAIT, |s| !s.contains("Rotated:"));
+    t.keys(&["q"]);
+    t.wait_for_prompt(WAIT);
+
+    let after = show(&sim);
+    let now = ids(&after);
+    assert_eq!(now.len(), 1, "{after}");
+    assert!(
+        !now.contains(&old[0]),
+        "the old secret is still there: {after}"
+    );
+    assert!(
+        after["secrets"][0]["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("created by extapps on")
+    );
+}
