@@ -68,11 +68,15 @@ pub fn uri_problem(uri: &str) -> Option<String> {
         return Some("empty URI".to_owned());
     }
     if uri.contains(',') || uri.chars().any(char::is_whitespace) {
-        return Some(format!("{uri:?}: no commas or spaces (add URIs one by one)"));
+        return Some(format!(
+            "{uri:?}: no commas or spaces (add URIs one by one)"
+        ));
     }
     match url::Url::parse(uri) {
         Ok(_) => None,
-        Err(e) => Some(format!("{uri:?} is not a URI ({e}); e.g. http://localhost:8080/cb")),
+        Err(e) => Some(format!(
+            "{uri:?} is not a URI ({e}); e.g. http://localhost:8080/cb"
+        )),
     }
 }
 
@@ -171,7 +175,8 @@ pub fn apply_edits(
         r.scopes.iter().map(|s| (s.name.clone(), s.kind)).collect()
     };
     let (was, now) = (kinds(loaded), kinds(edited));
-    out.scopes.retain(|s| now.contains_key(&s.name) || !was.contains_key(&s.name));
+    out.scopes
+        .retain(|s| now.contains_key(&s.name) || !was.contains_key(&s.name));
     for (name, kind) in &now {
         if was.get(name) == Some(kind) {
             continue;
@@ -218,7 +223,11 @@ mod tests {
         let loaded = req("A", "http://a", &["OR.Jobs", "OR.Queues"]);
         let edited = req("B", "http://a,http://b", &["OR.Jobs", "OR.Assets"]);
         // Someone else added OR.Tasks and a URI meanwhile.
-        let fresh = req("A", "http://a,http://c", &["OR.Jobs", "OR.Queues", "OR.Tasks"]);
+        let fresh = req(
+            "A",
+            "http://a,http://c",
+            &["OR.Jobs", "OR.Queues", "OR.Tasks"],
+        );
         let out = apply_edits(&loaded, &edited, &fresh);
         assert_eq!(out.name, "B");
         assert_eq!(

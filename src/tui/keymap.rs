@@ -37,8 +37,34 @@ pub enum Action {
     HistoryPrev,
     HistoryNext,
     Edit(TextEdit),
+    NewApp,
+    EditApp,
+    /// Edit the selected app's fields as JSON in $VISUAL or $EDITOR.
+    EditJson,
+    DeleteApp,
+    /// A key of a form, picker or confirmation; what it does depends on the flow on top.
+    Flow(FlowKey),
     /// Keys reserved for features of later issues.
     Later(Feature),
+}
+
+/// Keys of the editing overlays, resolved by the flow on top (`tui::flows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowKey {
+    NextField,
+    PrevField,
+    Up,
+    Down,
+    /// Enter: act on the field or button under the cursor.
+    Activate,
+    Save,
+    /// Take the list item under the cursor out of the form.
+    Remove,
+    Toggle,
+    /// Switch a scope between user and application.
+    Kind,
+    Yes,
+    No,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,11 +108,14 @@ pub enum Group {
     Expiring,
     Filter,
     Command,
+    Form,
+    Picker,
+    Confirm,
     Later,
 }
 
 impl Group {
-    pub const ALL: [Group; 9] = [
+    pub const ALL: [Group; 12] = [
         Group::Global,
         Group::Move,
         Group::AppList,
@@ -95,6 +124,9 @@ impl Group {
         Group::Expiring,
         Group::Filter,
         Group::Command,
+        Group::Form,
+        Group::Picker,
+        Group::Confirm,
         Group::Later,
     ];
 
@@ -108,6 +140,9 @@ impl Group {
             Group::Expiring => "Expiring secrets view",
             Group::Filter => "Filter (/)",
             Group::Command => "Command line (:)",
+            Group::Form => "App form (n, e)",
+            Group::Picker => "Scope picker (Enter on Scopes)",
+            Group::Confirm => "Confirmations",
             Group::Later => "Coming in later versions",
         }
     }
@@ -206,7 +241,7 @@ impl Binding {
                 Mode::Normal | Mode::Expiring | Mode::Help | Mode::Details
             ),
             Scope::Mode(m) => m == mode,
-            Scope::Text => matches!(mode, Mode::Filter | Mode::Command),
+            Scope::Text => mode.is_text(),
         }
     }
 
@@ -281,9 +316,28 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[code(KeyCode::Right)], A::Edit(TextEdit::Right), G::Filter, S::Text, "move the cursor"),
     bind!(&[code(KeyCode::Home)], A::Edit(TextEdit::Home), G::Filter, S::Text, "move the cursor"),
     bind!(&[code(KeyCode::End)], A::Edit(TextEdit::End), G::Filter, S::Text, "move the cursor"),
-    bind!(&[k('n')], A::Later(Feature::NewApp), G::Later, S::Panes, "new app"),
-    bind!(&[k('e')], A::Later(Feature::EditApp), G::Later, S::Panes, "edit app"),
-    bind!(&[k('D')], A::Later(Feature::DeleteApp), G::Later, S::Panes, "delete app"),
+    bind!(&[k('n')], A::NewApp, G::AppList, S::Panes, "new app"),
+    bind!(&[k('e')], A::EditApp, G::AppList, S::Panes, "edit app (diff before saving)"),
+    bind!(&[k('E')], A::EditJson, G::AppList, S::Panes, "edit app as JSON in $EDITOR"),
+    bind!(&[k('D')], A::DeleteApp, G::AppList, S::Panes, "delete app (type its name; backed up)"),
+    bind!(&[code(KeyCode::Tab)], A::Flow(FlowKey::NextField), G::Form, S::Mode(Mode::Form), "next / previous field"),
+    bind!(&[code(KeyCode::BackTab)], A::Flow(FlowKey::PrevField), G::Form, S::Mode(Mode::Form), "next / previous field"),
+    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Form, S::Mode(Mode::Form), "toggle, add URI, open scope picker"),
+    bind!(&[code(KeyCode::Up)], A::Flow(FlowKey::Up), G::Form, S::Mode(Mode::Form), "move in a list"),
+    bind!(&[code(KeyCode::Down)], A::Flow(FlowKey::Down), G::Form, S::Mode(Mode::Form), "move in a list"),
+    bind!(&[ctrl('d')], A::Flow(FlowKey::Remove), G::Form, S::Mode(Mode::Form), "remove the URI or scope (from the form)"),
+    bind!(&[ctrl('s')], A::Flow(FlowKey::Save), G::Form, S::Mode(Mode::Form), "save (checks first)"),
+    bind!(&[code(KeyCode::Up)], A::Flow(FlowKey::Up), G::Picker, S::Mode(Mode::Picker), "move"),
+    bind!(&[code(KeyCode::Down)], A::Flow(FlowKey::Down), G::Picker, S::Mode(Mode::Picker), "move"),
+    bind!(&[k(' ')], A::Flow(FlowKey::Toggle), G::Picker, S::Mode(Mode::Picker), "select / unselect a scope"),
+    bind!(&[code(KeyCode::Tab)], A::Flow(FlowKey::Kind), G::Picker, S::Mode(Mode::Picker), "user / application (where both)"),
+    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Picker, S::Mode(Mode::Picker), "done (Esc drops the changes)"),
+    bind!(&[k('y')], A::Flow(FlowKey::Yes), G::Confirm, S::Mode(Mode::Review), "send the change"),
+    bind!(&[k('n')], A::Flow(FlowKey::No), G::Confirm, S::Mode(Mode::Review), "back to the form"),
+    bind!(&[code(KeyCode::Tab), code(KeyCode::Left), code(KeyCode::Right)], A::Flow(FlowKey::NextField), G::Confirm, S::Mode(Mode::Review), "switch button (No first)"),
+    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, S::Mode(Mode::Review), "press the button"),
+    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, S::Mode(Mode::DeleteApp), "delete, once the name is typed"),
+    bind!(&[k('r'), k(' ')], A::Flow(FlowKey::Toggle), G::Confirm, S::Mode(Mode::Reveal), "show / mask the new secret"),
     bind!(&[k('s')], A::Later(Feature::NewSecret), G::Later, S::Panes, "new secret"),
     bind!(&[k('R')], A::Later(Feature::RotateSecret), G::Later, S::Panes, "rotate secret"),
     bind!(&[k('x')], A::Later(Feature::DeleteSecret), G::Later, S::Panes, "delete secret"),
@@ -304,7 +358,7 @@ pub fn resolve(ev: &KeyEvent, mode: Mode, focus: Pane) -> Option<Msg> {
         return bound;
     }
     // In a text field, every other printable character is text.
-    if matches!(mode, Mode::Filter | Mode::Command)
+    if mode.is_text()
         && let KeyCode::Char(c) = ev.code
         && !ev
             .modifiers

@@ -50,6 +50,13 @@ pub enum Mode {
     Help,
     Expiring,
     Details,
+    /// The create / edit app form.
+    Form,
+    Picker,
+    /// The diff of an edit, before it is sent.
+    Review,
+    DeleteApp,
+    Reveal,
 }
 
 /// Things drawn over the panes. Esc pops the top one. Later issues add forms, confirmations,
@@ -61,6 +68,21 @@ pub enum Overlay {
     Command,
     Expiring,
     Details,
+    AppForm,
+    ScopePicker,
+    Review,
+    DeleteApp,
+    Reveal,
+}
+
+impl Mode {
+    /// Modes where printable keys are text.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            Mode::Filter | Mode::Command | Mode::Form | Mode::Picker | Mode::DeleteApp
+        )
+    }
 }
 
 impl Overlay {
@@ -71,6 +93,11 @@ impl Overlay {
             Overlay::Command => Mode::Command,
             Overlay::Expiring => Mode::Expiring,
             Overlay::Details => Mode::Details,
+            Overlay::AppForm => Mode::Form,
+            Overlay::ScopePicker => Mode::Picker,
+            Overlay::Review => Mode::Review,
+            Overlay::DeleteApp => Mode::DeleteApp,
+            Overlay::Reveal => Mode::Reveal,
         }
     }
 }
@@ -117,6 +144,11 @@ pub struct Toast {
 pub enum RequestKind {
     Apps,
     Token,
+    Catalog,
+    /// A read or write of one app by an editing flow.
+    AppChange,
+    /// `$EDITOR` running on the app's JSON.
+    Editor,
 }
 
 /// A cursor in a list, with the scroll offset the view last used. The offset is a render
@@ -236,6 +268,10 @@ pub struct Model {
     pub last_refresh: Option<Timestamp>,
     pub token: Option<TokenInfo>,
     pub token_expires: Option<Timestamp>,
+    /// The create, edit and delete flows and the scope catalog they share.
+    pub edit: crate::tui::flows::editing::EditState,
+    /// A new secret shown once; dropped when its overlay closes.
+    pub reveal: Option<crate::tui::flows::reveal::Reveal>,
     /// Ticks counted while a request runs: the spinner frame, deterministic in tests.
     pub spinner: u64,
     /// Set by `update` when the screen must be drawn again.
@@ -274,6 +310,8 @@ impl Model {
             last_refresh: None,
             token: None,
             token_expires: None,
+            edit: Default::default(),
+            reveal: None,
             spinner: 0,
             dirty: true,
         }
