@@ -16,7 +16,7 @@ use crate::tui::format::Urgency;
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
-const LABEL: usize = 16;
+const LABEL: usize = 20;
 /// How many rows of a list (URIs, scopes) the form shows around the cursor.
 const LIST_ROWS: usize = 5;
 

@@ -105,9 +105,10 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "your data directory".to_owned());
-    lines.push(Line::from(format!(
-        "Its definition (never its secrets) is backed up first, to {dir}"
-    )));
+    lines.push(Line::from(
+        "Its definition (never its secrets) is backed up first, to:",
+    ));
+    lines.push(Line::from(format!("  {dir}")));
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         "Type the app's name to delete it:",
@@ -124,7 +125,7 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
         Span::styled(format!("{typed}_"), Style::new()),
         Span::styled(mark, theme.info()),
     ]));
-    let cursor_row = lines.len() - 1;
+    let widths_above: Vec<usize> = lines[..lines.len() - 1].iter().map(Line::width).collect();
     if let Some(e) = &d.error {
         lines.push(Line::from(Span::styled(
             format!("✗ {e}"),
@@ -148,8 +149,11 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
         danger_block(theme, " Delete app: this cannot be undone ".to_owned()),
         lines,
     );
-    // The wrapped lines above the input are short enough at 80 columns not to wrap, so the
-    // cursor row is its line number.
+    // Long lines above the input wrap: count the rows they take.
+    let cursor_row: usize = widths_above
+        .iter()
+        .map(|w| (*w).max(1).div_ceil(inner.width.max(1) as usize))
+        .sum();
     let col = 2 + d.typed.visual_cursor() as u16;
     if (cursor_row as u16) < inner.height {
         frame.set_cursor_position(Position::new(inner.x + col, inner.y + cursor_row as u16));
