@@ -54,12 +54,39 @@ fn indent<'a>() -> Span<'a> {
     Span::raw(" ".repeat(LABEL))
 }
 
-pub fn problem_line<'a>(theme: &Theme, severity: Severity, text: &str) -> Line<'a> {
+/// Word-wraps `text` to `width` columns; a word longer than that gets a line of its own.
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width.max(1) {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push(line);
+    out
+}
+
+/// A problem under its field, wrapped to `width` so that narrow terminals show all of it.
+pub fn problem_lines<'a>(
+    theme: &Theme,
+    severity: Severity,
+    text: &str,
+    width: usize,
+) -> Vec<Line<'a>> {
     let (mark, style) = match severity {
         Severity::Error => ("✗ ", theme.urgency(Urgency::Expired)),
         Severity::Warning => ("! warning: ", theme.urgency(Urgency::Upcoming)),
     };
-    Line::from(vec![indent(), Span::styled(format!("{mark}{text}"), style)])
+    wrap_words(&format!("{mark}{text}"), width)
+        .into_iter()
+        .map(|l| Line::from(vec![indent(), Span::styled(l, style)]))
+        .collect()
 }
 
 /// An input shown as `[text   ]` of `width` cells, scrolled to keep its cursor visible.
@@ -95,7 +122,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(100);
     let inner_width = width.saturating_sub(2) as usize;
     let field_width = inner_width.saturating_sub(LABEL + 3).max(8);
-    let (lines, cursor) = lines(model, form, theme, field_width);
+    let (lines, cursor) = lines(model, form, theme, field_width, inner_width);
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = centered(area, width, height);
     let title = match &form.loaded {
@@ -119,13 +146,15 @@ fn lines<'a>(
     form: &AppForm,
     theme: &Theme,
     field_width: usize,
+    inner_width: usize,
 ) -> (Vec<Line<'a>>, Option<(u16, u16)>) {
+    let text_width = inner_width.saturating_sub(LABEL);
     let mut out: Vec<Line> = Vec::new();
     let mut cursor = None;
     let focus = form.focus;
     let problems = |out: &mut Vec<Line<'a>>, field: Field| {
         for p in form.problems_at(field) {
-            out.push(problem_line(theme, p.severity, &p.text));
+            out.extend(problem_lines(theme, p.severity, &p.text, text_width));
         }
     };
 
@@ -145,13 +174,8 @@ fn lines<'a>(
     let kind = match (form.is_edit(), form.confidential) {
         (true, true) => "confidential (cannot change after creation)".to_owned(),
         (true, false) => "public (cannot change after creation)".to_owned(),
-        (false, true) => {
-            "[x] confidential: a server app, gets a secret · Space: make it public".to_owned()
-        }
-        (false, false) => {
-            "[ ] public: a sign-in app, user scopes, needs a redirect URI · Space: confidential"
-                .to_owned()
-        }
+        (false, true) => "[x] confidential (server app, gets a secret) · Space".to_owned(),
+        (false, false) => "[ ] confidential: no, public (sign-in app) · Space".to_owned(),
     };
     out.push(Line::from(vec![
         label(theme, "Kind", focused),
@@ -211,7 +235,7 @@ fn lines<'a>(
     line.extend(spans);
     out.push(Line::from(line));
     if let Some(e) = &form.uri_error {
-        out.push(problem_line(theme, Severity::Error, e));
+        out.extend(problem_lines(theme, Severity::Error, e, text_width));
     }
     problems(&mut out, Field::RedirectUris);
 
@@ -275,28 +299,31 @@ fn lines<'a>(
         line.push(Span::styled(w, theme.key()));
     }
     out.push(Line::from(line));
+    let wrapped = |text: String, style: Style| -> Vec<Line<'a>> {
+        wrap_words(&text, inner_width)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, style)))
+            .collect()
+    };
     if let Some(e) = &form.server_error {
-        out.push(Line::from(Span::styled(
-            format!("✗ {e}"),
-            theme.urgency(Urgency::Expired),
-        )));
+        out.extend(wrapped(format!("✗ {e}"), theme.urgency(Urgency::Expired)));
     }
     if let Some(n) = &form.notice {
-        out.push(Line::from(Span::styled(format!("• {n}"), theme.info())));
+        out.extend(wrapped(format!("• {n}"), theme.info()));
     }
     out.push(Line::from(""));
-    let footer = if form.confirm_discard {
-        Line::from(Span::styled(
-            "Discard your changes? y discards · any other key keeps editing",
+    if form.confirm_discard {
+        out.extend(wrapped(
+            "Discard your changes? y discards · any other key keeps editing".to_owned(),
             theme.warning_badge(),
-        ))
+        ));
     } else {
-        Line::from(Span::styled(
-            "Tab/Shift-Tab field · Enter acts · Ctrl-S saves · Ctrl-D removes a URI/scope · Esc cancels",
+        out.extend(wrapped(
+            "Tab/Shift-Tab field · Enter acts · Ctrl-S saves · Ctrl-D removes a URI or scope · Esc cancels"
+                .to_owned(),
             theme.dim(),
-        ))
-    };
-    out.push(footer);
+        ));
+    }
     (out, cursor)
 }
 
