@@ -216,10 +216,21 @@ fn edit_in_editor(terminal: &mut Term, id: u64, text: &str) -> Result<String, St
         .arg("sh")
         .arg(&path)
         .status();
+    // A new `Terminal` has empty buffers, so the next draw repaints every cell. Its `clear`
+    // would ask the terminal for the cursor position, an answer nobody reads at this point.
     let resumed = enable_raw_mode()
-        .and_then(|()| execute!(stdout(), EnterAlternateScreen))
-        .and_then(|()| terminal.clear())
-        .and_then(|()| terminal.hide_cursor());
+        .and_then(|()| {
+            execute!(
+                stdout(),
+                EnterAlternateScreen,
+                ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+            )
+        })
+        .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())))
+        .and_then(|t| {
+            *terminal = t;
+            terminal.hide_cursor()
+        });
     let result = match status {
         Ok(s) if s.success() => std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display())),
