@@ -1,6 +1,7 @@
 //! extapps: manage UiPath external applications (OAuth clients) from the terminal.
 
 pub mod api;
+pub mod app_rules;
 pub mod args;
 pub mod backup;
 pub mod cli;

@@ -230,6 +230,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
                 auto_refresh: settings.auto_refresh,
                 no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
                 log_path,
+                backup_dir: None,
             };
             extapps::tui::run(client, opts)
                 .await

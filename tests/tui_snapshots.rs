@@ -24,6 +24,7 @@ fn options() -> TuiOptions {
         auto_refresh: None,
         no_color: true,
         log_path: Some("/home/ada/.local/state/extapps/extapps.log".into()),
+        backup_dir: Some("/home/ada/.local/share/extapps/backups".into()),
     }
 }
 

@@ -39,12 +39,7 @@ pub fn parse_scopes(
                     .iter()
                     .flat_map(|r| &r.scopes)
                     .find(|c| c.name == name);
-                match in_catalog.map(|c| c.kind) {
-                    Some(ScopeType::User) => ScopeType::User,
-                    Some(ScopeType::Application) => ScopeType::Application,
-                    _ if confidential => ScopeType::Application,
-                    _ => ScopeType::User,
-                }
+                crate::app_rules::default_scope_kind(in_catalog.map(|c| c.kind), confidential)
             });
             Ok(ScopeRef {
                 name: name.to_owned(),

@@ -38,6 +38,9 @@ pub async fn run(client: Arc<IdentityClient>, mut opts: TuiOptions) -> color_eyr
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         opts.no_color = true;
     }
+    // Resolved here so that the delete confirmation can say where the backup goes.
+    opts.backup_dir
+        .get_or_insert_with(crate::backup::default_dir);
     let previous_hook = install_panic_hook();
     let result = async {
         let mut guard = TerminalGuard::enter()?;
@@ -125,6 +128,7 @@ async fn event_loop(
     opts: TuiOptions,
 ) -> color_eyre::Result<()> {
     let (tx, mut results) = mpsc::unbounded_channel();
+    let editor_tx = tx.clone();
     let worker = Worker::new(client, tx);
     let mut model = Model::new(opts, Timestamp::now());
     model.tz = TimeZone::system();
@@ -178,10 +182,80 @@ async fn event_loop(
                 now: Timestamp::now(),
             },
         );
-        if dispatch(&worker, update(&mut model, msg)) {
+        let mut effects = update(&mut model, msg);
+        // The editor needs the terminal, so it runs here rather than in the worker. The
+        // event stream is dropped meanwhile: its reader would otherwise eat the editor's keys.
+        if let Some(pos) = effects
+            .iter()
+            .position(|e| matches!(e, Effect::EditJson { .. }))
+            && let Effect::EditJson { req, text } = effects.remove(pos)
+        {
+            drop(events);
+            let edited = edit_in_editor(terminal, req.0, &text);
+            events = EventStream::new();
+            model.dirty = true;
+            let _ = editor_tx.send(Msg::Edited { req, text: edited });
+        }
+        if dispatch(&worker, effects) {
             return Ok(());
         }
     }
+}
+
+/// Suspends the TUI, runs `$VISUAL`, `$EDITOR` or `vi` on a private temporary file holding
+/// `text`, and comes back with what the file holds afterwards.
+fn edit_in_editor(terminal: &mut Term, id: u64, text: &str) -> Result<String, String> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_owned());
+    let path = std::env::temp_dir().join(format!("extapps-app-{}-{id}.json", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        std::io::Write::write_all(&mut opts.open(&path)?, text.as_bytes())
+    };
+    write().map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    restore_terminal();
+    // Through the shell, so that EDITOR="code --wait" works as it does for git.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    // A new `Terminal` has empty buffers, so the next draw repaints every cell. Its `clear`
+    // would ask the terminal for the cursor position, an answer nobody reads at this point.
+    let resumed = enable_raw_mode()
+        .and_then(|()| {
+            execute!(
+                stdout(),
+                EnterAlternateScreen,
+                ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+            )
+        })
+        .and_then(|()| Terminal::new(CrosstermBackend::new(stdout())))
+        .and_then(|t| {
+            *terminal = t;
+            terminal.hide_cursor()
+        });
+    let result = match status {
+        Ok(s) if s.success() => std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display())),
+        Ok(s) => Err(format!("{editor} exited with {s}; nothing was changed")),
+        Err(e) => Err(format!("cannot run {editor:?}: {e}")),
+    };
+    let _ = std::fs::remove_file(&path);
+    if let Err(e) = resumed {
+        tracing::warn!(error = %e, "the terminal did not come back cleanly after the editor");
+    }
+    result
 }
 
 fn translate(event: &Event, model: &Model) -> Option<Msg> {

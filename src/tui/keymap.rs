@@ -37,6 +37,13 @@ pub enum Action {
     HistoryPrev,
     HistoryNext,
     Edit(TextEdit),
+    NewApp,
+    EditApp,
+    /// Edit the selected app's fields as JSON in $VISUAL or $EDITOR.
+    EditJson,
+    DeleteApp,
+    /// A key of a form, picker or confirmation; what it does depends on the flow on top.
+    Flow(FlowKey),
     /// Keys reserved for features of later issues.
     Later(Feature),
     /// The secret flows: new, rotate, delete, copy, and the keys inside their overlays.
@@ -58,6 +65,25 @@ pub enum SecretKey {
     Toggle,
     Yes,
     Retry,
+}
+
+/// Keys of the editing overlays, resolved by the flow on top (`tui::flows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowKey {
+    NextField,
+    PrevField,
+    Up,
+    Down,
+    /// Enter: act on the field or button under the cursor.
+    Activate,
+    Save,
+    /// Take the list item under the cursor out of the form.
+    Remove,
+    Toggle,
+    /// Switch a scope between user and application.
+    Kind,
+    Yes,
+    No,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,11 +128,14 @@ pub enum Group {
     SecretFlows,
     Filter,
     Command,
+    Form,
+    Picker,
+    Confirm,
     Later,
 }
 
 impl Group {
-    pub const ALL: [Group; 10] = [
+    pub const ALL: [Group; 13] = [
         Group::Global,
         Group::Move,
         Group::AppList,
@@ -116,6 +145,9 @@ impl Group {
         Group::Expiring,
         Group::Filter,
         Group::Command,
+        Group::Form,
+        Group::Picker,
+        Group::Confirm,
         Group::Later,
     ];
 
@@ -130,6 +162,9 @@ impl Group {
             Group::Expiring => "Expiring secrets view",
             Group::Filter => "Filter (/)",
             Group::Command => "Command line (:)",
+            Group::Form => "App form (n, e)",
+            Group::Picker => "Scope picker (Enter on Scopes)",
+            Group::Confirm => "Confirmations",
             Group::Later => "Coming in later versions",
         }
     }
@@ -324,9 +359,27 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[code(KeyCode::Right)], A::Edit(TextEdit::Right), G::Filter, S::Text, "move the cursor"),
     bind!(&[code(KeyCode::Home)], A::Edit(TextEdit::Home), G::Filter, S::Text, "move the cursor"),
     bind!(&[code(KeyCode::End)], A::Edit(TextEdit::End), G::Filter, S::Text, "move the cursor"),
-    bind!(&[k('n')], A::Later(Feature::NewApp), G::Later, S::Panes, "new app"),
-    bind!(&[k('e')], A::Later(Feature::EditApp), G::Later, S::Panes, "edit app"),
-    bind!(&[k('D')], A::Later(Feature::DeleteApp), G::Later, S::Panes, "delete app"),
+    bind!(&[k('n')], A::NewApp, G::AppList, S::Panes, "new app"),
+    bind!(&[k('e')], A::EditApp, G::AppList, S::Panes, "edit app (diff before saving)"),
+    bind!(&[k('E')], A::EditJson, G::AppList, S::Panes, "edit app as JSON in $EDITOR"),
+    bind!(&[k('D')], A::DeleteApp, G::AppList, S::Panes, "delete app (type its name; backed up)"),
+    bind!(&[code(KeyCode::Tab)], A::Flow(FlowKey::NextField), G::Form, S::Mode(Mode::Form), "next / previous field"),
+    bind!(&[code(KeyCode::BackTab)], A::Flow(FlowKey::PrevField), G::Form, S::Mode(Mode::Form), "next / previous field"),
+    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Form, S::Mode(Mode::Form), "toggle, add URI, open scope picker"),
+    bind!(&[code(KeyCode::Up)], A::Flow(FlowKey::Up), G::Form, S::Mode(Mode::Form), "move in a list"),
+    bind!(&[code(KeyCode::Down)], A::Flow(FlowKey::Down), G::Form, S::Mode(Mode::Form), "move in a list"),
+    bind!(&[ctrl('d')], A::Flow(FlowKey::Remove), G::Form, S::Mode(Mode::Form), "remove the URI or scope (from the form)"),
+    bind!(&[ctrl('s')], A::Flow(FlowKey::Save), G::Form, S::Mode(Mode::Form), "save (checks first)"),
+    bind!(&[code(KeyCode::Up)], A::Flow(FlowKey::Up), G::Picker, S::Mode(Mode::Picker), "move"),
+    bind!(&[code(KeyCode::Down)], A::Flow(FlowKey::Down), G::Picker, S::Mode(Mode::Picker), "move"),
+    bind!(&[k(' ')], A::Flow(FlowKey::Toggle), G::Picker, S::Mode(Mode::Picker), "select / unselect a scope"),
+    bind!(&[code(KeyCode::Tab)], A::Flow(FlowKey::Kind), G::Picker, S::Mode(Mode::Picker), "user / application (where both)"),
+    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Picker, S::Mode(Mode::Picker), "done (Esc drops the changes)"),
+    bind!(&[k('y')], A::Flow(FlowKey::Yes), G::Confirm, S::Mode(Mode::Review), "send the change"),
+    bind!(&[k('n')], A::Flow(FlowKey::No), G::Confirm, S::Mode(Mode::Review), "back to the form"),
+    bind!(&[code(KeyCode::Tab), code(KeyCode::Left), code(KeyCode::Right)], A::Flow(FlowKey::NextField), G::Confirm, S::Mode(Mode::Review), "switch button (No first)"),
+    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, S::Mode(Mode::Review), "press the button"),
+    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, S::Mode(Mode::DeleteApp), "delete, once the name is typed"),
 ];
 
 /// The message for a key in the given mode, or `None` when the key means nothing there.

@@ -37,4 +37,6 @@ pub struct TuiOptions {
     pub no_color: bool,
     /// Where the logs go, shown in the help.
     pub log_path: Option<PathBuf>,
+    /// Where app backups go before a delete; `None`: the user's data directory.
+    pub backup_dir: Option<PathBuf>,
 }

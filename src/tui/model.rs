@@ -62,6 +62,12 @@ pub enum Mode {
     SecretConfirm,
     /// A typed confirmation: the app's name, before deleting its last working secret.
     SecretTyped,
+    /// The create / edit app form.
+    Form,
+    Picker,
+    /// The diff of an edit, before it is sent.
+    Review,
+    DeleteApp,
 }
 
 impl Mode {
@@ -69,7 +75,13 @@ impl Mode {
     pub fn takes_text(self) -> bool {
         matches!(
             self,
-            Mode::Filter | Mode::Command | Mode::SecretForm | Mode::SecretTyped
+            Mode::Filter
+                | Mode::Command
+                | Mode::SecretForm
+                | Mode::SecretTyped
+                | Mode::Form
+                | Mode::Picker
+                | Mode::DeleteApp
         )
     }
 }
@@ -88,6 +100,10 @@ pub enum Overlay {
     Reveal,
     Rotate,
     DeleteSecret,
+    AppForm,
+    ScopePicker,
+    Review,
+    DeleteApp,
 }
 
 impl Overlay {
@@ -102,6 +118,10 @@ impl Overlay {
             Overlay::Reveal => Mode::SecretReveal,
             Overlay::Rotate => Mode::SecretWizard,
             Overlay::DeleteSecret => Mode::SecretConfirm,
+            Overlay::AppForm => Mode::Form,
+            Overlay::ScopePicker => Mode::Picker,
+            Overlay::Review => Mode::Review,
+            Overlay::DeleteApp => Mode::DeleteApp,
         }
     }
 }
@@ -149,6 +169,11 @@ pub enum RequestKind {
     Apps,
     Token,
     Secret,
+    Catalog,
+    /// A read or write of one app by an editing flow.
+    AppChange,
+    /// `$EDITOR` running on the app's JSON.
+    Editor,
 }
 
 /// A cursor in a list, with the scroll offset the view last used. The offset is a render
@@ -269,6 +294,8 @@ pub struct Model {
     pub last_refresh: Option<Timestamp>,
     pub token: Option<TokenInfo>,
     pub token_expires: Option<Timestamp>,
+    /// The create, edit and delete flows and the scope catalog they share.
+    pub edit: crate::tui::flows::editing::EditState,
     /// Ticks counted while a request runs: the spinner frame, deterministic in tests.
     pub spinner: u64,
     /// Set by `update` when the screen must be drawn again.
@@ -308,6 +335,7 @@ impl Model {
             last_refresh: None,
             token: None,
             token_expires: None,
+            edit: Default::default(),
             spinner: 0,
             dirty: true,
         }

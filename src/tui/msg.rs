@@ -4,7 +4,9 @@
 use jiff::Timestamp;
 
 use crate::api::ApiError;
-use crate::api::model::{App, Secret};
+use std::path::PathBuf;
+
+use crate::api::model::{App, Resource, Secret};
 
 use super::effect::RequestId;
 use super::keymap::Action;
@@ -27,6 +29,11 @@ pub enum Msg {
     Api {
         req: RequestId,
         result: ApiResult,
+    },
+    /// The text `$VISUAL`/`$EDITOR` left behind for `Effect::EditJson`, or why it could not run.
+    Edited {
+        req: RequestId,
+        text: Result<String, String>,
     },
 }
 
@@ -52,6 +59,19 @@ pub enum ApiResult {
         token_expires: Option<Timestamp>,
     },
     Token(Result<TokenInfo, ApiError>),
+    /// The scope catalog (`GET /api/ExternalApiResource`).
+    Catalog(Result<Vec<Resource>, ApiError>),
+    /// One app read fresh before an edit is sent.
+    FreshApp(Result<App, ApiError>),
+    /// A created app; its `secret` holds the first secret of a confidential app.
+    Created(Result<App, ApiError>),
+    /// An updated app, read back after the PUT.
+    Saved(Result<App, ApiError>),
+    /// A deleted app: where its backup went, or why nothing was deleted.
+    Deleted {
+        client_id: String,
+        result: Result<PathBuf, String>,
+    },
     /// Answers for the secret flows (`tui::flows::secrets` routes them).
     Secret(SecretResult),
 }

@@ -4,6 +4,7 @@
 use tui_input::InputRequest;
 
 use super::effect::{Effect, RequestId};
+use super::flows::editing;
 use super::keymap::{Action, key_for};
 use super::model::{
     INFO_TOAST_LIFETIME, Mode, Model, Overlay, Pane, RequestKind, SortKey, ToastLevel, TreeRow,
@@ -46,6 +47,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     Vec::new()
                 }
                 Msg::Key(action) => key(model, action),
+                Msg::Edited { req, text } => editing::edited(model, req, text),
                 Msg::Tick { .. } => unreachable!("handled above"),
             }
         }
@@ -159,6 +161,7 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
                 Err(e) => model.push_toast(ToastLevel::Error, format!("Token: {e}")),
             }
         }
+        other => editing::api_result(model, req, other),
     }
 }
 
@@ -207,12 +210,19 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ShowExpiring => push_overlay(model, Overlay::Expiring),
         Action::JumpToApp => jump_to_expiring_app(model),
         Action::Token => return request_token(model),
+        Action::Back if editing::owns(model.mode()) => return editing::back(model),
         Action::Back => back(model),
         Action::Submit => return submit(model),
         Action::Complete => complete(model),
         Action::HistoryPrev => browse_history(model, -1),
         Action::HistoryNext => browse_history(model, 1),
+        Action::Edit(edit) if editing::owns(model.mode()) => editing::text(model, edit),
         Action::Edit(edit) => edit_text(model, edit),
+        Action::NewApp => return editing::new_app(model),
+        Action::EditApp => return editing::edit_app(model),
+        Action::EditJson => return super::flows::json_edit::start(model),
+        Action::DeleteApp => super::flows::delete_app::open(model),
+        Action::Flow(k) => return editing::key(model, k),
         Action::Later(feature) => {
             let text = if model.opts.read_only && feature.writes() {
                 format!("Read-only session: {} is disabled", feature.describe())
@@ -265,6 +275,13 @@ fn move_cursor(model: &mut Model, step: Step) {
                 (&mut model.secrets, len)
             }
         },
+        Mode::Filter
+        | Mode::Command
+        | Mode::Details
+        | Mode::Form
+        | Mode::Picker
+        | Mode::Review
+        | Mode::DeleteApp => return,
         _ => return,
     };
     let mut index = cursor.index;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::IdentityClient;
+use crate::backup;
 
 use super::effect::{Effect, SecretEffect};
 use super::msg::{ApiResult, Msg, SecretResult, TokenInfo};
@@ -60,7 +61,70 @@ impl Worker {
                 });
             }
             Effect::Secret(effect) => spawn_secret(client, tx, effect),
-            Effect::Quit => {}
+            Effect::LoadCatalog { req } => {
+                tokio::spawn(async move {
+                    let result = ApiResult::Catalog(client.list_resources().await);
+                    let _ = tx.send(Msg::Api { req, result });
+                });
+            }
+            Effect::GetApp { req, client_id } => {
+                tokio::spawn(async move {
+                    let result = ApiResult::FreshApp(client.get_app(&client_id).await);
+                    let _ = tx.send(Msg::Api { req, result });
+                });
+            }
+            Effect::CreateApp {
+                req,
+                name,
+                is_confidential,
+                redirect_uri,
+                scopes,
+            } => {
+                tokio::spawn(async move {
+                    let result = client
+                        .create_app(&name, is_confidential, redirect_uri, scopes)
+                        .await;
+                    if let Err(e) = &result {
+                        tracing::warn!(error = %e, "creating an app failed");
+                    }
+                    let _ = tx.send(Msg::Api {
+                        req,
+                        result: ApiResult::Created(result),
+                    });
+                });
+            }
+            Effect::UpdateApp {
+                req,
+                client_id,
+                body,
+            } => {
+                tokio::spawn(async move {
+                    let result = client.update_app(&client_id, &body).await;
+                    if let Err(e) = &result {
+                        tracing::warn!(error = %e, %client_id, "updating an app failed");
+                    }
+                    let _ = tx.send(Msg::Api {
+                        req,
+                        result: ApiResult::Saved(result),
+                    });
+                });
+            }
+            Effect::DeleteApp {
+                req,
+                client_id,
+                name,
+                backup_dir,
+            } => {
+                tokio::spawn(async move {
+                    let result = backup_then_delete(&client, &client_id, &name, backup_dir).await;
+                    let _ = tx.send(Msg::Api {
+                        req,
+                        result: ApiResult::Deleted { client_id, result },
+                    });
+                });
+            }
+            // The event loop's business: it owns the terminal.
+            Effect::EditJson { .. } | Effect::Quit => {}
         }
     }
 }
@@ -120,4 +184,39 @@ fn spawn_secret(client: Arc<IdentityClient>, tx: UnboundedSender<Msg>, effect: S
             });
         }
     }
+}
+
+/// Reads the app fresh, writes its definition (never its secrets) to a backup file, and only
+/// then deletes it: without a backup nothing is deleted.
+async fn backup_then_delete(
+    client: &IdentityClient,
+    client_id: &str,
+    name: &str,
+    dir: Option<std::path::PathBuf>,
+) -> Result<std::path::PathBuf, String> {
+    let app = client
+        .get_app(client_id)
+        .await
+        .map_err(|e| format!("Reading the app before deleting failed; nothing deleted: {e}"))?;
+    if app.name != name {
+        return Err(format!(
+            "The app was renamed to {:?} on the server since you confirmed; nothing deleted",
+            app.name
+        ));
+    }
+    let dir = dir.unwrap_or_else(backup::default_dir);
+    let backup = backup::AppBackup::of(&app, jiff::Timestamp::now());
+    let path = tokio::task::spawn_blocking(move || backup::write(&dir, &backup))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("Cannot write the backup, so nothing was deleted: {e}"))?;
+    client.delete_app(client_id).await.map_err(|e| {
+        tracing::warn!(error = %e, %client_id, "deleting an app failed");
+        format!(
+            "Deleting failed (a backup was written to {}): {e}",
+            path.display()
+        )
+    })?;
+    tracing::info!(%client_id, backup = %path.display(), "app deleted");
+    Ok(path)
 }

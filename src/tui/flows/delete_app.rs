@@ -1,1 +1,122 @@
-//! Deleting an app: the typed confirmation, the backup, the request.
+//! Deleting an app: a confirmation that names what goes and wants the app's name typed, a
+//! backup of its definition first (by the worker: it is file I/O), then the request.
+
+use std::path::PathBuf;
+
+use tui_input::Input;
+
+use crate::api::model::App;
+use crate::tui::effect::Effect;
+use crate::tui::keymap::{Feature, FlowKey};
+use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::msg::TextEdit;
+
+use super::app_form::input_request;
+use super::editing::{self, Waiting};
+
+#[derive(Debug)]
+pub struct DeleteApp {
+    /// The app as it was when the confirmation opened: what the user agrees to delete.
+    pub app: App,
+    pub typed: Input,
+    pub error: Option<String>,
+    /// Set once deleted: where the backup went, shown until the user closes.
+    pub done: Option<PathBuf>,
+}
+
+impl DeleteApp {
+    /// Exact, case and all: the point is that the user looked at which app this is.
+    pub fn name_matches(&self) -> bool {
+        self.typed.value() == self.app.name
+    }
+}
+
+pub fn open(model: &mut Model) {
+    if editing::refused_read_only(model, Feature::DeleteApp) {
+        return;
+    }
+    let Some(app) = model.selected_app().cloned() else {
+        model.push_toast(ToastLevel::Info, "No app selected");
+        return;
+    };
+    model.edit.delete = Some(DeleteApp {
+        app,
+        typed: Input::default(),
+        error: None,
+        done: None,
+    });
+    editing::push(model, Overlay::DeleteApp);
+}
+
+fn close(model: &mut Model) {
+    model.edit.delete = None;
+    editing::pop(model, Overlay::DeleteApp);
+}
+
+pub fn back(model: &mut Model) {
+    if model.edit.writing() {
+        model.push_toast(ToastLevel::Info, "Waiting for the server's answer");
+        return;
+    }
+    close(model);
+}
+
+pub fn text(model: &mut Model, edit: TextEdit) {
+    if model.edit.pending.is_some() {
+        return;
+    }
+    if let Some(d) = model.edit.delete.as_mut()
+        && d.done.is_none()
+    {
+        d.typed.handle(input_request(edit));
+        d.error = None;
+    }
+}
+
+pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
+    if key != FlowKey::Activate || model.edit.pending.is_some() {
+        return Vec::new();
+    }
+    let Some(d) = model.edit.delete.as_mut() else {
+        return Vec::new();
+    };
+    if d.done.is_some() {
+        close(model);
+        return Vec::new();
+    }
+    if !d.name_matches() {
+        d.error = Some(format!(
+            "Type the name exactly as shown, {:?}, to delete; Esc keeps the app",
+            d.app.name
+        ));
+        return Vec::new();
+    }
+    let (client_id, name) = (d.app.id.clone(), d.app.name.clone());
+    let backup_dir = editing::backup_dir(model);
+    let req = editing::start(model, RequestKind::AppChange, Waiting::Delete);
+    vec![Effect::DeleteApp {
+        req,
+        client_id,
+        name,
+        backup_dir,
+    }]
+}
+
+pub fn deleted(model: &mut Model, client_id: &str, result: Result<PathBuf, String>) {
+    match result {
+        Ok(path) => {
+            editing::remove_app(model, client_id);
+            match model.edit.delete.as_mut() {
+                Some(d) => d.done = Some(path),
+                None => model.push_toast(
+                    ToastLevel::Info,
+                    format!("Deleted; backup: {}", path.display()),
+                ),
+            }
+        }
+        Err(e) => match model.edit.delete.as_mut() {
+            Some(d) => d.error = Some(e),
+            None => model.push_toast(ToastLevel::Error, e),
+        },
+    }
+}

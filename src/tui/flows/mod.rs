@@ -4,6 +4,7 @@
 pub mod app_form;
 pub mod delete_app;
 pub mod delete_secret;
+pub mod editing;
 pub mod json_edit;
 pub mod reveal;
 pub mod rotate;

@@ -1,1 +1,226 @@
-//! Choosing scopes from the organization's catalog: a tree by resource, search as you type, multi-select.
+//! Choosing scopes from the organization's catalog: a tree by resource, search as you type,
+//! multi-select. It works on a copy of the form's scopes: Enter hands them back, Esc drops them.
+
+use tui_input::Input;
+
+use crate::api::model::{Resource, ScopeRef, ScopeType};
+use crate::app_rules::default_scope_kind;
+use crate::tui::keymap::FlowKey;
+use crate::tui::model::{ListCursor, Model, Overlay};
+use crate::tui::msg::TextEdit;
+
+use super::app_form::input_request;
+use super::editing;
+
+#[derive(Debug)]
+pub struct ScopePicker {
+    pub search: Input,
+    pub chosen: Vec<ScopeRef>,
+    pub cursor: ListCursor,
+    /// Public apps hold user scopes only, which decides what can be chosen and as what.
+    pub confidential: bool,
+    /// Why the last key did nothing, shown in the footer.
+    pub notice: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Resource(usize),
+    Scope(usize, usize),
+}
+
+impl ScopePicker {
+    pub fn kind_of(&self, name: &str) -> Option<ScopeType> {
+        self.chosen.iter().find(|s| s.name == name).map(|s| s.kind)
+    }
+}
+
+/// The rows shown for `search`: resources with at least one matching scope, each followed by
+/// those scopes. A resource whose own name matches shows all of its scopes.
+pub fn rows(catalog: &[Resource], search: &str) -> Vec<Row> {
+    let needle = search.trim().to_lowercase();
+    let has = |s: &str| s.to_lowercase().contains(&needle);
+    let mut out = Vec::new();
+    for (ri, r) in catalog.iter().enumerate() {
+        let whole = needle.is_empty() || has(&r.name) || r.display_name.as_deref().is_some_and(has);
+        let scopes: Vec<usize> = r
+            .scopes
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| whole || has(&s.name) || s.display_name.as_deref().is_some_and(has))
+            .map(|(i, _)| i)
+            .collect();
+        if !scopes.is_empty() {
+            out.push(Row::Resource(ri));
+            out.extend(scopes.into_iter().map(|si| Row::Scope(ri, si)));
+        }
+    }
+    out
+}
+
+pub fn open(model: &mut Model, first: Option<char>) {
+    let Some(form) = model.edit.form.as_ref() else {
+        return;
+    };
+    let mut search = Input::default();
+    if let Some(c) = first {
+        search.handle(tui_input::InputRequest::InsertChar(c));
+    }
+    model.edit.picker = Some(ScopePicker {
+        search,
+        chosen: form.scopes.clone(),
+        cursor: ListCursor::default(),
+        confidential: form.confidential,
+        notice: None,
+    });
+    settle(model);
+    editing::push(model, Overlay::ScopePicker);
+}
+
+/// Enter keeps the choice, Esc drops it; both go back to the form.
+pub fn close(model: &mut Model, keep: bool) {
+    if let Some(picker) = model.edit.picker.take()
+        && keep
+        && let Some(form) = model.edit.form.as_mut()
+    {
+        form.scopes = picker.chosen;
+        form.scope_cursor = form.scope_cursor.min(form.scopes.len().saturating_sub(1));
+        if form.checked {
+            let apps = &model.apps;
+            let own = form.loaded.as_ref().map(|a| a.id.clone());
+            form.problems = crate::app_rules::check(
+                &crate::app_rules::Draft {
+                    name: form.name.value(),
+                    confidential: form.confidential,
+                    redirect_uris: &form.uris,
+                    scopes: &form.scopes,
+                },
+                own.as_deref(),
+                apps.values(),
+            );
+        }
+    }
+    editing::pop(model, Overlay::ScopePicker);
+}
+
+pub fn catalog_arrived(model: &mut Model) {
+    settle(model);
+}
+
+/// Keeps the cursor on a scope row: resource rows are headings.
+fn settle(model: &mut Model) {
+    let catalog = model
+        .edit
+        .catalog
+        .as_ref()
+        .map(|c| c.resources.as_slice())
+        .unwrap_or_default();
+    let Some(picker) = model.edit.picker.as_mut() else {
+        return;
+    };
+    let rows = rows(catalog, picker.search.value());
+    let at = picker.cursor.index.min(rows.len().saturating_sub(1));
+    picker.cursor.index = rows[at..]
+        .iter()
+        .position(|r| matches!(r, Row::Scope(..)))
+        .map(|p| at + p)
+        .or_else(|| rows.iter().rposition(|r| matches!(r, Row::Scope(..))))
+        .unwrap_or(0);
+}
+
+pub fn text(model: &mut Model, edit: TextEdit) {
+    if let Some(picker) = model.edit.picker.as_mut()
+        && picker
+            .search
+            .handle(input_request(edit))
+            .is_some_and(|c| c.value)
+    {
+        picker.cursor.reset();
+        picker.notice = None;
+    }
+    settle(model);
+}
+
+pub fn key(model: &mut Model, key: FlowKey) {
+    if key == FlowKey::Activate {
+        close(model, true);
+        return;
+    }
+    let catalog = model
+        .edit
+        .catalog
+        .as_ref()
+        .map(|c| c.resources.as_slice())
+        .unwrap_or_default();
+    let Some(picker) = model.edit.picker.as_mut() else {
+        return;
+    };
+    let rows = rows(catalog, picker.search.value());
+    picker.notice = None;
+    match key {
+        FlowKey::Up | FlowKey::Down => {
+            let down = key == FlowKey::Down;
+            let at = picker.cursor.index;
+            let next = if down {
+                rows.iter()
+                    .enumerate()
+                    .skip(at + 1)
+                    .find(|(_, r)| matches!(r, Row::Scope(..)))
+            } else {
+                rows.iter()
+                    .enumerate()
+                    .take(at)
+                    .rev()
+                    .find(|(_, r)| matches!(r, Row::Scope(..)))
+            };
+            if let Some((i, _)) = next {
+                picker.cursor.index = i;
+            }
+        }
+        FlowKey::Toggle | FlowKey::Kind => {
+            let Some(Row::Scope(ri, si)) = rows.get(picker.cursor.index).copied() else {
+                return;
+            };
+            let scope = &catalog[ri].scopes[si];
+            let current = picker.kind_of(&scope.name);
+            let wanted = match (key, current) {
+                (FlowKey::Toggle, Some(_)) => None,
+                (FlowKey::Toggle, None) => {
+                    Some(default_scope_kind(Some(scope.kind), picker.confidential))
+                }
+                (_, Some(k)) if scope.kind == ScopeType::UserAndApplication => Some(match k {
+                    ScopeType::User => ScopeType::Application,
+                    _ => ScopeType::User,
+                }),
+                (_, Some(_)) => {
+                    picker.notice = Some(format!(
+                        "{} is a {} scope only",
+                        scope.name,
+                        scope.kind.label()
+                    ));
+                    return;
+                }
+                (_, None) => {
+                    picker.notice = Some("Space selects the scope first".to_owned());
+                    return;
+                }
+            };
+            if wanted == Some(ScopeType::Application) && !picker.confidential {
+                picker.notice = Some(format!(
+                    "{} would be an application scope; a public app holds user scopes only",
+                    scope.name
+                ));
+                return;
+            }
+            let name = scope.name.clone();
+            match wanted {
+                None => picker.chosen.retain(|s| s.name != name),
+                Some(kind) => match picker.chosen.iter_mut().find(|s| s.name == name) {
+                    Some(s) => s.kind = kind,
+                    None => picker.chosen.push(ScopeRef { name, kind }),
+                },
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,12 +1,15 @@
 //! Drawing. `view` reads the model and never changes what the user sees elsewhere; every table
 //! builds only the rows that fit on screen.
 
+pub mod app_form;
 pub mod app_list;
 pub mod command_line;
+pub mod confirm;
 pub mod details;
 pub mod expiring;
 pub mod header;
 pub mod help;
+pub mod scope_picker;
 pub mod scope_tree;
 pub mod secret_flows;
 pub mod secrets;
@@ -73,6 +76,10 @@ pub fn view(model: &Model, frame: &mut Frame) {
             Overlay::SecretNew | Overlay::Reveal | Overlay::Rotate | Overlay::DeleteSecret => {
                 secret_flows::render(model, overlay, &theme, frame, body)
             }
+            Overlay::AppForm => app_form::render(model, &theme, frame, body),
+            Overlay::ScopePicker => scope_picker::render(model, &theme, frame, body),
+            Overlay::Review => app_form::render_review(model, &theme, frame, body),
+            Overlay::DeleteApp => confirm::render_delete(model, &theme, frame, body),
             // Drawn in place: the filter in the app list, the command line in the status line.
             Overlay::Filter | Overlay::Command => {}
         }

@@ -1,0 +1,267 @@
+//! What the create, edit, JSON-edit and delete flows share: their state in the model, the
+//! scope catalog, the one request they may have in flight, and the routing of keys and
+//! answers to the flow on top. `update.rs` only calls in here.
+
+use std::path::PathBuf;
+
+use crate::api::model::{App, Resource, UpdateAppRequest};
+use crate::app_rules;
+use crate::tui::effect::{Effect, RequestId};
+use crate::tui::keymap::{Feature, FlowKey};
+use crate::tui::model::{Mode, Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::msg::{ApiResult, TextEdit};
+
+use super::app_form::{self, AppForm, Review};
+use super::delete_app::{self, DeleteApp};
+use super::json_edit::{self, JsonEdit};
+use super::scope_picker::{self, ScopePicker};
+
+#[derive(Debug, Default)]
+pub struct EditState {
+    pub catalog: Option<Catalog>,
+    pub catalog_req: Option<RequestId>,
+    pub form: Option<AppForm>,
+    pub picker: Option<ScopePicker>,
+    pub review: Option<Review>,
+    pub delete: Option<DeleteApp>,
+    pub json: Option<JsonEdit>,
+    /// The one request the flows wait for. One at a time: a second save while the first is
+    /// out could be applied in either order.
+    pub pending: Option<Pending>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub resources: Vec<Resource>,
+    /// Set when the server's catalog could not be read and the shipped one is shown.
+    pub fallback_reason: Option<String>,
+}
+
+/// Where an edit came from, so that a failure goes back to it with the user's work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Form,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub req: RequestId,
+    pub what: Waiting,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Waiting {
+    Create,
+    /// The fresh read before an edit; the edit is kept as the delta between these two.
+    Fresh {
+        client_id: String,
+        loaded: Box<App>,
+        edited: UpdateAppRequest,
+        origin: Origin,
+    },
+    Save {
+        origin: Origin,
+    },
+    Delete,
+    Editor {
+        client_id: String,
+    },
+}
+
+impl EditState {
+    pub fn waiting_for(&self, req: RequestId) -> Option<&Waiting> {
+        self.pending
+            .as_ref()
+            .filter(|p| p.req == req)
+            .map(|p| &p.what)
+    }
+
+    /// Whether a write is out: its answer must not be lost by closing what waits for it.
+    pub fn writing(&self) -> bool {
+        matches!(
+            self.pending.as_ref().map(|p| &p.what),
+            Some(Waiting::Create | Waiting::Save { .. } | Waiting::Delete)
+        )
+    }
+}
+
+pub fn owns(mode: Mode) -> bool {
+    matches!(
+        mode,
+        Mode::Form | Mode::Picker | Mode::Review | Mode::DeleteApp
+    )
+}
+
+/// True (and a toast said why) when the session may not change anything.
+pub fn refused_read_only(model: &mut Model, feature: Feature) -> bool {
+    if model.opts.read_only {
+        model.push_toast(
+            ToastLevel::Info,
+            format!("Read-only session: {} is disabled", feature.describe()),
+        );
+    }
+    model.opts.read_only
+}
+
+pub fn push(model: &mut Model, overlay: Overlay) {
+    if model.overlays.last() != Some(&overlay) {
+        model.overlays.push(overlay);
+    }
+}
+
+pub fn pop(model: &mut Model, overlay: Overlay) {
+    model.overlays.retain(|o| *o != overlay);
+}
+
+/// Starts a request the flows will wait for, superseding any older one.
+pub fn start(model: &mut Model, kind: RequestKind, what: Waiting) -> RequestId {
+    let req = model.new_request(kind);
+    model.edit.pending = Some(Pending { req, what });
+    req
+}
+
+/// Asks for the catalog once per session; the picker is useless without it.
+pub fn want_catalog(model: &mut Model) -> Vec<Effect> {
+    if model.edit.catalog.is_some() || model.edit.catalog_req.is_some() {
+        return Vec::new();
+    }
+    let req = model.new_request(RequestKind::Catalog);
+    model.edit.catalog_req = Some(req);
+    vec![Effect::LoadCatalog { req }]
+}
+
+pub fn new_app(model: &mut Model) -> Vec<Effect> {
+    if refused_read_only(model, Feature::NewApp) {
+        return Vec::new();
+    }
+    app_form::open_new(model);
+    want_catalog(model)
+}
+
+pub fn edit_app(model: &mut Model) -> Vec<Effect> {
+    if refused_read_only(model, Feature::EditApp) {
+        return Vec::new();
+    }
+    let Some(app) = model.selected_app().cloned() else {
+        model.push_toast(ToastLevel::Info, "No app selected");
+        return Vec::new();
+    };
+    app_form::open_edit(model, app);
+    want_catalog(model)
+}
+
+pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
+    match model.mode() {
+        Mode::Form => app_form::key(model, key),
+        Mode::Picker => {
+            scope_picker::key(model, key);
+            Vec::new()
+        }
+        Mode::Review => app_form::review_key(model, key),
+        Mode::DeleteApp => delete_app::key(model, key),
+        _ => Vec::new(),
+    }
+}
+
+pub fn text(model: &mut Model, edit: TextEdit) {
+    match model.mode() {
+        Mode::Form => app_form::text(model, edit),
+        Mode::Picker => scope_picker::text(model, edit),
+        Mode::DeleteApp => delete_app::text(model, edit),
+        _ => {}
+    }
+}
+
+pub fn back(model: &mut Model) -> Vec<Effect> {
+    match model.mode() {
+        Mode::Form => app_form::back(model),
+        Mode::Picker => scope_picker::close(model, false),
+        Mode::Review => app_form::review_back(model),
+        Mode::DeleteApp => delete_app::back(model),
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub fn edited(model: &mut Model, req: RequestId, text: Result<String, String>) -> Vec<Effect> {
+    model.in_flight.remove(&req);
+    match model.edit.waiting_for(req).cloned() {
+        Some(Waiting::Editor { client_id }) => {
+            model.edit.pending = None;
+            json_edit::edited(model, &client_id, text)
+        }
+        _ => {
+            tracing::debug!(?req, "dropping a stale editor result");
+            Vec::new()
+        }
+    }
+}
+
+pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
+    if let ApiResult::Catalog(result) = result {
+        if model.edit.catalog_req != Some(req) {
+            return;
+        }
+        model.edit.catalog_req = None;
+        model.edit.catalog = Some(match result {
+            Ok(resources) if !resources.is_empty() => Catalog {
+                resources,
+                fallback_reason: None,
+            },
+            Ok(_) => fallback("the server's catalog is empty".to_owned()),
+            Err(e) => fallback(e.to_string()),
+        });
+        scope_picker::catalog_arrived(model);
+        return;
+    }
+    let Some(waiting) = model.edit.waiting_for(req).cloned() else {
+        tracing::debug!(?req, "dropping a stale answer of an editing flow");
+        return;
+    };
+    model.edit.pending = None;
+    match (waiting, result) {
+        (Waiting::Create, ApiResult::Created(r)) => app_form::created(model, r),
+        (
+            Waiting::Fresh {
+                client_id,
+                loaded,
+                edited,
+                origin,
+            },
+            ApiResult::FreshApp(r),
+        ) => app_form::fresh(model, &client_id, &loaded, edited, origin, r),
+        (Waiting::Save { origin }, ApiResult::Saved(r)) => app_form::saved(model, origin, r),
+        (Waiting::Delete, ApiResult::Deleted { client_id, result }) => {
+            delete_app::deleted(model, &client_id, result)
+        }
+        (w, r) => tracing::warn!(?w, ?r, "an answer that does not fit its request"),
+    }
+}
+
+fn fallback(reason: String) -> Catalog {
+    Catalog {
+        resources: app_rules::fallback_catalog(),
+        fallback_reason: Some(reason),
+    }
+}
+
+/// Puts an app (new or changed) into the model and selects it.
+pub fn put_app(model: &mut Model, app: App) {
+    let id = app.id.clone();
+    model.apps.insert(id.clone(), app);
+    model.selected = Some(id);
+    let apps = model.apps.drain().map(|(_, a)| a).collect();
+    model.set_apps(apps);
+}
+
+pub fn remove_app(model: &mut Model, client_id: &str) {
+    model.apps.remove(client_id);
+    let apps = model.apps.drain().map(|(_, a)| a).collect();
+    model.set_apps(apps);
+}
+
+/// `None` dir means the worker picks the user's data directory.
+pub fn backup_dir(model: &Model) -> Option<PathBuf> {
+    model.opts.backup_dir.clone()
+}
