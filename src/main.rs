@@ -229,6 +229,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
                 read_only: settings.read_only,
                 auto_refresh: settings.auto_refresh,
                 no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+                insecure: settings.insecure,
                 log_path,
                 backup_dir: None,
             };

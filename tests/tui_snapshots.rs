@@ -23,6 +23,7 @@ fn options() -> TuiOptions {
         read_only: false,
         auto_refresh: None,
         no_color: true,
+        insecure: false,
         log_path: Some("/home/ada/.local/state/extapps/extapps.log".into()),
         backup_dir: Some("/home/ada/.local/share/extapps/backups".into()),
     }
@@ -187,4 +188,19 @@ fn ten_thousand_apps_render_only_the_visible_rows() {
     keys(&mut model, &[Action::PageDown]);
     let screen = render(&mut model, 120, 35);
     assert!(screen.contains("app-00029"), "{screen}");
+}
+
+#[test]
+fn insecure_tls_is_flagged_in_the_header_for_the_whole_session() {
+    let mut opts = options();
+    opts.insecure = true;
+    let mut model = loaded(opts);
+    for (w, h) in [(120, 35), (80, 24)] {
+        let screen = render(&mut model, w, h);
+        let header = screen.lines().next().unwrap();
+        assert!(header.contains("INSECURE TLS"), "{header}");
+        assert!(header.contains("demo-org"), "{header}");
+    }
+    let screen = render(&mut loaded(options()), 120, 35);
+    assert!(!screen.contains("INSECURE"));
 }

@@ -35,6 +35,8 @@ pub struct TuiOptions {
     /// Off by default; clamped to at least 30 s (the server allows 300 GETs per 5 minutes).
     pub auto_refresh: Option<Duration>,
     pub no_color: bool,
+    /// TLS certificates are not checked (`--insecure`): flagged in the header.
+    pub insecure: bool,
     /// Where the logs go, shown in the help.
     pub log_path: Option<PathBuf>,
     /// Where app backups go before a delete; `None`: the user's data directory.

@@ -1,4 +1,5 @@
-//! The top line: organization, identity host, profile, read-only state, token time left.
+//! The top line: organization, identity host, profile, read-only and insecure states, token
+//! time left.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,6 +22,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     if opts.read_only {
         left.push(Span::styled(" READ-ONLY ", theme.warning_badge()));
+    }
+    if opts.insecure {
+        // Certificate checks are off: say so for as long as the session lasts.
+        left.push(Span::styled(" INSECURE TLS ", theme.warning_badge()));
     }
     let token = match model.token_expires {
         Some(t) => format!("token {} ", format::time_left(Some(t), model.now)),
