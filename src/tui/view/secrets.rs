@@ -40,7 +40,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let secrets = secrets_by_expiry(app);
-    let with_created = inner.width >= 56;
+    let with_created = inner.width >= 48;
     let mut header = vec!["Id", "Description"];
     if with_created {
         header.push("Created");
