@@ -11,7 +11,7 @@ use color_eyre::eyre::WrapErr;
 use futures::StreamExt;
 use jiff::{Timestamp, tz::TimeZone};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{Event, EventStream};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
@@ -130,43 +130,77 @@ async fn event_loop(
     if dispatch(&worker, update(&mut model, Msg::Init)) {
         return Ok(());
     }
+    let mut core = LoopCore::new(terminal, model);
 
     let mut events = EventStream::new();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     loop {
-        if model.dirty {
-            terminal.draw(|frame| view(&model, frame))?;
-            model.dirty = false;
-        }
-        let ticking = model.wants_tick();
+        core.draw_if_dirty()?;
+        let ticking = core.model.wants_tick();
         let msg = tokio::select! {
             event = events.next() => match event {
-                Some(Ok(event)) => translate(&event, &model),
+                Some(Ok(event)) => translate(&event, &core.model),
                 Some(Err(e)) => return Err(e).wrap_err("reading the terminal failed"),
                 None => return Ok(()),
             },
             Some(msg) = results.recv() => Some(msg),
             _ = ticker.tick(), if ticking => {
-                if dispatch(&worker, tick_and_refresh(&mut model, Timestamp::now())) {
+                if dispatch(&worker, core.tick(Timestamp::now())) {
                     return Ok(());
                 }
                 None
             }
         };
         let Some(msg) = msg else { continue };
-        // Every message sees the current time, so toasts and refresh times are exact even
-        // when the tick is off.
-        update(
-            &mut model,
-            Msg::Tick {
-                now: Timestamp::now(),
-            },
-        );
-        if dispatch(&worker, update(&mut model, msg)) {
+        if dispatch(&worker, core.message(msg, Timestamp::now())) {
             return Ok(());
         }
+    }
+}
+
+/// The loop without its sources: what it does with a message or a tick, and when it draws.
+/// The real loop feeds it terminal events, worker answers and the clock; the idle-draw test
+/// feeds it a script and a fake clock over a `TestBackend`, and counts the frames.
+pub struct LoopCore<'t, B: Backend> {
+    pub terminal: &'t mut Terminal<B>,
+    pub model: Model,
+    /// Frames drawn so far.
+    pub draws: u64,
+}
+
+impl<'t, B: Backend> LoopCore<'t, B> {
+    pub fn new(terminal: &'t mut Terminal<B>, model: Model) -> Self {
+        LoopCore {
+            terminal,
+            model,
+            draws: 0,
+        }
+    }
+
+    /// Draws only when an update changed something on screen.
+    pub fn draw_if_dirty(&mut self) -> Result<(), B::Error> {
+        if self.model.dirty {
+            let model = &self.model;
+            self.terminal.draw(|frame| view(model, frame))?;
+            self.model.dirty = false;
+            self.draws += 1;
+        }
+        Ok(())
+    }
+
+    /// The 1 s tick, which the loop only runs while `model.wants_tick()`.
+    pub fn tick(&mut self, now: Timestamp) -> Vec<Effect> {
+        tick_and_refresh(&mut self.model, now)
+    }
+
+    /// A message from the terminal or the worker.
+    pub fn message(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
+        // Every message sees the current time, so toasts and refresh times are exact even
+        // when the tick is off.
+        update(&mut self.model, Msg::Tick { now });
+        update(&mut self.model, msg)
     }
 }
 
