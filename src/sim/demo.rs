@@ -247,6 +247,15 @@ pub fn add_generated(org: &mut Org, n: usize, seed: u64, now: Timestamp) {
     }
 }
 
+/// `n` generated apps exactly as the list route answers them for `seed`, without the demo
+/// ones: the data of the benchmarks, so that they measure what `extapps sim --apps N` serves.
+pub fn generated_apps(n: usize, seed: u64, now: Timestamp) -> Vec<App> {
+    let mut org = demo_org(now);
+    let demo = org.app_count();
+    add_generated(&mut org, n, seed, now);
+    org.list().split_off(demo)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
