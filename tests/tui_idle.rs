@@ -51,7 +51,7 @@ fn loaded(
             req,
             result: ApiResult::Apps {
                 apps: Ok(sample_apps(start())),
-                token_expires: token_left.map(|s| at(s)),
+                token_expires: token_left.map(at),
             },
         },
         start(),
