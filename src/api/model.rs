@@ -67,22 +67,37 @@ impl Serialize for ScopeType {
 
 impl<'de> Deserialize<'de> for ScopeType {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Int(i64),
-            Str(String),
+        // A visitor rather than an untagged enum: every scope of a 10,000-app list passes
+        // here, and an untagged enum buffers each value before trying its variants.
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = ScopeType;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a scope type: 0, 1, 2 or its name")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<ScopeType, E> {
+                ScopeType::from_code(i)
+                    .ok_or_else(|| E::custom(format!("scope type {i} is not 0, 1 or 2")))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<ScopeType, E> {
+                match i64::try_from(u) {
+                    Ok(i) => self.visit_i64(i),
+                    Err(_) => Err(E::custom(format!("scope type {u} is not 0, 1 or 2"))),
+                }
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<ScopeType, E> {
+                ScopeType::from_name(s).ok_or_else(|| {
+                    E::custom(format!(
+                        "scope type {s:?} is not user, application or userAndApplication"
+                    ))
+                })
+            }
         }
-        match Raw::deserialize(d)? {
-            Raw::Int(i) => ScopeType::from_code(i).ok_or_else(|| {
-                serde::de::Error::custom(format!("scope type {i} is not 0, 1 or 2"))
-            }),
-            Raw::Str(s) => ScopeType::from_name(&s).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "scope type {s:?} is not user, application or userAndApplication"
-                ))
-            }),
-        }
+        d.deserialize_any(Visitor)
     }
 }
 

@@ -188,7 +188,9 @@ pub fn add_generated(org: &mut Org, n: usize, seed: u64, now: Timestamp) {
         }
     }
     for i in 0..n {
-        let confidential = rng.random_ratio(4, 5);
+        // Mostly confidential apps, most with several secrets: about 3 secrets per app on
+        // average, the shape the scale benchmarks are specified for.
+        let confidential = rng.random_ratio(19, 20);
         let (pool, kind) = if confidential {
             (&app_pool, ScopeType::Application)
         } else {
@@ -219,7 +221,8 @@ pub fn add_generated(org: &mut Org, n: usize, seed: u64, now: Timestamp) {
         };
         let mut secrets = Vec::new();
         if confidential {
-            for _ in 0..rng.random_range(0..=4u32) {
+            const SECRETS: [u32; 10] = [0, 2, 3, 3, 4, 4, 4, 4, 4, 4];
+            for _ in 0..SECRETS[rng.random_range(0..SECRETS.len())] {
                 let created = rng.random_range(0.0..730.0f64);
                 let expiry = if rng.random_ratio(1, 5) {
                     None
@@ -245,6 +248,15 @@ pub fn add_generated(org: &mut Org, n: usize, seed: u64, now: Timestamp) {
             client_certificates: None,
         });
     }
+}
+
+/// `n` generated apps exactly as the list route answers them for `seed`, without the demo
+/// ones: the data of the benchmarks, so that they measure what `extapps sim --apps N` serves.
+pub fn generated_apps(n: usize, seed: u64, now: Timestamp) -> Vec<App> {
+    let mut org = demo_org(now);
+    let demo = org.app_count();
+    add_generated(&mut org, n, seed, now);
+    org.list().split_off(demo)
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ use crate::api::model::{App, CreateAppRequest, Resource, ScopeRef};
 
 pub use demo::{
     DEMO_ADMIN_ID, DEMO_ADMIN_SECRET, DEMO_ORGANIZATION, DEMO_READER_ID, DEMO_READER_SECRET,
-    demo_apps, demo_catalog,
+    demo_apps, demo_catalog, generated_apps,
 };
 pub use faults::Faults;
 pub use login::{

@@ -11,7 +11,7 @@ use color_eyre::eyre::WrapErr;
 use futures::StreamExt;
 use jiff::{Timestamp, tz::TimeZone};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::crossterm::event::{Event, EventStream, KeyCode};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
@@ -143,6 +143,7 @@ async fn event_loop(
     if dispatch(&worker, update(&mut model, Msg::Init)) {
         return Ok(());
     }
+    let mut core = LoopCore::new(terminal, model);
 
     // Only the terminal-safety test sets this: a panic while the TUI owns the terminal.
     let panic_on_key = std::env::var_os("EXTAPPS_TEST_PANIC_ON_KEY").is_some();
@@ -151,38 +152,27 @@ async fn event_loop(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     loop {
-        if model.dirty {
-            terminal.draw(|frame| view(&model, frame))?;
-            model.dirty = false;
-        }
-        let ticking = model.wants_tick();
+        core.draw_if_dirty()?;
+        let ticking = core.model.wants_tick();
         let msg = tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) if panic_on_key && key.code == KeyCode::Char('P') => {
                     panic!("deliberate test panic (EXTAPPS_TEST_PANIC_ON_KEY)")
                 }
-                Some(Ok(event)) => translate(&event, &model),
+                Some(Ok(event)) => translate(&event, &core.model),
                 Some(Err(e)) => return Err(e).wrap_err("reading the terminal failed"),
                 None => return Ok(()),
             },
             Some(msg) = results.recv() => Some(msg),
             _ = ticker.tick(), if ticking => {
-                if dispatch(&worker, tick_and_refresh(&mut model, Timestamp::now())) {
+                if dispatch(&worker, core.tick(Timestamp::now())) {
                     return Ok(());
                 }
                 None
             }
         };
         let Some(msg) = msg else { continue };
-        // Every message sees the current time, so toasts and refresh times are exact even
-        // when the tick is off.
-        update(
-            &mut model,
-            Msg::Tick {
-                now: Timestamp::now(),
-            },
-        );
-        let mut effects = update(&mut model, msg);
+        let mut effects = core.message(msg, Timestamp::now());
         // The editor needs the terminal, so it runs here rather than in the worker. The
         // event stream is dropped meanwhile: its reader would otherwise eat the editor's keys.
         if let Some(pos) = effects
@@ -191,9 +181,9 @@ async fn event_loop(
             && let Effect::EditJson { req, text } = effects.remove(pos)
         {
             drop(events);
-            let edited = edit_in_editor(terminal, req.0, &text);
+            let edited = edit_in_editor(core.terminal, req.0, &text);
             events = EventStream::new();
-            model.dirty = true;
+            core.model.dirty = true;
             let _ = editor_tx.send(Msg::Edited { req, text: edited });
         }
         if dispatch(&worker, effects) {
@@ -256,6 +246,50 @@ fn edit_in_editor(terminal: &mut Term, id: u64, text: &str) -> Result<String, St
         tracing::warn!(error = %e, "the terminal did not come back cleanly after the editor");
     }
     result
+}
+
+/// The loop without its sources: what it does with a message or a tick, and when it draws.
+/// The real loop feeds it terminal events, worker answers and the clock; the idle-draw test
+/// feeds it a script and a fake clock over a `TestBackend`, and counts the frames.
+pub struct LoopCore<'t, B: Backend> {
+    pub terminal: &'t mut Terminal<B>,
+    pub model: Model,
+    /// Frames drawn so far.
+    pub draws: u64,
+}
+
+impl<'t, B: Backend> LoopCore<'t, B> {
+    pub fn new(terminal: &'t mut Terminal<B>, model: Model) -> Self {
+        LoopCore {
+            terminal,
+            model,
+            draws: 0,
+        }
+    }
+
+    /// Draws only when an update changed something on screen.
+    pub fn draw_if_dirty(&mut self) -> Result<(), B::Error> {
+        if self.model.dirty {
+            let model = &self.model;
+            self.terminal.draw(|frame| view(model, frame))?;
+            self.model.dirty = false;
+            self.draws += 1;
+        }
+        Ok(())
+    }
+
+    /// The 1 s tick, which the loop only runs while `model.wants_tick()`.
+    pub fn tick(&mut self, now: Timestamp) -> Vec<Effect> {
+        tick_and_refresh(&mut self.model, now)
+    }
+
+    /// A message from the terminal or the worker.
+    pub fn message(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
+        // Every message sees the current time, so toasts and refresh times are exact even
+        // when the tick is off.
+        update(&mut self.model, Msg::Tick { now });
+        update(&mut self.model, msg)
+    }
 }
 
 fn translate(event: &Event, model: &Model) -> Option<Msg> {

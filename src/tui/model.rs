@@ -2,9 +2,11 @@
 //! over that map, and the selection is an app id so that refreshes and filters never move the
 //! cursor to another app.
 
+use std::borrow::Borrow;
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ops::Range;
+use std::hash::Hash;
+use std::ops::{Index, Range};
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use tui_input::Input;
@@ -264,9 +266,13 @@ pub struct Model {
     pub now: Timestamp,
     pub size: (u16, u16),
 
-    pub apps: HashMap<String, App>,
+    pub apps: AppStore,
     /// The app list as shown: filtered and sorted client ids.
     pub view: Vec<String>,
+    /// Slots of `apps` in `sort` order, for the apps generation and sort key it was made for:
+    /// a filter keystroke reuses it instead of sorting again.
+    order: Vec<usize>,
+    order_for: Option<(u64, SortKey)>,
     pub selected: Option<String>,
     pub list: ListCursor,
     pub sort: SortKey,
@@ -310,8 +316,10 @@ impl Model {
             tz: TimeZone::UTC,
             now,
             size: (0, 0),
-            apps: HashMap::new(),
+            apps: AppStore::default(),
             view: Vec::new(),
+            order: Vec::new(),
+            order_for: None,
             selected: None,
             list: ListCursor::default(),
             sort: SortKey::Name,
@@ -380,26 +388,18 @@ impl Model {
     /// selected app; when that app is gone, on the row where it was.
     pub fn rebuild_view(&mut self) {
         let needle = self.filter.value().trim().to_lowercase();
-        let mut ids: Vec<&App> = self
-            .apps
-            .values()
-            .filter(|a| needle.is_empty() || matches_filter(a, &needle))
+        self.apps.refresh_keys();
+        self.refresh_order();
+        let slots = &self.apps.slots;
+        // Filtering keeps the sorted order, so a keystroke is one pass over precomputed,
+        // lower-cased keys and never a sort.
+        self.view = self
+            .order
+            .iter()
+            .map(|&i| &slots[i])
+            .filter(|s| needle.is_empty() || s.matches(&needle))
+            .map(|s| s.app.id.clone())
             .collect();
-        let now = self.now;
-        match self.sort {
-            SortKey::Name => ids.sort_by(|a, b| name_order(a, b)),
-            SortKey::Expiry => ids.sort_by(|a, b| {
-                expiry_rank(a, now)
-                    .cmp(&expiry_rank(b, now))
-                    .then_with(|| name_order(a, b))
-            }),
-            SortKey::Scopes => ids.sort_by(|a, b| {
-                b.scope_count()
-                    .cmp(&a.scope_count())
-                    .then_with(|| name_order(a, b))
-            }),
-        }
-        self.view = ids.into_iter().map(|a| a.id.clone()).collect();
         let before = self.selected.clone();
         match self
             .selected
@@ -422,6 +422,38 @@ impl Model {
         }
     }
 
+    /// Sorts every app by the current sort key, unless neither the apps nor the key changed
+    /// since the last time.
+    fn refresh_order(&mut self) {
+        let wanted = (self.apps.generation, self.sort);
+        if self.order_for == Some(wanted) {
+            return;
+        }
+        let slots = &self.apps.slots;
+        let by_name = |a: usize, b: usize| {
+            let (a, b) = (&slots[a], &slots[b]);
+            a.keys
+                .name
+                .cmp(&b.keys.name)
+                .then_with(|| a.app.id.cmp(&b.app.id))
+        };
+        let mut order: Vec<usize> = (0..slots.len()).collect();
+        match self.sort {
+            SortKey::Name => order.sort_unstable_by(|&a, &b| by_name(a, b)),
+            SortKey::Expiry => {
+                let rank: Vec<_> = slots.iter().map(|s| expiry_rank(&s.app)).collect();
+                order.sort_unstable_by(|&a, &b| rank[a].cmp(&rank[b]).then_with(|| by_name(a, b)));
+            }
+            SortKey::Scopes => {
+                let count: Vec<usize> = slots.iter().map(|s| s.app.scope_count()).collect();
+                order
+                    .sort_unstable_by(|&a, &b| count[b].cmp(&count[a]).then_with(|| by_name(a, b)));
+            }
+        }
+        self.order = order;
+        self.order_for = Some(wanted);
+    }
+
     /// Selects the app at `index` of the view.
     pub fn select_row(&mut self, index: usize) {
         if self.view.is_empty() {
@@ -437,29 +469,32 @@ impl Model {
         }
     }
 
-    fn rebuild_expiring(&mut self) {
-        let mut rows: Vec<ExpiringRow> = self
-            .apps
-            .values()
-            .flat_map(|a| {
-                a.secrets.iter().map(|s| ExpiringRow {
-                    app_id: a.id.clone(),
-                    secret_id: s.id,
-                    expiry: s.expiry_time,
+    pub(crate) fn rebuild_expiring(&mut self) {
+        self.apps.refresh_keys();
+        let slots = &self.apps.slots;
+        let mut rows: Vec<(usize, ExpiringRow)> = slots
+            .iter()
+            .enumerate()
+            .flat_map(|(i, slot)| {
+                slot.app.secrets.iter().map(move |s| {
+                    (
+                        i,
+                        ExpiringRow {
+                            app_id: slot.app.id.clone(),
+                            secret_id: s.id,
+                            expiry: s.expiry_time,
+                        },
+                    )
                 })
             })
             .collect();
-        rows.sort_by(|a, b| {
+        rows.sort_by(|(ia, a), (ib, b)| {
             expiry_key(a.expiry)
                 .cmp(&expiry_key(b.expiry))
-                .then_with(|| {
-                    let name =
-                        |r: &ExpiringRow| self.apps.get(&r.app_id).map(|a| a.name.to_lowercase());
-                    name(a).cmp(&name(b))
-                })
+                .then_with(|| slots[*ia].keys.name.cmp(&slots[*ib].keys.name))
                 .then(a.secret_id.cmp(&b.secret_id))
         });
-        self.expiring_rows = rows;
+        self.expiring_rows = rows.into_iter().map(|(_, row)| row).collect();
         self.expiring.clamp(self.expiring_rows.len());
     }
 
@@ -528,19 +563,12 @@ pub fn expiry_key(t: Option<Timestamp>) -> (bool, Option<Timestamp>) {
 
 /// Apps by nearest expiry: expiring secrets first (soonest first), then secrets that never
 /// expire, then apps without secrets.
-fn expiry_rank(app: &App, _now: Timestamp) -> (u8, Option<Timestamp>) {
+fn expiry_rank(app: &App) -> (u8, Option<Timestamp>) {
     match (app.secrets.is_empty(), app.nearest_expiry()) {
         (true, _) => (2, None),
         (false, Some(t)) => (0, Some(t)),
         (false, None) => (1, None),
     }
-}
-
-fn name_order(a: &App, b: &App) -> std::cmp::Ordering {
-    a.name
-        .to_lowercase()
-        .cmp(&b.name.to_lowercase())
-        .then_with(|| a.id.cmp(&b.id))
 }
 
 /// Case-insensitive match on the name, client id, a scope name or a redirect URI.
@@ -555,4 +583,229 @@ pub fn matches_filter(app: &App, needle: &str) -> bool {
             .iter()
             .flat_map(|r| r.scopes.iter())
             .any(|s| has(&s.name))
+}
+
+/// The apps of the organization, each held once and keyed by client id, next to what the
+/// filter and the sort need: lower-cased once when an app arrives or changes, instead of on
+/// every keystroke and every comparison. Reads look like a `HashMap<String, App>`; every way
+/// to change an app goes through here so that its keys can never go stale.
+#[derive(Debug, Default)]
+pub struct AppStore {
+    slots: Vec<Slot>,
+    index: HashMap<String, usize>,
+    /// Bumped by every change, so that orders computed from the slots know they are stale.
+    generation: u64,
+    /// Some slot was handed out mutably and its keys must be recomputed before use.
+    stale: bool,
+}
+
+#[derive(Debug)]
+struct Slot {
+    /// The key `index` holds it under (normally `app.id`).
+    id: String,
+    app: App,
+    keys: SearchKeys,
+    stale: bool,
+}
+
+#[derive(Debug, Default)]
+struct SearchKeys {
+    /// The lower-cased name: the sort key.
+    name: String,
+    /// Every field the filter looks at, lower-cased, one per line.
+    haystack: String,
+}
+
+impl SearchKeys {
+    fn of(app: &App) -> Self {
+        let name = lower(&app.name);
+        let mut haystack = String::with_capacity(
+            app.name.len()
+                + app.id.len()
+                + app.redirect_uri.as_ref().map_or(0, String::len)
+                + app
+                    .resources
+                    .iter()
+                    .flat_map(|r| &r.scopes)
+                    .map(|s| s.name.len() + 1)
+                    .sum::<usize>()
+                + 3,
+        );
+        haystack.push_str(&name);
+        for field in std::iter::once(app.id.as_str())
+            .chain(app.redirect_uri.as_deref())
+            .chain(
+                app.resources
+                    .iter()
+                    .flat_map(|r| &r.scopes)
+                    .map(|s| s.name.as_str()),
+            )
+        {
+            haystack.push(SEPARATOR);
+            push_lower(&mut haystack, field);
+        }
+        SearchKeys { name, haystack }
+    }
+}
+
+/// Between fields of the haystack. A filter cannot contain it (the filter line is one line),
+/// so no match can span two fields; should one ever do, the slow path keeps the meaning.
+const SEPARATOR: char = '\n';
+
+impl Slot {
+    fn new(id: String, app: App) -> Self {
+        Slot {
+            id,
+            keys: SearchKeys::of(&app),
+            app,
+            stale: false,
+        }
+    }
+
+    /// `matches_filter`, on the precomputed keys. `needle` is already lower case.
+    fn matches(&self, needle: &str) -> bool {
+        if needle.contains(SEPARATOR) {
+            return matches_filter(&self.app, needle);
+        }
+        self.keys.haystack.contains(needle)
+    }
+}
+
+fn lower(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_lower(&mut out, s);
+    out
+}
+
+/// Appends `s.to_lowercase()`, without its allocation for the common ASCII case.
+fn push_lower(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+    } else {
+        // Not per char: `to_lowercase` knows the final sigma, `char::to_lowercase` does not.
+        out.push_str(&s.to_lowercase());
+    }
+}
+
+impl AppStore {
+    pub fn get<Q>(&self, id: &Q) -> Option<&App>
+    where
+        String: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.index.get(id).map(|&i| &self.slots[i].app)
+    }
+
+    /// The app to change in place; its search keys are recomputed before the next filter.
+    pub fn get_mut<Q>(&mut self, id: &Q) -> Option<&mut App>
+    where
+        String: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let &i = self.index.get(id)?;
+        self.generation += 1;
+        self.stale = true;
+        let slot = &mut self.slots[i];
+        slot.stale = true;
+        Some(&mut slot.app)
+    }
+
+    pub fn contains_key<Q>(&self, id: &Q) -> bool
+    where
+        String: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.index.contains_key(id)
+    }
+
+    /// Adds or replaces the app under `id`, returning the one it replaced.
+    pub fn insert(&mut self, id: String, app: App) -> Option<App> {
+        self.generation += 1;
+        match self.index.get(&id) {
+            Some(&i) => Some(std::mem::replace(&mut self.slots[i], Slot::new(id, app)).app),
+            None => {
+                self.index.insert(id.clone(), self.slots.len());
+                self.slots.push(Slot::new(id, app));
+                None
+            }
+        }
+    }
+
+    pub fn remove<Q>(&mut self, id: &Q) -> Option<App>
+    where
+        String: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        let i = self.index.remove(id)?;
+        self.generation += 1;
+        let removed = self.slots.swap_remove(i);
+        if let Some(moved) = self.slots.get(i) {
+            // The last slot took the removed one's place.
+            if let Some(j) = self.index.get_mut::<str>(&moved.id) {
+                *j = i;
+            }
+        }
+        Some(removed.app)
+    }
+
+    pub fn clear(&mut self) {
+        self.generation += 1;
+        self.slots.clear();
+        self.index.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &App> {
+        self.slots.iter().map(|s| &s.app)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.slots.iter().map(|s| &s.id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &App)> {
+        self.slots.iter().map(|s| (&s.id, &s.app))
+    }
+
+    fn refresh_keys(&mut self) {
+        if !self.stale {
+            return;
+        }
+        for slot in self.slots.iter_mut().filter(|s| s.stale) {
+            slot.keys = SearchKeys::of(&slot.app);
+            slot.stale = false;
+        }
+        self.stale = false;
+    }
+}
+
+impl<Q> Index<&Q> for AppStore
+where
+    String: Borrow<Q>,
+    Q: Hash + Eq + ?Sized,
+{
+    type Output = App;
+
+    fn index(&self, id: &Q) -> &App {
+        self.get(id).expect("no app with this client id")
+    }
+}
+
+impl FromIterator<(String, App)> for AppStore {
+    fn from_iter<I: IntoIterator<Item = (String, App)>>(iter: I) -> Self {
+        let mut store = AppStore::default();
+        for (id, app) in iter {
+            store.insert(id, app);
+        }
+        store
+    }
 }

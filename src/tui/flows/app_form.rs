@@ -144,7 +144,7 @@ impl AppForm {
         self.problems.iter().filter(move |p| p.field == field)
     }
 
-    fn recheck(&mut self, apps: &std::collections::HashMap<String, App>) {
+    fn recheck(&mut self, apps: &crate::tui::model::AppStore) {
         let own = self.loaded.as_ref().map(|a| a.id.as_str());
         self.problems = app_rules::check(
             &Draft {

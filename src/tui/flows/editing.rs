@@ -251,14 +251,14 @@ pub fn put_app(model: &mut Model, app: App) {
     let id = app.id.clone();
     model.apps.insert(id.clone(), app);
     model.selected = Some(id);
-    let apps = model.apps.drain().map(|(_, a)| a).collect();
-    model.set_apps(apps);
+    model.rebuild_expiring();
+    model.rebuild_view();
 }
 
 pub fn remove_app(model: &mut Model, client_id: &str) {
     model.apps.remove(client_id);
-    let apps = model.apps.drain().map(|(_, a)| a).collect();
-    model.set_apps(apps);
+    model.rebuild_expiring();
+    model.rebuild_view();
 }
 
 /// `None` dir means the worker picks the user's data directory.

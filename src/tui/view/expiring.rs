@@ -86,16 +86,27 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
-    let mut counts = [0usize; 4];
-    for row in &model.expiring_rows {
-        let slot = match format::urgency(row.expiry, model.now) {
-            Urgency::Expired => 0,
-            Urgency::Soon => 1,
-            Urgency::Upcoming => 2,
-            _ => 3,
-        };
-        counts[slot] += 1;
-    }
+    // The rows are sorted by expiry and urgency only grows with it, so each count is a
+    // binary search rather than a pass over every secret of the organization on every frame.
+    let rows = &model.expiring_rows;
+    let upto = |worst: usize| {
+        rows.partition_point(|r| {
+            let slot = match format::urgency(r.expiry, model.now) {
+                Urgency::Expired => 0,
+                Urgency::Soon => 1,
+                Urgency::Upcoming => 2,
+                _ => 3,
+            };
+            slot <= worst
+        })
+    };
+    let (expired, soon, upcoming) = (upto(0), upto(1), upto(2));
+    let counts = [
+        expired,
+        soon - expired,
+        upcoming - soon,
+        rows.len() - upcoming,
+    ];
     Line::from(vec![
         Span::raw(format!("{} secrets: ", model.expiring_rows.len())),
         Span::styled(
