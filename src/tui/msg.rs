@@ -51,6 +51,22 @@ pub enum TextEdit {
     Clear,
 }
 
+/// Every text field is a `tui_input::Input`; this is how an edit reaches one.
+pub fn input_request(edit: TextEdit) -> tui_input::InputRequest {
+    use tui_input::InputRequest;
+    match edit {
+        TextEdit::Insert(c) => InputRequest::InsertChar(c),
+        TextEdit::Backspace => InputRequest::DeletePrevChar,
+        TextEdit::Delete => InputRequest::DeleteNextChar,
+        TextEdit::Left => InputRequest::GoToPrevChar,
+        TextEdit::Right => InputRequest::GoToNextChar,
+        TextEdit::Home => InputRequest::GoToStart,
+        TextEdit::End => InputRequest::GoToEnd,
+        TextEdit::DeleteWord => InputRequest::DeletePrevWord,
+        TextEdit::Clear => InputRequest::DeleteLine,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiResult {
     /// The whole organization in one list call, and when the token used for it expires.

@@ -528,17 +528,7 @@ fn browse_history(model: &mut Model, delta: isize) {
 }
 
 fn edit_text(model: &mut Model, edit: TextEdit) {
-    let req = match edit {
-        TextEdit::Insert(c) => InputRequest::InsertChar(c),
-        TextEdit::Backspace => InputRequest::DeletePrevChar,
-        TextEdit::Delete => InputRequest::DeleteNextChar,
-        TextEdit::Left => InputRequest::GoToPrevChar,
-        TextEdit::Right => InputRequest::GoToNextChar,
-        TextEdit::Home => InputRequest::GoToStart,
-        TextEdit::End => InputRequest::GoToEnd,
-        TextEdit::DeleteWord => InputRequest::DeletePrevWord,
-        TextEdit::Clear => InputRequest::DeleteLine,
-    };
+    let req = crate::tui::msg::input_request(edit);
     let mode = model.mode();
     if mode == Mode::Filter {
         // Filtering as you type: the view is rebuilt on every change of the text.

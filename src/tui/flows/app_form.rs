@@ -5,7 +5,7 @@
 //! server replaces scopes and redirect URIs wholesale and someone may have changed them since.
 
 use secrecy::SecretString;
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 use crate::api::ApiError;
 use crate::api::model::{App, ScopeRef, UpdateAppRequest, join_redirect_uris};
@@ -384,19 +384,7 @@ pub fn text(model: &mut Model, edit: TextEdit) {
     after_change(model);
 }
 
-pub fn input_request(edit: TextEdit) -> InputRequest {
-    match edit {
-        TextEdit::Insert(c) => InputRequest::InsertChar(c),
-        TextEdit::Backspace => InputRequest::DeletePrevChar,
-        TextEdit::Delete => InputRequest::DeleteNextChar,
-        TextEdit::Left => InputRequest::GoToPrevChar,
-        TextEdit::Right => InputRequest::GoToNextChar,
-        TextEdit::Home => InputRequest::GoToStart,
-        TextEdit::End => InputRequest::GoToEnd,
-        TextEdit::DeleteWord => InputRequest::DeletePrevWord,
-        TextEdit::Clear => InputRequest::DeleteLine,
-    }
-}
+pub use crate::tui::msg::input_request;
 
 pub fn back(model: &mut Model) {
     if model.edit.writing() {

@@ -1,7 +1,7 @@
 //! Minting a new secret: description and expiry preset, sent once.
 
 use jiff::{SignedDuration, Timestamp, civil::Date, tz::TimeZone};
-use tui_input::{Input, InputRequest};
+use tui_input::Input;
 
 use crate::api::ApiError;
 use crate::api::model::{App, Secret};
@@ -182,19 +182,7 @@ pub fn parse_date(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp
     Ok(at)
 }
 
-pub(crate) fn input_request(edit: TextEdit) -> InputRequest {
-    match edit {
-        TextEdit::Insert(c) => InputRequest::InsertChar(c),
-        TextEdit::Backspace => InputRequest::DeletePrevChar,
-        TextEdit::Delete => InputRequest::DeleteNextChar,
-        TextEdit::Left => InputRequest::GoToPrevChar,
-        TextEdit::Right => InputRequest::GoToNextChar,
-        TextEdit::Home => InputRequest::GoToStart,
-        TextEdit::End => InputRequest::GoToEnd,
-        TextEdit::DeleteWord => InputRequest::DeletePrevWord,
-        TextEdit::Clear => InputRequest::DeleteLine,
-    }
-}
+pub use crate::tui::msg::input_request;
 
 /// Validates the form and, when it is good, asks for the secret once.
 pub fn submit_form(
