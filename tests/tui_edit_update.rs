@@ -241,6 +241,30 @@ fn a_failed_create_keeps_the_form_and_shows_the_server() {
 }
 
 #[test]
+fn a_create_whose_answer_was_lost_is_not_resent_and_says_so() {
+    let mut model = loaded();
+    new_form(&mut model);
+    type_text(&mut model, "Nightly sync");
+    let [Effect::CreateApp { req, .. }] = flow(&mut model, FlowKey::Save)[..] else {
+        panic!()
+    };
+    let lost = ApiError::Timeout {
+        what: "the new app".into(),
+        after: std::time::Duration::from_secs(30),
+    };
+    let effects = api(&mut model, req, ApiResult::Created(Err(lost)));
+    assert!(
+        effects.is_empty(),
+        "nothing is resent by itself: {effects:?}"
+    );
+    let form = model.edit.form.as_ref().expect("the form stays open");
+    assert_eq!(form.name.value(), "Nightly sync");
+    let error = form.server_error.as_deref().unwrap();
+    assert!(error.contains("may have been created"), "{error}");
+    assert!(error.contains("refresh"), "{error}");
+}
+
+#[test]
 fn a_created_confidential_app_reveals_its_secret_once() {
     let mut model = loaded();
     let before = model.apps.len();

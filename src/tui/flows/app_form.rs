@@ -495,6 +495,15 @@ pub fn created(model: &mut Model, result: Result<App, ApiError>) {
                 reveal::open(model, &name, &id, secret);
             }
         }
+        // The request may have reached the server: creating again blindly could make a twin.
+        Err(e) if e.outcome_unknown() => failed(
+            model,
+            Origin::Form,
+            format!(
+                "The answer was lost ({e}): the app may have been created. Press r to refresh \
+                 and look before saving again; the form keeps what you typed."
+            ),
+        ),
         Err(e) => failed(model, Origin::Form, format!("Creating failed: {e}")),
     }
 }
@@ -615,11 +624,15 @@ pub fn saved(model: &mut Model, origin: Origin, result: Result<App, ApiError>) {
         Err(e) => {
             model.edit.review = None;
             editing::pop(model, Overlay::Review);
-            failed(
-                model,
-                origin,
-                format!("Saving failed, nothing changed: {e}"),
-            );
+            let text = if e.outcome_unknown() {
+                format!(
+                    "The answer was lost ({e}): the change may have been saved. Press r to \
+                     refresh and look before saving again."
+                )
+            } else {
+                format!("Saving failed: {e}. Press r to see the app's current state.")
+            };
+            failed(model, origin, text);
         }
     }
 }
