@@ -171,7 +171,8 @@ fn random_key(rng: &mut Rng) -> KeyEvent {
         K::Letter => {
             let c = *rng.pick(&[
                 'n', 'e', 'E', 'D', 's', 'R', 'x', 'y', 'v', 'r', 'X', 't', 'o', '/', ':', '?',
-                'q', ' ', 'a', 'p', 'i', 'h', 'l', 'm', 'z', '0', '9', '-',
+                'q', ' ', 'a', 'p', 'i', 'h', 'l', 'm', 'z', '0', '9', '-', // the editing and
+                'n', 'e', 'E', 'D', 's', 'R', 'x', 'r', 's', 'R', // request keys, twice
             ]);
             plain(KeyCode::Char(c))
         }
@@ -547,17 +548,20 @@ impl Monkey {
                 Resize,
                 Meddle,
                 TypeName,
+                Leave,
             }
             let what = self.rng.weighted(&[
                 (60, Do::Key),
                 (if self.pending.is_empty() { 0 } else { 22 }, Do::Answer),
                 (if self.answered.is_empty() { 0 } else { 2 }, Do::Again),
                 (8, Do::Tick),
-                (2, Do::Resize),
+                (1, Do::Resize),
                 (1, Do::Meddle),
                 (3, Do::TypeName),
+                (3, Do::Leave),
             ]);
-            let mut render_now = step % 10 == 0;
+            // Drawing is the slow part in debug builds (~4 ms at 200x60), so every 25th step.
+            let mut render_now = step % 25 == 0;
             match what {
                 Do::Key => self.key(),
                 Do::Answer => self.answer_pending(),
@@ -572,6 +576,7 @@ impl Monkey {
                     self.server.meddle(&mut self.rng, now);
                 }
                 Do::TypeName => self.type_name(),
+                Do::Leave => self.leave(),
             }
             self.check();
             if render_now {
@@ -635,6 +640,16 @@ impl Monkey {
         }
     }
 
+    /// Esc, then `y` where a changed form asks whether to discard: a user who means to leave.
+    /// Without it the monkey spends most of its time typing into a form it cannot close.
+    fn leave(&mut self) {
+        for code in [KeyCode::Esc, KeyCode::Char('y')] {
+            if let Some(msg) = keymap::resolve(&plain(code), self.model.mode(), self.model.focus) {
+                self.send(msg);
+            }
+        }
+    }
+
     fn tick(&mut self) {
         let secs = match self.rng.below(10) {
             0 => 0,
@@ -651,7 +666,7 @@ impl Monkey {
         let (width, height) = if self.rng.chance(40) {
             *self.rng.pick(&SIZES)
         } else {
-            (self.rng.below(240) as u16, self.rng.below(80) as u16)
+            (self.rng.below(200) as u16, self.rng.below(60) as u16)
         };
         self.stats.resizes += 1;
         self.send(Msg::Resize { width, height });
