@@ -561,7 +561,7 @@ impl Monkey {
                 (3, Do::Leave),
             ]);
             // Drawing is the slow part in debug builds (~4 ms at 200x60), so every 25th step.
-            let mut render_now = step % 25 == 0;
+            let mut render_now = step.is_multiple_of(25);
             match what {
                 Do::Key => self.key(),
                 Do::Answer => self.answer_pending(),
@@ -1108,7 +1108,9 @@ impl Monkey {
         }
         // The cheap structural checks above run every step; the Debug print of the whole
         // model (as logs would show it) now and then and whenever a secret is around.
-        if (self.step % 25 == 0 || !now_held.is_empty()) && format!("{m:?}").contains(FAKE_PREFIX) {
+        if (self.step.is_multiple_of(25) || !now_held.is_empty())
+            && format!("{m:?}").contains(FAKE_PREFIX)
+        {
             return Err("Debug of the model shows a secret value".into());
         }
         Ok(())
