@@ -223,6 +223,7 @@ fn edit_in_editor(terminal: &mut Term, id: u64, text: &str) -> Result<String, St
     // A new `Terminal` has empty buffers, so the next draw repaints every cell. Its `clear`
     // would ask the terminal for the cursor position, an answer nobody reads at this point.
     let resumed = enable_raw_mode()
+        .inspect(|()| TERMINAL_TAKEN.store(true, std::sync::atomic::Ordering::SeqCst))
         .and_then(|()| {
             execute!(
                 stdout(),

@@ -382,6 +382,11 @@ impl Model {
         self.apps = apps.into_iter().map(|a| (a.id.clone(), a)).collect();
         self.rebuild_expiring();
         self.rebuild_view();
+        // A refresh may have shrunk the selected app's scopes or secrets under the cursor.
+        let scope_rows = self.tree_rows().len();
+        let secret_rows = self.selected_app().map_or(0, |a| a.secrets.len());
+        self.scopes.clamp(scope_rows);
+        self.secrets.clamp(secret_rows);
     }
 
     /// Recomputes the app list view (filter, then sort) and puts the cursor back on the
@@ -593,7 +598,9 @@ pub fn matches_filter(app: &App, needle: &str) -> bool {
 pub struct AppStore {
     slots: Vec<Slot>,
     index: HashMap<String, usize>,
-    /// Bumped by every change, so that orders computed from the slots know they are stale.
+    /// Changed by every change, so that orders computed from the slots know they are stale.
+    /// Drawn from one process-wide counter: a store built afresh (a refresh) must never
+    /// reuse a generation an older store had, or a cached order would outlive its slots.
     generation: u64,
     /// Some slot was handed out mutably and its keys must be recomputed before use.
     stale: bool,
@@ -705,7 +712,7 @@ impl AppStore {
         Q: Hash + Eq + ?Sized,
     {
         let &i = self.index.get(id)?;
-        self.generation += 1;
+        self.bump();
         self.stale = true;
         let slot = &mut self.slots[i];
         slot.stale = true;
@@ -722,7 +729,7 @@ impl AppStore {
 
     /// Adds or replaces the app under `id`, returning the one it replaced.
     pub fn insert(&mut self, id: String, app: App) -> Option<App> {
-        self.generation += 1;
+        self.bump();
         match self.index.get(&id) {
             Some(&i) => Some(std::mem::replace(&mut self.slots[i], Slot::new(id, app)).app),
             None => {
@@ -739,7 +746,7 @@ impl AppStore {
         Q: Hash + Eq + ?Sized,
     {
         let i = self.index.remove(id)?;
-        self.generation += 1;
+        self.bump();
         let removed = self.slots.swap_remove(i);
         if let Some(moved) = self.slots.get(i) {
             // The last slot took the removed one's place.
@@ -751,7 +758,7 @@ impl AppStore {
     }
 
     pub fn clear(&mut self) {
-        self.generation += 1;
+        self.bump();
         self.slots.clear();
         self.index.clear();
     }
@@ -797,6 +804,14 @@ where
 
     fn index(&self, id: &Q) -> &App {
         self.get(id).expect("no app with this client id")
+    }
+}
+
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl AppStore {
+    fn bump(&mut self) {
+        self.generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
