@@ -742,6 +742,7 @@ impl Monkey {
                     expires_at: now + SignedDuration::from_secs(self.rng.below(3600) as i64),
                     client_id: self.rng.chance(50).then(|| "monkey-client".to_owned()),
                     scopes: vec!["OR.Default".into(), "PM.OAuthApp".into()],
+                    decoded: None,
                 })
             }),
             Effect::LoadCatalog { .. } => ApiResult::Catalog(if fails {
@@ -893,6 +894,36 @@ impl Monkey {
                     },
                 })
             }
+            Effect::TestToken { scopes, .. } => {
+                use extapps::api::token_test::{Granted, Refused, TokenTestOutcome};
+                let requested = scopes.clone();
+                ApiResult::TokenTest(TokenTestOutcome {
+                    result: if fails {
+                        let error = fault(&mut self.rng);
+                        Err(Refused {
+                            explanation: format!("monkey says no: {error}"),
+                            error: Some(error),
+                        })
+                    } else {
+                        Ok(Granted {
+                            granted: requested.clone(),
+                            not_granted: Vec::new(),
+                            expires_in: 3600,
+                            view: None,
+                        })
+                    },
+                    requested,
+                })
+            }
+            Effect::LoadProfiles { .. } => ApiResult::Profiles(if fails {
+                Err("cannot read the config file".into())
+            } else {
+                Ok(extapps::tui::msg::ProfileList {
+                    profiles: Vec::new(),
+                    looked_in: vec!["/nonexistent/config.toml".into()],
+                    warnings: Vec::new(),
+                })
+            }),
             Effect::Quit => return,
         };
         self.send(Msg::Api { req, result });

@@ -410,6 +410,7 @@ fn token_command_asks_the_worker_and_shows_the_answer() {
                 expires_at: now() + SignedDuration::from_mins(42),
                 client_id: Some("ops-cli".into()),
                 scopes: vec!["PM.OAuthApp".into()],
+                decoded: None,
             })),
         },
     );

@@ -23,13 +23,13 @@ fn scopes_of(app: &App, kind: ScopeType) -> Vec<String> {
         .collect()
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenTestOutcome {
     pub requested: Vec<String>,
     pub result: Result<Granted, Refused>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Granted {
     /// What the endpoint granted, in its order.
     pub granted: Vec<String>,
@@ -40,7 +40,7 @@ pub struct Granted {
     pub view: Option<TokenView>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Refused {
     /// One or two sentences for the dialog.
     pub explanation: String,

@@ -58,8 +58,27 @@ pub enum Effect {
         req: RequestId,
         text: String,
     },
+    /// Ask the token endpoint for a client-credentials token of `app` with a secret the user
+    /// typed or pasted, for "test a token for an app".
+    TestToken {
+        req: RequestId,
+        app: AppSnapshot,
+        secret: Sensitive,
+        scopes: Vec<String>,
+    },
+    /// Read the config files for the profile picker (file I/O stays out of `update`).
+    LoadProfiles {
+        req: RequestId,
+    },
     Quit,
 }
+
+/// An app carried by an effect. `App` compares field by field but is not `Eq` (its secrets
+/// hold timestamps and optional values); the effect only needs equality for tests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSnapshot(pub Box<crate::api::model::App>);
+
+impl Eq for AppSnapshot {}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretEffect {
@@ -116,7 +135,9 @@ impl Effect {
             | Effect::CreateApp { req, .. }
             | Effect::UpdateApp { req, .. }
             | Effect::DeleteApp { req, .. }
-            | Effect::EditJson { req, .. } => Some(*req),
+            | Effect::EditJson { req, .. }
+            | Effect::TestToken { req, .. }
+            | Effect::LoadProfiles { req } => Some(*req),
             Effect::Secret(
                 SecretEffect::Generate { req, .. }
                 | SecretEffect::Delete { req, .. }

@@ -12,7 +12,9 @@ use futures::StreamExt;
 use jiff::{Timestamp, tz::TimeZone};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::crossterm::event::{Event, EventStream, KeyCode};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, EnableBracketedPaste, Event, EventStream, KeyCode,
+};
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -65,6 +67,9 @@ impl TerminalGuard {
         // From here on a failure must undo raw mode: `Restore` does it when dropped early.
         let restore = Restore;
         execute!(stdout(), EnterAlternateScreen).wrap_err("cannot open the alternate screen")?;
+        // A pasted token arrives as one `Event::Paste`, not as a thousand key presses that
+        // could be read as commands.
+        let _ = execute!(stdout(), EnableBracketedPaste);
         let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
         terminal.hide_cursor()?;
         terminal.clear()?;
@@ -99,6 +104,7 @@ fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = execute!(
         stdout(),
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         ratatui::crossterm::cursor::Show
     );
@@ -228,6 +234,7 @@ fn edit_in_editor(terminal: &mut Term, id: u64, text: &str) -> Result<String, St
             execute!(
                 stdout(),
                 EnterAlternateScreen,
+                EnableBracketedPaste,
                 ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
             )
         })
@@ -300,6 +307,7 @@ fn translate(event: &Event, model: &Model) -> Option<Msg> {
             width: *width,
             height: *height,
         }),
+        Event::Paste(text) => Some(Msg::Paste(text.clone())),
         _ => None,
     }
 }

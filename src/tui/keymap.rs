@@ -28,7 +28,12 @@ pub enum Action {
     ShowExpiring,
     /// Go to the app of the secret under the cursor in the expiring view.
     JumpToApp,
+    /// Open the token inspector on the session token.
     Token,
+    /// In the inspector: decode another token, pasted in.
+    PasteToken,
+    /// Ask for a client-credentials token of the selected app with a secret the user holds.
+    TestToken,
     Quit,
     /// Esc: close the top overlay, else clear the filter, else dismiss an error.
     Back,
@@ -131,11 +136,13 @@ pub enum Group {
     Form,
     Picker,
     Confirm,
+    Token,
+    Profiles,
     Later,
 }
 
 impl Group {
-    pub const ALL: [Group; 13] = [
+    pub const ALL: [Group; 15] = [
         Group::Global,
         Group::Move,
         Group::AppList,
@@ -148,6 +155,8 @@ impl Group {
         Group::Form,
         Group::Picker,
         Group::Confirm,
+        Group::Token,
+        Group::Profiles,
         Group::Later,
     ];
 
@@ -165,6 +174,8 @@ impl Group {
             Group::Form => "App form (n, e)",
             Group::Picker => "Scope picker (Enter on Scopes)",
             Group::Confirm => "Confirmations",
+            Group::Token => "Token inspector (t), token test (T)",
+            Group::Profiles => "Profile picker (:profile)",
             Group::Later => "Coming in later versions",
         }
     }
@@ -260,7 +271,7 @@ impl Binding {
             Scope::Pane(p) => mode == Mode::Normal && p == focus,
             Scope::Lists => matches!(
                 mode,
-                Mode::Normal | Mode::Expiring | Mode::Help | Mode::Details
+                Mode::Normal | Mode::Expiring | Mode::Help | Mode::Details | Mode::Profiles
             ),
             Scope::Mode(m) => m == mode,
             Scope::Text => mode.takes_text(),
@@ -303,7 +314,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k(':')], A::OpenCommand, G::Global, S::Panes, "command line"),
     bind!(&[k('r')], A::Refresh, G::Global, S::Panes, "refresh from the server"),
     bind!(&[k('X')], A::ShowExpiring, G::Global, S::Panes, "all secrets by expiry"),
-    bind!(&[k('t')], A::Token, G::Global, S::Panes, "token time left, scopes"),
+    bind!(&[k('t')], A::Token, G::Global, S::Panes, "token inspector: claims, scopes, what it allows"),
+    bind!(&[k('T')], A::TestToken, G::Global, S::Panes, "test a token for the app (its secret)"),
     bind!(&[code(KeyCode::Tab)], A::NextPane, G::Global, S::Panes, "next / previous pane"),
     bind!(&[code(KeyCode::BackTab)], A::PrevPane, G::Global, S::Panes, "next / previous pane"),
     bind!(&[k('1')], A::Focus(Pane::Apps), G::Global, S::Panes, "jump to pane"),
@@ -380,6 +392,19 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[code(KeyCode::Tab), code(KeyCode::Left), code(KeyCode::Right)], A::Flow(FlowKey::NextField), G::Confirm, S::Mode(Mode::Review), "switch button (No first)"),
     bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, S::Mode(Mode::Review), "press the button"),
     bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, S::Mode(Mode::DeleteApp), "delete, once the name is typed"),
+    bind!(&[k('j'), code(KeyCode::Down)], A::Down, G::Token, S::Mode(Mode::Token), "scroll the claims"),
+    bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::Token, S::Mode(Mode::Token), "scroll the claims"),
+    bind!(&[code(KeyCode::PageDown)], A::PageDown, G::Token, S::Mode(Mode::Token), "scroll the claims"),
+    bind!(&[code(KeyCode::PageUp)], A::PageUp, G::Token, S::Mode(Mode::Token), "scroll the claims"),
+    bind!(&[k('g'), code(KeyCode::Home)], A::Top, G::Token, S::Mode(Mode::Token), "scroll the claims"),
+    bind!(&[k('G'), code(KeyCode::End)], A::Bottom, G::Token, S::Mode(Mode::Token), "scroll the claims"),
+    bind!(&[k('p')], A::PasteToken, G::Token, S::Mode(Mode::Token), "paste another token to decode"),
+    bind!(&[k('q')], A::Back, G::Token, S::Mode(Mode::Token), "close"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::Token, S::Mode(Mode::TokenPaste), "decode the pasted token"),
+    bind!(&[code(KeyCode::Tab), code(KeyCode::BackTab)], A::Flow(FlowKey::NextField), G::Token, S::Mode(Mode::TokenTest), "test: secret / scopes field"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::Token, S::Mode(Mode::TokenTest), "test: ask for the token"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::Profiles, S::Mode(Mode::Profiles), "use the profile (says how)"),
+    bind!(&[k('q')], A::Back, G::Profiles, S::Mode(Mode::Profiles), "close"),
 ];
 
 /// The message for a key in the given mode, or `None` when the key means nothing there.

@@ -70,6 +70,14 @@ pub enum Mode {
     /// The diff of an edit, before it is sent.
     Review,
     DeleteApp,
+    /// The token inspector: scroll, paste another token, close.
+    Token,
+    /// The one-line field a token is pasted into.
+    TokenPaste,
+    /// "Test a token for an app": the secret and scope fields.
+    TokenTest,
+    /// The profile picker.
+    Profiles,
 }
 
 impl Mode {
@@ -84,6 +92,8 @@ impl Mode {
                 | Mode::Form
                 | Mode::Picker
                 | Mode::DeleteApp
+                | Mode::TokenPaste
+                | Mode::TokenTest
         )
     }
 }
@@ -106,6 +116,12 @@ pub enum Overlay {
     ScopePicker,
     Review,
     DeleteApp,
+    /// States of these live in `Model::token_flows`.
+    Token,
+    TokenPaste,
+    TokenTest,
+    /// State in `Model::profiles`.
+    Profiles,
 }
 
 impl Overlay {
@@ -124,6 +140,10 @@ impl Overlay {
             Overlay::ScopePicker => Mode::Picker,
             Overlay::Review => Mode::Review,
             Overlay::DeleteApp => Mode::DeleteApp,
+            Overlay::Token => Mode::Token,
+            Overlay::TokenPaste => Mode::TokenPaste,
+            Overlay::TokenTest => Mode::TokenTest,
+            Overlay::Profiles => Mode::Profiles,
         }
     }
 }
@@ -176,6 +196,10 @@ pub enum RequestKind {
     AppChange,
     /// `$EDITOR` running on the app's JSON.
     Editor,
+    /// A client-credentials token asked for with a secret the user gave.
+    TokenTest,
+    /// Reading the config files for the profile picker.
+    Profiles,
 }
 
 /// A cursor in a list, with the scroll offset the view last used. The offset is a render
@@ -300,6 +324,13 @@ pub struct Model {
     pub last_refresh: Option<Timestamp>,
     pub token: Option<TokenInfo>,
     pub token_expires: Option<Timestamp>,
+    /// The session token's scopes once known; the permission gate refuses editing keys the
+    /// token cannot do. `None`: not known yet, and nothing is refused.
+    pub session_scopes: Option<Vec<String>>,
+    /// The token inspector, the paste field and the token test.
+    pub token_flows: crate::tui::flows::token::TokenFlows,
+    /// The profile picker, while open.
+    pub profiles: Option<crate::tui::flows::profile::ProfilePicker>,
     /// The create, edit and delete flows and the scope catalog they share.
     pub edit: crate::tui::flows::editing::EditState,
     /// Ticks counted while a request runs: the spinner frame, deterministic in tests.
@@ -343,6 +374,9 @@ impl Model {
             last_refresh: None,
             token: None,
             token_expires: None,
+            session_scopes: None,
+            token_flows: Default::default(),
+            profiles: None,
             edit: Default::default(),
             spinner: 0,
             dirty: true,

@@ -35,6 +35,11 @@ pub enum Msg {
         req: RequestId,
         text: Result<String, String>,
     },
+    /// Text pasted into the terminal (bracketed paste): goes to the text field on top.
+    Paste(String),
+    /// What the worker learnt of the session token without asking (the list call fetched
+    /// it): lets the permission gate work from the start.
+    SessionToken(TokenInfo),
 }
 
 /// Editing of a one-line text field (filter, command line).
@@ -90,6 +95,18 @@ pub enum ApiResult {
     },
     /// Answers for the secret flows (`tui::flows::secrets` routes them).
     Secret(SecretResult),
+    /// "Test a token for an app": what the token endpoint granted, or why not.
+    TokenTest(crate::api::token_test::TokenTestOutcome),
+    /// Every profile of the config files, for the picker.
+    Profiles(Result<ProfileList, String>),
+}
+
+/// The profiles the picker lists, and where they were looked for (shown when there are none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileList {
+    pub profiles: Vec<crate::config::ProfileInfo>,
+    pub looked_in: Vec<PathBuf>,
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,9 +127,11 @@ pub enum SecretResult {
 }
 
 /// What the TUI shows of the access token; never the token itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenInfo {
     pub expires_at: Timestamp,
     pub client_id: Option<String>,
     pub scopes: Vec<String>,
+    /// The decoded header and claims for the inspector; `None` when the token is not a JWT.
+    pub decoded: Option<crate::api::jwt::DecodedJwt>,
 }

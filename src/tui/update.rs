@@ -3,9 +3,11 @@
 
 use tui_input::InputRequest;
 
+use crate::api::permissions;
+
 use super::effect::{Effect, RequestId};
-use super::flows::editing;
-use super::keymap::{Action, key_for};
+use super::flows::{editing, profile, token};
+use super::keymap::{Action, SecretKey, key_for};
 use super::model::{
     INFO_TOAST_LIFETIME, Mode, Model, Overlay, Pane, RequestKind, SortKey, ToastLevel, TreeRow,
     secrets_by_expiry,
@@ -16,8 +18,12 @@ use super::msg::{ApiResult, Msg, TextEdit};
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("apps", "", "back to the app list"),
     ("expiring", "", "every secret of the org by expiry"),
-    ("token", "", "the token's time left and scopes"),
-    ("profile", "NAME", "use another profile"),
+    (
+        "token",
+        "[paste]",
+        "inspect the session token, or paste one",
+    ),
+    ("profile", "[NAME]", "pick a profile, or name one"),
     ("refresh", "", "reload from the server"),
     ("sort", "FIELD", "sort by name, expiry or scopes"),
     ("help", "", "the keys"),
@@ -48,6 +54,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
                 Msg::Key(action) => key(model, action),
                 Msg::Edited { req, text } => editing::edited(model, req, text),
+                Msg::Paste(text) => paste(model, &text),
+                Msg::SessionToken(info) => {
+                    token::learn(model, &info);
+                    model.token = Some(info);
+                    Vec::new()
+                }
                 Msg::Tick { .. } => unreachable!("handled above"),
             }
         }
@@ -139,33 +151,31 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
         ApiResult::Secret(_) => unreachable!("routed to the secret flows by `update`"),
         ApiResult::Token(result) => {
             if model.awaiting_token != Some(req) {
+                tracing::debug!(?req, "dropping a stale token answer");
                 return;
             }
             model.awaiting_token = None;
             match result {
-                Ok(info) => {
-                    model.token_expires = Some(info.expires_at);
-                    let left = super::format::time_left(Some(info.expires_at), model.now);
-                    let scopes = if info.scopes.is_empty() {
-                        "no scopes listed".to_owned()
-                    } else {
-                        info.scopes.join(" ")
-                    };
-                    let client = info.client_id.clone().unwrap_or_else(|| "?".to_owned());
-                    model.push_toast(
-                        ToastLevel::Info,
-                        format!("Token of {client}: {left} left; {scopes}"),
-                    );
-                    model.token = Some(info);
-                }
+                Ok(info) => token::session_token(model, info),
                 Err(e) => model.push_toast(ToastLevel::Error, format!("Token: {e}")),
             }
         }
+        ApiResult::TokenTest(outcome) => token::tested(model, req, outcome),
+        ApiResult::Profiles(list) => profile::loaded(model, req, list),
         other => editing::api_result(model, req, other),
     }
 }
 
 fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+    if refused_by_token(model, action) {
+        return Vec::new();
+    }
+    if let Some(effects) = token::route_key(model, action) {
+        return effects;
+    }
+    if let Some(effects) = profile::route_key(model, action) {
+        return effects;
+    }
     if let Some(effects) = super::flows::secrets::route_key(model, action) {
         return effects;
     }
@@ -231,9 +241,61 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             };
             model.push_toast(ToastLevel::Info, text);
         }
-        Action::Secret(_) => {}
+        // Handled by `token::route_key` where they mean something.
+        Action::Secret(_) | Action::PasteToken | Action::TestToken => {}
     }
     Vec::new()
+}
+
+/// What an editing key asks the server to do, in the terms of `api::permissions`.
+fn permission_needed(action: Action) -> Option<permissions::Action> {
+    Some(match action {
+        Action::NewApp => permissions::Action::Create,
+        Action::EditApp | Action::EditJson => permissions::Action::Edit,
+        Action::DeleteApp => permissions::Action::Delete,
+        Action::Secret(SecretKey::New | SecretKey::Rotate) => permissions::Action::NewSecret,
+        Action::Secret(SecretKey::Delete) => permissions::Action::DeleteSecret,
+        _ => return None,
+    })
+}
+
+/// The one permission gate: an editing key the session token cannot do is refused before any
+/// form opens, rather than after the user filled it in and the server said 403. Unknown
+/// scopes let everything through (the server's 403 is explained where it lands), and a
+/// read-only session is refused by the flows themselves, with their own words.
+fn refused_by_token(model: &mut Model, action: Action) -> bool {
+    let Some(needed) = permission_needed(action) else {
+        return false;
+    };
+    if model.opts.read_only {
+        return false;
+    }
+    let Some(scopes) = model.session_scopes.as_deref() else {
+        return false;
+    };
+    match permissions::allows(scopes, needed) {
+        Ok(_) => false,
+        Err(missing) => {
+            model.push_toast(
+                ToastLevel::Error,
+                format!("Cannot {}: {missing}; nothing was sent", needed.label()),
+            );
+            true
+        }
+    }
+}
+
+/// A bracketed paste, typed into the text field on top; elsewhere it means nothing (a paste
+/// must never turn into a burst of commands).
+fn paste(model: &mut Model, text: &str) -> Vec<Effect> {
+    if !model.mode().takes_text() {
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    for edit in token::paste_edits(text) {
+        effects.extend(key(model, Action::Edit(edit)));
+    }
+    effects
 }
 
 fn push_overlay(model: &mut Model, overlay: Overlay) {
@@ -419,6 +481,7 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
             model.focus = Pane::Apps;
         }
         ("expiring" | "exp", _) => push_overlay(model, Overlay::Expiring),
+        ("token", Some("paste")) => token::open_paste(model),
         ("token", _) => return request_token(model),
         ("refresh", _) => return request_apps(model),
         ("help", _) => {
@@ -429,17 +492,8 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
         ("sort", Some("expiry")) => set_sort(model, SortKey::Expiry),
         ("sort", Some("scopes")) => set_sort(model, SortKey::Scopes),
         ("sort", _) => model.push_toast(ToastLevel::Error, ":sort takes name, expiry or scopes"),
-        ("profile", None) => model.push_toast(
-            ToastLevel::Info,
-            format!(
-                "Profile: {}",
-                model.opts.profile.as_deref().unwrap_or("(default)")
-            ),
-        ),
-        ("profile", Some(name)) => model.push_toast(
-            ToastLevel::Info,
-            format!("Switching in place is not available yet: restart with --profile {name}"),
-        ),
+        ("profile", None) => return profile::open(model),
+        ("profile", Some(name)) => profile::switch(model, name),
         _ => model.push_toast(
             ToastLevel::Error,
             format!(

@@ -9,7 +9,7 @@ use crate::api::IdentityClient;
 use crate::backup;
 
 use super::effect::{Effect, SecretEffect};
-use super::msg::{ApiResult, Msg, SecretResult, TokenInfo};
+use super::msg::{ApiResult, Msg, ProfileList, SecretResult, TokenInfo};
 
 pub struct Worker {
     client: Arc<IdentityClient>,
@@ -29,7 +29,8 @@ impl Worker {
             Effect::LoadApps { req } => {
                 tokio::spawn(async move {
                     let apps = client.list_apps().await;
-                    let token_expires = client.cached_token().await.map(|t| t.expires_at);
+                    let cached = client.cached_token().await;
+                    let token_expires = cached.as_ref().map(|t| t.expires_at);
                     if let Err(e) = &apps {
                         tracing::warn!(error = %e, "listing apps failed");
                     }
@@ -41,19 +42,16 @@ impl Worker {
                             token_expires,
                         },
                     });
+                    // The list call fetched the token anyway: telling its scopes now lets the
+                    // permission gate work without a second request.
+                    if let Some(t) = cached {
+                        let _ = tx.send(Msg::SessionToken(token_info(&t)));
+                    }
                 });
             }
             Effect::LoadToken { req } => {
                 tokio::spawn(async move {
-                    let result = client.token().await.map(|t| TokenInfo {
-                        expires_at: t.expires_at,
-                        client_id: t
-                            .claims
-                            .as_ref()
-                            .and_then(|c| c.client_id())
-                            .map(str::to_owned),
-                        scopes: t.scopes(),
-                    });
+                    let result = client.token().await.map(|t| token_info(&t));
                     let _ = tx.send(Msg::Api {
                         req,
                         result: ApiResult::Token(result),
@@ -123,10 +121,71 @@ impl Worker {
                     });
                 });
             }
+            Effect::TestToken {
+                req,
+                app,
+                secret,
+                scopes,
+            } => {
+                tokio::spawn(async move {
+                    let outcome = crate::api::token_test::test_app_token(
+                        &client,
+                        &app.0,
+                        &secret.0,
+                        &scopes,
+                        jiff::Timestamp::now(),
+                    )
+                    .await;
+                    // `secret` is dropped (and zeroed by `SecretString`) when this task ends.
+                    let _ = tx.send(Msg::Api {
+                        req,
+                        result: ApiResult::TokenTest(outcome),
+                    });
+                });
+            }
+            Effect::LoadProfiles { req } => {
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::Api {
+                        req,
+                        result: ApiResult::Profiles(load_profiles()),
+                    });
+                });
+            }
             // The event loop's business: it owns the terminal.
             Effect::EditJson { .. } | Effect::Quit => {}
         }
     }
+}
+
+/// What the TUI keeps of an access token: its claims, never its value.
+fn token_info(t: &crate::api::auth::AccessToken) -> TokenInfo {
+    TokenInfo {
+        expires_at: t.expires_at,
+        client_id: t
+            .claims
+            .as_ref()
+            .and_then(|c| c.client_id())
+            .map(str::to_owned),
+        scopes: t.scopes(),
+        decoded: t.claims.clone(),
+    }
+}
+
+/// The profiles of the default config files, and where they were looked for.
+fn load_profiles() -> Result<ProfileList, String> {
+    use crate::config::{self, files};
+    let env = |name: &str| config::process_env(name);
+    let looked_in = [files::extapps_path(None, &env), files::uipathcli_path(&env)]
+        .into_iter()
+        .flatten()
+        .map(|(path, _)| path)
+        .collect();
+    let loaded = config::ConfigFiles::load(None, &env).map_err(|e| e.to_string())?;
+    Ok(ProfileList {
+        profiles: loaded.profiles(),
+        looked_in,
+        warnings: loaded.warnings.clone(),
+    })
 }
 
 /// Secret mutations are sent once (the client never retries them); the clipboard write runs

@@ -9,12 +9,14 @@ pub mod details;
 pub mod expiring;
 pub mod header;
 pub mod help;
+pub mod profiles;
 pub mod scope_picker;
 pub mod scope_tree;
 pub mod secret_flows;
 pub mod secrets;
 pub mod status;
 pub mod token;
+pub mod token_flows;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -80,6 +82,10 @@ pub fn view(model: &Model, frame: &mut Frame) {
             Overlay::ScopePicker => scope_picker::render(model, &theme, frame, body),
             Overlay::Review => app_form::render_review(model, &theme, frame, body),
             Overlay::DeleteApp => confirm::render_delete(model, &theme, frame, body),
+            Overlay::Token => token_flows::render_inspector(model, &theme, frame, body),
+            Overlay::TokenPaste => token_flows::render_paste(model, &theme, frame, body),
+            Overlay::TokenTest => token_flows::render_test(model, &theme, frame, body),
+            Overlay::Profiles => profiles::render(model, &theme, frame, body),
             // Drawn in place: the filter in the app list, the command line in the status line.
             Overlay::Filter | Overlay::Command => {}
         }

@@ -86,7 +86,7 @@ fn permission_lines(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
             Err(missing) => ("✗ no ", theme.error(), missing.to_string()),
         };
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<13}", p.action.label()), theme.label()),
+            Span::styled(format!("  {:<16}", p.action.label()), theme.label()),
             Span::styled(format!("{mark} "), style),
         ]));
         lines.push(Line::from(Span::styled(
@@ -156,7 +156,7 @@ fn compact_permissions(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
         };
         lines.push(Line::from(vec![
             Span::styled(format!("{mark} "), style),
-            Span::styled(format!("{:<13}", p.action.label()), theme.label()),
+            Span::styled(format!("{:<16}", p.action.label()), theme.label()),
             Span::styled(why, theme.dim()),
         ]));
     }

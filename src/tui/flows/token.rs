@@ -1,0 +1,327 @@
+//! The token inspector, pasting a token into it, and "test a token for an app". Tokens and
+//! secrets are credentials: their fields are masked on screen and redacted in `Debug`, and a
+//! pasted token is dropped once decoded: only its claims stay.
+
+use tui_input::Input;
+
+use crate::api::jwt::{self, DecodedJwt};
+use crate::api::model::App;
+use crate::api::token_test::{self, TokenTestOutcome};
+use crate::tui::effect::{AppSnapshot, Effect, RequestId, Sensitive};
+use crate::tui::keymap::{Action, FlowKey};
+use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::msg::{TextEdit, TokenInfo};
+
+use super::app_form::input_request;
+
+/// A one-line field holding a credential. `Debug` tells only its length, so neither a log
+/// line nor a test's `{model:?}` can leak it.
+#[derive(Default)]
+pub struct MaskedInput(pub Input);
+
+impl std::fmt::Debug for MaskedInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MaskedInput([REDACTED], {} chars)", self.len())
+    }
+}
+
+impl MaskedInput {
+    pub fn len(&self) -> usize {
+        self.0.value().chars().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.value().is_empty()
+    }
+
+    /// What the screen shows: bullets (at most 24, so a long token does not fill the popup)
+    /// and the length, which is how one sees that a paste arrived whole.
+    pub fn masked(&self) -> String {
+        match self.len() {
+            0 => String::new(),
+            n => format!("{} {n} characters", "•".repeat(n.min(24))),
+        }
+    }
+}
+
+/// A decoded token on screen.
+#[derive(Debug)]
+pub struct Inspector {
+    pub decoded: DecodedJwt,
+    /// Whose token: "session token of ops-cli", "pasted token".
+    pub source: String,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Default)]
+pub struct PasteToken {
+    pub input: MaskedInput,
+    /// Why the last Enter could not decode the text, in words.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestField {
+    Secret,
+    Scopes,
+}
+
+#[derive(Debug)]
+pub struct TokenTest {
+    pub app: App,
+    pub secret: MaskedInput,
+    /// Space-separated, prefilled with the app's application scopes.
+    pub scopes: Input,
+    pub field: TestField,
+    pub pending: Option<RequestId>,
+    pub outcome: Option<TokenTestOutcome>,
+    /// Said instead of sending, e.g. when no secret was given.
+    pub problem: Option<String>,
+}
+
+/// `None` when closed: a closed overlay holds no token and no secret.
+#[derive(Debug, Default)]
+pub struct TokenFlows {
+    pub inspector: Option<Inspector>,
+    pub paste: Option<PasteToken>,
+    pub test: Option<TokenTest>,
+}
+
+/// Keys of the token overlays, and the pane key `T`. `None`: not ours.
+pub fn route_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
+    if action == Action::Quit {
+        return None;
+    }
+    Some(match (model.overlays.last(), action) {
+        (Some(Overlay::Token), a) => {
+            inspector_key(model, a);
+            Vec::new()
+        }
+        (Some(Overlay::TokenPaste), a) => {
+            paste_key(model, a);
+            Vec::new()
+        }
+        (Some(Overlay::TokenTest), a) => test_key(model, a),
+        (_, Action::TestToken) => {
+            open_test(model);
+            Vec::new()
+        }
+        _ => return None,
+    })
+}
+
+/// The session token arrived because the user asked (`t`, `:token`).
+pub fn session_token(model: &mut Model, info: TokenInfo) {
+    learn(model, &info);
+    let client = info.client_id.clone().unwrap_or_else(|| "?".to_owned());
+    match info.decoded.clone() {
+        Some(decoded) => open_inspector(model, decoded, format!("session token of {client}")),
+        None => {
+            // Not a JWT: there are no claims to show, only what the token endpoint said.
+            let left = crate::tui::format::time_left(Some(info.expires_at), model.now);
+            let scopes = if info.scopes.is_empty() {
+                "no scopes listed".to_owned()
+            } else {
+                info.scopes.join(" ")
+            };
+            model.push_toast(
+                ToastLevel::Info,
+                format!("Token of {client}: {left} left; {scopes}"),
+            );
+        }
+    }
+    model.token = Some(info);
+}
+
+/// What the worker learnt of the session token on its own: no overlay, no toast.
+pub fn learn(model: &mut Model, info: &TokenInfo) {
+    model.token_expires = Some(info.expires_at);
+    // A token that lists no scope at all still listed the apps, so an empty list means the
+    // scopes are not known, not that the token may do nothing.
+    model.session_scopes = (!info.scopes.is_empty()).then(|| info.scopes.clone());
+}
+
+pub fn open_inspector(model: &mut Model, decoded: DecodedJwt, source: String) {
+    model.token_flows.inspector = Some(Inspector {
+        decoded,
+        source,
+        scroll: 0,
+    });
+    model.overlays.retain(|o| *o != Overlay::Token);
+    model.overlays.push(Overlay::Token);
+}
+
+/// `:token paste`, and `p` in the inspector.
+pub fn open_paste(model: &mut Model) {
+    model.token_flows.paste = Some(PasteToken::default());
+    model.overlays.retain(|o| *o != Overlay::TokenPaste);
+    model.overlays.push(Overlay::TokenPaste);
+}
+
+fn close(model: &mut Model, overlay: Overlay) {
+    model.overlays.retain(|o| *o != overlay);
+    let flows = &mut model.token_flows;
+    match overlay {
+        Overlay::Token => flows.inspector = None,
+        Overlay::TokenPaste => flows.paste = None,
+        Overlay::TokenTest => flows.test = None,
+        _ => {}
+    }
+}
+
+/// How far the claims column can scroll: its line count, roughly as the view lays it out.
+fn max_scroll(i: &Inspector) -> u16 {
+    let scope_groups = i.decoded.scopes().len().min(40);
+    (i.decoded.header.len() + i.decoded.claims.len() + scope_groups + 8) as u16
+}
+
+fn inspector_key(model: &mut Model, action: Action) {
+    let Some(i) = model.token_flows.inspector.as_mut() else {
+        return;
+    };
+    let max = max_scroll(i);
+    match action {
+        Action::Down => i.scroll = (i.scroll + 1).min(max),
+        Action::Up => i.scroll = i.scroll.saturating_sub(1),
+        Action::PageDown => i.scroll = (i.scroll + 10).min(max),
+        Action::PageUp => i.scroll = i.scroll.saturating_sub(10),
+        Action::Top => i.scroll = 0,
+        Action::Bottom => i.scroll = max,
+        Action::PasteToken => open_paste(model),
+        Action::Back => close(model, Overlay::Token),
+        _ => {}
+    }
+}
+
+fn paste_key(model: &mut Model, action: Action) {
+    let Some(p) = model.token_flows.paste.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Edit(edit) => {
+            p.input.0.handle(input_request(edit));
+            p.error = None;
+        }
+        Action::Submit => match jwt::decode(p.input.0.value()) {
+            Ok(decoded) => {
+                // The text goes with the field; only the claims are kept.
+                close(model, Overlay::TokenPaste);
+                open_inspector(model, decoded, "pasted token".to_owned());
+            }
+            Err(e) if p.input.is_empty() => {
+                p.error = Some(format!("nothing pasted yet ({e})"));
+            }
+            Err(e) => p.error = Some(format!("Cannot decode: {e}")),
+        },
+        Action::Back => close(model, Overlay::TokenPaste),
+        _ => {}
+    }
+}
+
+fn open_test(model: &mut Model) {
+    let Some(app) = model.selected_app().cloned() else {
+        model.push_toast(ToastLevel::Info, "Select an app first");
+        return;
+    };
+    if !app.is_confidential {
+        model.push_toast(
+            ToastLevel::Info,
+            format!(
+                "{} is a public app: it has no secrets and cannot use client credentials; test it with a login instead",
+                app.name
+            ),
+        );
+        return;
+    }
+    let scopes = token_test::default_scopes(&app).join(" ");
+    model.token_flows.test = Some(TokenTest {
+        app,
+        secret: MaskedInput::default(),
+        scopes: Input::new(scopes),
+        field: TestField::Secret,
+        pending: None,
+        outcome: None,
+        problem: None,
+    });
+    model.overlays.retain(|o| *o != Overlay::TokenTest);
+    model.overlays.push(Overlay::TokenTest);
+}
+
+fn test_key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Some(t) = model.token_flows.test.as_mut() else {
+        return Vec::new();
+    };
+    match action {
+        Action::Flow(FlowKey::NextField | FlowKey::PrevField) => {
+            t.field = match t.field {
+                TestField::Secret => TestField::Scopes,
+                TestField::Scopes => TestField::Secret,
+            };
+        }
+        Action::Edit(edit) => {
+            let req = input_request(edit);
+            match t.field {
+                TestField::Secret => t.secret.0.handle(req),
+                TestField::Scopes => t.scopes.handle(req),
+            };
+            t.problem = None;
+        }
+        Action::Submit => return send_test(model),
+        Action::Back => close(model, Overlay::TokenTest),
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn send_test(model: &mut Model) -> Vec<Effect> {
+    let Some(t) = model.token_flows.test.as_mut() else {
+        return Vec::new();
+    };
+    if t.pending.is_some() {
+        return Vec::new();
+    }
+    let secret = t.secret.0.value().trim();
+    if secret.is_empty() {
+        t.problem = Some("Type or paste the app's secret first.".to_owned());
+        return Vec::new();
+    }
+    let secret = Sensitive(secret.to_owned().into());
+    let scopes: Vec<String> = t
+        .scopes
+        .value()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let app = AppSnapshot(Box::new(t.app.clone()));
+    let req = model.new_request(RequestKind::TokenTest);
+    if let Some(t) = model.token_flows.test.as_mut() {
+        t.pending = Some(req);
+        t.outcome = None;
+        t.problem = None;
+    }
+    vec![Effect::TestToken {
+        req,
+        app,
+        secret,
+        scopes,
+    }]
+}
+
+/// The token endpoint's answer to a test; dropped when the overlay closed meanwhile.
+pub fn tested(model: &mut Model, req: RequestId, outcome: TokenTestOutcome) {
+    match model.token_flows.test.as_mut() {
+        Some(t) if t.pending == Some(req) => {
+            t.pending = None;
+            t.outcome = Some(outcome);
+        }
+        _ => tracing::debug!(?req, "dropping a stale token test answer"),
+    }
+}
+
+/// A bracketed paste as typed text. The fields are one line: line breaks and other control
+/// characters (a token copied with its trailing newline) are not text.
+pub fn paste_edits(text: &str) -> impl Iterator<Item = TextEdit> + '_ {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .map(TextEdit::Insert)
+}
