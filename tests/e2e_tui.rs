@@ -105,3 +105,26 @@ fn a_panic_restores_the_terminal_and_stays_readable() {
         "terminal not restored:\n{screen}"
     );
 }
+
+/// After `$EDITOR` borrowed the terminal (E), quitting still restores it.
+#[test]
+fn quitting_after_the_editor_restores_the_terminal() {
+    let t = Tmux::start("editor", 120, 35);
+    t.wait_for_prompt(WAIT);
+    t.run_line(&format!("EDITOR=true {BIN} --demo --log-file /dev/null"));
+    t.wait_for("Invoice Proces", WAIT);
+    t.keys(&["E"]);
+    // `true` leaves the JSON as it was: nothing to save, and the TUI is back.
+    t.wait("the TUI after the editor", WAIT, |s| {
+        s.contains("Invoice Proces")
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    escape(&t);
+    t.keys(&["q"]);
+    t.run_line("stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo editor-ok-$((40+2))");
+    let screen = t.wait_for("editor-ok-42", WAIT);
+    assert!(
+        screen.contains("icanon echo"),
+        "terminal not restored:\n{screen}"
+    );
+}
