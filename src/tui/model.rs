@@ -98,8 +98,8 @@ impl Mode {
     }
 }
 
-/// Things drawn over the panes. Esc pops the top one. Later issues add forms, confirmations,
-/// the one-time secret reveal and the token inspector here.
+/// Things drawn over the panes, as a stack: Esc pops the top one. Each flow keeps its state in
+/// its own part of the model; the overlay only says it is on screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help,
