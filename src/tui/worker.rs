@@ -53,6 +53,7 @@ impl Worker {
         let tx = self.tx.clone();
         match effect {
             Effect::LoadApps { req } => {
+                let slot = Arc::clone(&self.client);
                 tokio::spawn(async move {
                     let apps = client.list_apps().await;
                     let cached = client.cached_token().await;
@@ -70,8 +71,14 @@ impl Worker {
                     });
                     // The list call fetched the token anyway: telling its scopes now lets the
                     // permission gate work without a second request.
+                    // `SessionToken` carries no request id: it is only told while this
+                    // client is still the current one. The read lock is held while sending,
+                    // so a switch's answer (sent after its write) always comes after it.
                     if let Some(t) = cached {
-                        let _ = tx.send(Msg::SessionToken(token_info(&t)));
+                        let current = slot.read().unwrap_or_else(|e| e.into_inner());
+                        if Arc::ptr_eq(&current, &client) {
+                            let _ = tx.send(Msg::SessionToken(token_info(&t)));
+                        }
                     }
                 });
             }
