@@ -227,6 +227,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
                     .clone()
                     .or_else(|| cli.demo.then(|| "demo".to_owned())),
                 read_only: settings.read_only,
+                read_only_flag: cli.read_only,
                 auto_refresh: settings.auto_refresh,
                 no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
                 insecure: settings.insecure,

@@ -924,6 +924,19 @@ impl Monkey {
                     warnings: Vec::new(),
                 })
             }),
+            Effect::SwitchProfile { selector, .. } => ApiResult::ProfileSwitched(if fails {
+                Err(format!("no profile {selector}"))
+            } else {
+                Ok(extapps::tui::msg::SwitchInfo {
+                    profile: selector.clone(),
+                    organization: "demo-org".into(),
+                    identity_host: "cloud.uipath.com".into(),
+                    read_only: self.rng.chance(50),
+                    insecure: false,
+                    auto_refresh: None,
+                    warnings: Vec::new(),
+                })
+            }),
             Effect::Quit => return,
         };
         self.send(Msg::Api { req, result });

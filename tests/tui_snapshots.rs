@@ -21,6 +21,7 @@ fn options() -> TuiOptions {
         identity_host: "cloud.uipath.com".to_owned(),
         profile: Some("prod".to_owned()),
         read_only: false,
+        read_only_flag: false,
         auto_refresh: None,
         no_color: true,
         insecure: false,

@@ -70,6 +70,12 @@ pub enum Effect {
     LoadProfiles {
         req: RequestId,
     },
+    /// Resolve a profile of the config files (`selector` as the picker lists it), build a
+    /// client for it and make it the worker's client; answered with `ProfileSwitched`.
+    SwitchProfile {
+        req: RequestId,
+        selector: String,
+    },
     Quit,
 }
 
@@ -137,7 +143,8 @@ impl Effect {
             | Effect::DeleteApp { req, .. }
             | Effect::EditJson { req, .. }
             | Effect::TestToken { req, .. }
-            | Effect::LoadProfiles { req } => Some(*req),
+            | Effect::LoadProfiles { req }
+            | Effect::SwitchProfile { req, .. } => Some(*req),
             Effect::Secret(
                 SecretEffect::Generate { req, .. }
                 | SecretEffect::Delete { req, .. }

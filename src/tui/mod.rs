@@ -32,6 +32,9 @@ pub struct TuiOptions {
     pub profile: Option<String>,
     /// Shown in the header; later editing features refuse to run when set.
     pub read_only: bool,
+    /// The session's `--read-only` flag alone: it survives a profile switch, while the
+    /// profile's own `read_only` is replaced with the new profile's.
+    pub read_only_flag: bool,
     /// Off by default; clamped to at least 30 s (the server allows 300 GETs per 5 minutes).
     pub auto_refresh: Option<Duration>,
     pub no_color: bool,

@@ -200,6 +200,8 @@ pub enum RequestKind {
     TokenTest,
     /// Reading the config files for the profile picker.
     Profiles,
+    /// Resolving a profile and building its client.
+    SwitchProfile,
 }
 
 /// A cursor in a list, with the scroll offset the view last used. The offset is a render
@@ -331,6 +333,8 @@ pub struct Model {
     pub token_flows: crate::tui::flows::token::TokenFlows,
     /// The profile picker, while open.
     pub profiles: Option<crate::tui::flows::profile::ProfilePicker>,
+    /// The profile switch waited for; any other `ProfileSwitched` answer is stale.
+    pub switching: Option<RequestId>,
     /// The create, edit and delete flows and the scope catalog they share.
     pub edit: crate::tui::flows::editing::EditState,
     /// Ticks counted while a request runs: the spinner frame, deterministic in tests.
@@ -377,6 +381,7 @@ impl Model {
             session_scopes: None,
             token_flows: Default::default(),
             profiles: None,
+            switching: None,
             edit: Default::default(),
             spinner: 0,
             dirty: true,

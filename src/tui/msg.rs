@@ -99,6 +99,24 @@ pub enum ApiResult {
     TokenTest(crate::api::token_test::TokenTestOutcome),
     /// Every profile of the config files, for the picker.
     Profiles(Result<ProfileList, String>),
+    /// The worker now talks to the new profile's server, or why it could not switch (then it
+    /// kept the old client).
+    ProfileSwitched(Result<SwitchInfo, String>),
+}
+
+/// What the TUI needs to know of the profile the worker switched to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SwitchInfo {
+    /// The profile's name as the header shows it.
+    pub profile: String,
+    pub organization: String,
+    pub identity_host: String,
+    /// The profile's own `read_only` (the session's `--read-only` is added by `update`).
+    pub read_only: bool,
+    pub insecure: bool,
+    pub auto_refresh: Option<std::time::Duration>,
+    /// Resolving the profile went through but has something to say.
+    pub warnings: Vec<String>,
 }
 
 /// The profiles the picker lists, and where they were looked for (shown when there are none).

@@ -48,6 +48,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     req,
                     result: ApiResult::Secret(result),
                 } => super::flows::secrets::on_result(model, req, result),
+                Msg::Api {
+                    req,
+                    result: ApiResult::ProfileSwitched(result),
+                } => {
+                    model.in_flight.remove(&req);
+                    profile::switched(model, req, result)
+                }
                 Msg::Api { req, result } => {
                     api_result(model, req, result);
                     Vec::new()
@@ -493,7 +500,7 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
         ("sort", Some("scopes")) => set_sort(model, SortKey::Scopes),
         ("sort", _) => model.push_toast(ToastLevel::Error, ":sort takes name, expiry or scopes"),
         ("profile", None) => return profile::open(model),
-        ("profile", Some(name)) => profile::switch(model, name),
+        ("profile", Some(name)) => return profile::switch(model, name),
         _ => model.push_toast(
             ToastLevel::Error,
             format!(

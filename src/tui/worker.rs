@@ -1,7 +1,8 @@
 //! Runs effects against the Identity server on tokio tasks and sends the answers back as
 //! messages. The UI loop never awaits the network.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -9,24 +10,50 @@ use crate::api::IdentityClient;
 use crate::backup;
 
 use super::effect::{Effect, SecretEffect};
-use super::msg::{ApiResult, Msg, ProfileList, SecretResult, TokenInfo};
+use super::msg::{ApiResult, Msg, ProfileList, SecretResult, SwitchInfo, TokenInfo};
 
 pub struct Worker {
-    client: Arc<IdentityClient>,
+    /// The current profile's client. A profile switch replaces it; effects already running
+    /// keep the one they started with (their answers are stale by then).
+    client: Arc<RwLock<Arc<IdentityClient>>>,
+    /// The last `SwitchProfile` asked for: an older one finishing later installs nothing.
+    latest_switch: Arc<AtomicU64>,
     tx: UnboundedSender<Msg>,
+    /// Where a profile switch reads variables (the config location, the token cache, the
+    /// profile's `client_secret_env`): the process environment, or a test's map.
+    env: Env,
 }
+
+/// A variable lookup shared with blocking tasks.
+pub type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 impl Worker {
     pub fn new(client: Arc<IdentityClient>, tx: UnboundedSender<Msg>) -> Self {
-        Worker { client, tx }
+        Self::with_env(client, tx, Arc::new(crate::config::process_env))
+    }
+
+    /// A worker whose profile switches read variables from `env` instead of the process.
+    pub fn with_env(client: Arc<IdentityClient>, tx: UnboundedSender<Msg>, env: Env) -> Self {
+        Worker {
+            client: Arc::new(RwLock::new(client)),
+            latest_switch: Arc::new(AtomicU64::new(0)),
+            tx,
+            env,
+        }
+    }
+
+    /// The client effects started now use.
+    pub fn client(&self) -> Arc<IdentityClient> {
+        Arc::clone(&self.client.read().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Starts the effect in the background. `Quit` is the event loop's business.
     pub fn spawn(&self, effect: Effect) {
-        let client = Arc::clone(&self.client);
+        let client = self.client();
         let tx = self.tx.clone();
         match effect {
             Effect::LoadApps { req } => {
+                let slot = Arc::clone(&self.client);
                 tokio::spawn(async move {
                     let apps = client.list_apps().await;
                     let cached = client.cached_token().await;
@@ -44,8 +71,14 @@ impl Worker {
                     });
                     // The list call fetched the token anyway: telling its scopes now lets the
                     // permission gate work without a second request.
+                    // `SessionToken` carries no request id: it is only told while this
+                    // client is still the current one. The read lock is held while sending,
+                    // so a switch's answer (sent after its write) always comes after it.
                     if let Some(t) = cached {
-                        let _ = tx.send(Msg::SessionToken(token_info(&t)));
+                        let current = slot.read().unwrap_or_else(|e| e.into_inner());
+                        if Arc::ptr_eq(&current, &client) {
+                            let _ = tx.send(Msg::SessionToken(token_info(&t)));
+                        }
                     }
                 });
             }
@@ -151,6 +184,33 @@ impl Worker {
                     });
                 });
             }
+            Effect::SwitchProfile { req, selector } => {
+                drop(client);
+                self.latest_switch.store(req.0, Ordering::SeqCst);
+                let slot = Arc::clone(&self.client);
+                let latest = Arc::clone(&self.latest_switch);
+                let env = Arc::clone(&self.env);
+                // Reading files and maybe running `client_secret_command`: blocking work.
+                tokio::task::spawn_blocking(move || {
+                    let result = build_profile_client(&selector, &*env).map(|(client, info)| {
+                        let mut slot = slot.write().unwrap_or_else(|e| e.into_inner());
+                        // Swapped before the answer is sent, so the app list `update` asks
+                        // for on it already goes to the new server.
+                        if latest.load(Ordering::SeqCst) == req.0 {
+                            *slot = client;
+                            tracing::info!(profile = %info.profile, "switched profile");
+                        }
+                        info
+                    });
+                    if let Err(e) = &result {
+                        tracing::warn!(error = %e, %selector, "switching profile failed");
+                    }
+                    let _ = tx.send(Msg::Api {
+                        req,
+                        result: ApiResult::ProfileSwitched(result),
+                    });
+                });
+            }
             // The event loop's business: it owns the terminal.
             Effect::EditJson { .. } | Effect::Quit => {}
         }
@@ -186,6 +246,36 @@ fn load_profiles() -> Result<ProfileList, String> {
         looked_in,
         warnings: loaded.warnings.clone(),
     })
+}
+
+/// Resolves the profile `selector` of the default config files on its own (`UIPATH_*`
+/// variables do not override it; `env` is still read for the config location, the token
+/// cache and the profile's `client_secret_env`) and builds its client, with the token cache
+/// start-up uses. Blocking: it may run the profile's `client_secret_command`.
+pub fn build_profile_client(
+    selector: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Arc<IdentityClient>, SwitchInfo), String> {
+    use crate::config;
+    let files = config::ConfigFiles::load(None, env).map_err(|e| e.to_string())?;
+    let resolved = config::resolve_profile(selector, env, &files).map_err(|e| e.to_string())?;
+    let settings = resolved.settings;
+    let mut client_config = settings.client_config().map_err(|e| e.to_string())?;
+    client_config.token_cache = crate::api::token_cache::TokenCache::default_location(env);
+    let client = IdentityClient::new(client_config).map_err(|e| e.to_string())?;
+    let mut warnings = files.warnings;
+    warnings.extend(resolved.warnings);
+    let info = SwitchInfo {
+        // The selector rather than the bare name: `uipathcli:NAME` says which one it is.
+        profile: selector.to_owned(),
+        organization: settings.organization.clone(),
+        identity_host: client.endpoints().host(),
+        read_only: settings.read_only,
+        insecure: settings.insecure,
+        auto_refresh: settings.auto_refresh,
+        warnings,
+    };
+    Ok((Arc::new(client), info))
 }
 
 /// Secret mutations are sent once (the client never retries them); the clipboard write runs

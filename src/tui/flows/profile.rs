@@ -1,11 +1,12 @@
 //! The profile picker: every profile of the config files with where it comes from, the active
-//! one marked. Choosing one does not switch in place (the client, its token and its cache
-//! belong to the profile extapps started with); it says the exact command to restart with.
+//! one marked. Choosing one (or `:profile NAME`) switches in place: the worker resolves the
+//! profile and replaces its client, and on its answer the model starts over for the new
+//! organization. Answers to requests sent before the switch are then stale and dropped.
 
 use crate::tui::effect::{Effect, RequestId};
 use crate::tui::keymap::Action;
 use crate::tui::model::{ListCursor, Model, Overlay, RequestKind, ToastLevel};
-use crate::tui::msg::ProfileList;
+use crate::tui::msg::{ProfileList, SwitchInfo};
 
 #[derive(Debug, Default)]
 pub struct ProfilePicker {
@@ -69,7 +70,7 @@ pub fn route_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         Action::Submit | Action::ShowDetails => {
             if let Some(chosen) = p.profiles().get(p.cursor.index).map(|i| i.selector.clone()) {
                 close(model);
-                switch(model, &chosen);
+                return Some(switch(model, &chosen));
             }
         }
         Action::Back => close(model),
@@ -84,18 +85,86 @@ fn close(model: &mut Model) {
 }
 
 /// `:profile NAME` and Enter in the picker.
-pub fn switch(model: &mut Model, selector: &str) {
+pub fn switch(model: &mut Model, selector: &str) -> Vec<Effect> {
     if model.opts.profile.as_deref() == Some(selector) {
         model.push_toast(
             ToastLevel::Info,
             format!("Already using profile {selector}"),
         );
-        return;
+        return Vec::new();
     }
+    // A newer switch supersedes one still running: only the last answer counts.
+    if let Some(old) = model.switching.take() {
+        model.in_flight.remove(&old);
+    }
+    let req = model.new_request(RequestKind::SwitchProfile);
+    model.switching = Some(req);
     model.push_toast(
         ToastLevel::Info,
-        format!(
-            "Switching in place is not available: quit and restart with `extapps --profile {selector}`"
-        ),
+        format!("Switching to profile {selector}…"),
     );
+    vec![Effect::SwitchProfile {
+        req,
+        selector: selector.to_owned(),
+    }]
+}
+
+/// The worker's answer to `Effect::SwitchProfile`.
+pub fn switched(
+    model: &mut Model,
+    req: RequestId,
+    result: Result<SwitchInfo, String>,
+) -> Vec<Effect> {
+    if model.switching != Some(req) {
+        tracing::debug!(?req, "dropping a stale profile switch");
+        return Vec::new();
+    }
+    model.switching = None;
+    match result {
+        Err(e) => {
+            model.push_toast(ToastLevel::Error, format!("Cannot switch profile: {e}"));
+            Vec::new()
+        }
+        Ok(info) => {
+            start_over(model, &info);
+            for w in &info.warnings {
+                model.push_toast(ToastLevel::Info, format!("Warning: {w}"));
+            }
+            model.push_toast(
+                ToastLevel::Info,
+                format!(
+                    "Switched to profile {} (org {})",
+                    info.profile, info.organization
+                ),
+            );
+            crate::tui::update::request_apps(model)
+        }
+    }
+}
+
+/// A fresh model for the new organization: nothing of the old one's apps, selection,
+/// overlays, secrets or awaited requests survives. The terminal, the clock, the command
+/// history and the session's `--read-only` do; request ids keep counting so that no answer
+/// to an old request can pass for a new one.
+fn start_over(model: &mut Model, info: &SwitchInfo) {
+    let old = &model.opts;
+    let opts = crate::tui::TuiOptions {
+        organization: info.organization.clone(),
+        identity_host: info.identity_host.clone(),
+        profile: Some(info.profile.clone()),
+        read_only: info.read_only || old.read_only_flag,
+        read_only_flag: old.read_only_flag,
+        auto_refresh: info.auto_refresh,
+        no_color: old.no_color,
+        insecure: info.insecure,
+        log_path: old.log_path.clone(),
+        backup_dir: old.backup_dir.clone(),
+    };
+    let mut fresh = Model::new(opts, model.now);
+    fresh.tz = model.tz.clone();
+    fresh.size = model.size;
+    fresh.next_request = model.next_request;
+    fresh.sort = model.sort;
+    fresh.command.history = std::mem::take(&mut model.command.history);
+    *model = fresh;
 }

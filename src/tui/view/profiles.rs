@@ -86,7 +86,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        "j/k move · Enter uses the profile (restart command) · Esc closes",
+        "j/k move · Enter switches to the profile · Esc closes",
         theme.dim(),
     )));
     let width = area.width.saturating_sub(6).min(110);
