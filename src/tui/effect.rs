@@ -70,6 +70,15 @@ pub enum Effect {
     LoadProfiles {
         req: RequestId,
     },
+    /// A user login (Authorization Code + PKCE): the worker answers `LoginAnswer::Url`, then
+    /// `LoginAnswer::Done` with the claims (never the tokens).
+    StartLogin {
+        req: RequestId,
+        client_id: String,
+        scopes: Vec<String>,
+    },
+    /// Abandon the running login: its listener closes.
+    CancelLogin,
     Quit,
 }
 
@@ -137,6 +146,7 @@ impl Effect {
             | Effect::DeleteApp { req, .. }
             | Effect::EditJson { req, .. }
             | Effect::TestToken { req, .. }
+            | Effect::StartLogin { req, .. }
             | Effect::LoadProfiles { req } => Some(*req),
             Effect::Secret(
                 SecretEffect::Generate { req, .. }
@@ -144,7 +154,7 @@ impl Effect {
                 | SecretEffect::Verify { req, .. }
                 | SecretEffect::Copy { req, .. },
             ) => Some(*req),
-            Effect::Quit => None,
+            Effect::Quit | Effect::CancelLogin => None,
         }
     }
 }

@@ -78,6 +78,8 @@ pub enum Mode {
     TokenTest,
     /// The profile picker.
     Profiles,
+    /// `:login`: the URL, waiting for the browser, the result.
+    Login,
 }
 
 impl Mode {
@@ -122,6 +124,8 @@ pub enum Overlay {
     TokenTest,
     /// State in `Model::profiles`.
     Profiles,
+    /// State in `Model::login`.
+    Login,
 }
 
 impl Overlay {
@@ -144,6 +148,7 @@ impl Overlay {
             Overlay::TokenPaste => Mode::TokenPaste,
             Overlay::TokenTest => Mode::TokenTest,
             Overlay::Profiles => Mode::Profiles,
+            Overlay::Login => Mode::Login,
         }
     }
 }
@@ -200,6 +205,8 @@ pub enum RequestKind {
     TokenTest,
     /// Reading the config files for the profile picker.
     Profiles,
+    /// A user login (`:login`): runs until the browser comes back or Esc.
+    Login,
 }
 
 /// A cursor in a list, with the scroll offset the view last used. The offset is a render
@@ -331,6 +338,8 @@ pub struct Model {
     pub token_flows: crate::tui::flows::token::TokenFlows,
     /// The profile picker, while open.
     pub profiles: Option<crate::tui::flows::profile::ProfilePicker>,
+    /// `:login`, while its overlay is open.
+    pub login: Option<crate::tui::flows::login::LoginFlow>,
     /// The create, edit and delete flows and the scope catalog they share.
     pub edit: crate::tui::flows::editing::EditState,
     /// Ticks counted while a request runs: the spinner frame, deterministic in tests.
@@ -377,6 +386,7 @@ impl Model {
             session_scopes: None,
             token_flows: Default::default(),
             profiles: None,
+            login: None,
             edit: Default::default(),
             spinner: 0,
             dirty: true,

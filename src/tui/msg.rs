@@ -99,6 +99,8 @@ pub enum ApiResult {
     TokenTest(crate::api::token_test::TokenTestOutcome),
     /// Every profile of the config files, for the picker.
     Profiles(Result<ProfileList, String>),
+    /// `:login`: the URL to open, then the outcome.
+    Login(super::flows::login::LoginAnswer),
 }
 
 /// The profiles the picker lists, and where they were looked for (shown when there are none).
