@@ -95,9 +95,7 @@ pub fn start(model: &mut Model, line: &str) -> Vec<Effect> {
     if scopes.is_empty() {
         model.push_toast(
             ToastLevel::Error,
-            format!(
-                "No user scopes known for {client_id}: name them, :login {client_id} SCOPE..."
-            ),
+            format!("No user scopes known for {client_id}: name them, :login {client_id} SCOPE..."),
         );
         return Vec::new();
     }
@@ -183,7 +181,10 @@ fn inspect(model: &mut Model) {
         return;
     };
     let Some(decoded) = outcome.decoded.clone() else {
-        model.push_toast(ToastLevel::Info, "The token is not a JWT: no claims to show");
+        model.push_toast(
+            ToastLevel::Info,
+            "The token is not a JWT: no claims to show",
+        );
         return;
     };
     let who = outcome

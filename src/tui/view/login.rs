@@ -19,7 +19,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(flow) = &model.login else {
         return;
     };
-    let width = area.width.saturating_sub(4).min(100);
+    // Edge to edge: the panes do not show through beside a border-less popup.
+    let width = area.width;
     let inner = width.max(1) as usize;
     let lines = lines(model, flow, theme, inner);
     let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
