@@ -626,6 +626,8 @@ impl Monkey {
                         "token",
                         "apps",
                         "profile x",
+                        "login",
+                        "login monkey-app OR.Jobs",
                         "bogus",
                     ])
                     .to_string(),
@@ -937,7 +939,32 @@ impl Monkey {
                     warnings: Vec::new(),
                 })
             }),
-            Effect::Quit => return,
+            Effect::StartLogin { .. } => {
+                use extapps::tui::flows::login::{LoginAnswer, LoginOutcome};
+                let browser_opened = self.rng.chance(50);
+                self.send(Msg::Api {
+                    req,
+                    result: ApiResult::Login(LoginAnswer::Url {
+                        url: "http://127.0.0.1:1/identity_/connect/authorize?state=monkey".into(),
+                        redirect_uri: "http://localhost:12700".into(),
+                        browser_opened,
+                    }),
+                });
+                ApiResult::Login(LoginAnswer::Done(if fails {
+                    Err("the sign-in was refused: access_denied".into())
+                } else {
+                    Ok(LoginOutcome {
+                        decoded: None,
+                        sub: Some("monkey-user".into()),
+                        name: self.rng.chance(50).then(|| "Monkey User".into()),
+                        scopes: vec!["OR.Jobs".into()],
+                        expires_at: now + SignedDuration::from_secs(3600),
+                        has_refresh: self.rng.chance(50),
+                        kept: None,
+                    })
+                }))
+            }
+            Effect::Quit | Effect::CancelLogin => return,
         };
         self.send(Msg::Api { req, result });
     }

@@ -76,6 +76,15 @@ pub enum Effect {
         req: RequestId,
         selector: String,
     },
+    /// A user login (Authorization Code + PKCE): the worker answers `LoginAnswer::Url`, then
+    /// `LoginAnswer::Done` with the claims (never the tokens).
+    StartLogin {
+        req: RequestId,
+        client_id: String,
+        scopes: Vec<String>,
+    },
+    /// Abandon the running login: its listener closes.
+    CancelLogin,
     Quit,
 }
 
@@ -144,6 +153,7 @@ impl Effect {
             | Effect::EditJson { req, .. }
             | Effect::TestToken { req, .. }
             | Effect::LoadProfiles { req }
+            | Effect::StartLogin { req, .. }
             | Effect::SwitchProfile { req, .. } => Some(*req),
             Effect::Secret(
                 SecretEffect::Generate { req, .. }
@@ -151,7 +161,7 @@ impl Effect {
                 | SecretEffect::Verify { req, .. }
                 | SecretEffect::Copy { req, .. },
             ) => Some(*req),
-            Effect::Quit => None,
+            Effect::Quit | Effect::CancelLogin => None,
         }
     }
 }

@@ -138,11 +138,12 @@ pub enum Group {
     Confirm,
     Token,
     Profiles,
+    Login,
     Later,
 }
 
 impl Group {
-    pub const ALL: [Group; 15] = [
+    pub const ALL: [Group; 16] = [
         Group::Global,
         Group::Move,
         Group::AppList,
@@ -157,6 +158,7 @@ impl Group {
         Group::Confirm,
         Group::Token,
         Group::Profiles,
+        Group::Login,
         Group::Later,
     ];
 
@@ -176,6 +178,7 @@ impl Group {
             Group::Confirm => "Confirmations",
             Group::Token => "Token inspector (t), token test (T)",
             Group::Profiles => "Profile picker (:profile)",
+            Group::Login => "User login (:login)",
             Group::Later => "Coming in later versions",
         }
     }
@@ -405,6 +408,9 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[code(KeyCode::Enter)], A::Submit, G::Token, S::Mode(Mode::TokenTest), "test: ask for the token"),
     bind!(&[code(KeyCode::Enter)], A::Submit, G::Profiles, S::Mode(Mode::Profiles), "use the profile (says how)"),
     bind!(&[k('q')], A::Back, G::Profiles, S::Mode(Mode::Profiles), "close"),
+    bind!(&[k('y')], A::Secret(SK::CopySecret), G::Login, S::Mode(Mode::Login), "copy the URL to open"),
+    bind!(&[code(KeyCode::Enter)], A::Submit, G::Login, S::Mode(Mode::Login), "signed in: inspect the token's claims"),
+    bind!(&[k('q')], A::Back, G::Login, S::Mode(Mode::Login), "close (cancels a login still waiting)"),
 ];
 
 /// The message for a key in the given mode, or `None` when the key means nothing there.

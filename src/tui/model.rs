@@ -78,6 +78,8 @@ pub enum Mode {
     TokenTest,
     /// The profile picker.
     Profiles,
+    /// `:login`: the URL, waiting for the browser, the result.
+    Login,
 }
 
 impl Mode {
@@ -122,6 +124,8 @@ pub enum Overlay {
     TokenTest,
     /// State in `Model::profiles`.
     Profiles,
+    /// State in `Model::login`.
+    Login,
 }
 
 impl Overlay {
@@ -144,6 +148,7 @@ impl Overlay {
             Overlay::TokenPaste => Mode::TokenPaste,
             Overlay::TokenTest => Mode::TokenTest,
             Overlay::Profiles => Mode::Profiles,
+            Overlay::Login => Mode::Login,
         }
     }
 }
@@ -202,6 +207,8 @@ pub enum RequestKind {
     Profiles,
     /// Resolving a profile and building its client.
     SwitchProfile,
+    /// A user login (`:login`): runs until the browser comes back or Esc.
+    Login,
 }
 
 /// A cursor in a list, with the scroll offset the view last used. The offset is a render
@@ -335,6 +342,8 @@ pub struct Model {
     pub profiles: Option<crate::tui::flows::profile::ProfilePicker>,
     /// The profile switch waited for; any other `ProfileSwitched` answer is stale.
     pub switching: Option<RequestId>,
+    /// `:login`, while its overlay is open.
+    pub login: Option<crate::tui::flows::login::LoginFlow>,
     /// The create, edit and delete flows and the scope catalog they share.
     pub edit: crate::tui::flows::editing::EditState,
     /// Ticks counted while a request runs: the spinner frame, deterministic in tests.
@@ -382,6 +391,7 @@ impl Model {
             token_flows: Default::default(),
             profiles: None,
             switching: None,
+            login: None,
             edit: Default::default(),
             spinner: 0,
             dirty: true,

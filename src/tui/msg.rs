@@ -99,6 +99,8 @@ pub enum ApiResult {
     TokenTest(crate::api::token_test::TokenTestOutcome),
     /// Every profile of the config files, for the picker.
     Profiles(Result<ProfileList, String>),
+    /// `:login`: the URL to open, then the outcome.
+    Login(super::flows::login::LoginAnswer),
     /// The worker now talks to the new profile's server, or why it could not switch (then it
     /// kept the old client).
     ProfileSwitched(Result<SwitchInfo, String>),

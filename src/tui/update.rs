@@ -24,6 +24,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "inspect the session token, or paste one",
     ),
     ("profile", "[NAME]", "pick a profile, or name one"),
+    (
+        "login",
+        "[CLIENT_ID [SCOPE...]]",
+        "sign in as a user in the browser (PKCE)",
+    ),
     ("refresh", "", "reload from the server"),
     ("sort", "FIELD", "sort by name, expiry or scopes"),
     ("help", "", "the keys"),
@@ -54,6 +59,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 } => {
                     model.in_flight.remove(&req);
                     profile::switched(model, req, result)
+                }
+                Msg::Api {
+                    req,
+                    result: ApiResult::Login(answer),
+                } => {
+                    super::flows::login::answer(model, req, answer);
+                    Vec::new()
                 }
                 Msg::Api { req, result } => {
                     api_result(model, req, result);
@@ -181,6 +193,9 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         return effects;
     }
     if let Some(effects) = profile::route_key(model, action) {
+        return effects;
+    }
+    if let Some(effects) = super::flows::login::route_key(model, action) {
         return effects;
     }
     if let Some(effects) = super::flows::secrets::route_key(model, action) {
@@ -501,6 +516,7 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
         ("sort", _) => model.push_toast(ToastLevel::Error, ":sort takes name, expiry or scopes"),
         ("profile", None) => return profile::open(model),
         ("profile", Some(name)) => return profile::switch(model, name),
+        ("login", _) => return super::flows::login::start(model, line),
         _ => model.push_toast(
             ToastLevel::Error,
             format!(

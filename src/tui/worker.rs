@@ -211,6 +211,12 @@ impl Worker {
                     });
                 });
             }
+            Effect::StartLogin {
+                req,
+                client_id,
+                scopes,
+            } => super::flows::login::spawn(client, tx, req, client_id, scopes),
+            Effect::CancelLogin => super::flows::login::cancel(),
             // The event loop's business: it owns the terminal.
             Effect::EditJson { .. } | Effect::Quit => {}
         }

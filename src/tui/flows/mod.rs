@@ -6,6 +6,7 @@ pub mod delete_app;
 pub mod delete_secret;
 pub mod editing;
 pub mod json_edit;
+pub mod login;
 pub mod profile;
 pub mod reveal;
 pub mod rotate;

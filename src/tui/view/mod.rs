@@ -9,6 +9,7 @@ pub mod details;
 pub mod expiring;
 pub mod header;
 pub mod help;
+pub mod login;
 pub mod profiles;
 pub mod scope_picker;
 pub mod scope_tree;
@@ -86,6 +87,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
             Overlay::TokenPaste => token_flows::render_paste(model, &theme, frame, body),
             Overlay::TokenTest => token_flows::render_test(model, &theme, frame, body),
             Overlay::Profiles => profiles::render(model, &theme, frame, body),
+            Overlay::Login => login::render(model, &theme, frame, body),
             // Drawn in place: the filter in the app list, the command line in the status line.
             Overlay::Filter | Overlay::Command => {}
         }

@@ -1,0 +1,384 @@
+//! `:login`: sign in as a user with Authorization Code + PKCE, from the TUI. The pure half
+//! (the overlay's state, its keys, the answers) is here with the async half the worker runs
+//! ([`spawn`], [`run`]), which drives `api::login` exactly as `extapps login` does.
+//!
+//! Tokens never reach the model: the worker keeps them (and the token cache, when there is
+//! one) and answers with the decoded claims only.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::api::IdentityClient;
+use crate::api::auth::AccessToken;
+use crate::api::jwt::DecodedJwt;
+use crate::api::login::{self, LoginRequest};
+use crate::api::model::ScopeType;
+use crate::api::token_cache::{CacheKey, CachedToken};
+use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
+use crate::tui::keymap::Action;
+use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::msg::{ApiResult, Msg};
+
+/// How long the browser has to come back.
+pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// What the worker says about a login in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoginAnswer {
+    /// The listener is bound: the URL to open, and whether a browser was started with it.
+    Url {
+        url: String,
+        redirect_uri: String,
+        browser_opened: bool,
+    },
+    Done(Result<LoginOutcome, String>),
+}
+
+/// What the TUI keeps of a login: claims and facts, never a token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginOutcome {
+    pub decoded: Option<DecodedJwt>,
+    pub sub: Option<String>,
+    pub name: Option<String>,
+    pub scopes: Vec<String>,
+    pub expires_at: Timestamp,
+    pub has_refresh: bool,
+    /// Where the tokens were kept, or why they could not be; `None`: no cache in this session.
+    pub kept: Option<Result<PathBuf, String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoginStage {
+    /// Asked the worker; no URL yet.
+    Preparing,
+    Waiting {
+        url: String,
+        redirect_uri: String,
+        browser_opened: bool,
+    },
+    Done(Result<LoginOutcome, String>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginFlow {
+    pub req: RequestId,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub stage: LoginStage,
+    pub started: Timestamp,
+}
+
+/// `:login [CLIENT_ID [SCOPE...]]`. Without a client id: the demo's login app when the
+/// identity host is this machine (the simulator). Without scopes: the app's user scopes, as
+/// the app list shows them.
+pub fn start(model: &mut Model, line: &str) -> Vec<Effect> {
+    let mut words = line.trim_start_matches(':').split_whitespace().skip(1);
+    let client_id = match words.next() {
+        Some(id) => id.to_owned(),
+        None if is_loopback(&model.opts.identity_host) => crate::sim::DEMO_LOGIN_CLIENT_ID.into(),
+        None => {
+            model.push_toast(
+                ToastLevel::Error,
+                ":login needs the client id of an app with user scopes and a loopback redirect URI: :login CLIENT_ID [SCOPE...]",
+            );
+            return Vec::new();
+        }
+    };
+    let mut scopes: Vec<String> = words.map(str::to_owned).collect();
+    if scopes.is_empty() {
+        scopes = user_scopes(model, &client_id);
+    }
+    if scopes.is_empty() {
+        model.push_toast(
+            ToastLevel::Error,
+            format!("No user scopes known for {client_id}: name them, :login {client_id} SCOPE..."),
+        );
+        return Vec::new();
+    }
+    cancel_running(model);
+    let req = model.new_request(RequestKind::Login);
+    model.login = Some(LoginFlow {
+        req,
+        client_id: client_id.clone(),
+        scopes: scopes.clone(),
+        stage: LoginStage::Preparing,
+        started: model.now,
+    });
+    model.overlays.retain(|o| *o != Overlay::Login);
+    model.overlays.push(Overlay::Login);
+    vec![Effect::StartLogin {
+        req,
+        client_id,
+        scopes,
+    }]
+}
+
+fn is_loopback(host: &str) -> bool {
+    let name = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+/// The user (and user-and-application) scopes of the app, when it is in the list.
+fn user_scopes(model: &Model, client_id: &str) -> Vec<String> {
+    model
+        .apps
+        .get(client_id)
+        .map(|app| {
+            app.scope_refs()
+                .into_iter()
+                .filter(|s| s.kind != ScopeType::Application)
+                .map(|s| s.name)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn cancel_running(model: &mut Model) {
+    if let Some(flow) = model.login.take() {
+        model.in_flight.remove(&flow.req);
+    }
+}
+
+/// Keys while the login overlay is on top. `None`: not ours.
+pub fn route_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
+    if model.overlays.last() != Some(&Overlay::Login) || action == Action::Quit {
+        return None;
+    }
+    Some(match action {
+        Action::Back => close(model),
+        Action::Submit => {
+            inspect(model);
+            Vec::new()
+        }
+        Action::Secret(crate::tui::keymap::SecretKey::CopySecret) => copy_url(model),
+        _ => Vec::new(),
+    })
+}
+
+/// Esc: the overlay goes, and a login still waiting is abandoned (its listener closed).
+fn close(model: &mut Model) -> Vec<Effect> {
+    model.overlays.retain(|o| *o != Overlay::Login);
+    let waiting = model
+        .login
+        .as_ref()
+        .is_some_and(|f| !matches!(f.stage, LoginStage::Done(_)));
+    cancel_running(model);
+    if waiting {
+        model.push_toast(ToastLevel::Info, "Login cancelled");
+        vec![Effect::CancelLogin]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Enter after a successful login: the token inspector on its claims.
+fn inspect(model: &mut Model) {
+    let Some(LoginStage::Done(Ok(outcome))) = model.login.as_ref().map(|f| &f.stage) else {
+        return;
+    };
+    let Some(decoded) = outcome.decoded.clone() else {
+        model.push_toast(
+            ToastLevel::Info,
+            "The token is not a JWT: no claims to show",
+        );
+        return;
+    };
+    let who = outcome
+        .name
+        .clone()
+        .or(outcome.sub.clone())
+        .unwrap_or_else(|| "?".to_owned());
+    super::token::open_inspector(model, decoded, format!("login token of {who}"));
+}
+
+/// `y` while waiting: the URL to the clipboard, for a browser elsewhere.
+fn copy_url(model: &mut Model) -> Vec<Effect> {
+    let Some(LoginStage::Waiting { url, .. }) = model.login.as_ref().map(|f| &f.stage) else {
+        return Vec::new();
+    };
+    let text = Sensitive(url.clone().into());
+    let req = model.new_request(RequestKind::Secret);
+    vec![Effect::Secret(SecretEffect::Copy {
+        req,
+        what: "the login URL".to_owned(),
+        text,
+    })]
+}
+
+/// A worker answer; dropped unless it belongs to the login on screen.
+pub fn answer(model: &mut Model, req: RequestId, answer: LoginAnswer) {
+    let Some(flow) = model.login.as_mut().filter(|f| f.req == req) else {
+        tracing::debug!(?req, "dropping a stale login answer");
+        return;
+    };
+    match answer {
+        LoginAnswer::Url {
+            url,
+            redirect_uri,
+            browser_opened,
+        } => {
+            flow.stage = LoginStage::Waiting {
+                url,
+                redirect_uri,
+                browser_opened,
+            };
+        }
+        LoginAnswer::Done(result) => {
+            model.in_flight.remove(&req);
+            flow.stage = LoginStage::Done(result);
+        }
+    }
+}
+
+// ---- the worker's half ----
+
+/// The login task running now: a new login or Esc ends it, which closes its listener at once
+/// (the registered port is then free for the next one).
+static RUNNING: Mutex<Option<tokio::task::AbortHandle>> = Mutex::new(None);
+
+/// Starts a login on the worker's runtime, ending one still running.
+pub fn spawn(
+    client: Arc<IdentityClient>,
+    tx: UnboundedSender<Msg>,
+    req: RequestId,
+    client_id: String,
+    scopes: Vec<String>,
+) {
+    cancel();
+    let task = tokio::spawn(async move {
+        let send = |answer| {
+            let _ = tx.send(Msg::Api {
+                req,
+                result: ApiResult::Login(answer),
+            });
+        };
+        run(
+            &client,
+            client_id,
+            scopes,
+            crate::cli::login::DEFAULT_REDIRECT_URI,
+            LOGIN_TIMEOUT,
+            true,
+            send,
+        )
+        .await;
+    });
+    if let Ok(mut running) = RUNNING.lock() {
+        *running = Some(task.abort_handle());
+    }
+}
+
+/// Ends the running login, if any.
+pub fn cancel() {
+    if let Ok(mut running) = RUNNING.lock()
+        && let Some(task) = running.take()
+    {
+        task.abort();
+    }
+}
+
+/// The whole login: bind and build the URL (answered at once), open the browser when asked
+/// and possible, wait for the redirect, exchange the code, keep the tokens in the client's
+/// cache, and answer with the claims.
+pub async fn run(
+    client: &IdentityClient,
+    client_id: String,
+    scopes: Vec<String>,
+    redirect_uri: &str,
+    timeout: Duration,
+    open_browser: bool,
+    send: impl Fn(LoginAnswer),
+) {
+    let result = login_steps(
+        client,
+        client_id,
+        scopes,
+        redirect_uri,
+        timeout,
+        open_browser,
+        &send,
+    )
+    .await;
+    if let Err(e) = &result {
+        tracing::warn!(error = %e, "login failed");
+    }
+    send(LoginAnswer::Done(result));
+}
+
+async fn login_steps(
+    client: &IdentityClient,
+    client_id: String,
+    asked: Vec<String>,
+    redirect_uri: &str,
+    timeout: Duration,
+    open_browser: bool,
+    send: &impl Fn(LoginAnswer),
+) -> Result<LoginOutcome, String> {
+    let endpoints = client.endpoints().clone();
+    // A refresh token is what lets extapps renew without the browser.
+    let mut scopes = asked.clone();
+    if !scopes.iter().any(|s| s == "offline_access") {
+        scopes.push("offline_access".to_owned());
+    }
+    let req = LoginRequest {
+        client_id: client_id.clone(),
+        client_secret: None,
+        redirect_uri: redirect_uri.to_owned(),
+        scopes,
+    };
+    let pending = login::prepare(&endpoints, &req)
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = pending.authorize_url.to_string();
+    let browser_opened = open_browser && login::open_browser(&url);
+    send(LoginAnswer::Url {
+        url,
+        redirect_uri: pending.redirect_uri.clone(),
+        browser_opened,
+    });
+    let code = pending.wait(timeout).await.map_err(|e| e.to_string())?;
+    let resp = login::exchange_code(
+        client.http(),
+        &endpoints.token_url(),
+        &req,
+        &code,
+        Duration::from_secs(30),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let tok = AccessToken::from_response(&resp, Timestamp::now());
+    let kept = client.config().token_cache.as_ref().map(|cache| {
+        let key = CacheKey::new(&endpoints.host(), &client_id, &asked);
+        let entry = CachedToken {
+            host: endpoints.host(),
+            client_id: client_id.clone(),
+            scopes: asked.clone(),
+            access_token: tok.value.clone(),
+            expires_at: tok.expires_at,
+            refresh_token: resp.refresh_token.clone(),
+        };
+        cache
+            .store(&key, &entry)
+            .map(|()| cache.path_of(&key))
+            .map_err(|e| e.to_string())
+    });
+    let claim = |n: &str| {
+        tok.claims
+            .as_ref()
+            .and_then(|c| c.str_claim(n))
+            .map(str::to_owned)
+    };
+    Ok(LoginOutcome {
+        sub: claim("sub"),
+        name: claim("name"),
+        scopes: tok.scopes(),
+        expires_at: tok.expires_at,
+        has_refresh: resp.refresh_token.is_some(),
+        kept,
+        decoded: tok.claims.clone(),
+    })
+}
