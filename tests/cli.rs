@@ -2,8 +2,11 @@
 //! separate process, and the one-paragraph failures for missing settings, a dead server and a
 //! rejected secret.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use common::sim_process::run_sim;
+
+use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_extapps");
 
@@ -41,42 +44,6 @@ fn assert_clean_failure(o: &Output, code: i32, needle: &str) {
     for bad in ["panicked", "backtrace", "Location:", "RUST_BACKTRACE"] {
         assert!(!err.contains(bad), "{bad} in {err}");
     }
-}
-
-struct Sim(Child, String);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `extapps sim` in its own process; returns once it printed its URL.
-fn run_sim() -> Sim {
-    let mut child = Command::new(BIN)
-        .args(["sim", "--port", "0", "--log-file", "/dev/null"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{first}");
-    let rest: Vec<String> = lines.by_ref().take(4).map(|l| l.unwrap()).collect();
-    assert!(
-        rest.iter().any(|l| l.contains("demo-admin-secret")),
-        "{rest:?}"
-    );
-    // Keep draining stdout so the simulator never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Sim(child, url)
 }
 
 #[test]

@@ -4,8 +4,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use common::sim_process::{Sim, run_sim};
+
+use std::process::Command;
 use std::time::Duration;
 
 use common::tmux::Tmux;
@@ -14,34 +15,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_extapps");
 const WAIT: Duration = Duration::from_secs(30);
 /// ServiceNow Connector: one secret, so "delete the old one" is exactly one.
 const APP: &str = "a81c4e07-2d9b-4f63-8e15-6b7a0c3d2f98";
-
-struct Sim(Child, String);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn run_sim() -> Sim {
-    let mut child = Command::new(BIN)
-        .args(["sim", "--port", "0", "--log-file", "/dev/null"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
-    std::thread::spawn(move || for _ in lines {});
-    Sim(child, url)
-}
 
 fn env(sim: &Sim) -> String {
     format!(

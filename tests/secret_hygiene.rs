@@ -2,39 +2,14 @@
 //! with it and delete it, then look for every secret value the run saw in the log, in stderr,
 //! in the token cache and in the backups. Stdout is the one place a new secret may appear.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
+use common::sim_process::{Sim, run_sim};
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_extapps");
-
-struct Sim(Child, String);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn run_sim() -> Sim {
-    let mut child = Command::new(BIN)
-        .args(["sim", "--port", "0", "--log-file", "/dev/null"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
-    std::thread::spawn(move || for _ in lines {});
-    Sim(child, url)
-}
 
 struct Env<'a> {
     sim: &'a Sim,
