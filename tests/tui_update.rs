@@ -4,7 +4,7 @@ use extapps::api::ApiError;
 use extapps::api::model::App;
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::fixtures::{many_apps, sample_apps};
-use extapps::tui::keymap::{Action, Feature};
+use extapps::tui::keymap::Action;
 use extapps::tui::model::{Mode, Overlay, Pane, SortKey, ToastLevel, TreeRow};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit, TokenInfo};
 use extapps::tui::{Model, TuiOptions, update};
@@ -303,7 +303,7 @@ fn errors_stay_until_dismissed_and_info_fades() {
         13,
         "a failed refresh keeps what was shown"
     );
-    press(&mut model, Action::Later(Feature::NewApp));
+    press(&mut model, Action::CycleSort);
     assert_eq!(model.toasts.len(), 2);
     update(
         &mut model,
@@ -318,10 +318,10 @@ fn errors_stay_until_dismissed_and_info_fades() {
 }
 
 #[test]
-fn editing_keys_answer_not_yet_or_read_only() {
+fn editing_keys_open_their_flow_or_answer_read_only() {
     let mut model = loaded();
-    press(&mut model, Action::Later(Feature::DeleteApp));
-    assert!(model.toasts[0].text.contains("not available yet"));
+    press(&mut model, Action::DeleteApp);
+    assert_eq!(model.mode(), Mode::DeleteApp);
     let mut ro = Model::new(
         TuiOptions {
             read_only: true,
@@ -329,7 +329,7 @@ fn editing_keys_answer_not_yet_or_read_only() {
         },
         now(),
     );
-    press(&mut ro, Action::Later(Feature::DeleteApp));
+    press(&mut ro, Action::DeleteApp);
     assert!(ro.toasts[0].text.contains("Read-only"));
 }
 

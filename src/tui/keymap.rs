@@ -49,8 +49,6 @@ pub enum Action {
     DeleteApp,
     /// A key of a form, picker or confirmation; what it does depends on the flow on top.
     Flow(FlowKey),
-    /// Keys reserved for features of later issues.
-    Later(Feature),
     /// The secret flows: new, rotate, delete, copy, and the keys inside their overlays.
     Secret(SecretKey),
 }
@@ -96,10 +94,6 @@ pub enum Feature {
     NewApp,
     EditApp,
     DeleteApp,
-    NewSecret,
-    RotateSecret,
-    DeleteSecret,
-    Copy,
 }
 
 impl Feature {
@@ -108,16 +102,7 @@ impl Feature {
             Feature::NewApp => "creating apps",
             Feature::EditApp => "editing apps",
             Feature::DeleteApp => "deleting apps",
-            Feature::NewSecret => "new secrets",
-            Feature::RotateSecret => "secret rotation",
-            Feature::DeleteSecret => "deleting secrets",
-            Feature::Copy => "copying",
         }
-    }
-
-    /// Whether the feature changes the organization, and so is refused in read-only mode.
-    pub fn writes(self) -> bool {
-        !matches!(self, Feature::Copy)
     }
 }
 
@@ -139,11 +124,10 @@ pub enum Group {
     Token,
     Profiles,
     Login,
-    Later,
 }
 
 impl Group {
-    pub const ALL: [Group; 16] = [
+    pub const ALL: [Group; 15] = [
         Group::Global,
         Group::Move,
         Group::AppList,
@@ -159,7 +143,6 @@ impl Group {
         Group::Token,
         Group::Profiles,
         Group::Login,
-        Group::Later,
     ];
 
     pub fn title(self) -> &'static str {
@@ -179,7 +162,6 @@ impl Group {
             Group::Token => "Token inspector (t), token test (T)",
             Group::Profiles => "Profile picker (:profile)",
             Group::Login => "User login (:login)",
-            Group::Later => "Coming in later versions",
         }
     }
 }

@@ -255,14 +255,6 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::EditJson => return super::flows::json_edit::start(model),
         Action::DeleteApp => super::flows::delete_app::open(model),
         Action::Flow(k) => return editing::key(model, k),
-        Action::Later(feature) => {
-            let text = if model.opts.read_only && feature.writes() {
-                format!("Read-only session: {} is disabled", feature.describe())
-            } else {
-                format!("{} is not available yet", capitalize(feature.describe()))
-            };
-            model.push_toast(ToastLevel::Info, text);
-        }
         // Handled by `token::route_key` where they mean something.
         Action::Secret(_) | Action::PasteToken | Action::TestToken => {}
     }
@@ -617,13 +609,6 @@ fn edit_text(model: &mut Model, edit: TextEdit) {
         model.command.input.handle(req);
         model.command.hint = None;
     }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// The hint the empty list shows, naming the keys from the keymap.
