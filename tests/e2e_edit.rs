@@ -74,8 +74,7 @@ fn create_edit_and_delete_an_app_at_120x35() {
     );
     assert!(diff.contains("1 change."), "{diff}");
     t.keys(&["y"]);
-    let screen = t.wait_for("Saved \"Zeta e2e bot\": 1 change", WAIT);
-    assert!(screen.contains("OR.Queues.Read"), "{screen}");
+    t.wait_for_all(&["Saved \"Zeta e2e bot\": 1 change", "OR.Queues.Read"], WAIT);
 
     // Delete: the wrong name is refused, the exact name deletes, the backup is shown.
     t.keys(&["D"]);

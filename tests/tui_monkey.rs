@@ -356,7 +356,7 @@ impl Server {
                 .find(|r| r.scopes.iter().any(|c| c.name == s.name))
                 .map_or("Unknown", |r| r.name.as_str());
             let scope = Scope {
-                name: s.name.clone(),
+                name: s.name.as_str().into(),
                 display_name: None,
                 description: None,
                 kind: s.kind,
@@ -364,7 +364,7 @@ impl Server {
             match out.iter_mut().find(|r| r.name == resource) {
                 Some(r) => r.scopes.push(scope),
                 None => out.push(Resource {
-                    name: resource.to_owned(),
+                    name: resource.into(),
                     display_name: None,
                     description: None,
                     scopes: vec![scope],
@@ -1034,7 +1034,7 @@ impl Monkey {
             .values()
             .filter(|a| needle.is_empty() || matches_filter(a, &needle))
             .count();
-        let unique: HashSet<&String> = m.view.iter().collect();
+        let unique: HashSet<&str> = m.view.iter().map(|v| &**v).collect();
         if unique.len() != m.view.len() {
             return Err(format!("the view lists an app twice: {:?}", m.view));
         }
@@ -1057,7 +1057,7 @@ impl Monkey {
                 }
             }
             (Some(id), false) => match m.view.get(m.list.index) {
-                Some(at) if at == id => {}
+                Some(at) if **at == **id => {}
                 Some(at) => {
                     return Err(format!(
                         "selected {id} but the cursor ({}) is on {at}",

@@ -87,7 +87,7 @@ fn select(model: &mut Model, confidential: bool) -> String {
         .expect("the demo org has both kinds");
     let row = model.view.iter().position(|v| *v == id).unwrap();
     model.select_row(row);
-    id
+    id.to_string()
 }
 
 fn paste(model: &mut Model, text: &str) {

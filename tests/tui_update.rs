@@ -254,7 +254,7 @@ fn selection_is_kept_by_id_across_a_refresh_that_adds_and_removes_apps() {
     let req = load_req(&press(&mut model, Action::Refresh));
     answer(&mut model, req, apps);
     assert_eq!(model.selected.as_deref(), Some(kept_id.as_str()));
-    assert_eq!(model.view[model.list.index], kept_id);
+    assert_eq!(&*model.view[model.list.index], kept_id);
     assert_eq!(model.view.len(), 12);
 
     // When the selected app itself is deleted, the cursor stays on the same row.
@@ -264,7 +264,7 @@ fn selection_is_kept_by_id_across_a_refresh_that_adds_and_removes_apps() {
     let req = load_req(&press(&mut model, Action::Refresh));
     answer(&mut model, req, apps);
     assert_eq!(model.list.index, row);
-    assert_eq!(model.selected.as_ref(), Some(&model.view[row]));
+    assert_eq!(model.selected.as_deref(), Some(&*model.view[row]));
 }
 
 #[test]
@@ -362,7 +362,7 @@ fn expiring_view_lists_every_secret_soonest_first_and_jumps_to_the_app() {
     press(&mut model, Action::JumpToApp);
     assert_eq!(model.mode(), Mode::Normal);
     assert_eq!(model.focus, Pane::Secrets);
-    assert_eq!(model.selected.as_deref(), Some(row.app_id.as_str()));
+    assert_eq!(model.selected.as_deref(), Some(&*row.app_id));
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod jwt;
 pub mod login;
 pub mod model;
 pub mod permissions;
+pub mod shared_str;
 pub mod token_cache;
 pub mod token_test;
 

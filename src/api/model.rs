@@ -5,6 +5,8 @@ use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use super::shared_str::SharedStr;
+
 /// What a scope may be granted through. In an app only `User` and `Application` occur; the
 /// catalog also uses `UserAndApplication`. The live API sends integers although the docs show
 /// strings, so both are read and integers are written.
@@ -104,11 +106,11 @@ impl<'de> Deserialize<'de> for ScopeType {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Scope {
-    pub name: String,
+    pub name: SharedStr,
     #[serde(default)]
-    pub display_name: Option<String>,
+    pub display_name: Option<SharedStr>,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<SharedStr>,
     #[serde(rename = "type")]
     pub kind: ScopeType,
 }
@@ -116,11 +118,11 @@ pub struct Scope {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Resource {
-    pub name: String,
+    pub name: SharedStr,
     #[serde(default)]
-    pub display_name: Option<String>,
+    pub display_name: Option<SharedStr>,
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<SharedStr>,
     #[serde(default)]
     pub scopes: Vec<Scope>,
 }
@@ -200,7 +202,7 @@ impl App {
             .iter()
             .flat_map(|r| r.scopes.iter())
             .map(|s| ScopeRef {
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 kind: s.kind,
             })
             .collect()
@@ -337,7 +339,7 @@ fn expose_opt<S: Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S:
 /// a civil date-time without one, which is taken as UTC.
 pub mod lenient_ts {
     use jiff::{Timestamp, civil::DateTime, tz::TimeZone};
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     pub fn parse(s: &str) -> Option<Timestamp> {
         let s = s.trim();
@@ -355,14 +357,38 @@ pub mod lenient_ts {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-        let raw = String::deserialize(d)?;
-        parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("not a timestamp: {raw:?}")))
+        d.deserialize_str(TimestampVisitor { blank_is_none: false })?
+            .ok_or_else(|| serde::de::Error::custom("not a timestamp: \"\""))
+    }
+
+    /// Reads the text where it lies: a list carries two timestamps per secret, and taking
+    /// each as a `String` first was an allocation apiece.
+    pub(super) struct TimestampVisitor {
+        /// An empty text is "no timestamp" (optional fields) rather than an error.
+        pub blank_is_none: bool,
+    }
+
+    impl serde::de::Visitor<'_> for TimestampVisitor {
+        type Value = Option<Timestamp>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a timestamp string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, raw: &str) -> Result<Option<Timestamp>, E> {
+            if self.blank_is_none && raw.trim().is_empty() {
+                return Ok(None);
+            }
+            parse(raw)
+                .map(Some)
+                .ok_or_else(|| E::custom(format!("not a timestamp: {raw:?}")))
+        }
     }
 }
 
 pub mod lenient_ts_opt {
     use jiff::Timestamp;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
         match t {
@@ -372,12 +398,30 @@ pub mod lenient_ts_opt {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(raw) if raw.trim().is_empty() => Ok(None),
-            Some(raw) => super::lenient_ts::parse(&raw)
-                .map(Some)
-                .ok_or_else(|| serde::de::Error::custom(format!("not a timestamp: {raw:?}"))),
+        d.deserialize_option(OptionVisitor)
+    }
+
+    struct OptionVisitor;
+
+    impl<'de> serde::de::Visitor<'de> for OptionVisitor {
+        type Value = Option<Timestamp>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a timestamp string or null")
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<Timestamp>, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<Timestamp>, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<Timestamp>, D::Error> {
+            d.deserialize_str(super::lenient_ts::TimestampVisitor {
+                blank_is_none: true,
+            })
         }
     }
 }
@@ -423,6 +467,33 @@ mod tests {
             "2026-01-02T03:04:05Z"
         );
         assert!(app.redirect_uris().is_empty());
+    }
+
+    #[test]
+    fn optional_timestamps_take_null_blank_civil_and_refuse_garbage() {
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(default, with = "lenient_ts_opt")]
+            t: Option<Timestamp>,
+        }
+        let read = |raw: &str| serde_json::from_str::<T>(raw).map(|t| t.t);
+        assert_eq!(read(r#"{"t":null}"#).unwrap(), None);
+        assert_eq!(read(r#"{}"#).unwrap(), None);
+        assert_eq!(read(r#"{"t":"  "}"#).unwrap(), None);
+        assert_eq!(
+            read(r#"{"t":"2026-01-02T03:04:05"}"#).unwrap(),
+            Some("2026-01-02T03:04:05Z".parse().unwrap())
+        );
+        let err = read(r#"{"t":"soon"}"#).unwrap_err().to_string();
+        assert!(err.contains(r#"not a timestamp: "soon""#), "{err}");
+        assert!(read(r#"{"t":42}"#).is_err());
+
+        let err = serde_json::from_str::<Secret>(
+            r#"{"id":1,"creationTime":"","expiryTime":null}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("not a timestamp"), "{err}");
     }
 
     #[test]

@@ -19,7 +19,7 @@ fn scopes_of(app: &App, kind: ScopeType) -> Vec<String> {
         .iter()
         .flat_map(|r| &r.scopes)
         .filter(|s| s.kind == kind)
-        .map(|s| s.name.clone())
+        .map(|s| s.name.to_string())
         .collect()
 }
 

@@ -180,10 +180,10 @@ pub fn add_generated(org: &mut Org, n: usize, seed: u64, now: Timestamp) {
     for r in org.catalog() {
         for s in &r.scopes {
             if s.kind.allows_application() {
-                app_pool.push(s.name.clone());
+                app_pool.push(s.name.to_string());
             }
             if s.kind.allows_user() {
-                user_pool.push(s.name.clone());
+                user_pool.push(s.name.to_string());
             }
         }
     }

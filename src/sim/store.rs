@@ -113,7 +113,7 @@ impl Org {
         let mut index = HashMap::new();
         for (ri, r) in catalog.iter().enumerate() {
             for (si, s) in r.scopes.iter().enumerate() {
-                index.entry(s.name.clone()).or_insert(CatalogEntry {
+                index.entry(s.name.to_string()).or_insert(CatalogEntry {
                     resource: ri,
                     scope: si,
                     kind: s.kind,

@@ -211,7 +211,7 @@ fn resource_of(org: &Org, scope: &str) -> Option<String> {
     org.catalog()
         .iter()
         .find(|r| r.scopes.iter().any(|s| s.name == scope))
-        .map(|r| r.name.clone())
+        .map(|r| r.name.to_string())
 }
 
 /// The parameters of a token request, whichever way the client sent them.

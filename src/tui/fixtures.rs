@@ -10,9 +10,9 @@ const DAY: i64 = 24 * HOUR;
 
 fn scope(name: &str, kind: ScopeType, description: &str) -> Scope {
     Scope {
-        name: name.to_owned(),
+        name: name.into(),
         display_name: None,
-        description: Some(description.to_owned()),
+        description: Some(description.into()),
         kind,
     }
 }
@@ -23,8 +23,8 @@ fn orchestrator(scopes: Vec<Scope>) -> Resource {
 
 fn resource(name: &str, display: &str, scopes: Vec<Scope>) -> Resource {
     Resource {
-        name: name.to_owned(),
-        display_name: Some(display.to_owned()),
+        name: name.into(),
+        display_name: Some(display.into()),
         description: None,
         scopes,
     }

@@ -2,11 +2,10 @@
 //! over that map, and the selection is an app id so that refreshes and filters never move the
 //! cursor to another app.
 
-use std::borrow::Borrow;
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::Hash;
 use std::ops::{Index, Range};
+use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use tui_input::Input;
@@ -279,7 +278,7 @@ pub struct CommandLine {
 /// One row of the organization-wide expiry view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpiringRow {
-    pub app_id: String,
+    pub app_id: Arc<str>,
     pub secret_id: i64,
     pub expiry: Option<Timestamp>,
 }
@@ -300,8 +299,9 @@ pub struct Model {
     pub size: (u16, u16),
 
     pub apps: AppStore,
-    /// The app list as shown: filtered and sorted client ids.
-    pub view: Vec<String>,
+    /// The app list as shown: filtered and sorted client ids, shared with the store so that
+    /// a filter keystroke copies no text.
+    pub view: Vec<Arc<str>>,
     /// Slots of `apps` in `sort` order, for the apps generation and sort key it was made for:
     /// a filter keystroke reuses it instead of sorting again.
     order: Vec<usize>,
@@ -406,7 +406,7 @@ impl Model {
     }
 
     pub fn selected_app(&self) -> Option<&App> {
-        self.selected.as_ref().and_then(|id| self.apps.get(id))
+        self.selected.as_deref().and_then(|id| self.apps.get(id))
     }
 
     pub fn filter_text(&self) -> &str {
@@ -428,7 +428,10 @@ impl Model {
 
     /// Replaces every app with a fresh list, keeping the selection by id.
     pub fn set_apps(&mut self, apps: Vec<App>) {
-        self.apps = apps.into_iter().map(|a| (a.id.clone(), a)).collect();
+        // The old list goes after the new one is in place, so that the cursor code below never
+        // sees a half-built store.
+        let old = std::mem::replace(&mut self.apps, AppStore::from_list(apps));
+        drop(old);
         self.rebuild_expiring();
         self.rebuild_view();
         // A refresh may have shrunk the selected app's scopes or secrets under the cursor.
@@ -452,13 +455,13 @@ impl Model {
             .iter()
             .map(|&i| &slots[i])
             .filter(|s| needle.is_empty() || s.matches(&needle))
-            .map(|s| s.app.id.clone())
+            .map(|s| Arc::clone(&s.id))
             .collect();
         let before = self.selected.clone();
         match self
             .selected
-            .as_ref()
-            .and_then(|id| self.view.iter().position(|v| v == id))
+            .as_deref()
+            .and_then(|id| self.view.iter().position(|v| **v == *id))
         {
             Some(i) => self.list.index = i,
             None if self.view.is_empty() => {
@@ -467,7 +470,7 @@ impl Model {
             }
             None => {
                 self.list.clamp(self.view.len());
-                self.selected = Some(self.view[self.list.index].clone());
+                self.selected = Some(self.view[self.list.index].to_string());
             }
         }
         if self.selected != before {
@@ -515,9 +518,9 @@ impl Model {
         }
         let index = index.min(self.view.len() - 1);
         self.list.index = index;
-        let id = &self.view[index];
-        if self.selected.as_ref() != Some(id) {
-            self.selected = Some(id.clone());
+        let id = &*self.view[index];
+        if self.selected.as_deref() != Some(id) {
+            self.selected = Some(id.to_owned());
             self.scopes.reset();
             self.secrets.reset();
         }
@@ -534,7 +537,7 @@ impl Model {
                     (
                         i,
                         ExpiringRow {
-                            app_id: slot.app.id.clone(),
+                            app_id: Arc::clone(&slot.id),
                             secret_id: s.id,
                             expiry: s.expiry_time,
                         },
@@ -559,7 +562,7 @@ impl Model {
         };
         let mut rows = Vec::new();
         for (ri, res) in app.resources.iter().enumerate() {
-            let folded = self.folded.contains(&res.name);
+            let folded = self.folded.contains(res.name.as_str());
             rows.push(TreeRow::Resource { index: ri, folded });
             if !folded {
                 rows.extend((0..res.scopes.len()).map(|si| TreeRow::Scope {
@@ -646,7 +649,7 @@ pub fn matches_filter(app: &App, needle: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct AppStore {
     slots: Vec<Slot>,
-    index: HashMap<String, usize>,
+    index: HashMap<Arc<str>, usize>,
     /// Changed by every change, so that orders computed from the slots know they are stale.
     /// Drawn from one process-wide counter: a store built afresh (a refresh) must never
     /// reuse a generation an older store had, or a cached order would outlive its slots.
@@ -657,8 +660,8 @@ pub struct AppStore {
 
 #[derive(Debug)]
 struct Slot {
-    /// The key `index` holds it under (normally `app.id`).
-    id: String,
+    /// The key `index` holds it under (normally `app.id`), shared with the views.
+    id: Arc<str>,
     app: App,
     keys: SearchKeys,
     stale: bool,
@@ -709,7 +712,7 @@ impl SearchKeys {
 const SEPARATOR: char = '\n';
 
 impl Slot {
-    fn new(id: String, app: App) -> Self {
+    fn new(id: Arc<str>, app: App) -> Self {
         Slot {
             id,
             keys: SearchKeys::of(&app),
@@ -746,20 +749,34 @@ fn push_lower(out: &mut String, s: &str) {
 }
 
 impl AppStore {
-    pub fn get<Q>(&self, id: &Q) -> Option<&App>
-    where
-        String: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
+    /// A store of exactly these apps, keyed by their client ids (the last of a duplicate id
+    /// wins, as with repeated `insert`).
+    pub fn from_list(apps: Vec<App>) -> Self {
+        let mut store = AppStore {
+            slots: Vec::with_capacity(apps.len()),
+            index: HashMap::with_capacity(apps.len()),
+            ..AppStore::default()
+        };
+        store.bump();
+        for app in apps {
+            let id: Arc<str> = Arc::from(app.id.as_str());
+            match store.index.get(&id) {
+                Some(&i) => store.slots[i] = Slot::new(id, app),
+                None => {
+                    store.index.insert(Arc::clone(&id), store.slots.len());
+                    store.slots.push(Slot::new(id, app));
+                }
+            }
+        }
+        store
+    }
+
+    pub fn get(&self, id: &str) -> Option<&App> {
         self.index.get(id).map(|&i| &self.slots[i].app)
     }
 
     /// The app to change in place; its search keys are recomputed before the next filter.
-    pub fn get_mut<Q>(&mut self, id: &Q) -> Option<&mut App>
-    where
-        String: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut App> {
         let &i = self.index.get(id)?;
         self.bump();
         self.stale = true;
@@ -768,38 +785,31 @@ impl AppStore {
         Some(&mut slot.app)
     }
 
-    pub fn contains_key<Q>(&self, id: &Q) -> bool
-    where
-        String: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
+    pub fn contains_key(&self, id: &str) -> bool {
         self.index.contains_key(id)
     }
 
     /// Adds or replaces the app under `id`, returning the one it replaced.
-    pub fn insert(&mut self, id: String, app: App) -> Option<App> {
+    pub fn insert(&mut self, id: impl Into<Arc<str>>, app: App) -> Option<App> {
+        let id = id.into();
         self.bump();
         match self.index.get(&id) {
             Some(&i) => Some(std::mem::replace(&mut self.slots[i], Slot::new(id, app)).app),
             None => {
-                self.index.insert(id.clone(), self.slots.len());
+                self.index.insert(Arc::clone(&id), self.slots.len());
                 self.slots.push(Slot::new(id, app));
                 None
             }
         }
     }
 
-    pub fn remove<Q>(&mut self, id: &Q) -> Option<App>
-    where
-        String: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
-    {
+    pub fn remove(&mut self, id: &str) -> Option<App> {
         let i = self.index.remove(id)?;
         self.bump();
         let removed = self.slots.swap_remove(i);
         if let Some(moved) = self.slots.get(i) {
             // The last slot took the removed one's place.
-            if let Some(j) = self.index.get_mut::<str>(&moved.id) {
+            if let Some(j) = self.index.get_mut(&moved.id) {
                 *j = i;
             }
         }
@@ -824,12 +834,12 @@ impl AppStore {
         self.slots.iter().map(|s| &s.app)
     }
 
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.slots.iter().map(|s| &s.id)
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.slots.iter().map(|s| &*s.id)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &App)> {
-        self.slots.iter().map(|s| (&s.id, &s.app))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &App)> {
+        self.slots.iter().map(|s| (&*s.id, &s.app))
     }
 
     fn refresh_keys(&mut self) {
@@ -844,14 +854,10 @@ impl AppStore {
     }
 }
 
-impl<Q> Index<&Q> for AppStore
-where
-    String: Borrow<Q>,
-    Q: Hash + Eq + ?Sized,
-{
+impl Index<&str> for AppStore {
     type Output = App;
 
-    fn index(&self, id: &Q) -> &App {
+    fn index(&self, id: &str) -> &App {
         self.get(id).expect("no app with this client id")
     }
 }
@@ -864,8 +870,8 @@ impl AppStore {
     }
 }
 
-impl FromIterator<(String, App)> for AppStore {
-    fn from_iter<I: IntoIterator<Item = (String, App)>>(iter: I) -> Self {
+impl<K: Into<Arc<str>>> FromIterator<(K, App)> for AppStore {
+    fn from_iter<I: IntoIterator<Item = (K, App)>>(iter: I) -> Self {
         let mut store = AppStore::default();
         for (id, app) in iter {
             store.insert(id, app);

@@ -394,7 +394,7 @@ fn toggle_fold(model: &mut Model) {
     let Some(name) = model
         .selected_app()
         .and_then(|a| a.resources.get(resource))
-        .map(|r| r.name.clone())
+        .map(|r| r.name.to_string())
     else {
         return;
     };
@@ -424,7 +424,7 @@ fn jump_to_expiring_app(model: &mut Model) {
     if !model.view.contains(&row.app_id) {
         model.filter.reset();
     }
-    model.selected = Some(row.app_id.clone());
+    model.selected = Some(row.app_id.to_string());
     model.rebuild_view();
     model.overlays.retain(|o| *o != Overlay::Expiring);
     model.focus = Pane::Secrets;

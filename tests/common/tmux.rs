@@ -89,6 +89,14 @@ impl Tmux {
     pub fn wait_for(&self, text: &str, timeout: Duration) -> String {
         self.wait(&format!("{text:?}"), timeout, |s| s.contains(text))
     }
+
+    /// Waits until every text is on screen at once. Checking the others after `wait_for` of
+    /// the first can fail for nothing: tmux may show a frame half drawn.
+    pub fn wait_for_all(&self, texts: &[&str], timeout: Duration) -> String {
+        self.wait(&format!("{texts:?}"), timeout, |s| {
+            texts.iter().all(|t| s.contains(t))
+        })
+    }
 }
 
 impl Drop for Tmux {

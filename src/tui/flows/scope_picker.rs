@@ -212,7 +212,7 @@ pub fn key(model: &mut Model, key: FlowKey) {
                 ));
                 return;
             }
-            let name = scope.name.clone();
+            let name = scope.name.to_string();
             match wanted {
                 None => picker.chosen.retain(|s| s.name != name),
                 Some(kind) => match picker.chosen.iter_mut().find(|s| s.name == name) {

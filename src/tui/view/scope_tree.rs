@@ -55,7 +55,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     let marker = if folded { "▸" } else { "▾" };
                     let shown = match r.display_name.as_deref() {
                         Some(d) if d != r.name => format!("{d} ({})", r.name),
-                        _ => r.name.clone(),
+                        _ => r.name.to_string(),
                     };
                     Line::from(vec![
                         Span::raw(format!("{marker} ")),
