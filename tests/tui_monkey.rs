@@ -1038,7 +1038,7 @@ impl Monkey {
         if unique.len() != m.view.len() {
             return Err(format!("the view lists an app twice: {:?}", m.view));
         }
-        if let Some(ghost) = m.view.iter().find(|id| !m.apps.contains_key(*id)) {
+        if let Some(ghost) = m.view.iter().find(|id| !m.apps.contains_key(id)) {
             return Err(format!("the view lists {ghost}, which is not in apps"));
         }
         if m.view.len() != matching {

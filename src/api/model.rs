@@ -357,8 +357,10 @@ pub mod lenient_ts {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
-        d.deserialize_str(TimestampVisitor { blank_is_none: false })?
-            .ok_or_else(|| serde::de::Error::custom("not a timestamp: \"\""))
+        d.deserialize_str(TimestampVisitor {
+            blank_is_none: false,
+        })?
+        .ok_or_else(|| serde::de::Error::custom("not a timestamp: \"\""))
     }
 
     /// Reads the text where it lies: a list carries two timestamps per secret, and taking
@@ -488,11 +490,9 @@ mod tests {
         assert!(err.contains(r#"not a timestamp: "soon""#), "{err}");
         assert!(read(r#"{"t":42}"#).is_err());
 
-        let err = serde_json::from_str::<Secret>(
-            r#"{"id":1,"creationTime":"","expiryTime":null}"#,
-        )
-        .unwrap_err()
-        .to_string();
+        let err = serde_json::from_str::<Secret>(r#"{"id":1,"creationTime":"","expiryTime":null}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("not a timestamp"), "{err}");
     }
 

@@ -182,7 +182,8 @@ mod tests {
 
     #[test]
     fn equal_texts_parsed_twice_share_one_allocation() {
-        let a: Vec<SharedStr> = serde_json::from_str(r#"["OR.Jobs","OR.Jobs","OR.Robots"]"#).unwrap();
+        let a: Vec<SharedStr> =
+            serde_json::from_str(r#"["OR.Jobs","OR.Jobs","OR.Robots"]"#).unwrap();
         let b: SharedStr = serde_json::from_str(r#""OR.Jobs""#).unwrap();
         assert!(SharedStr::ptr_eq(&a[0], &a[1]));
         assert!(SharedStr::ptr_eq(&a[0], &b));

@@ -275,6 +275,10 @@ pub struct CommandLine {
     pub hint: Option<String>,
 }
 
+/// How the expiry view sorts: "never" after every date, then the app's name rank, then the
+/// secret id.
+type ExpiringOrder = (bool, Option<Timestamp>, u32, i64);
+
 /// One row of the organization-wide expiry view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpiringRow {
@@ -304,7 +308,7 @@ pub struct Model {
     pub view: Vec<Arc<str>>,
     /// Slots of `apps` in `sort` order, for the apps generation and sort key it was made for:
     /// a filter keystroke reuses it instead of sorting again.
-    order: Vec<usize>,
+    order: Vec<u32>,
     order_for: Option<(u64, SortKey)>,
     pub selected: Option<String>,
     pub list: ListCursor,
@@ -445,16 +449,16 @@ impl Model {
     /// selected app; when that app is gone, on the row where it was.
     pub fn rebuild_view(&mut self) {
         let needle = self.filter.value().trim().to_lowercase();
-        self.apps.refresh_keys();
         self.refresh_order();
         let slots = &self.apps.slots;
         // Filtering keeps the sorted order, so a keystroke is one pass over precomputed,
         // lower-cased keys and never a sort.
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
         self.view = self
             .order
             .iter()
-            .map(|&i| &slots[i])
-            .filter(|s| needle.is_empty() || s.matches(&needle))
+            .map(|&i| &slots[i as usize])
+            .filter(|s| needle.is_empty() || s.matches(&needle, &finder))
             .map(|s| Arc::clone(&s.id))
             .collect();
         let before = self.selected.clone();
@@ -486,28 +490,16 @@ impl Model {
         if self.order_for == Some(wanted) {
             return;
         }
-        let slots = &self.apps.slots;
-        let by_name = |a: usize, b: usize| {
-            let (a, b) = (&slots[a], &slots[b]);
-            a.keys
-                .name
-                .cmp(&b.keys.name)
-                .then_with(|| a.app.id.cmp(&b.app.id))
+        self.apps.refresh_names();
+        let (slots, rank) = (&self.apps.slots, &self.apps.name_rank);
+        // Ties on the other keys go by name: the name rank, so that no comparison touches text.
+        self.order = match self.sort {
+            SortKey::Name => self.apps.name_order.clone(),
+            SortKey::Expiry => order_by_key(slots.len(), |i| (expiry_rank(&slots[i].app), rank[i])),
+            SortKey::Scopes => order_by_key(slots.len(), |i| {
+                (std::cmp::Reverse(slots[i].app.scope_count()), rank[i])
+            }),
         };
-        let mut order: Vec<usize> = (0..slots.len()).collect();
-        match self.sort {
-            SortKey::Name => order.sort_unstable_by(|&a, &b| by_name(a, b)),
-            SortKey::Expiry => {
-                let rank: Vec<_> = slots.iter().map(|s| expiry_rank(&s.app)).collect();
-                order.sort_unstable_by(|&a, &b| rank[a].cmp(&rank[b]).then_with(|| by_name(a, b)));
-            }
-            SortKey::Scopes => {
-                let count: Vec<usize> = slots.iter().map(|s| s.app.scope_count()).collect();
-                order
-                    .sort_unstable_by(|&a, &b| count[b].cmp(&count[a]).then_with(|| by_name(a, b)));
-            }
-        }
-        self.order = order;
         self.order_for = Some(wanted);
     }
 
@@ -527,15 +519,15 @@ impl Model {
     }
 
     pub(crate) fn rebuild_expiring(&mut self) {
-        self.apps.refresh_keys();
-        let slots = &self.apps.slots;
-        let mut rows: Vec<(usize, ExpiringRow)> = slots
+        self.apps.refresh_names();
+        let (slots, rank) = (&self.apps.slots, &self.apps.name_rank);
+        let mut rows: Vec<(ExpiringOrder, ExpiringRow)> = slots
             .iter()
-            .enumerate()
-            .flat_map(|(i, slot)| {
+            .zip(rank)
+            .flat_map(|(slot, &rank)| {
                 slot.app.secrets.iter().map(move |s| {
                     (
-                        i,
+                        (expiry_key(s.expiry_time).0, s.expiry_time, rank, s.id),
                         ExpiringRow {
                             app_id: Arc::clone(&slot.id),
                             secret_id: s.id,
@@ -545,12 +537,8 @@ impl Model {
                 })
             })
             .collect();
-        rows.sort_by(|(ia, a), (ib, b)| {
-            expiry_key(a.expiry)
-                .cmp(&expiry_key(b.expiry))
-                .then_with(|| slots[*ia].keys.name.cmp(&slots[*ib].keys.name))
-                .then(a.secret_id.cmp(&b.secret_id))
-        });
+        // Expiry, then the app's name (its rank: integers, not text), then the secret id.
+        rows.sort_unstable_by_key(|(key, _)| *key);
         self.expiring_rows = rows.into_iter().map(|(_, row)| row).collect();
         self.expiring.clamp(self.expiring_rows.len());
     }
@@ -618,6 +606,13 @@ pub fn expiry_key(t: Option<Timestamp>) -> (bool, Option<Timestamp>) {
     (t.is_none(), t)
 }
 
+/// The slots `0..len` sorted by `key`.
+fn order_by_key<K: Ord>(len: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
+    let mut keyed: Vec<(K, u32)> = (0..len).map(|i| (key(i), i as u32)).collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
 /// Apps by nearest expiry: expiring secrets first (soonest first), then secrets that never
 /// expire, then apps without secrets.
 fn expiry_rank(app: &App) -> (u8, Option<Timestamp>) {
@@ -656,6 +651,11 @@ pub struct AppStore {
     generation: u64,
     /// Some slot was handed out mutably and its keys must be recomputed before use.
     stale: bool,
+    /// Slots by name (then client id), and each slot's place in that order, for the
+    /// generation in `names_for`: every sort and the expiry rows break ties with it.
+    name_order: Vec<u32>,
+    name_rank: Vec<u32>,
+    names_for: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -669,47 +669,60 @@ struct Slot {
 
 #[derive(Debug, Default)]
 struct SearchKeys {
-    /// The lower-cased name: the sort key.
-    name: String,
-    /// Every field the filter looks at, lower-cased, one per line.
-    haystack: String,
+    /// Every field the filter looks at, lower-cased, one per line, the name first. Bytes of
+    /// UTF-8: the filter searches it with `memmem`, and the name sorts as bytes, which is how
+    /// `str` sorts too.
+    haystack: Box<[u8]>,
+    name_len: usize,
+    /// The first 16 bytes of the lower-cased name, zero-padded, big-endian: most name
+    /// comparisons are settled by one integer comparison.
+    name_prefix: u128,
 }
 
 impl SearchKeys {
     fn of(app: &App) -> Self {
-        let name = lower(&app.name);
-        let mut haystack = String::with_capacity(
+        let scopes = || app.resources.iter().flat_map(|r| &r.scopes);
+        let mut haystack = Vec::with_capacity(
             app.name.len()
                 + app.id.len()
                 + app.redirect_uri.as_ref().map_or(0, String::len)
-                + app
-                    .resources
-                    .iter()
-                    .flat_map(|r| &r.scopes)
-                    .map(|s| s.name.len() + 1)
-                    .sum::<usize>()
+                + scopes().map(|s| s.name.len() + 1).sum::<usize>()
                 + 3,
         );
-        haystack.push_str(&name);
+        push_lower(&mut haystack, &app.name);
+        let name_len = haystack.len();
         for field in std::iter::once(app.id.as_str())
             .chain(app.redirect_uri.as_deref())
-            .chain(
-                app.resources
-                    .iter()
-                    .flat_map(|r| &r.scopes)
-                    .map(|s| s.name.as_str()),
-            )
+            .chain(scopes().map(|s| s.name.as_str()))
         {
             haystack.push(SEPARATOR);
             push_lower(&mut haystack, field);
         }
-        SearchKeys { name, haystack }
+        let mut prefix = [0u8; 16];
+        let head = &haystack[..name_len.min(16)];
+        prefix[..head.len()].copy_from_slice(head);
+        SearchKeys {
+            haystack: haystack.into_boxed_slice(),
+            name_len,
+            name_prefix: u128::from_be_bytes(prefix),
+        }
+    }
+
+    fn name(&self) -> &[u8] {
+        &self.haystack[..self.name_len]
+    }
+
+    /// By lower-cased name, as bytes.
+    fn cmp_name(&self, other: &Self) -> std::cmp::Ordering {
+        self.name_prefix
+            .cmp(&other.name_prefix)
+            .then_with(|| self.name().cmp(other.name()))
     }
 }
 
 /// Between fields of the haystack. A filter cannot contain it (the filter line is one line),
 /// so no match can span two fields; should one ever do, the slow path keeps the meaning.
-const SEPARATOR: char = '\n';
+const SEPARATOR: u8 = b'\n';
 
 impl Slot {
     fn new(id: Arc<str>, app: App) -> Self {
@@ -721,30 +734,23 @@ impl Slot {
         }
     }
 
-    /// `matches_filter`, on the precomputed keys. `needle` is already lower case.
-    fn matches(&self, needle: &str) -> bool {
-        if needle.contains(SEPARATOR) {
+    /// `matches_filter`, on the precomputed keys. `needle` is already lower case and
+    /// `finder` looks for it.
+    fn matches(&self, needle: &str, finder: &memchr::memmem::Finder) -> bool {
+        if needle.as_bytes().contains(&SEPARATOR) {
             return matches_filter(&self.app, needle);
         }
-        self.keys.haystack.contains(needle)
+        finder.find(&self.keys.haystack).is_some()
     }
 }
 
-fn lower(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_lower(&mut out, s);
-    out
-}
-
-/// Appends `s.to_lowercase()`, without its allocation for the common ASCII case.
-fn push_lower(out: &mut String, s: &str) {
+/// Appends the bytes of `s.to_lowercase()`, without its allocation for the common ASCII case.
+fn push_lower(out: &mut Vec<u8>, s: &str) {
     if s.is_ascii() {
-        let start = out.len();
-        out.push_str(s);
-        out[start..].make_ascii_lowercase();
+        out.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
     } else {
         // Not per char: `to_lowercase` knows the final sigma, `char::to_lowercase` does not.
-        out.push_str(&s.to_lowercase());
+        out.extend_from_slice(s.to_lowercase().as_bytes());
     }
 }
 
@@ -852,6 +858,26 @@ impl AppStore {
         }
         self.stale = false;
     }
+
+    /// Computes the name order and ranks, once per generation (with fresh keys).
+    fn refresh_names(&mut self) {
+        self.refresh_keys();
+        if self.names_for != Some(self.generation) {
+            let slots = &self.slots;
+            let mut order: Vec<u32> = (0..slots.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| {
+                let (a, b) = (&slots[a as usize], &slots[b as usize]);
+                a.keys.cmp_name(&b.keys).then_with(|| a.id.cmp(&b.id))
+            });
+            let mut rank = vec![0u32; slots.len()];
+            for (place, &slot) in order.iter().enumerate() {
+                rank[slot as usize] = place as u32;
+            }
+            self.name_order = order;
+            self.name_rank = rank;
+            self.names_for = Some(self.generation);
+        }
+    }
 }
 
 impl Index<&str> for AppStore {
@@ -877,5 +903,127 @@ impl<K: Into<Arc<str>>> FromIterator<(K, App)> for AppStore {
             store.insert(id, app);
         }
         store
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(id: &str, name: &str, expiries: &[Option<&str>]) -> App {
+        let secrets: Vec<_> = expiries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                serde_json::json!({
+                    "id": i as i64 + 1, "creationTime": "2026-01-01T00:00:00Z", "expiryTime": e
+                })
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "id": id, "name": name, "isConfidential": true, "secrets": secrets
+        }))
+        .unwrap()
+    }
+
+    fn model(apps: Vec<App>) -> Model {
+        let mut m = Model::new(TuiOptions::default(), Timestamp::UNIX_EPOCH);
+        m.set_apps(apps);
+        m
+    }
+
+    /// Names that agree on their first 16 bytes, differ only in case, or are not ASCII:
+    /// what the integer prefix and the byte comparison must still order like text.
+    fn tricky() -> Vec<App> {
+        let names = [
+            "Finance SAP Sync Robot #10",
+            "finance sap sync robot #9",
+            "Finance SAP Sync Robot #1",
+            "FINANCE SAP SYNC",
+            "Finance SAP Sync Robot",
+            "Émile's bot",
+            "émile's bot",
+            "Zeta",
+            "zeta",
+            "a",
+            "",
+            "Ωmega ΣΑΣ",
+            "Finance SAP Sync Robot #10",
+        ];
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let e = format!("2027-0{}-01T00:00:00Z", 1 + i % 3);
+                app(&format!("id-{:02}", 20 - i), n, &[Some(&e), None, Some(&e)])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn name_order_is_the_lower_cased_name_then_the_client_id() {
+        let apps = tricky();
+        let mut want: Vec<(String, String)> = apps
+            .iter()
+            .map(|a| (a.name.to_lowercase(), a.id.clone()))
+            .collect();
+        want.sort();
+        let m = model(apps);
+        let got: Vec<&str> = m.view.iter().map(|id| &**id).collect();
+        let want: Vec<&str> = want.iter().map(|(_, id)| id.as_str()).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn expiry_rows_go_by_expiry_then_name_then_secret() {
+        let apps = tricky();
+        let mut want: Vec<_> = apps
+            .iter()
+            .flat_map(|a| {
+                a.secrets.iter().map(move |s| {
+                    (
+                        expiry_key(s.expiry_time),
+                        a.name.to_lowercase(),
+                        a.id.clone(),
+                        s.id,
+                    )
+                })
+            })
+            .collect();
+        want.sort();
+        let m = model(apps);
+        let got: Vec<(String, i64)> = m
+            .expiring_rows
+            .iter()
+            .map(|r| (r.app_id.to_string(), r.secret_id))
+            .collect();
+        let want: Vec<(String, i64)> = want.into_iter().map(|(_, _, id, s)| (id, s)).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn other_sorts_break_ties_by_name() {
+        let mut m = model(tricky());
+        m.sort = SortKey::Scopes;
+        m.rebuild_view();
+        // No app has a scope: the order is the name order.
+        let by_scopes = m.view.clone();
+        m.sort = SortKey::Name;
+        m.rebuild_view();
+        assert_eq!(by_scopes, m.view);
+    }
+
+    #[test]
+    fn filter_sees_non_ascii_names_lower_cased_and_an_edit_refreshes_it() {
+        let mut m = model(tricky());
+        m.filter = Input::new("ΣΑΣ".into());
+        m.rebuild_view();
+        assert_eq!(m.view.len(), 1);
+        m.apps.get_mut("id-15").unwrap().name = "Renamed ΣΑΣ".into();
+        m.rebuild_view();
+        assert_eq!(m.view.len(), 2, "{:?}", m.view);
+        m.filter = Input::new("renamed".into());
+        m.rebuild_view();
+        assert_eq!(&*m.view[0], "id-15");
     }
 }
