@@ -125,11 +125,29 @@ fn benches(c: &mut Criterion) {
         });
     }
     {
+        // The common refresh: the organization has not changed since the last one.
         let mut model = loaded(apps.clone());
         model.select_row(model.view.len() / 2);
         group.bench_function("apply_list_10k", |b| {
             b.iter_batched(
                 || apps.clone(),
+                |fresh| refresh(&mut model, fresh),
+                BatchSize::LargeInput,
+            )
+        });
+    }
+    {
+        // The costly one: every app differs from the list before (two organizations in turn).
+        let other = extapps::sim::generated_apps(APPS, SEED + 1, now());
+        let mut model = loaded(apps.clone());
+        model.select_row(model.view.len() / 2);
+        let mut flip = false;
+        group.bench_function("apply_changed_list_10k", |b| {
+            b.iter_batched(
+                || {
+                    flip = !flip;
+                    if flip { other.clone() } else { apps.clone() }
+                },
                 |fresh| refresh(&mut model, fresh),
                 BatchSize::LargeInput,
             )

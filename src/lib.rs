@@ -10,5 +10,6 @@ pub mod demo;
 pub mod diff;
 pub mod expiry;
 pub mod logging;
+pub mod memory;
 pub mod sim;
 pub mod tui;

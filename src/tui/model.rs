@@ -324,6 +324,8 @@ pub struct Model {
     pub expiring: ListCursor,
     pub help: ListCursor,
     pub expiring_rows: Vec<ExpiringRow>,
+    /// The apps generation `expiring_rows` were made for.
+    expiring_for: Option<u64>,
     pub command: CommandLine,
     pub secret_flows: super::flows::secrets::SecretFlows,
 
@@ -380,6 +382,7 @@ impl Model {
             expiring: ListCursor::default(),
             help: ListCursor::default(),
             expiring_rows: Vec::new(),
+            expiring_for: None,
             command: CommandLine::default(),
             secret_flows: Default::default(),
             toasts: Vec::new(),
@@ -432,10 +435,11 @@ impl Model {
 
     /// Replaces every app with a fresh list, keeping the selection by id.
     pub fn set_apps(&mut self, apps: Vec<App>) {
-        // The old list goes after the new one is in place, so that the cursor code below never
-        // sees a half-built store.
-        let old = std::mem::replace(&mut self.apps, AppStore::from_list(apps));
-        drop(old);
+        let large = apps.len().max(self.apps.len()) >= RELEASE_MEMORY_FROM;
+        self.apps.replace_all(apps);
+        if large {
+            crate::memory::release_free_memory_in_background();
+        }
         self.rebuild_expiring();
         self.rebuild_view();
         // A refresh may have shrunk the selected app's scopes or secrets under the cursor.
@@ -518,7 +522,13 @@ impl Model {
         }
     }
 
+    /// Recomputes the expiry view's rows, unless the apps did not change since the last time.
     pub(crate) fn rebuild_expiring(&mut self) {
+        self.apps.refresh_keys();
+        if self.expiring_for == Some(self.apps.generation) {
+            return;
+        }
+        self.expiring_for = Some(self.apps.generation);
         self.apps.refresh_names();
         let (slots, rank) = (&self.apps.slots, &self.apps.name_rank);
         let mut rows: Vec<(ExpiringOrder, ExpiringRow)> = slots
@@ -606,6 +616,9 @@ pub fn expiry_key(t: Option<Timestamp>) -> (bool, Option<Timestamp>) {
     (t.is_none(), t)
 }
 
+/// Replacing at least this many apps frees enough memory to be worth giving back.
+const RELEASE_MEMORY_FROM: usize = 1000;
+
 /// The slots `0..len` sorted by `key`.
 fn order_by_key<K: Ord>(len: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
     let mut keyed: Vec<(K, u32)> = (0..len).map(|i| (key(i), i as u32)).collect();
@@ -682,22 +695,35 @@ struct SearchKeys {
 impl SearchKeys {
     fn of(app: &App) -> Self {
         let scopes = || app.resources.iter().flat_map(|r| &r.scopes);
-        let mut haystack = Vec::with_capacity(
-            app.name.len()
-                + app.id.len()
-                + app.redirect_uri.as_ref().map_or(0, String::len)
-                + scopes().map(|s| s.name.len() + 1).sum::<usize>()
-                + 3,
-        );
-        push_lower(&mut haystack, &app.name);
-        let name_len = haystack.len();
-        for field in std::iter::once(app.id.as_str())
-            .chain(app.redirect_uri.as_deref())
-            .chain(scopes().map(|s| s.name.as_str()))
-        {
-            haystack.push(SEPARATOR);
-            push_lower(&mut haystack, field);
+        let fields = || {
+            std::iter::once(app.name.as_str())
+                .chain(std::iter::once(app.id.as_str()))
+                .chain(app.redirect_uri.as_deref())
+                .chain(scopes().map(|s| s.name.as_str()))
+        };
+        let mut haystack = Vec::with_capacity(fields().map(|f| f.len() + 1).sum::<usize>());
+        for (i, field) in fields().enumerate() {
+            if i > 0 {
+                haystack.push(SEPARATOR);
+            }
+            haystack.extend_from_slice(field.as_bytes());
         }
+        // Lower-cased in one pass over the whole text: per field, the calls cost more than
+        // the work (an app has some twenty short scope names).
+        let name_len = if haystack.is_ascii() {
+            haystack.make_ascii_lowercase();
+            app.name.len()
+        } else {
+            haystack.clear();
+            for (i, field) in fields().enumerate() {
+                if i > 0 {
+                    haystack.push(SEPARATOR);
+                }
+                // Per field, not per char: `to_lowercase` knows the final sigma.
+                haystack.extend_from_slice(field.to_lowercase().as_bytes());
+            }
+            app.name.to_lowercase().len()
+        };
         let mut prefix = [0u8; 16];
         let head = &haystack[..name_len.min(16)];
         prefix[..head.len()].copy_from_slice(head);
@@ -744,16 +770,6 @@ impl Slot {
     }
 }
 
-/// Appends the bytes of `s.to_lowercase()`, without its allocation for the common ASCII case.
-fn push_lower(out: &mut Vec<u8>, s: &str) {
-    if s.is_ascii() {
-        out.extend(s.bytes().map(|b| b.to_ascii_lowercase()));
-    } else {
-        // Not per char: `to_lowercase` knows the final sigma, `char::to_lowercase` does not.
-        out.extend_from_slice(s.to_lowercase().as_bytes());
-    }
-}
-
 impl AppStore {
     /// A store of exactly these apps, keyed by their client ids (the last of a duplicate id
     /// wins, as with repeated `insert`).
@@ -775,6 +791,23 @@ impl AppStore {
             }
         }
         store
+    }
+
+    /// Replaces the apps with `apps`, the answer of a refresh. That answer is usually the
+    /// same apps again: then the store keeps its slots, keys and generation, so that the
+    /// orders and rows computed from it stay valid, and only the copy that came in is freed.
+    /// Returns whether anything changed.
+    pub fn replace_all(&mut self, apps: Vec<App>) -> bool {
+        let same = apps.len() == self.slots.len()
+            && apps
+                .iter()
+                .zip(&self.slots)
+                .all(|(new, slot)| *slot.id == *new.id && slot.app == *new);
+        if same {
+            return false;
+        }
+        *self = AppStore::from_list(apps);
+        true
     }
 
     pub fn get(&self, id: &str) -> Option<&App> {

@@ -1,0 +1,55 @@
+//! Giving freed memory back to the operating system.
+//!
+//! A refresh of a large organization allocates the new list on a network worker thread and
+//! frees the old one on the UI thread. glibc keeps a heap per thread and returns little of it
+//! on its own, so without help the TUI grew by some 30 MB per refresh of 10,000 apps and
+//! settled three times larger than after the first load.
+
+/// Returns free heap pages to the operating system, where the allocator can (glibc on Linux;
+/// elsewhere it does nothing). Costs a walk of the allocator's free lists: call it after
+/// freeing something large, not on every change.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::os::raw::c_int;
+        }
+        // SAFETY: malloc_trim takes no pointer from us; it only walks glibc's own free lists
+        // (under their locks) and releases whole free pages. Any thread may call it.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
+/// `release_free_memory` on a short-lived thread, so that the caller (the UI thread, after a
+/// refresh) does not wait for the walk. Does nothing if the thread cannot start.
+pub fn release_free_memory_in_background() {
+    let _ = std::thread::Builder::new()
+        .name("extapps-trim".into())
+        .spawn(release_free_memory);
+}
+
+#[cfg(test)]
+mod tests {
+    fn resident_kb() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    /// Small blocks, as a list of apps is made of: freed, they stay resident until released.
+    #[test]
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    fn freed_small_blocks_go_back_to_the_system() {
+        let blocks: Vec<Vec<u8>> = (0..64 * 1024).map(|i| vec![i as u8; 1000]).collect();
+        let loaded = resident_kb();
+        drop(blocks);
+        super::release_free_memory();
+        let released = resident_kb();
+        assert!(
+            released + 32 * 1024 < loaded,
+            "64 MB freed, but resident went only from {loaded} kB to {released} kB"
+        );
+    }
+}
