@@ -48,22 +48,12 @@ pub fn view(model: &Model, frame: &mut Frame) {
     .areas(area);
     header::render(model, &theme, frame, top);
 
-    let list_share = if body.width >= 110 { 55 } else { 50 };
-    let [left, right] = Layout::horizontal([
-        Constraint::Percentage(list_share),
-        Constraint::Percentage(100 - list_share),
-    ])
-    .areas(body);
-    let [details_area, scopes_area, secrets_area] = Layout::vertical([
-        Constraint::Length(5),
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-    ])
-    .areas(right);
-    app_list::render(model, &theme, frame, left);
-    details::render_pane(model, &theme, frame, details_area);
-    scope_tree::render(model, &theme, frame, scopes_area);
-    secrets::render(model, &theme, frame, secrets_area);
+    // An overlay that fills the body hides the panes and every overlay under it: drawing
+    // them would be work for nothing on every frame (the expiry view is redrawn as it scrolls).
+    let covered = model.overlays.iter().rposition(fills_body);
+    if covered.is_none() {
+        panes(model, &theme, frame, body);
+    }
 
     if model.mode() == Mode::Command {
         command_line::render(model, &theme, frame, bottom);
@@ -71,7 +61,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         status::render(model, &theme, frame, bottom);
     }
 
-    for overlay in &model.overlays {
+    for overlay in &model.overlays[covered.unwrap_or(0)..] {
         match overlay {
             Overlay::Help => help::render(model, &theme, frame, body),
             Overlay::Expiring => expiring::render(model, &theme, frame, body),
@@ -93,6 +83,31 @@ pub fn view(model: &Model, frame: &mut Frame) {
         }
     }
     status::render_error_box(model, &theme, frame, body);
+}
+
+/// The overlays drawn edge to edge over the body.
+fn fills_body(overlay: &Overlay) -> bool {
+    matches!(overlay, Overlay::Help | Overlay::Expiring)
+}
+
+/// The app list and, beside it, the selected app's details, scope tree and secrets.
+fn panes(model: &Model, theme: &Theme, frame: &mut Frame, body: Rect) {
+    let list_share = if body.width >= 110 { 55 } else { 50 };
+    let [left, right] = Layout::horizontal([
+        Constraint::Percentage(list_share),
+        Constraint::Percentage(100 - list_share),
+    ])
+    .areas(body);
+    let [details_area, scopes_area, secrets_area] = Layout::vertical([
+        Constraint::Length(5),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+    ])
+    .areas(right);
+    app_list::render(model, theme, frame, left);
+    details::render_pane(model, theme, frame, details_area);
+    scope_tree::render(model, theme, frame, scopes_area);
+    secrets::render(model, theme, frame, secrets_area);
 }
 
 fn too_small(frame: &mut Frame, area: Rect) {
