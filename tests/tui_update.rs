@@ -366,6 +366,32 @@ fn expiring_view_lists_every_secret_soonest_first_and_jumps_to_the_app() {
 }
 
 #[test]
+fn the_open_expiry_view_follows_a_refresh_and_an_unchanged_one_keeps_it() {
+    let mut model = loaded();
+    press(&mut model, Action::ShowExpiring);
+    let before = model.expiring_rows.clone();
+
+    // The same apps again: the rows are the same.
+    let req = load_req(&press(&mut model, Action::Refresh));
+    answer(&mut model, req, sample_apps(now()));
+    assert_eq!(model.expiring_rows, before);
+
+    // An app lost a secret on the server: its row goes, with the view still open.
+    let mut apps = sample_apps(now());
+    let app = apps.iter_mut().find(|a| !a.secrets.is_empty()).unwrap();
+    let gone = (app.id.clone(), app.secrets.pop().unwrap().id);
+    let req = load_req(&press(&mut model, Action::Refresh));
+    answer(&mut model, req, apps);
+    assert_eq!(model.expiring_rows.len(), before.len() - 1);
+    assert!(
+        !model
+            .expiring_rows
+            .iter()
+            .any(|r| *r.app_id == *gone.0 && r.secret_id == gone.1)
+    );
+}
+
+#[test]
 fn command_line_runs_completes_and_remembers() {
     let mut model = loaded();
     press(&mut model, Action::OpenCommand);

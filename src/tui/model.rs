@@ -440,7 +440,6 @@ impl Model {
         if large {
             crate::memory::release_free_memory_in_background();
         }
-        self.rebuild_expiring();
         self.rebuild_view();
         // A refresh may have shrunk the selected app's scopes or secrets under the cursor.
         let scope_rows = self.tree_rows().len();
@@ -523,7 +522,7 @@ impl Model {
     }
 
     /// Recomputes the expiry view's rows, unless the apps did not change since the last time.
-    pub(crate) fn rebuild_expiring(&mut self) {
+    pub fn rebuild_expiring(&mut self) {
         self.apps.refresh_keys();
         if self.expiring_for == Some(self.apps.generation) {
             return;
@@ -1024,7 +1023,8 @@ mod tests {
             })
             .collect();
         want.sort();
-        let m = model(apps);
+        let mut m = model(apps);
+        m.rebuild_expiring();
         let got: Vec<(String, i64)> = m
             .expiring_rows
             .iter()

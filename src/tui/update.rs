@@ -43,7 +43,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         other => {
             model.dirty = true;
-            match other {
+            let effects = match other {
                 Msg::Init => request_apps(model),
                 Msg::Resize { width, height } => {
                     model.size = (width, height);
@@ -80,7 +80,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     Vec::new()
                 }
                 Msg::Tick { .. } => unreachable!("handled above"),
+            };
+            // The expiry view's rows (every secret of the organization, sorted) are made
+            // only while it is open, and then only when the apps changed.
+            if model.overlays.contains(&Overlay::Expiring) {
+                model.rebuild_expiring();
             }
+            effects
         }
     }
 }

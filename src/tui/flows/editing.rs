@@ -251,13 +251,11 @@ pub fn put_app(model: &mut Model, app: App) {
     let id = app.id.clone();
     model.apps.insert(id.clone(), app);
     model.selected = Some(id);
-    model.rebuild_expiring();
     model.rebuild_view();
 }
 
 pub fn remove_app(model: &mut Model, client_id: &str) {
     model.apps.remove(client_id);
-    model.rebuild_expiring();
     model.rebuild_view();
 }
 
