@@ -5,6 +5,9 @@
 //! on its own, so without help the TUI grew by some 30 MB per refresh of 10,000 apps and
 //! settled three times larger than after the first load.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
 /// Returns free heap pages to the operating system, where the allocator can (glibc on Linux;
 /// elsewhere it does nothing). Costs a walk of the allocator's free lists: call it after
 /// freeing something large, not on every change.
@@ -22,12 +25,30 @@ pub fn release_free_memory() {
     }
 }
 
-/// `release_free_memory` on a short-lived thread, so that the caller (the UI thread, after a
-/// refresh) does not wait for the walk. Does nothing if the thread cannot start.
-pub fn release_free_memory_in_background() {
-    let _ = std::thread::Builder::new()
+/// How long a release waits after it is asked for: refreshes in quick succession (a user
+/// pressing `r` twice) share one, and the walk happens once the screen has settled.
+const RELEASE_DELAY: Duration = Duration::from_secs(2);
+
+static RELEASE_PENDING: AtomicBool = AtomicBool::new(false);
+
+/// `release_free_memory`, soon, on a short-lived thread: the caller (the UI thread, after a
+/// refresh) does not wait for the walk, and requests made while one is pending join it.
+/// Does nothing if the thread cannot start.
+pub fn release_free_memory_soon() {
+    if RELEASE_PENDING.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let started = std::thread::Builder::new()
         .name("extapps-trim".into())
-        .spawn(release_free_memory);
+        .spawn(|| {
+            std::thread::sleep(RELEASE_DELAY);
+            // Cleared first: memory freed during the walk asks for the next one.
+            RELEASE_PENDING.store(false, Ordering::Release);
+            release_free_memory();
+        });
+    if started.is_err() {
+        RELEASE_PENDING.store(false, Ordering::Release);
+    }
 }
 
 #[cfg(test)]

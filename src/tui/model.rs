@@ -438,7 +438,7 @@ impl Model {
         let large = apps.len().max(self.apps.len()) >= RELEASE_MEMORY_FROM;
         self.apps.replace_all(apps);
         if large {
-            crate::memory::release_free_memory_in_background();
+            crate::memory::release_free_memory_soon();
         }
         self.rebuild_view();
         // A refresh may have shrunk the selected app's scopes or secrets under the cursor.
