@@ -139,12 +139,15 @@ mod tests {
                 name: "UiPath.Orchestrator".into(),
                 display_name: None,
                 description: None,
-                scopes: vec![Scope {
-                    name: "OR.Jobs".into(),
-                    display_name: None,
-                    description: None,
-                    kind: ScopeType::Application,
-                }],
+                scopes: vec![
+                    Scope {
+                        name: "OR.Jobs".into(),
+                        display_name: None,
+                        description: None,
+                        kind: ScopeType::Application,
+                    }
+                    .shared(),
+                ],
             }],
             secrets: vec![Secret {
                 id: 7,

@@ -334,12 +334,15 @@ fn an_app_changed_on_the_server_is_shown_not_overwritten() {
         name: "UiPath.Insights".into(),
         display_name: None,
         description: None,
-        scopes: vec![Scope {
-            name: "Insights".into(),
-            display_name: None,
-            description: None,
-            kind: ScopeType::Application,
-        }],
+        scopes: vec![
+            Scope {
+                name: "Insights".into(),
+                display_name: None,
+                description: None,
+                kind: ScopeType::Application,
+            }
+            .shared(),
+        ],
     });
     let effects = api(&mut model, req, ApiResult::FreshApp(Ok(fresh.clone())));
     assert!(effects.is_empty(), "nothing is sent without a confirmation");

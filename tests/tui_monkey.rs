@@ -360,7 +360,8 @@ impl Server {
                 display_name: None,
                 description: None,
                 kind: s.kind,
-            };
+            }
+            .shared();
             match out.iter_mut().find(|r| r.name == resource) {
                 Some(r) => r.scopes.push(scope),
                 None => out.push(Resource {

@@ -1,6 +1,10 @@
 //! The wire format of the External Client API, shared by the client and the simulator so that
 //! one definition is tested from both sides. Field names follow the contract exactly (camelCase).
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -103,7 +107,9 @@ impl<'de> Deserialize<'de> for ScopeType {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A scope as the catalog and apps describe it. Apps hold theirs shared (`Arc<Scope>`): the
+/// same few hundred catalog scopes recur across every app of an organization.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Scope {
     pub name: SharedStr,
@@ -123,8 +129,25 @@ pub struct Resource {
     pub display_name: Option<SharedStr>,
     #[serde(default)]
     pub description: Option<SharedStr>,
-    #[serde(default)]
-    pub scopes: Vec<Scope>,
+    #[serde(default, deserialize_with = "shared_scopes")]
+    pub scopes: Vec<Arc<Scope>>,
+}
+
+thread_local! {
+    static SCOPES: RefCell<HashSet<Arc<Scope>>> = RefCell::new(HashSet::new());
+}
+
+impl Scope {
+    /// The shared copy of this scope: the same allocation as every equal scope parsed or
+    /// shared before on this thread (while the table has room).
+    pub fn shared(self) -> Arc<Scope> {
+        SCOPES.with(|table| super::shared_str::intern_in(table, &self, || Arc::new(self.clone())))
+    }
+}
+
+fn shared_scopes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<Scope>>, D::Error> {
+    let scopes = Vec::<Scope>::deserialize(d)?;
+    Ok(scopes.into_iter().map(Scope::shared).collect())
 }
 
 /// A client secret as the API describes it. `secret` holds the value only in the answer that
@@ -494,6 +517,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("not a timestamp"), "{err}");
+    }
+
+    #[test]
+    fn equal_scopes_of_different_apps_share_one_copy() {
+        let raw = r#"[
+            {"name":"a","id":"1","resources":[{"name":"R","scopes":[
+                {"name":"OR.Jobs","type":1},{"name":"OR.Robots","type":1}]}]},
+            {"name":"b","id":"2","resources":[{"name":"R","scopes":[
+                {"name":"OR.Jobs","type":1},{"name":"OR.Robots","type":0}]}]}]"#;
+        let apps: Vec<App> = serde_json::from_str(raw).unwrap();
+        let (a, b) = (&apps[0].resources[0].scopes, &apps[1].resources[0].scopes);
+        assert!(Arc::ptr_eq(&a[0], &b[0]));
+        assert!(!Arc::ptr_eq(&a[1], &b[1]), "same name, other type");
+        assert_eq!(b[1].kind, ScopeType::User);
+        // Written back as they came.
+        let again: Vec<App> = serde_json::from_str(&serde_json::to_string(&apps).unwrap()).unwrap();
+        assert_eq!(again, apps);
     }
 
     #[test]

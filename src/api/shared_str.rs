@@ -9,6 +9,7 @@ use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
+use std::hash::Hash;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -37,17 +38,7 @@ impl SharedStr {
         if s.len() > MAX_INTERNED_LEN {
             return SharedStr(Arc::from(s));
         }
-        INTERNED.with(|table| {
-            let mut table = table.borrow_mut();
-            if let Some(found) = table.get(s) {
-                return SharedStr(Arc::clone(found));
-            }
-            let fresh: Arc<str> = Arc::from(s);
-            if table.len() < MAX_INTERNED {
-                table.insert(Arc::clone(&fresh));
-            }
-            SharedStr(fresh)
-        })
+        SharedStr(INTERNED.with(|table| intern_in(table, s, || Arc::from(s))))
     }
 
     pub fn as_str(&self) -> &str {
@@ -58,6 +49,24 @@ impl SharedStr {
     pub fn ptr_eq(a: &Self, b: &Self) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
     }
+}
+
+/// The copy of `key` in `table`, or a fresh one from `make`, remembered while the table has
+/// room. For tables kept per thread, one per type of shared value.
+pub(crate) fn intern_in<T: Hash + Eq + ?Sized>(
+    table: &RefCell<HashSet<Arc<T>>>,
+    key: &T,
+    make: impl FnOnce() -> Arc<T>,
+) -> Arc<T> {
+    let mut table = table.borrow_mut();
+    if let Some(found) = table.get(key) {
+        return Arc::clone(found);
+    }
+    let fresh = make();
+    if table.len() < MAX_INTERNED {
+        table.insert(Arc::clone(&fresh));
+    }
+    fresh
 }
 
 impl Deref for SharedStr {

@@ -211,12 +211,15 @@ impl Org {
             }
             let cat_scope = &cat_res.scopes[e.scope];
             if let Some(r) = resources.last_mut() {
-                r.scopes.push(Scope {
-                    name: cat_scope.name.clone(),
-                    display_name: cat_scope.display_name.clone(),
-                    description: cat_scope.description.clone(),
-                    kind,
-                });
+                r.scopes.push(
+                    Scope {
+                        name: cat_scope.name.clone(),
+                        display_name: cat_scope.display_name.clone(),
+                        description: cat_scope.description.clone(),
+                        kind,
+                    }
+                    .shared(),
+                );
             }
         }
         App {

@@ -26,7 +26,7 @@ fn resource(name: &str, display: &str, scopes: Vec<Scope>) -> Resource {
         name: name.into(),
         display_name: Some(display.into()),
         description: None,
-        scopes,
+        scopes: scopes.into_iter().map(Scope::shared).collect(),
     }
 }
 
