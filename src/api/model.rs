@@ -2,7 +2,6 @@
 //! one definition is tested from both sides. Field names follow the contract exactly (camelCase).
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -134,7 +133,7 @@ pub struct Resource {
 }
 
 thread_local! {
-    static SCOPES: RefCell<HashSet<Arc<Scope>>> = RefCell::new(HashSet::new());
+    static SCOPES: RefCell<super::shared_str::InternTable<Scope>> = RefCell::default();
 }
 
 impl Scope {

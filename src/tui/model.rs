@@ -656,7 +656,8 @@ pub fn matches_filter(app: &App, needle: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct AppStore {
     slots: Vec<Slot>,
-    index: HashMap<Arc<str>, usize>,
+    /// Client id → slot. foldhash: ids come from the server, and it is seeded per map.
+    index: HashMap<Arc<str>, usize, foldhash::fast::RandomState>,
     /// Changed by every change, so that orders computed from the slots know they are stale.
     /// Drawn from one process-wide counter: a store built afresh (a refresh) must never
     /// reuse a generation an older store had, or a cached order would outlive its slots.
@@ -775,7 +776,7 @@ impl AppStore {
     pub fn from_list(apps: Vec<App>) -> Self {
         let mut store = AppStore {
             slots: Vec::with_capacity(apps.len()),
-            index: HashMap::with_capacity(apps.len()),
+            index: HashMap::with_capacity_and_hasher(apps.len(), Default::default()),
             ..AppStore::default()
         };
         store.bump();
