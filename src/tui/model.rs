@@ -523,7 +523,6 @@ impl Model {
 
     /// Recomputes the expiry view's rows, unless the apps did not change since the last time.
     pub fn rebuild_expiring(&mut self) {
-        self.apps.refresh_keys();
         if self.expiring_for == Some(self.apps.generation) {
             return;
         }
@@ -715,14 +714,18 @@ impl SearchKeys {
             app.name.len()
         } else {
             haystack.clear();
+            let mut name_len = 0;
             for (i, field) in fields().enumerate() {
                 if i > 0 {
                     haystack.push(SEPARATOR);
                 }
                 // Per field, not per char: `to_lowercase` knows the final sigma.
                 haystack.extend_from_slice(field.to_lowercase().as_bytes());
+                if i == 0 {
+                    name_len = haystack.len();
+                }
             }
-            app.name.to_lowercase().len()
+            name_len
         };
         let mut prefix = [0u8; 16];
         let head = &haystack[..name_len.min(16)];
@@ -779,16 +782,9 @@ impl AppStore {
             index: HashMap::with_capacity_and_hasher(apps.len(), Default::default()),
             ..AppStore::default()
         };
-        store.bump();
         for app in apps {
             let id: Arc<str> = Arc::from(app.id.as_str());
-            match store.index.get(&id) {
-                Some(&i) => store.slots[i] = Slot::new(id, app),
-                None => {
-                    store.index.insert(Arc::clone(&id), store.slots.len());
-                    store.slots.push(Slot::new(id, app));
-                }
-            }
+            store.insert(id, app);
         }
         store
     }
@@ -796,18 +792,15 @@ impl AppStore {
     /// Replaces the apps with `apps`, the answer of a refresh. That answer is usually the
     /// same apps again: then the store keeps its slots, keys and generation, so that the
     /// orders and rows computed from it stay valid, and only the copy that came in is freed.
-    /// Returns whether anything changed.
-    pub fn replace_all(&mut self, apps: Vec<App>) -> bool {
+    pub fn replace_all(&mut self, apps: Vec<App>) {
         let same = apps.len() == self.slots.len()
             && apps
                 .iter()
                 .zip(&self.slots)
                 .all(|(new, slot)| *slot.id == *new.id && slot.app == *new);
-        if same {
-            return false;
+        if !same {
+            *self = AppStore::from_list(apps);
         }
-        *self = AppStore::from_list(apps);
-        true
     }
 
     pub fn get(&self, id: &str) -> Option<&App> {
