@@ -1,6 +1,8 @@
 //! Snapshots of the editing overlays on a fixed clock and the demo organization, without
 //! colour: what a NO_COLOR user reads.
 
+mod common;
+
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::Effect;
 use extapps::tui::flows::app_form::FormField;
@@ -24,21 +26,7 @@ fn loaded() -> Model {
         backup_dir: Some("/home/ada/.local/share/extapps/backups".into()),
         ..TuiOptions::default()
     };
-    let mut model = Model::new(opts, now());
-    let [Effect::LoadApps { req }] = update(&mut model, Msg::Init)[..] else {
-        panic!()
-    };
-    update(
-        &mut model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(demo_apps(now())),
-                token_expires: None,
-            },
-        },
-    );
-    model
+    common::tui::loaded_model(opts, now(), demo_apps(now()), None)
 }
 
 fn key(model: &mut Model, action: Action) -> Vec<Effect> {

@@ -1,5 +1,7 @@
 //! The editing flows through `update` alone: keys and answers in, model and effects out.
 
+mod common;
+
 use extapps::api::ApiError;
 use extapps::api::model::{Resource, Scope, ScopeType};
 use extapps::app_rules::{Field, Severity};
@@ -26,20 +28,7 @@ fn options() -> TuiOptions {
 }
 
 fn loaded_with(opts: TuiOptions) -> Model {
-    let mut model = Model::new(opts, now());
-    let effects = update(&mut model, Msg::Init);
-    let [Effect::LoadApps { req }] = effects[..] else {
-        panic!("{effects:?}")
-    };
-    api(
-        &mut model,
-        req,
-        ApiResult::Apps {
-            apps: Ok(demo_apps(now())),
-            token_expires: None,
-        },
-    );
-    model
+    common::tui::loaded_model(opts, now(), demo_apps(now()), None)
 }
 
 fn loaded() -> Model {

@@ -37,22 +37,7 @@ fn loaded(host: &str) -> Model {
         no_color: true,
         ..TuiOptions::default()
     };
-    let mut model = Model::new(opts, now());
-    let effects = update(&mut model, Msg::Init);
-    let [Effect::LoadApps { req }] = effects[..] else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(demo_apps(now())),
-                token_expires: None,
-            },
-        },
-    );
-    model
+    common::tui::loaded_model(opts, now(), demo_apps(now()), None)
 }
 
 fn press(model: &mut Model, action: Action) -> Vec<Effect> {

@@ -2,6 +2,8 @@
 //! its answer starts the model over for the new organization. The worker half runs against
 //! two in-process simulators with a temporary config file.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,26 +35,12 @@ fn opts(read_only_flag: bool) -> TuiOptions {
 }
 
 fn loaded(read_only_flag: bool) -> Model {
-    let mut model = Model::new(opts(read_only_flag), now());
+    let mut model = common::tui::loaded_model(opts(read_only_flag), now(), demo_apps(now()), None);
     update(
         &mut model,
         Msg::Resize {
             width: 120,
             height: 40,
-        },
-    );
-    let effects = update(&mut model, Msg::Init);
-    let [Effect::LoadApps { req }] = effects[..] else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(demo_apps(now())),
-                token_expires: None,
-            },
         },
     );
     assert!(!model.apps.is_empty());

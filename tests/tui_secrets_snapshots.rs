@@ -2,6 +2,8 @@
 //! the rotation wizard (the reveal masked and shown), the delete confirmation and the
 //! read-only refusal.
 
+mod common;
+
 use extapps::api::ApiError;
 use extapps::api::model::Secret;
 use extapps::sim::demo_apps;
@@ -30,21 +32,12 @@ fn loaded(read_only: bool) -> Model {
         no_color: true,
         ..TuiOptions::default()
     };
-    let mut model = Model::new(opts, now());
-    let Some(Effect::LoadApps { req }) = update(&mut model, Msg::Init).first().cloned() else {
-        panic!()
-    };
-    update(
-        &mut model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(demo_apps(now())),
-                token_expires: Some(now() + SignedDuration::from_mins(47)),
-            },
-        },
-    );
-    model
+    common::tui::loaded_model(
+        opts,
+        now(),
+        demo_apps(now()),
+        Some(now() + SignedDuration::from_mins(47)),
+    )
 }
 
 fn press(model: &mut Model, action: Action) -> Vec<Effect> {

@@ -1,5 +1,7 @@
 //! The secret flows through `update` alone: messages in, model and effects out.
 
+mod common;
+
 use extapps::api::ApiError;
 use extapps::api::model::Secret;
 use extapps::sim::demo_apps;
@@ -26,21 +28,7 @@ fn loaded(read_only: bool) -> Model {
         read_only,
         ..TuiOptions::default()
     };
-    let mut model = Model::new(opts, now());
-    let effects = update(&mut model, Msg::Init);
-    let Some(Effect::LoadApps { req }) = effects.first().cloned() else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(demo_apps(now())),
-                token_expires: None,
-            },
-        },
-    );
+    let mut model = common::tui::loaded_model(opts, now(), demo_apps(now()), None);
     select(&mut model, AUDIT);
     model
 }

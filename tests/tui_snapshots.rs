@@ -1,6 +1,8 @@
 //! Snapshots of the TUI on a fixed clock and the simulator's demo organization (TestBackend, no colour in the
 //! text snapshots, so they show exactly what a NO_COLOR user reads).
 
+mod common;
+
 use extapps::api::ApiError;
 use extapps::sim::demo_apps;
 use extapps::tui::effect::Effect;
@@ -32,22 +34,12 @@ fn options() -> TuiOptions {
 
 /// A model that loaded the fixture organization at `now`, token good for 47 more minutes.
 fn loaded(opts: TuiOptions) -> Model {
-    let mut model = Model::new(opts, now());
-    let effects = update(&mut model, Msg::Init);
-    let Some(Effect::LoadApps { req }) = effects.first().cloned() else {
-        panic!("Init must load the apps, got {effects:?}");
-    };
-    update(
-        &mut model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(demo_apps(now())),
-                token_expires: Some(now() + SignedDuration::from_mins(47)),
-            },
-        },
-    );
-    model
+    common::tui::loaded_model(
+        opts,
+        now(),
+        demo_apps(now()),
+        Some(now() + SignedDuration::from_mins(47)),
+    )
 }
 
 fn keys(model: &mut Model, actions: &[Action]) {

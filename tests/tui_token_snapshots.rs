@@ -1,11 +1,12 @@
 //! Snapshots of the token inspector on a fixed clock over the demo organization, no colour:
 //! exactly what a NO_COLOR user reads.
 
+mod common;
+
 use extapps::api::jwt::{self, DecodedJwt, encode_parts};
 use extapps::sim::demo_apps;
-use extapps::tui::effect::Effect;
 use extapps::tui::flows::token::open_inspector;
-use extapps::tui::msg::{ApiResult, Msg};
+use extapps::tui::msg::Msg;
 use extapps::tui::{Model, TuiOptions, update, view};
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
@@ -24,22 +25,12 @@ fn loaded() -> Model {
         no_color: true,
         ..TuiOptions::default()
     };
-    let mut model = Model::new(opts, now());
-    let effects = update(&mut model, Msg::Init);
-    let Some(Effect::LoadApps { req }) = effects.first().cloned() else {
-        panic!("Init must load the apps, got {effects:?}");
-    };
-    update(
-        &mut model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(demo_apps(now())),
-                token_expires: Some(now() + SignedDuration::from_mins(47)),
-            },
-        },
-    );
-    model
+    common::tui::loaded_model(
+        opts,
+        now(),
+        demo_apps(now()),
+        Some(now() + SignedDuration::from_mins(47)),
+    )
 }
 
 /// A token issued 13 minutes ago, valid for 47 more, with fixed claims.

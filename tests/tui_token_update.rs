@@ -1,6 +1,8 @@
 //! The token inspector, the paste field, the permission gate and the token test through
 //! `update` alone: keys and answers in, model and effects out.
 
+mod common;
+
 use extapps::api::jwt::{self, DecodedJwt, encode_parts};
 use extapps::api::token_test::{Granted, TokenTestOutcome};
 use extapps::sim::demo_apps;
@@ -22,22 +24,7 @@ fn loaded() -> Model {
         identity_host: "cloud.uipath.com".into(),
         ..TuiOptions::default()
     };
-    let mut model = Model::new(opts, now());
-    let effects = update(&mut model, Msg::Init);
-    let [Effect::LoadApps { req }] = effects[..] else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(demo_apps(now())),
-                token_expires: None,
-            },
-        },
-    );
-    model
+    common::tui::loaded_model(opts, now(), demo_apps(now()), None)
 }
 
 fn press(model: &mut Model, action: Action) -> Vec<Effect> {

@@ -2,6 +2,7 @@
 
 pub mod sim_process;
 pub mod tmux;
+pub mod tui;
 
 use std::time::Duration;
 
