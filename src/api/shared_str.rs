@@ -82,12 +82,6 @@ impl Deref for SharedStr {
     }
 }
 
-impl AsRef<str> for SharedStr {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
 impl Borrow<str> for SharedStr {
     fn borrow(&self) -> &str {
         &self.0
@@ -112,30 +106,6 @@ impl From<&str> for SharedStr {
     }
 }
 
-impl From<String> for SharedStr {
-    fn from(s: String) -> Self {
-        SharedStr(Arc::from(s))
-    }
-}
-
-impl From<&String> for SharedStr {
-    fn from(s: &String) -> Self {
-        SharedStr(Arc::from(s.as_str()))
-    }
-}
-
-impl From<SharedStr> for String {
-    fn from(s: SharedStr) -> Self {
-        s.0.to_string()
-    }
-}
-
-impl PartialEq<str> for SharedStr {
-    fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
-    }
-}
-
 impl PartialEq<&str> for SharedStr {
     fn eq(&self, other: &&str) -> bool {
         &*self.0 == *other
@@ -148,21 +118,9 @@ impl PartialEq<String> for SharedStr {
     }
 }
 
-impl PartialEq<SharedStr> for str {
-    fn eq(&self, other: &SharedStr) -> bool {
-        self == &*other.0
-    }
-}
-
 impl PartialEq<SharedStr> for &str {
     fn eq(&self, other: &SharedStr) -> bool {
         *self == &*other.0
-    }
-}
-
-impl PartialEq<SharedStr> for String {
-    fn eq(&self, other: &SharedStr) -> bool {
-        **self == *other.0
     }
 }
 
