@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::api::model::{UpdateAppRequest, split_redirect_uris};
+use crate::domain::sanitize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -23,15 +24,25 @@ pub enum Change {
     },
 }
 
+/// Names, URIs and scopes come from the server (the "before"): shown sanitised wherever a
+/// change is printed, CLI or TUI.
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (from, to) = match self {
+            Change::Name { from, to } | Change::ScopeRetyped { from, to, .. } => {
+                (sanitize(from), sanitize(to))
+            }
+            _ => (Default::default(), Default::default()),
+        };
         match self {
-            Change::Name { from, to } => write!(f, "~ name: {from} → {to}"),
-            Change::RedirectAdded(u) => write!(f, "+ redirect URI {u}"),
-            Change::RedirectRemoved(u) => write!(f, "- redirect URI {u}"),
-            Change::ScopeAdded(s) => write!(f, "+ scope {s}"),
-            Change::ScopeRemoved(s) => write!(f, "- scope {s}"),
-            Change::ScopeRetyped { name, from, to } => write!(f, "~ scope {name}: {from} → {to}"),
+            Change::Name { .. } => write!(f, "~ name: {from} → {to}"),
+            Change::RedirectAdded(u) => write!(f, "+ redirect URI {}", sanitize(u)),
+            Change::RedirectRemoved(u) => write!(f, "- redirect URI {}", sanitize(u)),
+            Change::ScopeAdded(s) => write!(f, "+ scope {}", sanitize(s)),
+            Change::ScopeRemoved(s) => write!(f, "- scope {}", sanitize(s)),
+            Change::ScopeRetyped { name, .. } => {
+                write!(f, "~ scope {}: {from} → {to}", sanitize(name))
+            }
         }
     }
 }
@@ -138,5 +149,14 @@ mod tests {
             ]
         );
         assert!(changes(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn changes_show_server_text_sanitised() {
+        let a = req("evil\u{1b}]0;t\u{7}", "http://x\u{202e}", &[]);
+        let b = req("ok", "", &[]);
+        for line in changes(&a, &b).iter().map(ToString::to_string) {
+            assert!(!line.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{line:?}");
+        }
     }
 }

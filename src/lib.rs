@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod diff;
+pub mod domain;
 pub mod expiry;
 pub mod logging;
 pub mod memory;

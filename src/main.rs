@@ -11,6 +11,7 @@ use extapps::args::{
     AppsCommand, Cli, Command, ConfigCommand, SecretsCommand, TokenArgs, TokenCommand,
 };
 use extapps::cli::{self, Failure};
+use extapps::domain::sanitize;
 use extapps::{config, demo, logging, sim};
 
 fn main() -> ExitCode {
@@ -47,7 +48,9 @@ fn main() -> ExitCode {
         Err(f) => {
             tracing::warn!(code = f.code, "command failed: {}", f.message);
             let _ = std::io::stdout().flush();
-            eprintln!("extapps: {}", f.message);
+            // Messages quote server text; the line breaks extapps itself wrote are kept.
+            let shown: Vec<_> = f.message.split('\n').map(sanitize).collect();
+            eprintln!("extapps: {}", shown.join("\n"));
             ExitCode::from(u8::try_from(f.code).unwrap_or(1))
         }
     }

@@ -3,9 +3,10 @@
 
 use extapps::api::model::App;
 use extapps::cli::secrets::{
-    EXIT_EXPIRED, EXIT_EXPIRING, EXIT_OK, Format, Report, Status, csv_field, report, write,
+    EXIT_EXPIRED, EXIT_EXPIRING, EXIT_OK, Format, Report, Status, report, write,
 };
 use extapps::config::duration::parse;
+use extapps::domain::csv_cell;
 use jiff::Timestamp;
 
 /// 2026-03-01T00:00:00Z: 102 expired two days ago, 201 expires in 4 days, 302 in 19 days,
@@ -134,6 +135,7 @@ fn csv_has_a_header_and_quotes_what_needs_it() {
          Billing sync,billing-sync,102,\"old, \"\"do not use\"\"\",2025-01-01T00:00:00Z,2026-02-27T12:00:00Z,expired\n\
          \"CI, nightly\",ci-nightly,201,,2025-12-01T00:00:00Z,2026-03-05T00:00:00Z,expiring\n"
     );
-    assert_eq!(csv_field("a\nb"), "\"a\nb\"");
-    assert_eq!(csv_field("plain"), "plain");
+    // A line break never reaches a cell: it is shown, so a row stays one line.
+    assert_eq!(csv_cell("a\nb"), "a␊b");
+    assert_eq!(csv_cell("plain"), "plain");
 }

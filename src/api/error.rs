@@ -255,8 +255,8 @@ impl ApiError {
 pub(crate) fn oauth_error(body: &[u8]) -> Option<ApiError> {
     let parsed: super::model::OAuthErrorBody = serde_json::from_slice(body).ok()?;
     Some(ApiError::OAuth {
-        code: OAuthCode::parse(&parsed.error),
-        description: parsed.error_description.map(|d| redact(&d)),
+        code: OAuthCode::parse(&server_text(&parsed.error)),
+        description: parsed.error_description.map(|d| server_text(&d)),
     })
 }
 
@@ -269,7 +269,7 @@ fn server_message(body: &[u8]) -> Option<String> {
             let text = String::from_utf8_lossy(body);
             let text = text.trim();
             return (!text.is_empty() && text.len() < 500 && !text.starts_with('<'))
-                .then(|| redact(text));
+                .then(|| server_text(text));
         }
     };
     let pick = |k: &str| v.get(k).and_then(|m| m.as_str()).map(str::to_owned);
@@ -286,14 +286,19 @@ fn server_message(body: &[u8]) -> Option<String> {
             Some(format!("{title} {errors}").trim().to_owned())
         })
         .or_else(|| pick("error"));
-    msg.map(|m| redact(&m))
+    msg.map(|m| server_text(&m))
+}
+
+/// Server text as a message may quote it: credentials blanked, control characters shown.
+fn server_text(text: &str) -> String {
+    crate::domain::sanitize(&redact(text)).into_owned()
 }
 
 /// The first bytes of an unexpected body, for the error message, with anything that looks like
 /// a token or secret blanked out.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(120)]);
-    let mut s = redact(&text);
+    let mut s = server_text(&text);
     if body.len() > 120 {
         s.push('…');
     }
@@ -395,5 +400,36 @@ mod tests {
             e.to_string(),
             "the server rejected the request: Not all scopes=OR.Nope are present in database"
         );
+    }
+
+    #[test]
+    fn server_text_in_messages_cannot_drive_the_terminal() {
+        let bodies: [&[u8]; 4] = [
+            br#"{"message":"bad\u001b]52;c;aGk=\u0007 name\nforged"}"#,
+            b"plain \x1b]0;pwned\x07 text",
+            br#"{"error":"invalid_client","error_description":"x\u001b[2J\u202e"}"#,
+            br#"{"error":"odd\u001bcode"}"#,
+        ];
+        let statuses = [
+            StatusCode::BAD_REQUEST,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::FORBIDDEN,
+            StatusCode::CONFLICT,
+            StatusCode::BAD_GATEWAY,
+        ];
+        for body in bodies {
+            for status in statuses {
+                let text = ApiError::from_status(status, body, None, "x", &[]).to_string();
+                assert!(
+                    !text.contains(['\u{1b}', '\u{7}', '\n', '\u{202e}']),
+                    "{status}: {text:?}"
+                );
+            }
+        }
+        let e = ApiError::unexpected_body(StatusCode::OK, b"<html>\x1b]0;t\x07", "not JSON");
+        let ApiError::UnexpectedBody { snippet, .. } = &e else {
+            unreachable!()
+        };
+        assert!(!snippet.contains('\u{1b}'), "{snippet:?}");
     }
 }

@@ -6,9 +6,11 @@ use jiff::Timestamp;
 use secrecy::ExposeSecret;
 
 use super::Failure;
+use super::output::write_json;
 use super::prompt::confirm;
 use crate::api::IdentityClient;
 use crate::api::model::{App, Resource, ScopeRef, ScopeType, UpdateAppRequest, join_redirect_uris};
+use crate::domain::sanitize;
 use crate::{backup, diff};
 
 /// Turns `NAME`, `NAME:user` or `NAME:app` into a scope for the body. Without a suffix the type
@@ -82,12 +84,11 @@ pub async fn create(
 /// Prints a new app; its first secret goes to stdout, once, and nowhere else.
 fn print_created(app: &App, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
     if json {
-        serde_json::to_writer_pretty(&mut *out, app).map_err(|e| Failure::new(e.to_string(), 1))?;
-        writeln!(out)?;
+        write_json(out, app).map_err(|e| Failure::new(e.to_string(), 1))?;
         return Ok(());
     }
-    writeln!(out, "created {:?}", app.name)?;
-    writeln!(out, "client id:     {}", app.id)?;
+    writeln!(out, "created {:?}", sanitize(&app.name))?;
+    writeln!(out, "client id:     {}", sanitize(&app.id))?;
     if let Some(secret) = &app.secret {
         writeln!(out, "client secret: {}", secret.expose_secret())?;
         writeln!(out, "(shown once: store it now, it cannot be read again)")?;
@@ -141,11 +142,14 @@ pub async fn update(
     }
     let updated = client.update_app(a.id, &after).await?;
     if a.json {
-        serde_json::to_writer_pretty(&mut *out, &updated)
-            .map_err(|e| Failure::new(e.to_string(), 1))?;
-        writeln!(out)?;
+        write_json(out, &updated).map_err(|e| Failure::new(e.to_string(), 1))?;
     } else {
-        writeln!(out, "updated {:?} ({})", updated.name, updated.id)?;
+        writeln!(
+            out,
+            "updated {:?} ({})",
+            sanitize(&updated.name),
+            sanitize(&updated.id)
+        )?;
         for c in changes {
             writeln!(out, "  {c}")?;
         }
@@ -163,8 +167,8 @@ pub async fn delete(
     let app = client.get_app(id).await?;
     let question = format!(
         "Delete app {:?} ({}) with {} scopes and {} secrets? Integrations using it will stop working.",
-        app.name,
-        app.id,
+        sanitize(&app.name),
+        sanitize(&app.id),
         app.scope_count(),
         app.secrets.len()
     );
@@ -177,7 +181,12 @@ pub async fn delete(
             )
         })?;
     client.delete_app(id).await?;
-    writeln!(out, "deleted {:?} ({})", app.name, app.id)?;
+    writeln!(
+        out,
+        "deleted {:?} ({})",
+        sanitize(&app.name),
+        sanitize(&app.id)
+    )?;
     writeln!(out, "backup: {}", path.display())?;
     writeln!(out, "restore with: extapps apps restore {}", path.display())?;
     Ok(())
@@ -204,7 +213,7 @@ pub async fn restore(
             out,
             "(restored from {}; the old client id was {})",
             file.display(),
-            b.client_id
+            sanitize(&b.client_id)
         )?;
     }
     Ok(())

@@ -5,18 +5,18 @@ use std::io::Write;
 use jiff::Timestamp;
 
 use super::Failure;
-use super::table::Table;
+use super::output::write_json;
+use super::table::{Table, pad};
 use crate::api::IdentityClient;
 use crate::api::model::App;
+use crate::domain::sanitize;
 use crate::expiry;
 
 pub async fn list(client: &IdentityClient, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
     let mut apps = client.list_apps().await?;
     apps.sort_by_key(|a| a.name.to_lowercase());
     if json {
-        serde_json::to_writer_pretty(&mut *out, &apps)
-            .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
-        writeln!(out)?;
+        write_json(out, &apps).map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
         return Ok(());
     }
     write_list(&apps, Timestamp::now(), out)?;
@@ -54,9 +54,7 @@ pub async fn show(
 ) -> Result<(), Failure> {
     let app = client.get_app(id).await?;
     if json {
-        serde_json::to_writer_pretty(&mut *out, &app)
-            .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
-        writeln!(out)?;
+        write_json(out, &app).map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
         return Ok(());
     }
     write_app(&app, Timestamp::now(), out)?;
@@ -64,10 +62,14 @@ pub async fn show(
 }
 
 pub fn write_app(app: &App, now: Timestamp, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "Name:          {}", app.name)?;
-    writeln!(out, "Client id:     {}", app.id)?;
+    writeln!(out, "Name:          {}", sanitize(&app.name))?;
+    writeln!(out, "Client id:     {}", sanitize(&app.id))?;
     writeln!(out, "Kind:          {}", kind(app))?;
-    let uris = app.redirect_uris();
+    let uris: Vec<String> = app
+        .redirect_uris()
+        .iter()
+        .map(|u| sanitize(u).into_owned())
+        .collect();
     if uris.is_empty() {
         writeln!(out, "Redirect URIs: (none)")?;
     } else {
@@ -76,9 +78,10 @@ pub fn write_app(app: &App, now: Timestamp, out: &mut dyn Write) -> std::io::Res
     writeln!(out, "\nScopes ({}):", app.scope_count())?;
     for res in &app.resources {
         let title = res.display_name.as_deref().unwrap_or(&res.name);
-        writeln!(out, "  {title} ({})", res.name)?;
+        writeln!(out, "  {} ({})", sanitize(title), sanitize(&res.name))?;
         for s in &res.scopes {
-            writeln!(out, "    {:<40} {}", s.name, s.kind.label())?;
+            let name = sanitize(&s.name);
+            writeln!(out, "    {} {}", pad(&name, 40), s.kind.label())?;
         }
     }
     writeln!(out, "\nSecrets ({}):", app.secrets.len())?;

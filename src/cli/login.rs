@@ -206,12 +206,10 @@ fn summary(
     kept: Option<&std::path::Path>,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
+    // Claims are written by the server (a user's display name among them): sanitised.
     let claim = |n: &str| {
-        tok.claims
-            .as_ref()
-            .and_then(|c| c.str_claim(n))
-            .unwrap_or("?")
-            .to_owned()
+        let value = tok.claims.as_ref().and_then(|c| c.str_claim(n));
+        crate::domain::sanitize(value.unwrap_or("?")).into_owned()
     };
     let left = tok.expires_at.as_second() - Timestamp::now().as_second();
     writeln!(
@@ -221,7 +219,11 @@ fn summary(
         claim("sub"),
         claim("client_id")
     )?;
-    writeln!(out, "Granted: {}", tok.scopes().join(" "))?;
+    writeln!(
+        out,
+        "Granted: {}",
+        crate::domain::sanitize(&tok.scopes().join(" "))
+    )?;
     writeln!(
         out,
         "The access token expires in {}{}.",

@@ -6,6 +6,7 @@ pub mod apps;
 pub mod config_cmd;
 pub mod login;
 pub mod meta;
+pub mod output;
 pub mod prompt;
 pub mod secret_ops;
 pub mod secrets;

@@ -79,8 +79,7 @@ fn secret_json(app: &App, s: &Secret) -> serde_json::Value {
 }
 
 fn print_json(out: &mut dyn Write, v: &serde_json::Value) -> Result<(), Failure> {
-    serde_json::to_writer_pretty(&mut *out, v).map_err(|e| Failure::new(e.to_string(), 1))?;
-    writeln!(out)?;
+    super::output::write_json(out, v).map_err(|e| Failure::new(e.to_string(), 1))?;
     Ok(())
 }
 

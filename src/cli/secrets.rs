@@ -10,6 +10,7 @@ use super::Failure;
 use super::table::Table;
 use crate::api::IdentityClient;
 use crate::api::model::App;
+use crate::domain::csv_cell;
 use crate::expiry;
 
 /// Nothing expired, and nothing expiring within the window.
@@ -154,10 +155,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Table => write_table(report, now, out),
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report.rows)?;
-            writeln!(out)
-        }
+        Format::Json => super::output::write_json(out, &report.rows),
         Format::Csv => write_csv(report, out),
     }
 }
@@ -212,19 +210,10 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             r.expiry_time.map(|t| t.to_string()).unwrap_or_default(),
             status,
         ];
-        let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         writeln!(out, "{}", line.join(","))?;
     }
     Ok(())
-}
-
-/// RFC 4180: quote a field holding a comma, quote or line break, doubling inner quotes.
-pub fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
 }
 
 /// Lists the secrets through one `list_apps` call and fails with exit status 3 or 4 (and a

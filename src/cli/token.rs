@@ -7,11 +7,15 @@ use jiff::Timestamp;
 use secrecy::ExposeSecret;
 use serde_json::{Map, Value, json};
 
+use unicode_width::UnicodeWidthStr;
+
 use super::Failure;
+use super::table::pad;
 use crate::api::IdentityClient;
 use crate::api::inspect::{Expiry, TokenView, inspect};
 use crate::api::jwt::{self, DecodedJwt};
 use crate::api::token_cache::TokenCache;
+use crate::domain::sanitize;
 
 /// Prints the claims of the token extapps signs in with (fetching one if needed).
 pub async fn show(
@@ -88,11 +92,7 @@ fn print(decoded: &DecodedJwt, json: bool, out: &mut impl Write) -> Result<(), F
     let view = inspect(decoded, Timestamp::now());
     if json {
         let v = to_json(decoded, &view);
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        )?;
+        super::output::write_json(out, &v)?;
     } else {
         write!(out, "{}", render_text(&view))?;
     }
@@ -102,20 +102,26 @@ fn print(decoded: &DecodedJwt, json: bool, out: &mut impl Write) -> Result<(), F
 /// The inspector as plain text, for the terminal.
 pub fn render_text(view: &TokenView) -> String {
     let mut s = format!("{}\n\nHeader\n", view.note);
+    // Claim names and values come from whoever minted the token: shown, never obeyed.
     let width = view
         .header
         .iter()
         .chain(&view.claims)
-        .map(|r| label_of(r).len())
+        .map(|r| sanitize(&label_of(r)).width())
         .max()
         .unwrap_or(0);
     let line = |s: &mut String, r: &crate::api::inspect::Row| {
         let detail = r
             .detail
             .as_ref()
-            .map(|d| format!(" ({d})"))
+            .map(|d| format!(" ({})", sanitize(d)))
             .unwrap_or_default();
-        s.push_str(&format!("  {:width$}  {}{detail}\n", label_of(r), r.value));
+        let label = sanitize(&label_of(r)).into_owned();
+        s.push_str(&format!(
+            "  {}  {}{detail}\n",
+            pad(&label, width),
+            sanitize(&r.value)
+        ));
     };
     for r in &view.header {
         line(&mut s, r);
@@ -129,11 +135,15 @@ pub fn render_text(view: &TokenView) -> String {
     let pw = view
         .scopes
         .iter()
-        .map(|g| g.prefix.len())
+        .map(|g| sanitize(&g.prefix).width())
         .max()
         .unwrap_or(0);
     for g in &view.scopes {
-        s.push_str(&format!("  {:pw$}  {}\n", g.prefix, g.scopes.join(", ")));
+        s.push_str(&format!(
+            "  {}  {}\n",
+            pad(&sanitize(&g.prefix), pw),
+            sanitize(&g.scopes.join(", "))
+        ));
     }
     s.push_str("\nWhat this token allows\n");
     let aw = view

@@ -1,6 +1,9 @@
 //! How times are written on screen: short, sortable by eye, readable without colour.
 
+use std::borrow::Cow;
+
 use jiff::{Timestamp, tz::TimeZone};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 // One definition of expiry wording for the CLI and the TUI.
 pub use crate::expiry::{Urgency, badge as time_left, span as compact, urgency};
@@ -23,15 +26,49 @@ pub fn clock(t: Timestamp, tz: &TimeZone) -> String {
     t.to_zoned(tz.clone()).strftime("%H:%M:%S").to_string()
 }
 
-/// Cuts `s` to `width` characters, marking the cut with `…`.
+/// Server text for a span. ratatui drops a grapheme holding a C0 or C1 control, so an ESC
+/// would vanish without a trace, and it passes bidi overrides through to the terminal:
+/// shown through the one sanitiser instead, they are visible and inert.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    crate::domain::sanitize(s)
+}
+
+/// `clean(s)` as an owned string, for spans built from borrowed text.
+pub fn owned(s: &str) -> String {
+    clean(s).into_owned()
+}
+
+/// Display cells, not chars: a CJK character takes two, a combining mark none.
+pub fn width(s: &str) -> usize {
+    s.width()
+}
+
+/// `s` followed by spaces up to `width` display cells (`{:<w$}` counts chars).
+pub fn pad(s: &str, width: usize) -> String {
+    let mut out = s.to_owned();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(s.width())));
+    out
+}
+
+/// Cuts server text to `width` display cells, sanitised, marking the cut with `…`.
 pub fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_owned();
+    let s = clean(s);
+    if s.width() <= width {
+        return s.into_owned();
     }
     if width == 0 {
         return String::new();
     }
-    let mut out: String = s.chars().take(width - 1).collect();
+    let mut out = String::with_capacity(width + 3);
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
     out.push('…');
     out
 }
@@ -44,5 +81,13 @@ mod tests {
     fn truncate_marks_the_cut() {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
+    }
+
+    #[test]
+    fn truncate_counts_display_cells_and_sanitises() {
+        assert_eq!(truncate("東京都庁", 5), "東京…");
+        assert_eq!(width(&truncate("東京都庁", 5)), 5);
+        assert_eq!(truncate("a\u{1b}]0;x\u{7}", 20), "a␛]0;x␇");
+        assert!(!truncate("\u{202e}abcdef", 4).contains('\u{202e}'));
     }
 }

@@ -571,9 +571,16 @@ impl Model {
     }
 
     pub fn push_toast(&mut self, level: ToastLevel, text: impl Into<String>) {
+        // Toasts quote app names and server messages; the line breaks written here stay.
+        let text: String = text.into();
+        let text = text
+            .split('\n')
+            .map(crate::domain::sanitize)
+            .collect::<Vec<_>>()
+            .join("\n");
         self.toasts.push(Toast {
             level,
-            text: text.into(),
+            text,
             born: self.now,
         });
     }

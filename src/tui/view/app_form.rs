@@ -12,7 +12,7 @@ use tui_input::Input;
 use crate::app_rules::{Field, Severity};
 use crate::tui::flows::app_form::{AppForm, FormField};
 use crate::tui::flows::editing::Waiting;
-use crate::tui::format::Urgency;
+use crate::tui::format::{self, Urgency};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
@@ -59,8 +59,8 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
-        let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width.max(1) {
+        let len = format::width(&line);
+        if len > 0 && len + 1 + format::width(word) > width.max(1) {
             out.push(std::mem::take(&mut line));
         }
         if !line.is_empty() {
@@ -94,7 +94,9 @@ pub fn problem_lines<'a>(
 fn input_spans<'a>(input: &Input, width: usize, style: Style) -> (Vec<Span<'a>>, u16) {
     let scroll = input.visual_scroll(width.saturating_sub(1));
     let shown: String = input.value().chars().skip(scroll).take(width).collect();
-    let pad = width.saturating_sub(shown.chars().count());
+    // The name field starts out as the server's name: shown sanitised, like everywhere.
+    let shown = format::owned(&shown);
+    let pad = width.saturating_sub(format::width(&shown));
     let cursor = (input.visual_cursor().max(scroll) - scroll) as u16 + 1;
     (
         vec![
@@ -126,7 +128,11 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let height = (lines.len() as u16 + 2).min(area.height);
     let popup = centered(area, width, height);
     let title = match &form.loaded {
-        Some(app) => format!(" Edit app {:?} · {} ", app.name, app.id),
+        Some(app) => format!(
+            " Edit app {:?} · {} ",
+            format::clean(&app.name),
+            format::clean(&app.id)
+        ),
         None => " New app ".to_owned(),
     };
     let block = popup_block(theme, title);
@@ -265,7 +271,7 @@ fn lines<'a>(
             };
             out.push(Line::from(vec![
                 lead,
-                Span::styled(format!("{:<32}", s.name), style),
+                Span::styled(format::pad(&format::clean(&s.name), 32), style),
                 Span::styled(s.kind.label(), kind_style),
             ]));
         }
@@ -393,7 +399,10 @@ pub fn render_review(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(popup_block(theme, format!(" Save {:?}? ", review.name))),
+            .block(popup_block(
+                theme,
+                format!(" Save {:?}? ", format::clean(&review.name)),
+            )),
         popup,
     );
 }

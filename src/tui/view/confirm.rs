@@ -44,7 +44,11 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
     let app = &d.app;
     if let Some(path) = &d.done {
         let lines = vec![
-            Line::from(format!("Deleted {:?} ({}).", app.name, app.id)),
+            Line::from(format!(
+                "Deleted {:?} ({}).",
+                format::clean(&app.name),
+                format::clean(&app.id)
+            )),
             Line::from(""),
             Line::from(vec![
                 Span::styled("Backup:  ", theme.label()),
@@ -74,8 +78,8 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Delete app "),
-            Span::styled(format!("{:?}", app.name), theme.title(true)),
-            Span::raw(format!(" ({})?", app.id)),
+            Span::styled(format!("{:?}", format::clean(&app.name)), theme.title(true)),
+            Span::raw(format!(" ({})?", format::clean(&app.id))),
         ]),
         Line::from(format!(
             "It goes with its {n_scopes} scope{} and {n_secrets} secret{}{}",
@@ -85,7 +89,7 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
         )),
     ];
     for s in secrets_by_expiry(app).into_iter().take(6) {
-        let desc = s.description.as_deref().unwrap_or("(no description)");
+        let desc = format::clean(s.description.as_deref().unwrap_or("(no description)"));
         let expiry = match s.expiry_time {
             Some(t) => format!("expires {}", format::date(t, &model.tz)),
             None => "never expires".to_owned(),

@@ -24,7 +24,7 @@ fn kind(app: &App) -> &'static str {
 fn field<'a>(theme: &Theme, label: &'a str, value: String) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{label:<10} "), theme.label()),
-        Span::raw(value),
+        Span::raw(format::owned(&value)),
     ])
 }
 
@@ -34,13 +34,16 @@ pub fn render_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
         frame.render_widget(Paragraph::new("No app selected.").block(block), area);
         return;
     };
-    let title = Line::from(Span::styled(format!(" {} ", app.name), theme.title(false)));
+    let title = Line::from(Span::styled(
+        format!(" {} ", format::clean(&app.name)),
+        theme.title(false),
+    ));
     let block = pane_block(theme, None, title);
     let uris = app.redirect_uris();
     let redirect = match uris.as_slice() {
         [] => "none".to_owned(),
-        [one] => one.clone(),
-        [first, rest @ ..] => format!("{first} (+{} more, Enter)", rest.len()),
+        [one] => format::owned(one),
+        [first, rest @ ..] => format!("{} (+{} more, Enter)", format::clean(first), rest.len()),
     };
     let kind = if app.is_confidential {
         "confidential"
@@ -57,7 +60,7 @@ pub fn render_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
         ]
     } else {
         vec![
-            Line::from(app.id.clone()),
+            Line::from(format::owned(&app.id)),
             Line::from(vec![
                 Span::styled(kind, theme.label()),
                 Span::raw(format!(" · {} redirect URIs", uris.len())),
@@ -83,7 +86,10 @@ pub fn render_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
     if uris.is_empty() {
         lines.push(Line::from("  none"));
     }
-    lines.extend(uris.into_iter().map(|u| Line::from(format!("  {u}"))));
+    lines.extend(
+        uris.iter()
+            .map(|u| Line::from(format!("  {}", format::clean(u)))),
+    );
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
         format!("Resources ({} scopes)", app.scope_count()),
@@ -92,8 +98,8 @@ pub fn render_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
     lines.extend(app.resources.iter().map(|r| {
         Line::from(format!(
             "  {} ({}): {} scopes",
-            r.display_name.as_deref().unwrap_or(&r.name),
-            r.name,
+            format::clean(r.display_name.as_deref().unwrap_or(&r.name)),
+            format::clean(&r.name),
             r.scopes.len()
         ))
     }));
@@ -108,7 +114,7 @@ pub fn render_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
             Span::raw(format!(
                 "  #{} {} · ",
                 s.id,
-                s.description.as_deref().unwrap_or("(no description)")
+                format::clean(s.description.as_deref().unwrap_or("(no description)"))
             )),
             Span::styled(
                 left,

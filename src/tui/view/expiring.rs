@@ -49,15 +49,15 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     row.expiry
                         .map_or_else(|| "never".to_owned(), |t| format::date(t, &model.tz)),
                 ),
-                Line::from(app.name.as_str()),
+                Line::from(format::clean(&app.name)),
             ];
             if wide {
-                cells.push(Line::from(app.id.as_str()));
+                cells.push(Line::from(format::clean(&app.id)));
             }
             cells.push(Line::from(secret.id.to_string()));
-            cells.push(Line::from(
-                secret.description.clone().unwrap_or_else(|| "-".to_owned()),
-            ));
+            cells.push(Line::from(format::owned(
+                secret.description.as_deref().unwrap_or("-"),
+            )));
             let r = Row::new(cells);
             Some(if window.start + i == model.expiring.index {
                 r.style(theme.selected(true))

@@ -93,14 +93,14 @@ fn lines<'a>(model: &Model, flow: &'a LoginFlow, theme: &Theme, width: usize) ->
             };
             out.push(Line::from(vec![
                 Span::styled("Signed in as ", theme.info()),
-                Span::styled(who, theme.title(true)),
+                Span::styled(crate::tui::format::owned(&who), theme.title(true)),
             ]));
             out.push(Line::from(vec![
                 Span::styled("Granted: ", theme.label()),
                 Span::raw(if o.scopes.is_empty() {
                     "no scopes listed".to_owned()
                 } else {
-                    o.scopes.join(" ")
+                    crate::tui::format::owned(&o.scopes.join(" "))
                 }),
             ]));
             let left = o.expires_at.as_second() - model.now.as_second();

@@ -10,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use crate::api::model::ScopeType;
 use crate::tui::flows::scope_picker::{Row, rows};
-use crate::tui::format::truncate;
+use crate::tui::format::{self, truncate};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
@@ -124,10 +124,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 };
                 let desc = s.display_name.clone().unwrap_or_default();
                 let text = format!(
-                    "  {mark} {:<name_w$} {may:<9}{as_what:<15}",
-                    truncate(&s.name, name_w)
+                    "  {mark} {} {may:<9}{as_what:<15}",
+                    format::pad(&truncate(&s.name, name_w), name_w)
                 );
-                let rest = width.saturating_sub(text.chars().count());
+                let rest = width.saturating_sub(format::width(&text));
                 let kind_style = match chosen {
                     Some(ScopeType::User) => theme.user_scope(),
                     Some(_) => theme.app_scope(),

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::api::model::ScopeType;
-use crate::tui::format::truncate;
+use crate::tui::format::{self, pad, truncate};
 use crate::tui::model::{Mode, Model, Pane, TreeRow};
 use crate::tui::theme::Theme;
 
@@ -40,7 +40,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .resources
         .iter()
         .flat_map(|r| r.scopes.iter())
-        .map(|s| s.name.chars().count())
+        .map(|s| format::width(&format::clean(&s.name)))
         .max()
         .unwrap_or(0)
         .min(if wide { 28 } else { 20 });
@@ -80,7 +80,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                         .unwrap_or("");
                     Line::from(vec![
                         Span::raw("  "),
-                        Span::raw(format!("{:<name_w$} ", truncate(&s.name, name_w))),
+                        Span::raw(format!("{} ", pad(&truncate(&s.name, name_w), name_w))),
                         Span::styled(format!("{tag:<tag_w$} "), style),
                         Span::styled(truncate(desc, width.saturating_sub(used)), theme.dim()),
                     ])

@@ -21,14 +21,17 @@ pub fn render(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Frame
     let (title, lines) = match overlay {
         Overlay::SecretNew => match &f.form {
             Some(form) => (
-                format!(" New secret · {} ", form.app_name),
+                format!(" New secret · {} ", format::clean(&form.app_name)),
                 form_lines(model, form, theme, true),
             ),
             None => return,
         },
         Overlay::Reveal => match &f.reveal {
             Some(r) => (
-                format!(" New secret of {} · shown once ", r.app_name),
+                format!(
+                    " New secret of {} · shown once ",
+                    format::clean(&r.app_name)
+                ),
                 reveal_lines(model, r, theme, true),
             ),
             None => return,
@@ -37,7 +40,7 @@ pub fn render(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Frame
             Some(r) => (
                 format!(
                     " Rotate the secret of {} · step {} of 4 ",
-                    r.form.app_name,
+                    format::clean(&r.form.app_name),
                     r.step.number()
                 ),
                 rotation_lines(model, r, theme),
@@ -227,7 +230,7 @@ fn secret_name(model: &Model, s: &Secret) -> String {
     format!(
         "#{} {:?} · created {} ago · {}",
         s.id,
-        s.description.as_deref().unwrap_or("(no description)"),
+        format::clean(s.description.as_deref().unwrap_or("(no description)")),
         format::compact(model.now.duration_since(s.creation_time).as_secs().max(1)),
         expiry_text(model, s.expiry_time)
     )
@@ -420,7 +423,11 @@ fn delete_lines<'a>(
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let mut lines = vec![
-        Line::from(format!("App: {} ({})", d.app_name, d.app_id)),
+        Line::from(format!(
+            "App: {} ({})",
+            format::clean(&d.app_name),
+            format::clean(&d.app_id)
+        )),
         Line::from(format!("Secret: {}", secret_name(model, &d.secret))),
         Line::from(""),
     ];
@@ -430,7 +437,10 @@ fn delete_lines<'a>(
             theme.error(),
         )));
         lines.push(Line::from(vec![
-            Span::styled(format!("Type {:?} to delete: ", d.app_name), theme.label()),
+            Span::styled(
+                format!("Type {:?} to delete: ", format::clean(&d.app_name)),
+                theme.label(),
+            ),
             Span::raw(with_cursor(&d.typed, true)),
         ]));
     } else {

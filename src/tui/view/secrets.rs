@@ -53,7 +53,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         let urgency = format::urgency(s.expiry_time, model.now);
         let mut cells = vec![
             Line::from(s.id.to_string()),
-            Line::from(s.description.clone().unwrap_or_else(|| "-".to_owned())),
+            Line::from(format::owned(s.description.as_deref().unwrap_or("-"))),
         ];
         if with_created {
             cells.push(Line::from(format::date(s.creation_time, &model.tz)));

@@ -65,7 +65,7 @@ pub fn render_error_box(model: &Model, theme: &Theme, frame: &mut Frame, body: R
     };
     let width = body.width.saturating_sub(2).min(72);
     let text_width = width.saturating_sub(2).max(1) as usize;
-    let lines = error.text.chars().count().div_ceil(text_width) + 1;
+    let lines = format::width(&error.text).div_ceil(text_width) + 1;
     let height = (lines as u16 + 2).min(body.height / 2).max(3);
     let area = Rect {
         x: body.right() - width - 1,

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::api::inspect::{Expiry, TokenView};
+use crate::tui::format;
 use crate::tui::theme::Theme;
 
 /// The lines of the left column: warning, header, claims, scopes.
@@ -23,17 +24,23 @@ fn claim_lines(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
         .header
         .iter()
         .chain(&view.claims)
-        .map(|r| r.label.chars().count())
+        .map(|r| format::width(&format::clean(&r.label)))
         .max()
         .unwrap_or(8)
         .min(22);
     let row = |r: &crate::api::inspect::Row| {
         let mut spans = vec![
-            Span::styled(format!("  {:<label_width$} ", r.label), theme.label()),
-            Span::raw(r.value.clone()),
+            Span::styled(
+                format!("  {} ", format::pad(&format::clean(&r.label), label_width)),
+                theme.label(),
+            ),
+            Span::raw(format::owned(&r.value)),
         ];
         if let Some(d) = &r.detail {
-            spans.push(Span::styled(format!("  ({d})"), theme.dim()));
+            spans.push(Span::styled(
+                format!("  ({})", format::clean(d)),
+                theme.dim(),
+            ));
         }
         Line::from(spans)
     };
@@ -66,8 +73,11 @@ fn claim_lines(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
     }
     for g in &view.scopes {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<6}", g.prefix), theme.key()),
-            Span::raw(g.scopes.join("  ")),
+            Span::styled(
+                format!("  {}", format::pad(&format::clean(&g.prefix), 6)),
+                theme.key(),
+            ),
+            Span::raw(format::owned(&g.scopes.join("  "))),
         ]));
     }
     lines

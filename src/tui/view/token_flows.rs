@@ -8,6 +8,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::api::inspect::inspect;
 use crate::tui::flows::token::{MaskedInput, TestField};
+use crate::tui::format;
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
@@ -79,7 +80,8 @@ pub fn render_test(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
     let mut lines = vec![
         Line::from(format!(
             "Ask the token endpoint for a client-credentials token of {} ({}).",
-            t.app.name, t.app.id
+            format::clean(&t.app.name),
+            format::clean(&t.app.id)
         )),
         Line::from(""),
         field_line(

@@ -1,0 +1,5 @@
+//! Rules about the organization's data that hold whatever shows it: the CLI, the TUI, files.
+
+pub mod sanitize;
+
+pub use sanitize::{csv_cell, json_text, sanitize};
