@@ -79,7 +79,7 @@ impl Org {
     }
 
     fn secret_count(&self) -> usize {
-        self.sim.apps().iter().map(|a| a.secrets.len()).sum()
+        self.sim.state().apps().iter().map(|a| a.secrets.len()).sum()
     }
 }
 
@@ -103,7 +103,7 @@ fn apps_list_shows_hostile_names_without_obeying_them() {
     // Header, one row per app, the count: a newline in a name made no row of its own.
     assert_eq!(
         out.lines().count(),
-        org.sim.app_count() + 2,
+        org.sim.state().app_count() + 2,
         "a forged row: {out}"
     );
     assert!(!out.lines().any(|l| l.starts_with("zz-fake")), "{out}");
