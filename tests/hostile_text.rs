@@ -79,7 +79,12 @@ impl Org {
     }
 
     fn secret_count(&self) -> usize {
-        self.sim.state().apps().iter().map(|a| a.secrets.len()).sum()
+        self.sim
+            .state()
+            .apps()
+            .iter()
+            .map(|a| a.secrets.len())
+            .sum()
     }
 }
 
