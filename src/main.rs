@@ -11,7 +11,7 @@ use extapps::args::{
     AppsCommand, Cli, Command, ConfigCommand, SecretsCommand, TokenArgs, TokenCommand,
 };
 use extapps::cli::{self, Failure};
-use extapps::domain::sanitize;
+use extapps::domain::sanitize_lines;
 use extapps::{config, demo, logging, sim};
 
 fn main() -> ExitCode {
@@ -49,8 +49,7 @@ fn main() -> ExitCode {
             tracing::warn!(code = f.code, "command failed: {}", f.message);
             let _ = std::io::stdout().flush();
             // Messages quote server text; the line breaks extapps itself wrote are kept.
-            let shown: Vec<_> = f.message.split('\n').map(sanitize).collect();
-            eprintln!("extapps: {}", shown.join("\n"));
+            eprintln!("extapps: {}", sanitize_lines(&f.message));
             ExitCode::from(u8::try_from(f.code).unwrap_or(1))
         }
     }

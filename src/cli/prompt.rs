@@ -18,9 +18,11 @@ pub fn confirm(question: &str, expected: &str, assume_yes: bool) -> Result<(), F
         ));
     }
     let mut err = std::io::stderr().lock();
+    // Questions quote server text; the line breaks written by extapps stay.
     let _ = write!(
         err,
-        "{question}\nType {expected:?} to confirm (anything else cancels): "
+        "{}\nType {expected:?} to confirm (anything else cancels): ",
+        crate::domain::sanitize_lines(question)
     );
     let _ = err.flush();
     let mut line = String::new();

@@ -12,6 +12,7 @@ use super::Failure;
 use super::prompt::confirm;
 use crate::api::IdentityClient;
 use crate::api::model::{App, Secret};
+use crate::domain::sanitize;
 use crate::expiry;
 
 /// How the new secret should expire, as the flags said.
@@ -114,7 +115,7 @@ fn print_secret(out: &mut dyn Write, app: &App, s: &Secret, now: Timestamp) -> R
         "created secret {} on {:?} ({})",
         describe(s, now),
         app.name,
-        app.id
+        sanitize(&app.id)
     )?;
     match &s.secret {
         Some(v) => {
@@ -192,7 +193,8 @@ pub async fn delete(
         writeln!(
             out,
             "deleted secret #{secret_id} of {:?} ({})",
-            app.name, app.id
+            app.name,
+            sanitize(&app.id)
         )?;
         Ok(())
     }
@@ -260,7 +262,7 @@ pub async fn rotate(
             if scopes.is_empty() {
                 "no scopes".to_owned()
             } else {
-                scopes.join(" ")
+                sanitize(&scopes.join(" ")).into_owned()
             }
         )?;
     }

@@ -18,6 +18,16 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`sanitize`] for a message extapps wrote itself around server text: its own line breaks
+/// stay line breaks, everything else unsafe is shown.
+pub fn sanitize_lines(s: &str) -> Cow<'_, str> {
+    if s.split('\n').all(|l| first_unsafe(l.as_bytes()).is_none()) {
+        return Cow::Borrowed(s);
+    }
+    let lines: Vec<Cow<'_, str>> = s.split('\n').map(sanitize).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 /// One CSV cell (RFC 4180) for text that may come from the server: sanitised, quoted when it
 /// holds a comma or a quote, and prefixed with `'` when a spreadsheet would read it as a
 /// formula (`=`, `+`, `-`, `@`, TAB or CR first).
@@ -153,6 +163,12 @@ mod tests {
         ] {
             assert!(matches!(sanitize(s), Cow::Borrowed(_)), "{s:?}");
         }
+    }
+
+    #[test]
+    fn sanitize_lines_keeps_line_breaks_only() {
+        assert_eq!(sanitize_lines("a\nb\u{1b}c\r\n"), "a\nb␛c␍\n");
+        assert!(matches!(sanitize_lines("a\nb"), Cow::Borrowed("a\nb")));
     }
 
     #[test]

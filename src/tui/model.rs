@@ -573,11 +573,10 @@ impl Model {
     pub fn push_toast(&mut self, level: ToastLevel, text: impl Into<String>) {
         // Toasts quote app names and server messages; the line breaks written here stay.
         let text: String = text.into();
-        let text = text
-            .split('\n')
-            .map(crate::domain::sanitize)
-            .collect::<Vec<_>>()
-            .join("\n");
+        let text = match crate::domain::sanitize_lines(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(clean) => clean,
+        };
         self.toasts.push(Toast {
             level,
             text,
