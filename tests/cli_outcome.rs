@@ -160,7 +160,8 @@ fn every_change_under(fault: &[&str], extra: &[&str], answer_lost: bool) -> usiz
     cells += 1;
 
     // secrets delete: gone; deleting again says so and succeeds.
-    let sid = secrets[0]["id"].as_i64().unwrap().to_string();
+    let sid_n = secrets[0]["id"].as_i64().unwrap();
+    let sid = sid_n.to_string();
     let out = run(
         &sim,
         &["secrets", "delete", &sid, "--yes"],
@@ -173,7 +174,7 @@ fn every_change_under(fault: &[&str], extra: &[&str], answer_lost: bool) -> usiz
             .as_array()
             .unwrap()
             .iter()
-            .any(|s| s["id"].to_string() == sid),
+            .any(|s| s["id"].as_i64() == Some(sid_n)),
         "{label}: {out}"
     );
     if answer_lost {

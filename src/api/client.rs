@@ -431,6 +431,8 @@ impl IdentityClient {
         }
     }
 
+    // `retry` joined the route's own arguments: whether a lost body means "done" depends on it.
+    #[allow(clippy::too_many_arguments)]
     async fn send_once(
         &self,
         method: &Method,
