@@ -32,6 +32,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
 
+    /// Give up on a request (or its answer) after this many seconds (default 30). A change
+    /// whose answer does not arrive in time has an unknown outcome (exit status 5).
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
@@ -210,6 +215,9 @@ pub struct FaultArgs {
     /// The token endpoint answers 503.
     #[arg(long)]
     pub token_down: bool,
+    /// Apply the API faults only to requests that change something; reads answer normally.
+    #[arg(long)]
+    pub faults_on_writes_only: bool,
     /// Seed of the fault draws, to replay a run.
     #[arg(long, default_value_t = 0)]
     pub fault_seed: u64,
@@ -228,10 +236,17 @@ impl FaultArgs {
             malformed_rate: self.malformed_rate,
             slow_body: self.slow_body_ms.map(Duration::from_millis),
             token_down: self.token_down,
+            writes_only: self.faults_on_writes_only,
             seed: self.fault_seed,
         }
     }
 }
+
+/// The exit statuses of every command that changes something.
+const CHANGE_EXIT: &str = "Exit status: 0 done (deleting what is already gone included); 1 failed; \
+    2 usage error; 5 the outcome is UNKNOWN: the request was sent and its answer was lost, so it \
+    may or may not have happened. Nothing is sent twice: look with the command the message names \
+    (extapps apps show ID, or extapps apps list for a create) before running it again.";
 
 #[derive(Debug, Subcommand)]
 pub enum AppsCommand {
@@ -250,6 +265,7 @@ pub enum AppsCommand {
         json: bool,
     },
     /// Create an app. A confidential app's first secret is printed once, to stdout.
+    #[command(after_help = CHANGE_EXIT)]
     Create {
         /// The app's name (names need not be unique).
         #[arg(long)]
@@ -268,6 +284,13 @@ pub enum AppsCommand {
         json: bool,
     },
     /// Change an app: the app is read fresh, changed, and written back whole.
+    #[command(
+        long_about = "Change an app: the app is read fresh, changed, and written back whole. \
+        The app is then read back (a few times: the server shows writes after a lag) and \
+        compared with what was intended: when another edit at the same time overwrote this one, \
+        the changes that are not on the server are named and the exit status is 1.",
+        after_help = CHANGE_EXIT
+    )]
     Update {
         /// The app's client id.
         id: String,
@@ -294,6 +317,7 @@ pub enum AppsCommand {
         json: bool,
     },
     /// Delete an app, after writing its definition (never its secrets) to a backup file.
+    #[command(after_help = CHANGE_EXIT)]
     Delete {
         /// The app's client id.
         id: String,
@@ -302,6 +326,7 @@ pub enum AppsCommand {
         yes: bool,
     },
     /// Re-create an app from a backup file written by delete; prints the new client id.
+    #[command(after_help = CHANGE_EXIT)]
     Restore {
         /// The backup file.
         file: std::path::PathBuf,
@@ -332,6 +357,7 @@ pub enum SecretsCommand {
         format: Format,
     },
     /// Mint a new secret for an app; its value is printed once, to stdout.
+    #[command(after_help = CHANGE_EXIT)]
     Create {
         /// The app's client id.
         app: String,
@@ -342,6 +368,7 @@ pub enum SecretsCommand {
         json: bool,
     },
     /// Delete one secret (asks first; refuses on a non-terminal without --yes).
+    #[command(after_help = CHANGE_EXIT)]
     Delete {
         /// The secret's id (see `extapps secrets list`).
         secret_id: i64,
@@ -353,6 +380,7 @@ pub enum SecretsCommand {
     },
     /// Rotate: mint a new secret (printed once), verify it with a token request, and with
     /// --delete-old delete the secrets that existed before.
+    #[command(after_help = CHANGE_EXIT)]
     Rotate {
         /// The app's client id.
         app: String,

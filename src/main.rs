@@ -110,6 +110,9 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
     let mut settings = settings;
     settings.read_only |= cli.read_only;
     let mut client_config = settings.client_config()?;
+    if let Some(secs) = cli.timeout {
+        client_config.timeout = std::time::Duration::from_secs(secs);
+    }
     // The demo simulator's tokens die with it: caching them would only litter the cache.
     client_config.token_cache = if cli.demo { None } else { cache };
     let client = Arc::new(IdentityClient::new(client_config)?);

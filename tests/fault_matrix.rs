@@ -1,6 +1,7 @@
-//! The fault matrix: every client operation against every fault the simulator injects. For each
-//! pair the client must return the right kind of error (or succeed where the fault cannot
-//! touch the answer), and a mutation must never be carried out twice.
+//! The fault matrix: every client operation against every fault the simulator injects. A read
+//! must return the right kind of error (or succeed where the fault cannot touch the answer). A
+//! change must be sent exactly once, and what the client reports (done, not done, unknown, done
+//! with its answer lost) must match what the server did.
 
 mod common;
 
@@ -8,6 +9,8 @@ use std::time::Duration;
 
 use common::*;
 use extapps::api::model::{ScopeRef, ScopeType, UpdateAppRequest};
+use extapps::api::outcome::{self, Outcome};
+use extapps::api::readback::{self, ReadBack, UpdateError};
 use extapps::api::{ApiError, IdentityClient};
 use extapps::sim::{Faults, SimHandle};
 use secrecy::SecretString;
@@ -39,10 +42,6 @@ impl Op {
     /// Sent once, never retried by the client.
     fn mutates(self) -> bool {
         !matches!(self, Op::List | Op::Get | Op::Token)
-    }
-    /// Its success answer has no body to damage.
-    fn bodyless(self) -> bool {
-        matches!(self, Op::Delete | Op::DeleteSecret)
     }
 }
 
@@ -113,8 +112,8 @@ fn faults(f: Fault) -> Faults {
     }
 }
 
-/// The error kind (`ApiError::short_kind`) the client must report, or None for success.
-fn expected(op: Op, f: Fault) -> Option<&'static str> {
+/// The error kind (`ApiError::short_kind`) a read must report, or None for success.
+fn expected_read(op: Op, f: Fault) -> Option<&'static str> {
     match (f, op) {
         (Fault::Latency, _) => None,
         (Fault::TokenDown, _) => Some("server"),
@@ -122,10 +121,53 @@ fn expected(op: Op, f: Fault) -> Option<&'static str> {
         (Fault::ServerErrors, _) => Some("server"),
         (Fault::Storm, _) => Some("rate_limited"),
         (Fault::DropBefore | Fault::DropAfter, _) => Some("network"),
-        (Fault::Truncated | Fault::Malformed, op) if op.bodyless() => None,
         (Fault::Truncated | Fault::Malformed, _) => Some("unexpected_body"),
-        (Fault::SlowBody, op) if op.bodyless() => None,
         (Fault::SlowBody, _) => Some("timeout"),
+    }
+}
+
+/// What the client said about a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Report {
+    /// Success (an update also read back and found as intended).
+    Ok,
+    /// Failed, and known not to have happened.
+    NotDone,
+    /// The answer was lost after sending: it may or may not have happened.
+    Unknown,
+    /// It happened; only its answer was lost.
+    Done,
+    /// An update the server accepted, whose read-back failed.
+    SavedUnchecked,
+}
+
+impl Report {
+    /// Whether the report is consistent with what the server did.
+    fn consistent_with(self, made: bool) -> bool {
+        match self {
+            Report::Ok | Report::Done | Report::SavedUnchecked => made,
+            Report::NotDone => !made,
+            Report::Unknown => true,
+        }
+    }
+}
+
+/// What a change must report under a fault, and whether the server carried it out.
+fn expected_change(op: Op, f: Fault) -> (Report, bool) {
+    match (f, op) {
+        (Fault::Latency, _) => (Report::Ok, true),
+        (Fault::TokenDown | Fault::ServerErrors | Fault::Storm, _) => (Report::NotDone, false),
+        // Sent, then the connection closed without a status: the client cannot know which.
+        (Fault::DropBefore, _) => (Report::Unknown, false),
+        (Fault::DropAfter, _) => (Report::Unknown, true),
+        // A success status arrived; only the body is damaged or late.
+        (Fault::Truncated | Fault::Malformed | Fault::SlowBody, Op::Delete | Op::DeleteSecret) => {
+            (Report::Ok, true)
+        }
+        (Fault::Truncated | Fault::Malformed | Fault::SlowBody, Op::Update) => {
+            (Report::SavedUnchecked, true)
+        }
+        (Fault::Truncated | Fault::Malformed | Fault::SlowBody, _) => (Report::Done, true),
     }
 }
 
@@ -144,19 +186,25 @@ async fn setup() -> (SimHandle, IdentityClient, Target) {
         .await
         .unwrap();
     let secret = admin.generate_secret(&app.id, None, None).await.unwrap();
-    // The client under test times out well before the slow-body fault delivers.
-    let mut cfg = client_config(&h, h.admin_client_id(), h.admin_secret(), &[]);
-    cfg.timeout = Duration::from_secs(3);
-    let c = IdentityClient::new(cfg).unwrap();
+    let c = client_for(&h);
     c.partition_id().await.unwrap();
-    (
-        h,
-        c,
-        Target {
-            app: app.id,
-            secret_id: secret.id,
-        },
-    )
+    let t = Target {
+        app: app.id,
+        secret_id: secret.id,
+    };
+    (h, c, t)
+}
+
+/// The client under test times out well before the slow-body fault delivers, and reads an
+/// update back once.
+fn client_for(h: &SimHandle) -> IdentityClient {
+    let mut cfg = client_config(h, h.admin_client_id(), h.admin_secret(), &[]);
+    cfg.timeout = Duration::from_secs(3);
+    cfg.readback = ReadBack {
+        tries: 1,
+        delay: Duration::ZERO,
+    };
+    IdentityClient::new(cfg).unwrap()
 }
 
 fn scope(name: &str) -> ScopeRef {
@@ -166,33 +214,73 @@ fn scope(name: &str) -> ScopeRef {
     }
 }
 
-async fn run(op: Op, c: &IdentityClient, h: &SimHandle, t: &Target) -> Result<(), ApiError> {
-    match op {
-        Op::List => c.list_apps().await.map(drop),
-        Op::Get => c.get_app(&t.app).await.map(drop),
-        Op::Create => c
-            .create_app("Created Under Fire", true, None, vec![])
-            .await
-            .map(drop),
+const CREATED: &str = "Created Under Fire";
+const RENAMED: &str = "Renamed Under Fire";
+
+/// Runs a change; the report it makes.
+async fn change(op: Op, c: &IdentityClient, t: &Target) -> (Report, Option<ApiError>) {
+    let classify = |e: ApiError| {
+        let r = match e.outcome() {
+            Outcome::NotDone => Report::NotDone,
+            Outcome::Unknown => Report::Unknown,
+            Outcome::Done => Report::Done,
+        };
+        (r, Some(e))
+    };
+    let result = match op {
+        Op::Create => c.create_app(CREATED, true, None, vec![]).await.map(drop),
         Op::Update => {
-            let mut u = UpdateAppRequest {
-                name: "Renamed Under Fire".into(),
+            let before = UpdateAppRequest {
+                name: "Fault Target".into(),
                 redirect_uri: None,
                 scopes: vec![scope("OR.Jobs")],
                 client_certificates: None,
             };
-            u.scopes.push(scope("OR.Queues.Read"));
-            c.update_app(&t.app, &u).await.map(drop)
+            let mut intended = before.clone();
+            intended.name = RENAMED.into();
+            intended.scopes.push(scope("OR.Queues.Read"));
+            return match readback::update_and_check(c, &t.app, &before, &intended).await {
+                Ok(a) if a.stuck() => (Report::Ok, None),
+                Ok(a) => panic!("nothing else writes, yet {:?} is missing", a.missing),
+                Err(UpdateError::Put(e)) => classify(e),
+                Err(UpdateError::ReadBack(e)) => (Report::SavedUnchecked, Some(e)),
+            };
         }
         Op::Delete => c.delete_app(&t.app).await,
         Op::NewSecret => c.generate_secret(&t.app, None, None).await.map(drop),
         Op::DeleteSecret => c.delete_secret(t.secret_id).await,
+        _ => unreachable!("not a change"),
+    };
+    match result {
+        Ok(()) => (Report::Ok, None),
+        Err(e) => classify(e),
+    }
+}
+
+async fn read(op: Op, c: &IdentityClient, h: &SimHandle, t: &Target) -> Result<(), ApiError> {
+    match op {
+        Op::List => c.list_apps().await.map(drop),
+        Op::Get => c.get_app(&t.app).await.map(drop),
         Op::Token => {
             let secret = SecretString::from(h.admin_secret().to_owned());
             c.request_token_for(h.admin_client_id(), &secret, &[])
                 .await
                 .map(drop)
         }
+        _ => unreachable!("a change"),
+    }
+}
+
+/// Whether the server shows the change `op` made.
+fn made(op: Op, h: &SimHandle, t: &Target, apps_before: usize, secrets_before: usize) -> bool {
+    let app = h.state().app(&t.app);
+    match op {
+        Op::Create => h.state().app_count() == apps_before + 1,
+        Op::Update => app.is_some_and(|a| a.name == RENAMED),
+        Op::Delete => app.is_none(),
+        Op::NewSecret => app.is_some_and(|a| a.secrets.len() == secrets_before + 1),
+        Op::DeleteSecret => app.is_some_and(|a| a.secrets.iter().all(|s| s.id != t.secret_id)),
+        _ => false,
     }
 }
 
@@ -200,66 +288,73 @@ async fn cell(op: Op, f: Fault) -> Result<(), String> {
     let (h, c, t) = setup().await;
     let apps_before = h.state().app_count();
     let secrets_before = h.state().app(&t.app).map(|a| a.secrets.len()).unwrap_or(0);
-    if f == Fault::TokenDown {
-        // A client that must fetch a token now, while the token endpoint is down.
+    // A client that must fetch a token now, while the token endpoint is down.
+    let c = if f == Fault::TokenDown {
         let mut cfg = client_config(&h, h.admin_client_id(), h.admin_secret(), &[]);
         cfg.partition_id = Some(h.partition_id.clone());
-        h.state().set_faults(faults(f));
-        let fresh = IdentityClient::new(cfg).unwrap();
-        return check(op, f, run(op, &fresh, &h, &t).await, 0);
-    }
+        IdentityClient::new(cfg).unwrap()
+    } else {
+        c
+    };
     h.state().set_faults(faults(f));
-    let handled_before = h.state().mutations_handled();
-    let result = run(op, &c, &h, &t).await;
-    let handled = h.state().mutations_handled() - handled_before;
-    h.state().set_faults(Faults::none());
-
-    // Nothing ran twice: a mutation reached the server at most once, whatever happened.
-    if op.mutates() && handled > 1 {
-        return Err(format!(
-            "{op:?} under {f:?} reached the server {handled} times"
-        ));
-    }
-    let apps_after = h.state().app_count();
-    if op == Op::Create && apps_after > apps_before + 1 {
-        return Err(format!(
-            "{op:?} under {f:?} created {} apps",
-            apps_after - apps_before
-        ));
-    }
-    if op == Op::NewSecret {
-        let after = h.state().app(&t.app).map(|a| a.secrets.len()).unwrap_or(0);
-        if after > secrets_before + 1 {
+    let sent_before = h.state().mutations_handled();
+    if !op.mutates() {
+        let result = read(op, &c, &h, &t).await;
+        h.state().set_faults(Faults::none());
+        let got = result.as_ref().err().map(|e| e.short_kind());
+        let want = expected_read(op, f);
+        if got != want {
             return Err(format!(
-                "{op:?} under {f:?} minted {} secrets",
-                after - secrets_before
+                "{op:?} under {f:?}: expected {want:?}, got {result:?}"
             ));
         }
+        return no_secret_in(op, f, result.err().as_ref());
     }
-    // A mutation whose answer was lost after the server acted must say the outcome is unknown.
-    if op.mutates()
-        && handled == 1
-        && let Err(e) = &result
-        && !e.outcome_unknown()
-        && !matches!(e, ApiError::UnexpectedBody { .. })
-    {
+    let (report, err) = change(op, &c, &t).await;
+    let sent = h.state().mutations_handled() - sent_before;
+    h.state().set_faults(Faults::none());
+    let (want, want_made) = expected_change(op, f);
+    let was_made = made(op, &h, &t, apps_before, secrets_before);
+
+    // Sent exactly once (never resent), or not at all when no token could be had. An update
+    // is a PUT and reads; only the PUT counts.
+    let want_sent = u64::from(f != Fault::TokenDown);
+    if sent != want_sent {
         return Err(format!(
-            "{op:?} under {f:?}: acted on, but the error {e:?} claims it failed"
+            "{op:?} under {f:?}: reached the server {sent} times, expected {want_sent}"
         ));
     }
-    check(op, f, result, handled)
+    if was_made != want_made {
+        return Err(format!(
+            "{op:?} under {f:?}: the server {} it, expected {}",
+            if was_made { "did" } else { "did not do" },
+            if want_made { "done" } else { "not done" }
+        ));
+    }
+    if !report.consistent_with(was_made) {
+        return Err(format!(
+            "{op:?} under {f:?}: reported {report:?} ({err:?}), but made = {was_made}"
+        ));
+    }
+    if report != want {
+        return Err(format!(
+            "{op:?} under {f:?}: expected {want:?}, got {report:?} ({err:?})"
+        ));
+    }
+    if let Some(e) = &err
+        && report == Report::Unknown
+    {
+        let words = outcome::unknown_message("the change", e, "extapps apps show ID");
+        if words.to_lowercase().contains("try again") {
+            return Err(format!("{op:?} under {f:?}: advises a retry: {words}"));
+        }
+    }
+    no_secret_in(op, f, err.as_ref())
 }
 
-fn check(op: Op, f: Fault, result: Result<(), ApiError>, _handled: u64) -> Result<(), String> {
-    let got = result.as_ref().err().map(|e| e.short_kind());
-    let want = expected(op, f);
-    if got != want {
-        return Err(format!(
-            "{op:?} under {f:?}: expected {want:?}, got {result:?}"
-        ));
-    }
-    if let Err(e) = &result {
-        let msg = e.to_string();
+fn no_secret_in(op: Op, f: Fault, e: Option<&ApiError>) -> Result<(), String> {
+    if let Some(e) = e {
+        let msg = format!("{e} {}", e.lost_detail());
         if msg.contains("demo-admin-secret") || msg.contains("eyJ") {
             return Err(format!(
                 "{op:?} under {f:?}: a secret in the message: {msg}"

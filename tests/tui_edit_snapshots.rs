@@ -166,3 +166,28 @@ fn delete_confirmation_80x24() {
     typed(&mut model, "CI/CD Pipeline");
     insta::assert_snapshot!(render(&mut model, 80, 24));
 }
+
+#[test]
+fn deleting_the_app_this_session_signs_in_as_warns() {
+    let mut model = loaded();
+    select(&mut model, "CI/CD Pipeline");
+    let id = model.selected.clone().unwrap();
+    model.token = Some(extapps::tui::msg::TokenInfo {
+        expires_at: now(),
+        client_id: Some(id),
+        scopes: Vec::new(),
+        decoded: None,
+    });
+    key(&mut model, Action::DeleteApp);
+    let screen = render(&mut model, 120, 35);
+    assert!(
+        screen.contains("extapps itself signs in as this app"),
+        "{screen}"
+    );
+    // Another app: no warning.
+    key(&mut model, Action::Back);
+    select(&mut model, "Audit Log Exporter (SIEM)");
+    key(&mut model, Action::DeleteApp);
+    let screen = render(&mut model, 120, 35);
+    assert!(!screen.contains("extapps itself signs in"), "{screen}");
+}

@@ -4,6 +4,7 @@ mod common;
 
 use extapps::api::ApiError;
 use extapps::api::model::{Resource, Scope, ScopeType};
+use extapps::api::readback::Applied;
 use extapps::app_rules::{Field, Severity};
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::{Effect, RequestId};
@@ -243,14 +244,54 @@ fn a_create_whose_answer_was_lost_is_not_resent_and_says_so() {
     };
     let effects = api(&mut model, req, ApiResult::Created(Err(lost)));
     assert!(
-        effects.is_empty(),
-        "nothing is resent by itself: {effects:?}"
+        matches!(effects[..], [Effect::LoadApps { .. }]),
+        "nothing is resent, the list is read again by itself: {effects:?}"
     );
     let form = model.edit.form.as_ref().expect("the form stays open");
     assert_eq!(form.name.value(), "Nightly sync");
     let error = form.server_error.as_deref().unwrap();
-    assert!(error.contains("may have been created"), "{error}");
-    assert!(error.contains("refresh"), "{error}");
+    assert!(error.contains("outcome is unknown"), "{error}");
+    assert!(
+        error.contains("may or may not have been created"),
+        "{error}"
+    );
+    // In a form, r types text, and a lost answer is never a reason to try again.
+    let lower = error.to_lowercase();
+    assert!(
+        !lower.contains("press r") && !lower.contains("try again"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_create_that_happened_but_lost_its_answer_says_it_was_created() {
+    let mut model = loaded();
+    new_form(&mut model);
+    type_text(&mut model, "Nightly sync");
+    let [Effect::CreateApp { req, .. }] = flow(&mut model, FlowKey::Save)[..] else {
+        panic!()
+    };
+    let garbled = ApiError::UnexpectedBody {
+        status: 200,
+        problem: "the body did not arrive whole".into(),
+        snippet: String::new(),
+    };
+    let effects = api(&mut model, req, ApiResult::Created(Err(garbled)));
+    assert!(
+        matches!(effects[..], [Effect::LoadApps { .. }]),
+        "{effects:?}"
+    );
+    let error = model
+        .edit
+        .form
+        .as_ref()
+        .unwrap()
+        .server_error
+        .clone()
+        .unwrap();
+    assert!(error.contains("was created"), "{error}");
+    assert!(error.contains("new secret"), "{error}");
+    assert!(error.contains("Do not save this form again"), "{error}");
 }
 
 #[test]
@@ -378,7 +419,8 @@ fn a_failed_save_goes_back_to_the_form_with_the_servers_message() {
         ApiResult::Saved(Err(ApiError::Forbidden {
             needed: vec!["PM.OAuthApp".into()],
             message: None,
-        })),
+        }
+        .into())),
     );
     assert_eq!(model.mode(), Mode::Form);
     let form = model.edit.form.as_ref().unwrap();
@@ -404,10 +446,78 @@ fn a_saved_edit_updates_the_app_and_closes_the_form() {
     };
     let mut saved = fresh;
     saved.name = "Audit exporter".into();
-    api(&mut model, req, ApiResult::Saved(Ok(saved)));
+    api(&mut model, req, ApiResult::Saved(Ok(Applied::clean(saved))));
     assert_eq!(model.mode(), Mode::Normal);
     assert_eq!(model.apps[&id].name, "Audit exporter");
     assert!(model.toasts.last().unwrap().text.contains("1 change"));
+}
+
+#[test]
+fn a_save_that_did_not_stick_says_which_changes_are_missing() {
+    let mut model = loaded();
+    let (id, req) = edit_and_save(&mut model, "Audit Log Exporter (SIEM)", "Audit exporter");
+    let fresh = model.apps[&id].clone();
+    api(&mut model, req, ApiResult::FreshApp(Ok(fresh.clone())));
+    let [
+        Effect::UpdateApp {
+            req,
+            ref base,
+            ref body,
+            ..
+        },
+    ] = flow(&mut model, FlowKey::Yes)[..]
+    else {
+        panic!()
+    };
+    // Someone else's PUT landed after this one: the name is theirs.
+    let mut server = fresh;
+    server.name = "Renamed by someone else".into();
+    let applied = extapps::api::readback::compare(base, body, server);
+    api(&mut model, req, ApiResult::Saved(Ok(applied)));
+    let form = model
+        .edit
+        .form
+        .as_ref()
+        .expect("the form stays, with the user's work");
+    let error = form.server_error.as_deref().unwrap();
+    assert!(error.contains("not on it"), "{error}");
+    assert!(error.contains("Audit exporter"), "{error}");
+    assert!(error.contains("Renamed by someone else"), "{error}");
+    assert_eq!(model.apps[&id].name, "Renamed by someone else");
+}
+
+#[test]
+fn a_save_whose_answer_was_lost_reads_the_list_again_and_never_says_retry() {
+    let mut model = loaded();
+    let (id, req) = edit_and_save(&mut model, "Audit Log Exporter (SIEM)", "Audit exporter");
+    let fresh = model.apps[&id].clone();
+    api(&mut model, req, ApiResult::FreshApp(Ok(fresh)));
+    let [Effect::UpdateApp { req, .. }] = flow(&mut model, FlowKey::Yes)[..] else {
+        panic!()
+    };
+    let lost = ApiError::Timeout {
+        what: "app".into(),
+        after: std::time::Duration::from_secs(30),
+    };
+    let effects = api(&mut model, req, ApiResult::Saved(Err(lost.into())));
+    assert!(
+        matches!(effects[..], [Effect::LoadApps { .. }]),
+        "{effects:?}"
+    );
+    let error = model
+        .edit
+        .form
+        .as_ref()
+        .unwrap()
+        .server_error
+        .clone()
+        .unwrap();
+    assert!(error.contains("outcome is unknown"), "{error}");
+    let lower = error.to_lowercase();
+    assert!(
+        !lower.contains("press r") && !lower.contains("try again"),
+        "{error}"
+    );
 }
 
 #[test]

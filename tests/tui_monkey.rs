@@ -791,7 +791,7 @@ impl Monkey {
             Effect::UpdateApp {
                 client_id, body, ..
             } => ApiResult::Saved(if fails {
-                Err(fault(&mut self.rng))
+                Err(fault(&mut self.rng).into())
             } else {
                 let resources = self.server.resources_for(&body.scopes);
                 match self.server.apps.iter_mut().find(|a| a.id == *client_id) {
@@ -799,11 +799,12 @@ impl Monkey {
                         app.name = body.name.clone();
                         app.redirect_uri = body.redirect_uri.clone();
                         app.resources = resources;
-                        Ok(strip(app))
+                        Ok(extapps::api::readback::Applied::clean(strip(app)))
                     }
                     None => Err(ApiError::NotFound {
                         what: format!("app {client_id}"),
-                    }),
+                    }
+                    .into()),
                 }
             }),
             Effect::DeleteApp {

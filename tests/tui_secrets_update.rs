@@ -371,3 +371,75 @@ fn the_secret_value_is_gone_once_the_reveal_closes() {
     press(&mut model, Action::Back);
     assert!(model.secret_flows.rotation.is_none());
 }
+
+/// The request id of the one secret delete in `effects`.
+fn delete_req(effects: &[Effect]) -> RequestId {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Secret(SecretEffect::Delete { req, .. }) => Some(*req),
+            _ => None,
+        })
+        .expect("a delete")
+}
+
+#[test]
+fn a_lost_delete_answer_is_unknown_reads_the_list_and_never_says_retry() {
+    let mut model = loaded(false);
+    press(&mut model, Action::Focus(Pane::Secrets));
+    press(&mut model, sk(SecretKey::Delete));
+    let effects = press(&mut model, sk(SecretKey::Yes));
+    let secret_id = deletes(&effects)[0];
+    let lost = ApiError::Timeout {
+        what: "secret".into(),
+        after: std::time::Duration::from_secs(30),
+    };
+    let after = answer(
+        &mut model,
+        delete_req(&effects),
+        SecretResult::Deleted {
+            secret_id,
+            result: Err(lost),
+        },
+    );
+    assert!(
+        matches!(after.as_slice(), [Effect::LoadApps { .. }]),
+        "{after:?}"
+    );
+    let error = model
+        .secret_flows
+        .delete
+        .as_ref()
+        .unwrap()
+        .error
+        .clone()
+        .unwrap();
+    assert!(error.contains("outcome is unknown"), "{error}");
+    let lower = error.to_lowercase();
+    assert!(
+        !lower.contains("try again") && !lower.contains(" r to"),
+        "{error}"
+    );
+}
+
+#[test]
+fn deleting_a_secret_that_is_already_gone_is_done() {
+    let mut model = loaded(false);
+    press(&mut model, Action::Focus(Pane::Secrets));
+    press(&mut model, sk(SecretKey::Delete));
+    let effects = press(&mut model, sk(SecretKey::Yes));
+    let secret_id = deletes(&effects)[0];
+    let gone = ApiError::NotFound {
+        what: format!("secret {secret_id}"),
+    };
+    answer(
+        &mut model,
+        delete_req(&effects),
+        SecretResult::Deleted {
+            secret_id,
+            result: Err(gone),
+        },
+    );
+    assert!(model.secret_flows.delete.is_none(), "closed: it is done");
+    assert!(toast(&model).contains("already gone"), "{}", toast(&model));
+}

@@ -20,6 +20,7 @@ use super::error::ApiError;
 use super::model::{
     App, CreateAppRequest, GenerateSecretRequest, Resource, Secret, TokenResponse, UpdateAppRequest,
 };
+use super::outcome::Outcome;
 use super::token_cache::TokenCache;
 
 /// Scopes each kind of route needs, as the contract lists them; a 403 names them.
@@ -49,6 +50,8 @@ pub struct ClientConfig {
     pub insecure: bool,
     /// Keep tokens between runs (and renew a cached login); `None`: in memory only.
     pub token_cache: Option<TokenCache>,
+    /// How an update is read back to check that it stuck.
+    pub readback: super::readback::ReadBack,
 }
 
 impl ClientConfig {
@@ -63,6 +66,7 @@ impl ClientConfig {
             max_retry_after: Duration::from_secs(60),
             insecure: false,
             token_cache: None,
+            readback: super::readback::ReadBack::default(),
         }
     }
 }
@@ -220,40 +224,54 @@ impl IdentityClient {
     }
 
     /// `PUT /api/ExternalClient/{prt}/{clientId}`, then a fresh read: the contract leaves the
-    /// PUT's body uncertain, so the app is read back rather than trusted from it.
+    /// PUT's body uncertain, so the app is read back rather than trusted from it. A PUT whose
+    /// success status arrived counts as done even if its body was lost. See `put_app` and
+    /// `api::readback` for the read-back that checks the change stuck.
     pub async fn update_app(
         &self,
         client_id: &str,
         update: &UpdateAppRequest,
     ) -> Result<App, ApiError> {
+        self.put_app(client_id, update).await?;
+        self.get_app(client_id).await
+    }
+
+    /// The PUT alone: `Ok` once the server accepted it (a lost body after a 2xx included).
+    pub async fn put_app(
+        &self,
+        client_id: &str,
+        update: &UpdateAppRequest,
+    ) -> Result<(), ApiError> {
         let prt = self.partition_id().await?;
         let path = format!("api/ExternalClient/{prt}/{}", seg(client_id));
-        self.send(
-            Method::PUT,
-            &path,
-            Some(to_value(update)?),
-            &format!("app {client_id}"),
-            WRITE_SCOPES,
-            Retry::Once,
-        )
-        .await?;
-        self.get_app(client_id).await
+        let sent = self
+            .send(
+                Method::PUT,
+                &path,
+                Some(to_value(update)?),
+                &format!("app {client_id}"),
+                WRITE_SCOPES,
+                Retry::Once,
+            )
+            .await;
+        done_anyway(sent)
     }
 
     /// `DELETE /api/ExternalClient/{prt}/{clientId}`.
     pub async fn delete_app(&self, client_id: &str) -> Result<(), ApiError> {
         let prt = self.partition_id().await?;
         let path = format!("api/ExternalClient/{prt}/{}", seg(client_id));
-        self.send(
-            Method::DELETE,
-            &path,
-            None,
-            &format!("app {client_id}"),
-            WRITE_SCOPES,
-            Retry::Once,
-        )
-        .await
-        .map(drop)
+        let sent = self
+            .send(
+                Method::DELETE,
+                &path,
+                None,
+                &format!("app {client_id}"),
+                WRITE_SCOPES,
+                Retry::Once,
+            )
+            .await;
+        done_anyway(sent)
     }
 
     /// `POST /api/ExternalClient/GenerateSecret`: a new secret whose value is in the answer,
@@ -303,16 +321,17 @@ impl IdentityClient {
     pub async fn delete_secret(&self, secret_id: i64) -> Result<(), ApiError> {
         let prt = self.partition_id().await?;
         let path = format!("api/ExternalClient/{prt}/secrets/{secret_id}");
-        self.send(
-            Method::DELETE,
-            &path,
-            None,
-            &format!("secret {secret_id}"),
-            SECRET_SCOPES,
-            Retry::Once,
-        )
-        .await
-        .map(drop)
+        let sent = self
+            .send(
+                Method::DELETE,
+                &path,
+                None,
+                &format!("secret {secret_id}"),
+                SECRET_SCOPES,
+                Retry::Once,
+            )
+            .await;
+        done_anyway(sent)
     }
 
     /// `GET /api/ExternalApiResource`: every resource and scope the organization may grant.
@@ -384,7 +403,7 @@ impl IdentityClient {
             attempt += 1;
             let token = self.tokens.token(&self.http, false).await?;
             let outcome = self
-                .send_once(&method, &url, body.as_ref(), &token, what, needed)
+                .send_once(&method, &url, body.as_ref(), &token, what, needed, retry)
                 .await;
             match outcome {
                 Ok(ok) => return Ok(ok),
@@ -412,6 +431,8 @@ impl IdentityClient {
         }
     }
 
+    // `retry` joined the route's own arguments: whether a lost body means "done" depends on it.
+    #[allow(clippy::too_many_arguments)]
     async fn send_once(
         &self,
         method: &Method,
@@ -420,6 +441,7 @@ impl IdentityClient {
         token: &AccessToken,
         what: &str,
         needed: &[&str],
+        retry: Retry,
     ) -> Result<(StatusCode, bytes::Bytes), (ApiError, Option<Duration>)> {
         let timeout = self.config.timeout;
         let mut req = self
@@ -436,10 +458,10 @@ impl IdentityClient {
             .map_err(|e| (ApiError::from_reqwest(&e, what, timeout), None))?;
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| (ApiError::from_reqwest(&e, what, timeout), None))?;
+        let bytes = resp.bytes().await.map_err(|e| {
+            let err = ApiError::from_reqwest(&e, what, timeout);
+            (body_lost(status, retry, err), None)
+        })?;
         tracing::debug!(%method, url, status = status.as_u16(), len = bytes.len(), "answer");
         if status.is_success() {
             return Ok((status, bytes));
@@ -448,6 +470,36 @@ impl IdentityClient {
             ApiError::from_status(status, &bytes, retry_after, what, needed),
             retry_after,
         ))
+    }
+}
+
+/// A body that failed to arrive. After a success status a change has happened, so for a
+/// request sent once this is an answer lost after success (`Outcome::Done`), not a network
+/// failure whose outcome is unknown. A read keeps the network error: it may be retried.
+fn body_lost(status: StatusCode, retry: Retry, err: ApiError) -> ApiError {
+    if retry == Retry::Once && status.is_success() {
+        ApiError::UnexpectedBody {
+            status: status.as_u16(),
+            problem: format!("the body did not arrive whole ({})", err.lost_detail()),
+            snippet: String::new(),
+        }
+    } else {
+        err
+    }
+}
+
+/// A change whose success status arrived is done, whatever became of the body after it.
+fn done_anyway<T>(result: Result<T, ApiError>) -> Result<(), ApiError> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(e) if e.outcome() == Outcome::Done => {
+            tracing::warn!(
+                kind = e.short_kind(),
+                "a change succeeded but its answer was lost"
+            );
+            Ok(())
+        }
+        Err(e) => Err(e),
     }
 }
 

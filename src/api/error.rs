@@ -128,12 +128,11 @@ impl ApiError {
         )
     }
 
-    /// For a request that is not idempotent: did it maybe reach the server? Then its outcome
-    /// is unknown and the user should refresh and look rather than try again blindly.
+    /// For a request that is not idempotent: may it have been carried out (its outcome is
+    /// unknown, or it happened and only the answer is lost)? Then the user must look rather
+    /// than send it again. `outcome` tells the two apart.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, ApiError::Timeout { .. })
-            || matches!(self, ApiError::Network { detail, .. } if !detail.contains("refused"))
-            || matches!(self, ApiError::UnexpectedBody { status, .. } if *status < 300)
+        self.outcome() != super::outcome::Outcome::NotDone
     }
 
     pub fn short_kind(&self) -> &'static str {
@@ -155,7 +154,7 @@ impl ApiError {
     }
 
     pub(crate) fn from_reqwest(e: &reqwest::Error, what: &str, timeout: Duration) -> Self {
-        if e.is_timeout() {
+        if e.is_timeout() && !e.is_connect() {
             return ApiError::Timeout {
                 what: what.to_owned(),
                 after: timeout,
@@ -187,8 +186,14 @@ impl ApiError {
                 "request failed".to_owned()
             };
         }
-        if e.is_connect() && detail.to_ascii_lowercase().contains("refused") {
-            detail = "connection refused".to_owned();
+        // A connection that was never made carried no request: the one network failure after
+        // which a change is known not to have happened (see `outcome`).
+        if e.is_connect() {
+            detail = if detail.to_ascii_lowercase().contains("refused") {
+                super::outcome::REFUSED.to_owned()
+            } else {
+                format!("{}: {detail}", super::outcome::NOT_CONNECTED)
+            };
         }
         ApiError::Network { host, detail }
     }

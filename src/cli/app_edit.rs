@@ -5,11 +5,13 @@ use std::io::Write;
 use jiff::Timestamp;
 use secrecy::ExposeSecret;
 
-use super::Failure;
 use super::output::write_json;
 use super::prompt::confirm;
-use crate::api::IdentityClient;
+use super::{Failure, shell_quote};
 use crate::api::model::{App, Resource, ScopeRef, ScopeType, UpdateAppRequest, join_redirect_uris};
+use crate::api::outcome::{EXIT_UNKNOWN, Outcome};
+use crate::api::readback::{self, Applied, UpdateError};
+use crate::api::{ApiError, IdentityClient};
 use crate::domain::sanitize;
 use crate::{backup, diff};
 
@@ -69,6 +71,7 @@ pub async fn create(
     a: CreateArgs<'_>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    check_redirect_uris("--redirect-uri", a.redirect_uris)?;
     let scopes = parse_scopes(a.scopes, !a.public, &catalog(client).await)?;
     let app = client
         .create_app(
@@ -77,8 +80,42 @@ pub async fn create(
             join_redirect_uris(a.redirect_uris),
             scopes,
         )
-        .await?;
+        .await
+        .map_err(|e| create_failed(e, a.name))?;
     print_created(&app, a.json, out)
+}
+
+/// The API stores redirect URIs comma-separated: a comma inside one would silently make two.
+fn check_redirect_uris(flag: &str, uris: &[String]) -> Result<(), Failure> {
+    match uris.iter().find(|u| u.contains(',')) {
+        Some(u) => Err(Failure::new(
+            format!(
+                "{flag} {u:?}: a redirect URI cannot contain a comma; pass {flag} once per URI"
+            ),
+            2,
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A create (or restore) whose answer did not come back as an app. Names are not unique, so the
+/// user is shown how to find apps of that name, and never told to create it again.
+fn create_failed(e: ApiError, name: &str) -> Failure {
+    let look = format!("extapps apps list | grep -F -- {}", shell_quote(name));
+    match e.outcome() {
+        Outcome::Done => Failure::new(
+            format!(
+                "the app {name:?} was created (the server answered {}), but its answer was lost ({}),                  and with it the client id and the first secret. Find it with: {look}. The first                  secret cannot be read again: mint a new one with extapps secrets create CLIENT_ID.                  Do not create it again.",
+                match &e {
+                    ApiError::UnexpectedBody { status, .. } => *status,
+                    _ => 200,
+                },
+                e.lost_detail()
+            ),
+            EXIT_UNKNOWN,
+        ),
+        _ => Failure::change(e, &format!("creating the app {name:?}"), &look),
+    }
 }
 
 /// Prints a new app; its first secret goes to stdout, once, and nowhere else.
@@ -112,14 +149,35 @@ pub async fn update(
     a: UpdateArgs<'_>,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    // Read fresh: the server replaces scopes and redirect URIs wholesale.
+    check_redirect_uris("--redirect-uri", a.redirect_uris.unwrap_or_default())?;
+    check_redirect_uris("--add-redirect-uri", a.add_redirect_uris)?;
+    check_redirect_uris("--remove-redirect-uri", a.remove_redirect_uris)?;
+    // The catalog first, so that the read below is as fresh as it can be when the PUT built
+    // from it goes out: the server replaces scopes and redirect URIs wholesale.
+    let catalog = catalog(client).await;
     let app = client.get_app(a.id).await?;
+    let held: Vec<String> = app.scope_refs().into_iter().map(|s| s.name).collect();
+    if let Some(absent) = a.remove_scopes.iter().find(|s| !held.contains(s)) {
+        return Err(Failure::new(
+            format!(
+                "--remove-scope {absent:?}: the app {:?} ({}) has no such scope; its scopes are: {}",
+                app.name,
+                app.id,
+                if held.is_empty() {
+                    "none".to_owned()
+                } else {
+                    held.join(", ")
+                }
+            ),
+            2,
+        ));
+    }
     let before = UpdateAppRequest::from_app(&app);
     let mut after = before.clone();
     if let Some(n) = a.name {
         after.name = n.to_owned();
     }
-    let added = parse_scopes(a.add_scopes, app.is_confidential, &catalog(client).await)?;
+    let added = parse_scopes(a.add_scopes, app.is_confidential, &catalog)?;
     after
         .scopes
         .retain(|s| !a.remove_scopes.contains(&s.name) && !added.iter().any(|n| n.name == s.name));
@@ -140,9 +198,34 @@ pub async fn update(
         writeln!(out, "nothing to change")?;
         return Ok(());
     }
-    let updated = client.update_app(a.id, &after).await?;
+    let look = format!("extapps apps show {}", shell_quote(a.id));
+    let applied = match readback::update_and_check(client, a.id, &before, &after).await {
+        Ok(applied) => applied,
+        Err(UpdateError::Put(e)) => {
+            return Err(Failure::change(
+                e,
+                &format!("updating the app {:?} ({})", app.name, app.id),
+                &look,
+            ));
+        }
+        Err(UpdateError::ReadBack(e)) => {
+            return Err(Failure::new(
+                format!(
+                    "the server accepted the update of {:?} ({}), but reading the app back failed ({}), so whether the change stuck was not checked. Look with: {look}",
+                    app.name,
+                    app.id,
+                    e.lost_detail()
+                ),
+                1,
+            ));
+        }
+    };
+    let updated = &applied.app;
+    if !applied.stuck() {
+        return Err(not_stuck(&applied, &look));
+    }
     if a.json {
-        write_json(out, &updated).map_err(|e| Failure::new(e.to_string(), 1))?;
+        write_json(out, updated).map_err(|e| Failure::new(e.to_string(), 1))?;
     } else {
         writeln!(
             out,
@@ -154,7 +237,41 @@ pub async fn update(
             writeln!(out, "  {c}")?;
         }
     }
+    if !applied.unexpected.is_empty() {
+        eprintln!(
+            "extapps: note: the app also changed on the server meanwhile (someone else's edit): {}",
+            join(&applied.unexpected)
+        );
+    }
     Ok(())
+}
+
+/// The update was accepted, yet the server does not show all of it: another edit overwrote it.
+fn not_stuck(applied: &Applied, look: &str) -> Failure {
+    let mut msg = format!(
+        "the server accepted the update of {:?} ({}), but these changes are not on the server: {}",
+        applied.app.name,
+        applied.app.id,
+        join(&applied.missing)
+    );
+    if !applied.unexpected.is_empty() {
+        msg.push_str(&format!(
+            "; and these changes that were not part of it are: {}",
+            join(&applied.unexpected)
+        ));
+    }
+    msg.push_str(&format!(
+        ". Another edit at the same time probably overwrote it. Look with: {look}"
+    ));
+    Failure::new(msg, 1)
+}
+
+fn join(changes: &[crate::diff::Change]) -> String {
+    changes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub async fn delete(
@@ -164,14 +281,30 @@ pub async fn delete(
     backup_dir: &std::path::Path,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let app = client.get_app(id).await?;
-    let question = format!(
+    let app = match client.get_app(id).await {
+        Ok(app) => app,
+        Err(ApiError::NotFound { .. }) => return already_gone(id, out),
+        Err(e) => return Err(e.into()),
+    };
+    let mut question = format!(
         "Delete app {:?} ({}) with {} scopes and {} secrets? Integrations using it will stop working.",
         sanitize(&app.name),
         sanitize(&app.id),
         app.scope_count(),
         app.secrets.len()
     );
+    if app.id == client.config().credentials.client_id {
+        let warning = format!(
+            "WARNING: {:?} ({}) is the app extapps itself signs in as: once it is deleted, extapps \
+             (and everything else using its client id) can no longer get a token for this organization.",
+            app.name, app.id
+        );
+        if yes {
+            eprintln!("extapps: {warning}");
+        } else {
+            question = format!("{warning}\n{question}");
+        }
+    }
     confirm(&question, &app.name, yes)?;
     let path =
         backup::write(backup_dir, &backup::AppBackup::of(&app, Timestamp::now())).map_err(|e| {
@@ -180,7 +313,19 @@ pub async fn delete(
                 1,
             )
         })?;
-    client.delete_app(id).await?;
+    match client.delete_app(id).await {
+        Ok(()) => {}
+        // Gone between the read and the delete: what the user wanted.
+        Err(ApiError::NotFound { .. }) => return already_gone(id, out),
+        Err(e) => {
+            let look = format!("extapps apps show {}", shell_quote(id));
+            let what = format!("deleting the app {:?} ({})", app.name, app.id);
+            let mut f = Failure::change(e, &what, &look);
+            f.message
+                .push_str(&format!(" (a backup was written to {})", path.display()));
+            return Err(f);
+        }
+    }
     writeln!(
         out,
         "deleted {:?} ({})",
@@ -206,7 +351,8 @@ pub async fn restore(
             b.redirect_uri.clone(),
             b.scopes.clone(),
         )
-        .await?;
+        .await
+        .map_err(|e| create_failed(e, &b.name))?;
     print_created(&app, json, out)?;
     if !json {
         writeln!(
@@ -216,5 +362,15 @@ pub async fn restore(
             sanitize(&b.client_id)
         )?;
     }
+    Ok(())
+}
+
+/// An app that is not there (any more): after a lost answer to a delete, running it again
+/// must tell the user it is done, not fail.
+fn already_gone(id: &str, out: &mut dyn Write) -> Result<(), Failure> {
+    writeln!(
+        out,
+        "app {id} is already gone (the server does not know it); nothing to delete"
+    )?;
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod token;
 
 use crate::api::ApiError;
 use crate::api::error::OAuthCode;
+use crate::api::outcome::{EXIT_UNKNOWN, Outcome, done_message, unknown_message};
 
 /// Why a command failed, and the exit status to leave with.
 #[derive(Debug)]
@@ -30,6 +31,31 @@ impl Failure {
             code,
         }
     }
+}
+
+impl Failure {
+    /// A change request failed. Not done: the usual failure. Unknown: exit 5, with the command
+    /// that shows the truth and no advice to send it again. `what` names the change ("deleting
+    /// app X"); a request that was carried out (`Outcome::Done`) is the caller's to handle, and
+    /// lands here only when the caller has nothing better to say.
+    pub fn change(e: ApiError, what: &str, look: &str) -> Failure {
+        match e.outcome() {
+            Outcome::NotDone => e.into(),
+            Outcome::Unknown => Failure::new(unknown_message(what, &e, look), EXIT_UNKNOWN),
+            Outcome::Done => Failure::new(done_message(what, &e, look), EXIT_UNKNOWN),
+        }
+    }
+}
+
+/// A word or name quoted for a POSIX shell, for the commands extapps suggests.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@".contains(c))
+    {
+        return s.to_owned();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
 }
 
 impl From<ApiError> for Failure {

@@ -8,10 +8,11 @@ use jiff::{SignedDuration, Timestamp, civil::Date, tz::TimeZone};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-use super::Failure;
 use super::prompt::confirm;
-use crate::api::IdentityClient;
+use super::{Failure, shell_quote};
 use crate::api::model::{App, Secret};
+use crate::api::outcome::{EXIT_UNKNOWN, Outcome};
+use crate::api::{ApiError, IdentityClient};
 use crate::domain::sanitize;
 use crate::expiry;
 
@@ -95,16 +96,22 @@ async fn mint(
         .generate_secret(&app.id, description, expiry)
         .await
         .map_err(|e| {
-            if e.outcome_unknown() {
-                Failure::new(
+            let look = format!("extapps apps show {}", shell_quote(&app.id));
+            match e.outcome() {
+                Outcome::Done => Failure::new(
                     format!(
-                        "the answer to the new-secret request was lost ({e}); a secret may or may not have been created on {:?}, and the request was not sent again. Look with: extapps apps show {}",
-                        app.name, app.id
+                        "a new secret was created on {:?} ({}), but the answer holding its value was lost ({}); the value cannot be read again, so delete that secret (the newest one, see: {look}) and do not use it",
+                        app.name,
+                        app.id,
+                        e.lost_detail()
                     ),
-                    1,
-                )
-            } else {
-                e.into()
+                    EXIT_UNKNOWN,
+                ),
+                _ => Failure::change(
+                    e,
+                    &format!("minting a new secret on {:?} ({})", app.name, app.id),
+                    &look,
+                ),
             }
         })
 }
@@ -164,10 +171,7 @@ pub async fn delete(
         .iter()
         .find_map(|a| a.secrets.iter().find(|s| s.id == secret_id).map(|s| (a, s)))
     else {
-        return Err(Failure::new(
-            format!("no app of the organization has a secret #{secret_id}"),
-            1,
-        ));
+        return already_gone(secret_id, None, json, out);
     };
     let last = crate::tui::flows::delete_secret::is_last_working(app, secret_id, now);
     let question = if last {
@@ -186,7 +190,20 @@ pub async fn delete(
         )
     };
     confirm(&question, if last { &app.name } else { "yes" }, yes)?;
-    client.delete_secret(secret_id).await?;
+    match client.delete_secret(secret_id).await {
+        Ok(()) => {}
+        Err(ApiError::NotFound { .. }) => return already_gone(secret_id, Some(app), json, out),
+        Err(e) => {
+            return Err(Failure::change(
+                e,
+                &format!(
+                    "deleting secret #{secret_id} of {:?} ({})",
+                    app.name, app.id
+                ),
+                &format!("extapps apps show {}", shell_quote(&app.id)),
+            ));
+        }
+    }
     if json {
         print_json(out, &json!({ "clientId": app.id, "deleted": [secret_id] }))
     } else {
@@ -196,6 +213,35 @@ pub async fn delete(
             app.name,
             sanitize(&app.id)
         )?;
+        Ok(())
+    }
+}
+
+/// A secret that is not there (any more): after a lost answer to a delete, running it again
+/// must say it is done. A mistyped id lands here too, so the note says both.
+fn already_gone(
+    secret_id: i64,
+    app: Option<&App>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let note = match app {
+        Some(app) => format!(
+            "secret #{secret_id} of {:?} ({}) is already gone; nothing to delete",
+            app.name, app.id
+        ),
+        None => format!(
+            "no app of the organization has a secret #{secret_id}: it is already gone (or the id is wrong); nothing to delete"
+        ),
+    };
+    if json {
+        eprintln!("extapps: {note}");
+        print_json(
+            out,
+            &json!({ "clientId": app.map(|a| a.id.clone()), "deleted": [], "alreadyGone": [secret_id] }),
+        )
+    } else {
+        writeln!(out, "{note}")?;
         Ok(())
     }
 }
@@ -268,6 +314,7 @@ pub async fn rotate(
     }
     let mut deleted = Vec::new();
     let mut failed = Vec::new();
+    let mut unknown = false;
     if a.delete_old && !old.is_empty() {
         let list: Vec<String> = old
             .iter()
@@ -296,7 +343,18 @@ pub async fn rotate(
         }
         for s in &old {
             match client.delete_secret(s.id).await {
-                Ok(()) => deleted.push(s.id),
+                Ok(()) | Err(ApiError::NotFound { .. }) => deleted.push(s.id),
+                Err(e) if e.outcome() == Outcome::Unknown => {
+                    unknown = true;
+                    failed.push((
+                        s.id,
+                        format!(
+                            "the answer was lost ({}): whether it was deleted is unknown; look with extapps apps show {}",
+                            e.lost_detail(),
+                            shell_quote(&app.id)
+                        ),
+                    ));
+                }
                 Err(e) => failed.push((s.id, e.to_string())),
             }
         }
@@ -337,7 +395,16 @@ pub async fn rotate(
                 secret.id,
                 what.join("; ")
             ),
-            1,
+            // Only lost answers: the outcome is unknown rather than a failure.
+            if unknown
+                && failed
+                    .iter()
+                    .all(|(_, m)| m.starts_with("the answer was lost"))
+            {
+                EXIT_UNKNOWN
+            } else {
+                1
+            },
         ));
     }
     Ok(())

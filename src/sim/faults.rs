@@ -38,6 +38,9 @@ pub struct Faults {
     pub slow_body: Option<Duration>,
     /// The token endpoint answers 503 to everything.
     pub token_down: bool,
+    /// Only requests that change something meet the API faults; reads are answered normally,
+    /// so that a test can break a write and still look at the server's state.
+    pub writes_only: bool,
     pub seed: u64,
 }
 
@@ -50,6 +53,7 @@ impl Faults {
         *self
             == Faults {
                 seed: self.seed,
+                writes_only: self.writes_only,
                 ..Faults::default()
             }
     }
@@ -60,8 +64,8 @@ impl Faults {
 pub struct FaultState {
     pub faults: std::sync::Mutex<Faults>,
     draws: AtomicU64,
-    /// Mutating API requests (anything but a plain read) that reached a handler: tests use it
-    /// to prove that nothing was carried out twice.
+    /// Mutating API requests (anything but a plain read) that reached the simulator, counted
+    /// before any fault decides their fate: tests use it to prove that nothing was sent twice.
     pub mutations: AtomicU64,
 }
 
@@ -101,6 +105,9 @@ pub async fn inject(
     let is_token = path.ends_with("/connect/token") || path.ends_with("/connect/authorize");
     let is_api = path.contains("/identity_/api/");
     let f = state.current();
+    if is_api && mutates {
+        state.mutations.fetch_add(1, Ordering::Relaxed);
+    }
     if is_token {
         if f.token_down {
             return (
@@ -112,10 +119,7 @@ pub async fn inject(
         }
         return next.run(req).await;
     }
-    if !is_api || f.is_off() {
-        if is_api && mutates {
-            state.mutations.fetch_add(1, Ordering::Relaxed);
-        }
+    if !is_api || f.is_off() || (f.writes_only && !mutates) {
         return next.run(req).await;
     }
     if !f.latency.is_zero() {
@@ -159,9 +163,6 @@ pub async fn inject(
     let drop_after = hit(f.drop_after_rate);
     let truncate = hit(f.truncate_rate);
     let malformed = hit(f.malformed_rate);
-    if mutates {
-        state.mutations.fetch_add(1, Ordering::Relaxed);
-    }
     let resp = next.run(req).await;
     if drop_after {
         return dropped();

@@ -268,7 +268,7 @@ impl SimState {
         *lock(&self.shared.faults.faults) = faults;
     }
 
-    /// Mutating API requests that reached a route handler, i.e. that the server acted on.
+    /// Mutating API requests that reached the simulator, whatever faults did to them after.
     pub fn mutations_handled(&self) -> u64 {
         self.shared
             .faults

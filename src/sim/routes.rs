@@ -54,6 +54,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             delete(delete_secret),
         )
         .route(&format!("{api}/ExternalApiResource"), get(catalog))
+        .route("/_sim/stats", get(stats))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             shared.faults.clone(),
@@ -61,6 +62,16 @@ pub fn router(shared: Arc<Shared>) -> Router {
         ))
         .layer(middleware::from_fn(log_request))
         .with_state(shared)
+}
+
+/// What the simulator counted, for tests that run it as a process of its own: the writes that
+/// reached it (before any fault), to prove that a change was sent at most once.
+async fn stats(State(shared): St) -> Response {
+    let writes = shared
+        .faults
+        .mutations
+        .load(std::sync::atomic::Ordering::Relaxed);
+    axum::Json(json!({ "writeRequests": writes })).into_response()
 }
 
 /// Method, path and status only: bodies and headers carry secrets and tokens.

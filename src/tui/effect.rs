@@ -38,9 +38,12 @@ pub enum Effect {
         scopes: Vec<ScopeRef>,
     },
     /// The whole editable state: the server replaces scopes and redirect URIs wholesale.
+    /// `base` is the app as read before the edit: the read-back is checked against the edit
+    /// from `base` to `body`.
     UpdateApp {
         req: RequestId,
         client_id: String,
+        base: UpdateAppRequest,
         body: UpdateAppRequest,
     },
     /// Back up the app's definition (read fresh; `None` dir: the user's data directory),

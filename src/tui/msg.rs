@@ -86,8 +86,8 @@ pub enum ApiResult {
     FreshApp(Result<App, ApiError>),
     /// A created app; its `secret` holds the first secret of a confidential app.
     Created(Result<App, ApiError>),
-    /// An updated app, read back after the PUT.
-    Saved(Result<App, ApiError>),
+    /// An updated app, read back after the PUT and compared with the edit.
+    Saved(Result<crate::api::readback::Applied, crate::api::readback::UpdateError>),
     /// A deleted app: where its backup went, or why nothing was deleted.
     Deleted {
         client_id: String,

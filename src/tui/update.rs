@@ -67,10 +67,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     super::flows::login::answer(model, req, answer);
                     Vec::new()
                 }
-                Msg::Api { req, result } => {
-                    api_result(model, req, result);
-                    Vec::new()
-                }
+                Msg::Api { req, result } => api_result(model, req, result),
                 Msg::Key(action) => key(model, action),
                 Msg::Edited { req, text } => editing::edited(model, req, text),
                 Msg::Paste(text) => paste(model, &text),
@@ -149,7 +146,7 @@ fn request_token(model: &mut Model) -> Vec<Effect> {
     vec![Effect::LoadToken { req }]
 }
 
-fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
+fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
     model.in_flight.remove(&req);
     match result {
         ApiResult::Apps {
@@ -158,7 +155,7 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
         } => {
             if model.awaiting_apps != Some(req) {
                 tracing::debug!(?req, "dropping a stale app list");
-                return;
+                return Vec::new();
             }
             model.awaiting_apps = None;
             model.loaded = true;
@@ -177,7 +174,7 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
         ApiResult::Token(result) => {
             if model.awaiting_token != Some(req) {
                 tracing::debug!(?req, "dropping a stale token answer");
-                return;
+                return Vec::new();
             }
             model.awaiting_token = None;
             match result {
@@ -187,8 +184,9 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
         }
         ApiResult::TokenTest(outcome) => token::tested(model, req, outcome),
         ApiResult::Profiles(list) => profile::loaded(model, req, list),
-        other => editing::api_result(model, req, other),
+        other => return editing::api_result(model, req, other),
     }
+    Vec::new()
 }
 
 fn key(model: &mut Model, action: Action) -> Vec<Effect> {

@@ -6,7 +6,8 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::api::IdentityClient;
+use crate::api::outcome::Outcome;
+use crate::api::{ApiError, IdentityClient};
 use crate::backup;
 
 use super::effect::{Effect, SecretEffect};
@@ -127,12 +128,19 @@ impl Worker {
             Effect::UpdateApp {
                 req,
                 client_id,
+                base,
                 body,
             } => {
                 tokio::spawn(async move {
-                    let result = client.update_app(&client_id, &body).await;
-                    if let Err(e) = &result {
-                        tracing::warn!(error = %e, %client_id, "updating an app failed");
+                    let result =
+                        crate::api::readback::update_and_check(&client, &client_id, &base, &body)
+                            .await;
+                    match &result {
+                        Err(e) => tracing::warn!(error = ?e, %client_id, "updating an app failed"),
+                        Ok(a) if !a.stuck() => {
+                            tracing::warn!(%client_id, missing = a.missing.len(), "an update did not stick")
+                        }
+                        Ok(_) => {}
                     }
                     let _ = tx.send(Msg::Api {
                         req,
@@ -343,16 +351,20 @@ fn spawn_secret(client: Arc<IdentityClient>, tx: UnboundedSender<Msg>, effect: S
 
 /// Reads the app fresh, writes its definition (never its secrets) to a backup file, and only
 /// then deletes it: without a backup nothing is deleted.
+/// After a lost answer, deleting again finds nothing: that is what the user wanted.
+const ALREADY_GONE: &str = "Already gone: the server no longer has this app (deleted elsewhere, \
+     or by an earlier delete whose answer was lost); nothing to delete.";
+
 async fn backup_then_delete(
     client: &IdentityClient,
     client_id: &str,
     name: &str,
     dir: Option<std::path::PathBuf>,
 ) -> Result<std::path::PathBuf, String> {
-    let app = client
-        .get_app(client_id)
-        .await
-        .map_err(|e| format!("Reading the app before deleting failed; nothing deleted: {e}"))?;
+    let app = client.get_app(client_id).await.map_err(|e| match e {
+        ApiError::NotFound { .. } => ALREADY_GONE.to_owned(),
+        e => format!("Reading the app before deleting failed; nothing deleted: {e}"),
+    })?;
     if app.name != name {
         return Err(format!(
             "The app was renamed to {:?} on the server since you confirmed; nothing deleted",
@@ -367,10 +379,17 @@ async fn backup_then_delete(
         .map_err(|e| format!("Cannot write the backup, so nothing was deleted: {e}"))?;
     client.delete_app(client_id).await.map_err(|e| {
         tracing::warn!(error = %e, %client_id, "deleting an app failed");
-        format!(
-            "Deleting failed (a backup was written to {}): {e}",
-            path.display()
-        )
+        let backup = format!("A backup was written to {}.", path.display());
+        match e.outcome() {
+            _ if matches!(e, ApiError::NotFound { .. }) => format!("{ALREADY_GONE} {backup}"),
+            Outcome::NotDone => format!("Deleting failed: {e}. {backup}"),
+            _ => format!(
+                "The outcome is unknown: the delete was sent, then its answer was lost ({}). The \
+                 app may or may not be gone; the delete was not sent again. The list is being \
+                 refreshed to show which. {backup}",
+                e.lost_detail()
+            ),
+        }
     })?;
     tracing::info!(%client_id, backup = %path.display(), "app deleted");
     Ok(path)

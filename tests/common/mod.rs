@@ -34,6 +34,10 @@ pub fn client_config(h: &SimHandle, id: &str, secret: &str, scopes: &[&str]) -> 
     );
     cfg.timeout = Duration::from_secs(5);
     cfg.backoff = Duration::from_millis(10);
+    cfg.readback = extapps::api::readback::ReadBack {
+        tries: 3,
+        delay: Duration::from_millis(10),
+    };
     cfg
 }
 

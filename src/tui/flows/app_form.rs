@@ -9,6 +9,8 @@ use tui_input::Input;
 
 use crate::api::ApiError;
 use crate::api::model::{App, ScopeRef, UpdateAppRequest, join_redirect_uris};
+use crate::api::outcome::Outcome;
+use crate::api::readback::{Applied, UpdateError};
 use crate::app_rules::{self, Draft, Field, Problem, Severity};
 use crate::diff::{self, Change};
 use crate::tui::effect::Effect;
@@ -201,6 +203,8 @@ impl AppForm {
 pub struct Review {
     pub client_id: String,
     pub name: String,
+    /// The app as read fresh: the edit is `base` → `body`, and the read-back is checked so.
+    pub base: UpdateAppRequest,
     pub body: UpdateAppRequest,
     pub changes: Vec<Change>,
     /// What changed on the server since the edit began; when not empty, the user is told
@@ -482,7 +486,13 @@ pub fn start_fresh_read(
     vec![Effect::GetApp { req, client_id }]
 }
 
-pub fn created(model: &mut Model, result: Result<App, ApiError>) {
+pub fn created(model: &mut Model, result: Result<App, ApiError>) -> Vec<Effect> {
+    let name = model
+        .edit
+        .form
+        .as_ref()
+        .map(|f| f.request().name)
+        .unwrap_or_default();
     match result {
         Ok(mut app) => {
             // The first secret goes to the reveal overlay only, never into the app list.
@@ -494,17 +504,44 @@ pub fn created(model: &mut Model, result: Result<App, ApiError>) {
             if let Some(secret) = secret {
                 reveal::open(model, &name, &id, secret);
             }
+            Vec::new()
         }
-        // The request may have reached the server: creating again blindly could make a twin.
-        Err(e) if e.outcome_unknown() => failed(
-            model,
-            Origin::Form,
-            format!(
-                "The answer was lost ({e}): the app may have been created. Press r to refresh \
-                 and look before saving again; the form keeps what you typed."
-            ),
-        ),
-        Err(e) => failed(model, Origin::Form, format!("Creating failed: {e}")),
+        // The request reached the server, or may have: creating again blindly could make a
+        // twin. The form stays (with what was typed) and the list is read again behind it.
+        Err(e) => match e.outcome() {
+            Outcome::Unknown => {
+                failed(
+                    model,
+                    Origin::Form,
+                    format!(
+                        "The outcome is unknown: the request was sent, then its answer was lost \
+                         ({}). The app {name:?} may or may not have been created; it was not sent \
+                         again. The app list is being read again: look for {name:?} there before \
+                         saving again.",
+                        e.lost_detail()
+                    ),
+                );
+                crate::tui::update::request_apps(model)
+            }
+            Outcome::Done => {
+                failed(
+                    model,
+                    Origin::Form,
+                    format!(
+                        "The app {name:?} was created, but the server's answer was lost ({}), and \
+                         with it the client id and the first secret. The app list is being read \
+                         again: find it there and mint it a new secret (the first one cannot be \
+                         read again). Do not save this form again.",
+                        e.lost_detail()
+                    ),
+                );
+                crate::tui::update::request_apps(model)
+            }
+            Outcome::NotDone => {
+                failed(model, Origin::Form, format!("Creating failed: {e}"));
+                Vec::new()
+            }
+        },
     }
 }
 
@@ -556,6 +593,7 @@ pub fn fresh(
     model.edit.review = Some(Review {
         client_id: client_id.to_owned(),
         name: fresh.name.clone(),
+        base: fresh_req,
         body,
         changes,
         server_changes,
@@ -586,11 +624,17 @@ fn send(model: &mut Model) -> Vec<Effect> {
     let Some(review) = model.edit.review.as_ref() else {
         return Vec::new();
     };
-    let (client_id, body, origin) = (review.client_id.clone(), review.body.clone(), review.origin);
+    let (client_id, base, body, origin) = (
+        review.client_id.clone(),
+        review.base.clone(),
+        review.body.clone(),
+        review.origin,
+    );
     let req = editing::start(model, RequestKind::AppChange, Waiting::Save { origin });
     vec![Effect::UpdateApp {
         req,
         client_id,
+        base,
         body,
     }]
 }
@@ -610,31 +654,92 @@ pub fn review_back(model: &mut Model) {
     editing::pop(model, Overlay::Review);
 }
 
-pub fn saved(model: &mut Model, origin: Origin, result: Result<App, ApiError>) {
+pub fn saved(
+    model: &mut Model,
+    origin: Origin,
+    result: Result<Applied, UpdateError>,
+) -> Vec<Effect> {
     match result {
-        Ok(app) => {
+        Ok(applied) if applied.stuck() => {
             let n = model.edit.review.as_ref().map_or(0, |r| r.changes.len());
-            let name = app.name.clone();
+            let name = applied.app.name.clone();
             close(model);
             model.edit.json = None;
-            editing::put_app(model, app);
+            editing::put_app(model, applied.app);
             let what = if n == 1 { "change" } else { "changes" };
             model.push_toast(ToastLevel::Info, format!("Saved {name:?}: {n} {what}"));
+            if !applied.unexpected.is_empty() {
+                model.push_toast(
+                    ToastLevel::Info,
+                    format!(
+                        "{name:?} also changed on the server meanwhile: {}",
+                        list(&applied.unexpected)
+                    ),
+                );
+            }
+            Vec::new()
+        }
+        // Accepted, yet not all on the server: another edit overwrote it. The panes show the
+        // server's state; the user's work stays where it was made.
+        Ok(applied) => {
+            model.edit.review = None;
+            editing::pop(model, Overlay::Review);
+            let mut text = format!(
+                "The server accepted the save, but these changes are not on it: {}",
+                list(&applied.missing)
+            );
+            if !applied.unexpected.is_empty() {
+                text.push_str(&format!(
+                    "; and these, not yours, are: {}",
+                    list(&applied.unexpected)
+                ));
+            }
+            text.push_str(". Another edit at the same time probably overwrote it.");
+            editing::put_app(model, applied.app);
+            failed(model, origin, text);
+            Vec::new()
         }
         Err(e) => {
             model.edit.review = None;
             editing::pop(model, Overlay::Review);
-            let text = if e.outcome_unknown() {
-                format!(
-                    "The answer was lost ({e}): the change may have been saved. Press r to \
-                     refresh and look before saving again."
-                )
-            } else {
-                format!("Saving failed: {e}. Press r to see the app's current state.")
+            let (text, reload) = match &e {
+                UpdateError::Put(e) if e.outcome() == Outcome::NotDone => {
+                    (format!("Saving failed: {e}. Nothing was changed."), false)
+                }
+                UpdateError::Put(e) => (
+                    format!(
+                        "The outcome is unknown: the save was sent, then its answer was lost ({}). \
+                         It may or may not have been saved; it was not sent again. The app list is \
+                         being read again to show which.",
+                        e.lost_detail()
+                    ),
+                    true,
+                ),
+                UpdateError::ReadBack(e) => (
+                    format!(
+                        "The server accepted the save, but reading the app back failed ({}), so \
+                         whether it stuck was not checked. The app list is being read again.",
+                        e.lost_detail()
+                    ),
+                    true,
+                ),
             };
             failed(model, origin, text);
+            if reload {
+                crate::tui::update::request_apps(model)
+            } else {
+                Vec::new()
+            }
         }
     }
+}
+
+fn list(changes: &[Change]) -> String {
+    changes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A failure goes back to where the user's work is: beside the form, or kept for `E`.

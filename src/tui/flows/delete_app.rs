@@ -22,6 +22,8 @@ pub struct DeleteApp {
     pub error: Option<String>,
     /// Set once deleted: where the backup went, shown until the user closes.
     pub done: Option<PathBuf>,
+    /// The app is the one this session signs in as: deleting it locks extapps out.
+    pub signed_in_as: bool,
 }
 
 impl DeleteApp {
@@ -39,11 +41,17 @@ pub fn open(model: &mut Model) {
         model.push_toast(ToastLevel::Info, "No app selected");
         return;
     };
+    let signed_in_as = model
+        .token
+        .as_ref()
+        .and_then(|t| t.client_id.as_deref())
+        .is_some_and(|id| id == app.id);
     model.edit.delete = Some(DeleteApp {
         app,
         typed: Input::default(),
         error: None,
         done: None,
+        signed_in_as,
     });
     editing::push(model, Overlay::DeleteApp);
 }
@@ -102,7 +110,9 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
     }]
 }
 
-pub fn deleted(model: &mut Model, client_id: &str, result: Result<PathBuf, String>) {
+/// Any failure reads the list again: after a lost answer it shows whether the app is gone,
+/// and after a refusal it shows the app as it is.
+pub fn deleted(model: &mut Model, client_id: &str, result: Result<PathBuf, String>) -> Vec<Effect> {
     match result {
         Ok(path) => {
             editing::remove_app(model, client_id);
@@ -113,10 +123,14 @@ pub fn deleted(model: &mut Model, client_id: &str, result: Result<PathBuf, Strin
                     format!("Deleted; backup: {}", path.display()),
                 ),
             }
+            Vec::new()
         }
-        Err(e) => match model.edit.delete.as_mut() {
-            Some(d) => d.error = Some(e),
-            None => model.push_toast(ToastLevel::Error, e),
-        },
+        Err(e) => {
+            match model.edit.delete.as_mut() {
+                Some(d) => d.error = Some(e),
+                None => model.push_toast(ToastLevel::Error, e),
+            }
+            crate::tui::update::request_apps(model)
+        }
     }
 }

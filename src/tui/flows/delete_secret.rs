@@ -114,11 +114,24 @@ pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
             model.push_toast(ToastLevel::Info, text);
             crate::tui::update::request_apps(model)
         }
+        // Deleting again after a lost answer: it is gone, which is what was asked.
+        Err(ApiError::NotFound { .. }) => {
+            let text = format!(
+                "Secret #{} of {} is already gone; nothing to delete",
+                d.secret.id, d.app_name
+            );
+            close(model);
+            model.push_toast(ToastLevel::Info, text);
+            crate::tui::update::request_apps(model)
+        }
         Err(e) if e.outcome_unknown() => {
             d.error = Some(format!(
-                "The answer was lost ({e}): the secret may already be gone. Esc, then r to refresh and look."
+                "The outcome is unknown: the delete was sent, then its answer was lost ({}). The \
+                 secret may or may not be gone; it was not sent again. The list is being read \
+                 again to show which.",
+                e.lost_detail()
             ));
-            Vec::new()
+            crate::tui::update::request_apps(model)
         }
         Err(e) => {
             d.error = Some(format!("Not deleted: {e}"));

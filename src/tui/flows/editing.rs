@@ -198,10 +198,12 @@ pub fn edited(model: &mut Model, req: RequestId, text: Result<String, String>) -
     }
 }
 
-pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
+/// Routes an answer to the flow that waits for it; a lost or unchecked change asks for the
+/// list again, so that the user sees what the server has.
+pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
     if let ApiResult::Catalog(result) = result {
         if model.edit.catalog_req != Some(req) {
-            return;
+            return Vec::new();
         }
         model.edit.catalog_req = None;
         model.edit.catalog = Some(match result {
@@ -213,11 +215,11 @@ pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
             Err(e) => fallback(e.to_string()),
         });
         scope_picker::catalog_arrived(model);
-        return;
+        return Vec::new();
     }
     let Some(waiting) = model.edit.waiting_for(req).cloned() else {
         tracing::debug!(?req, "dropping a stale answer of an editing flow");
-        return;
+        return Vec::new();
     };
     model.edit.pending = None;
     match (waiting, result) {
@@ -230,12 +232,18 @@ pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
                 origin,
             },
             ApiResult::FreshApp(r),
-        ) => app_form::fresh(model, &client_id, &loaded, edited, origin, r),
+        ) => {
+            app_form::fresh(model, &client_id, &loaded, edited, origin, r);
+            Vec::new()
+        }
         (Waiting::Save { origin }, ApiResult::Saved(r)) => app_form::saved(model, origin, r),
         (Waiting::Delete, ApiResult::Deleted { client_id, result }) => {
             delete_app::deleted(model, &client_id, result)
         }
-        (w, r) => tracing::warn!(?w, ?r, "an answer that does not fit its request"),
+        (w, r) => {
+            tracing::warn!(?w, ?r, "an answer that does not fit its request");
+            Vec::new()
+        }
     }
 }
 

@@ -367,10 +367,13 @@ pub fn deleted(
     };
     r.deleting.remove(&req);
     match result {
-        Ok(()) => r.deleted.push(secret_id),
+        Ok(()) | Err(ApiError::NotFound { .. }) => r.deleted.push(secret_id),
         Err(e) if e.outcome_unknown() => r.failed.push((
             secret_id,
-            format!("answer lost ({e}); refresh to see whether it is gone"),
+            format!(
+                "outcome unknown: the answer was lost ({}); the list is read again to show whether it is gone",
+                e.lost_detail()
+            ),
         )),
         Err(e) => r.failed.push((secret_id, e.to_string())),
     }

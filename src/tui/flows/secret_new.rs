@@ -271,9 +271,18 @@ pub fn look_for_unknown_secret(model: &mut Model, description: &str) -> Vec<Effe
 
 /// The words for a mint whose answer never came back.
 pub fn unknown_outcome(e: &ApiError) -> String {
+    if e.outcome() == crate::api::outcome::Outcome::Done {
+        return format!(
+            "A secret was created, but the answer holding its value was lost ({}): the value \
+             cannot be read again, so delete that secret. It was NOT sent again. Press r to \
+             refresh and look, Esc to close.",
+            e.lost_detail()
+        );
+    }
     format!(
-        "The answer was lost ({e}). The secret may or may not have been created, and it was \
-         NOT sent again. Press r to refresh and look, Esc to close."
+        "The outcome is unknown: the answer was lost ({}). The secret may or may not have been \
+         created, and it was NOT sent again. Press r to refresh and look, Esc to close.",
+        e.lost_detail()
     )
 }
 

@@ -102,6 +102,12 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
     lines.push(Line::from(
         "Whatever signs in with this client id stops working at once.",
     ));
+    if d.signed_in_as {
+        lines.push(Line::from(Span::styled(
+            "⚠ extapps itself signs in as this app: once it is gone, this session can no longer get a token.",
+            theme.urgency(Urgency::Expired),
+        )));
+    }
     let dir = model
         .opts
         .backup_dir
