@@ -352,7 +352,12 @@ async fn login_steps(
     .map_err(|e| e.to_string())?;
     let tok = AccessToken::from_response(&resp, Timestamp::now());
     let kept = client.config().token_cache.as_ref().map(|cache| {
-        let key = CacheKey::new(&endpoints.host(), &client_id, &asked);
+        let key = CacheKey::new(
+            &endpoints.host(),
+            &client_id,
+            &asked,
+            req.client_secret.as_ref(),
+        );
         let entry = CachedToken {
             host: endpoints.host(),
             client_id: client_id.clone(),
