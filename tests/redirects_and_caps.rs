@@ -185,7 +185,10 @@ async fn an_api_redirect_is_not_followed_and_a_redirected_change_was_not_made() 
     let err = client.list_apps().await.unwrap_err();
     elsewhere.untouched();
     let msg = err.to_string();
-    assert!(msg.starts_with("the app list at http://127.0.0.1:"), "{msg}");
+    assert!(
+        msg.starts_with("the app list at http://127.0.0.1:"),
+        "{msg}"
+    );
     assert!(msg.contains(&elsewhere.shown()), "{msg}");
     assert!(!msg.contains("pw@") && !msg.contains("echo"), "{msg}");
 

@@ -203,3 +203,20 @@ async fn a_refused_refresh_token_is_dropped_from_the_cache() {
     assert!(err.to_string().contains("invalid_grant"), "{err}");
     assert!(cache.load(&key).is_none());
 }
+
+#[tokio::test]
+async fn a_cached_token_is_not_handed_to_a_wrong_secret() {
+    let h = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = TokenCache::new(dir.path());
+    let good = cached_client(&h, &cache, "demo-admin", "demo-admin-secret", &[]);
+    good.token().await.unwrap();
+    let wrong = cached_client(&h, &cache, "demo-admin", "wrong", &[]);
+    let err = wrong.token().await.unwrap_err();
+    assert!(err.to_string().contains("invalid_client"), "{err}");
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        assert!(!name.contains("demo-admin-secret") && !text.contains("demo-admin-secret"));
+    }
+}

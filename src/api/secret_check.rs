@@ -19,9 +19,11 @@ impl SecretCheck {
                 code: OAuthCode::InvalidClient,
                 ..
             } => SecretCheck::Refused(format!("the token endpoint refused it ({err})")),
-            ApiError::TokenEndpoint { .. }
-            | ApiError::Network { .. }
-            | ApiError::Timeout { .. } => SecretCheck::Unchecked(format!(
+            // Already names the token endpoint and what went wrong with it.
+            ApiError::TokenEndpoint { .. } => {
+                SecretCheck::Unchecked(format!("could not check it: {err}"))
+            }
+            ApiError::Network { .. } | ApiError::Timeout { .. } => SecretCheck::Unchecked(format!(
                 "could not check it: the token endpoint did not answer ({err})"
             )),
             other => SecretCheck::Unchecked(format!("could not check it: {other}")),
@@ -59,7 +61,7 @@ mod tests {
         assert!(
             check
                 .message()
-                .starts_with("could not check it: the token endpoint did not answer"),
+                .starts_with("could not check it: the token endpoint (h:1) failed (503)"),
             "{check:?}"
         );
         let scope = ApiError::OAuth {
