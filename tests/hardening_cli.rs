@@ -39,11 +39,10 @@ async fn run(
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = tokio::time::timeout(std::time::Duration::from_secs(60), cmd.output())
+    tokio::time::timeout(std::time::Duration::from_secs(60), cmd.output())
         .await
         .expect("extapps finishes")
-        .unwrap();
-    out
+        .unwrap()
 }
 
 fn stderr(o: &Output) -> String {

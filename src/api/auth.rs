@@ -191,7 +191,9 @@ fn token_endpoint_down(err: ApiError, token_url: &str) -> ApiError {
             message.map(|m| format!(": {m}")).unwrap_or_default()
         ),
         ApiError::Network { detail, .. } => {
-            format!("did not answer: {detail}. Check the URI setting and that the server is up.")
+            format!(
+                "could not be reached: {detail}. Check the URI setting and that the server is up."
+            )
         }
         ApiError::Timeout { after, .. } => {
             format!("did not answer within {}s", after.as_secs())
