@@ -95,18 +95,30 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
         _ => {}
     }
     // Keep the demo simulator alive for as long as the command or the TUI runs.
-    let (settings, _sim) = if cli.demo {
+    let (settings, _sim, insecure_origin) = if cli.demo {
         let (handle, settings) = demo::start()
             .await
             .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
-        (settings, Some(handle))
+        (settings, Some(handle), None)
     } else {
         let resolved = config::from_process(&flags)?;
         for w in &resolved.warnings {
             eprintln!("extapps: warning: {w}");
         }
-        (resolved.settings, None)
+        let origin = resolved
+            .origins
+            .iter()
+            .find(|(name, _)| *name == "insecure")
+            .map(|(_, o)| o.clone());
+        (resolved.settings, None, origin)
     };
+    // The TUI shows it in its header; a script's log must show it too, before any request.
+    if settings.insecure && cli.command.is_some() {
+        eprintln!(
+            "extapps: warning: TLS certificates are not checked ({})",
+            insecure_source(insecure_origin.as_ref())
+        );
+    }
     let mut settings = settings;
     settings.read_only |= cli.read_only;
     let mut client_config = settings.client_config()?;
@@ -314,6 +326,16 @@ async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
     let _ = tokio::signal::ctrl_c().await;
     handle.shutdown().await;
     Ok(())
+}
+
+/// Where the insecure setting came from, as the user wrote it.
+fn insecure_source(origin: Option<&config::Origin>) -> String {
+    match origin {
+        Some(config::Origin::Flag(name)) => (*name).to_owned(),
+        Some(config::Origin::Env(var)) => var.clone(),
+        Some(config::Origin::Profile(name)) => format!("insecure = true in profile {name}"),
+        Some(config::Origin::Default) | None => "insecure".to_owned(),
+    }
 }
 
 /// Refuses a change in a read-only session before anything is sent.

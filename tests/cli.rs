@@ -132,7 +132,11 @@ fn a_dead_server_says_where_it_tried() {
             ("UIPATH_CLIENT_SECRET", "demo-admin-secret"),
         ],
     );
-    assert_clean_failure(&o, 1, &format!("cannot reach 127.0.0.1:{port}"));
+    assert_clean_failure(
+        &o,
+        1,
+        &format!("the token endpoint (127.0.0.1:{port}) could not be reached"),
+    );
     assert!(!stderr(&o).contains("demo-admin-secret"));
 }
 

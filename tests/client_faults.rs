@@ -288,7 +288,7 @@ async fn a_token_without_prt_id_asks_for_the_partition() {
 }
 
 #[tokio::test]
-async fn a_dead_server_is_a_network_error_that_names_the_host() {
+async fn a_dead_server_is_an_unreachable_token_endpoint_that_names_the_host() {
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
@@ -297,9 +297,12 @@ async fn a_dead_server_is_a_network_error_that_names_the_host() {
         .list_apps()
         .await
         .unwrap_err();
-    assert!(matches!(err, ApiError::Network { .. }), "{err:?}");
+    // The token is the first request, so it is the token endpoint that cannot be reached.
+    assert!(matches!(err, ApiError::TokenEndpoint { .. }), "{err:?}");
     assert!(
-        err.to_string().contains(&format!("127.0.0.1:{port}")),
+        err.to_string().contains(&format!(
+            "the token endpoint (127.0.0.1:{port}) could not be reached"
+        )),
         "{err}"
     );
     assert!(!err.to_string().contains("s3cr3t-value"));

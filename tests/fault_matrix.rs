@@ -116,7 +116,7 @@ fn faults(f: Fault) -> Faults {
 fn expected_read(op: Op, f: Fault) -> Option<&'static str> {
     match (f, op) {
         (Fault::Latency, _) => None,
-        (Fault::TokenDown, _) => Some("server"),
+        (Fault::TokenDown, _) => Some("token_endpoint"),
         (_, Op::Token) => None,
         (Fault::ServerErrors, _) => Some("server"),
         (Fault::Storm, _) => Some("rate_limited"),

@@ -31,7 +31,12 @@ async fn a_second_run_reuses_the_cached_token_and_a_revocation_renews_it() {
     let cache = TokenCache::new(dir.path().join("tokens"));
     let first = cached_client(&h, &cache, "demo-admin", "demo-admin-secret", &[]);
     let t1 = first.token().await.unwrap();
-    let key = CacheKey::new(&h.endpoints().host(), "demo-admin", &[]);
+    let key = CacheKey::new(
+        &h.endpoints().host(),
+        "demo-admin",
+        &[],
+        Some(&"demo-admin-secret".to_owned().into()),
+    );
     let on_disk = cache.load(&key).expect("written to the cache");
     assert_eq!(
         on_disk.access_token.expose_secret(),
@@ -121,7 +126,7 @@ async fn a_cached_login_renews_with_its_refresh_token_and_keeps_the_new_one() {
     let first_refresh = resp.refresh_token.clone().unwrap();
 
     // Stored as `extapps login` stores it, with an access token already past its renewal time.
-    let key = CacheKey::new(&h.endpoints().host(), DEMO_LOGIN_CLIENT_ID, &scopes);
+    let key = CacheKey::new(&h.endpoints().host(), DEMO_LOGIN_CLIENT_ID, &scopes, None);
     cache
         .store(
             &key,
@@ -179,7 +184,7 @@ async fn a_refused_refresh_token_is_dropped_from_the_cache() {
     let h = sim().await;
     let dir = tempfile::tempdir().unwrap();
     let cache = TokenCache::new(dir.path());
-    let key = CacheKey::new(&h.endpoints().host(), DEMO_LOGIN_CLIENT_ID, &[]);
+    let key = CacheKey::new(&h.endpoints().host(), DEMO_LOGIN_CLIENT_ID, &[], None);
     cache
         .store(
             &key,
@@ -197,4 +202,21 @@ async fn a_refused_refresh_token_is_dropped_from_the_cache() {
     let err = client.token().await.unwrap_err();
     assert!(err.to_string().contains("invalid_grant"), "{err}");
     assert!(cache.load(&key).is_none());
+}
+
+#[tokio::test]
+async fn a_cached_token_is_not_handed_to_a_wrong_secret() {
+    let h = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = TokenCache::new(dir.path());
+    let good = cached_client(&h, &cache, "demo-admin", "demo-admin-secret", &[]);
+    good.token().await.unwrap();
+    let wrong = cached_client(&h, &cache, "demo-admin", "wrong", &[]);
+    let err = wrong.token().await.unwrap_err();
+    assert!(err.to_string().contains("invalid_client"), "{err}");
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        assert!(!name.contains("demo-admin-secret") && !text.contains("demo-admin-secret"));
+    }
 }

@@ -152,6 +152,31 @@ fn rotate_3_verify_failed() {
     insta::assert_snapshot!(render(&mut model, 120, 35));
 }
 
+#[test]
+fn rotate_3_token_endpoint_down() {
+    let mut model = wizard_at_reveal();
+    let req = req_of(&press(&mut model, Action::Submit));
+    let err = ApiError::TokenEndpoint {
+        host: "cloud.uipath.com".into(),
+        detail: "failed (503)".into(),
+    };
+    answer(&mut model, req, SecretResult::Verified(Err(err)));
+    let screen = render(&mut model, 120, 35);
+    assert!(
+        screen.contains("Not verified: could not check it"),
+        "{screen}"
+    );
+    assert!(!screen.contains("refused") && !screen.contains("Verify failed"));
+    insta::assert_snapshot!(screen);
+    // Enter checks again; it never moves on to the old secrets unverified.
+    let again = press(&mut model, Action::Submit);
+    assert!(
+        again
+            .iter()
+            .any(|e| matches!(e, Effect::Secret(SecretEffect::Verify { .. })))
+    );
+}
+
 fn wizard_at_offer() -> Model {
     let mut model = wizard_at_reveal();
     let req = req_of(&press(&mut model, Action::Submit));

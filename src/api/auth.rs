@@ -136,19 +136,22 @@ pub async fn token_request(
     timeout: Duration,
 ) -> Result<TokenResponse, ApiError> {
     let what = "the token request";
+    let down = |e: ApiError| token_endpoint_down(e, token_url);
     let resp = http
         .post(token_url)
         .form(form)
         .timeout(timeout)
         .send()
         .await
-        .map_err(|e| ApiError::from_reqwest(&e, what, timeout))?;
-    let status = resp.status();
+        .map_err(|e| down(ApiError::from_reqwest(&e, what, timeout)))?;
+    if let Some(err) = super::http::redirected(&resp, "the token endpoint") {
+        return Err(err);
+    }
     let retry_after = super::client::retry_after(resp.headers());
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| ApiError::from_reqwest(&e, what, timeout))?;
+    let (status, body) =
+        super::http::read_limited(resp, super::http::MAX_TOKEN_ANSWER, what, timeout)
+            .await
+            .map_err(down)?;
     if status.is_success() {
         return serde_json::from_slice(&body).map_err(|e| {
             ApiError::unexpected_body(status, &body, &format!("not a token response: {e}"))
@@ -160,7 +163,44 @@ pub async fn token_request(
     {
         return Err(err);
     }
-    Err(ApiError::from_status(status, &body, retry_after, what, &[]))
+    Err(down(ApiError::from_status(
+        status,
+        &body,
+        retry_after,
+        what,
+        &[],
+    )))
+}
+
+/// A failure of the token endpoint itself (down, unreachable, silent) says so and names its
+/// host: "the server failed" would send the reader to look at the API. Other errors pass.
+fn token_endpoint_down(err: ApiError, token_url: &str) -> ApiError {
+    let host = url::Url::parse(token_url)
+        .ok()
+        .and_then(|u| {
+            let h = u.host_str()?.to_owned();
+            Some(match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h,
+            })
+        })
+        .unwrap_or_else(|| "of the configured URI".to_owned());
+    let detail = match err {
+        ApiError::Server { status, message } => format!(
+            "failed ({status}){}",
+            message.map(|m| format!(": {m}")).unwrap_or_default()
+        ),
+        ApiError::Network { detail, .. } => {
+            format!(
+                "could not be reached: {detail}. Check the URI setting and that the server is up."
+            )
+        }
+        ApiError::Timeout { after, .. } => {
+            format!("did not answer within {}s", after.as_secs())
+        }
+        other => return other,
+    };
+    ApiError::TokenEndpoint { host, detail }
 }
 
 /// Holds the current token and renews it when needed. One renewal runs at a time; concurrent
@@ -184,9 +224,15 @@ impl TokenProvider {
         }
     }
 
-    /// Keeps tokens in `cache` too, keyed by `host`, the client id and the configured scopes.
+    /// Keeps tokens in `cache` too, keyed by `host`, the client id, the configured scopes and
+    /// the secret.
     pub fn with_cache(mut self, cache: TokenCache, host: &str) -> Self {
-        let key = CacheKey::new(host, &self.creds.client_id, &self.creds.scopes);
+        let key = CacheKey::new(
+            host,
+            &self.creds.client_id,
+            &self.creds.scopes,
+            Some(&self.creds.client_secret),
+        );
         self.cache = Some((cache, key, host.to_owned()));
         self
     }

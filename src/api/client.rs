@@ -52,6 +52,8 @@ pub struct ClientConfig {
     pub token_cache: Option<TokenCache>,
     /// How an update is read back to check that it stuck.
     pub readback: super::readback::ReadBack,
+    /// The longest API answer read, in bytes; a longer one is an error, not a bigger process.
+    pub max_answer: u64,
 }
 
 impl ClientConfig {
@@ -67,6 +69,7 @@ impl ClientConfig {
             insecure: false,
             token_cache: None,
             readback: super::readback::ReadBack::default(),
+            max_answer: super::http::MAX_ANSWER,
         }
     }
 }
@@ -100,13 +103,7 @@ enum Retry {
 
 impl IdentityClient {
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .danger_accept_invalid_certs(config.insecure)
-            .user_agent(concat!("extapps/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Config(format!("cannot set up HTTP: {e}")))?;
+        let http = super::http::client(config.timeout, config.insecure)?;
         let mut tokens = TokenProvider::new(
             config.credentials.clone(),
             config.endpoints.token_url(),
@@ -457,11 +454,13 @@ impl IdentityClient {
             .await
             .map_err(|e| (ApiError::from_reqwest(&e, what, timeout), None))?;
         let status = resp.status();
+        if let Some(err) = super::http::redirected(&resp, what) {
+            return Err((err, None));
+        }
         let retry_after = retry_after(resp.headers());
-        let bytes = resp.bytes().await.map_err(|e| {
-            let err = ApiError::from_reqwest(&e, what, timeout);
-            (body_lost(status, retry, err), None)
-        })?;
+        let (_, bytes) = super::http::read_limited(resp, self.config.max_answer, what, timeout)
+            .await
+            .map_err(|e| (body_lost(status, retry, e), None))?;
         tracing::debug!(%method, url, status = status.as_u16(), len = bytes.len(), "answer");
         if status.is_success() {
             return Ok((status, bytes));

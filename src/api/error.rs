@@ -114,6 +114,29 @@ pub enum ApiError {
 
     #[error("{0}")]
     Config(String),
+
+    /// A 3xx: extapps follows no redirect, since a resent body could carry the secret elsewhere.
+    #[error(
+        "{what} at {from} redirected to {location}; extapps does not follow redirects (they could carry the secret elsewhere). Set the URI to the final address."
+    )]
+    Redirected {
+        what: String,
+        from: String,
+        location: String,
+    },
+
+    /// An answer longer than extapps reads; `status` is the answer's, so a 2xx to a change
+    /// means the change was probably made.
+    #[error("the answer to {what} was larger than {}; extapps stopped reading", super::http::human_size(*.limit))]
+    TooLarge {
+        what: String,
+        limit: u64,
+        status: u16,
+    },
+
+    /// The token endpoint failed or did not answer, so nothing reached the API.
+    #[error("the token endpoint ({host}) {detail}")]
+    TokenEndpoint { host: String, detail: String },
 }
 
 impl ApiError {
@@ -150,6 +173,9 @@ impl ApiError {
             ApiError::UnexpectedBody { .. } => "unexpected_body",
             ApiError::MissingPartition => "missing_partition",
             ApiError::Config(_) => "config",
+            ApiError::Redirected { .. } => "redirected",
+            ApiError::TooLarge { .. } => "too_large",
+            ApiError::TokenEndpoint { .. } => "token_endpoint",
         }
     }
 

@@ -27,7 +27,11 @@ impl ApiError {
     /// For a request that changes something and failed: did it happen?
     pub fn outcome(&self) -> Outcome {
         match self {
-            ApiError::UnexpectedBody { status, .. } if *status < 300 => Outcome::Done,
+            ApiError::UnexpectedBody { status, .. } | ApiError::TooLarge { status, .. }
+                if *status < 300 =>
+            {
+                Outcome::Done
+            }
             ApiError::Timeout { .. } => Outcome::Unknown,
             ApiError::Network { detail, .. }
                 if detail.starts_with(NOT_CONNECTED) || detail == REFUSED =>

@@ -8,6 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use hmac::{Hmac, KeyInit, Mac};
 use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -56,12 +57,23 @@ struct OnDisk {
     refresh_token: Option<String>,
 }
 
-/// Which file a token lives in: host, client id and the scope set (order does not matter).
+/// Which file a token lives in: host, client id, the scope set (order does not matter) and the
+/// client secret, so that a changed or wrong secret never gets the token of the right one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CacheKey(String);
 
+/// The HMAC key for the secret's part of a cache key. Fixed and used for nothing else: the
+/// digest only has to tell secrets apart without being a plain hash anyone can look up.
+const SECRET_DIGEST_KEY: &[u8] = b"extapps token cache: client secret digest v1";
+
 impl CacheKey {
-    pub fn new(host: &str, client_id: &str, scopes: &[String]) -> Self {
+    /// `secret` is `None` (or empty) for a public app's login, which has none.
+    pub fn new(
+        host: &str,
+        client_id: &str,
+        scopes: &[String],
+        secret: Option<&SecretString>,
+    ) -> Self {
         let mut sorted: Vec<&str> = scopes.iter().map(String::as_str).collect();
         sorted.sort_unstable();
         sorted.dedup();
@@ -74,6 +86,11 @@ impl CacheKey {
             h.update(part.as_bytes());
             h.update([0]);
         }
+        // A marker ends the scopes, so no scope name can pose as the secret's digest.
+        h.update([1]);
+        if let Some(secret) = secret.filter(|s| !s.expose_secret().is_empty()) {
+            h.update(secret_digest(secret));
+        }
         let digest = h.finalize();
         CacheKey(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
     }
@@ -81,6 +98,14 @@ impl CacheKey {
     fn file_name(&self) -> String {
         format!("token-{}.json", self.0)
     }
+}
+
+/// HMAC-SHA256 of the secret under [`SECRET_DIGEST_KEY`].
+fn secret_digest(secret: &SecretString) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(SECRET_DIGEST_KEY)
+        .expect("HMAC accepts any key length");
+    mac.update(secret.expose_secret().as_bytes());
+    mac.finalize().into_bytes().into()
 }
 
 #[derive(Debug, Clone)]
@@ -238,14 +263,41 @@ mod tests {
     #[test]
     fn keys_ignore_scope_order_and_differ_by_host_client_and_scopes() {
         let s = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        let a = CacheKey::new("h", "c", &s(&["B", "A"]));
-        assert_eq!(a, CacheKey::new("H", "c", &s(&["A", "B", "A"])));
-        assert_ne!(a, CacheKey::new("h2", "c", &s(&["A", "B"])));
-        assert_ne!(a, CacheKey::new("h", "c2", &s(&["A", "B"])));
-        assert_ne!(a, CacheKey::new("h", "c", &s(&["A"])));
+        let a = CacheKey::new("h", "c", &s(&["B", "A"]), None);
+        assert_eq!(a, CacheKey::new("H", "c", &s(&["A", "B", "A"]), None));
+        assert_ne!(a, CacheKey::new("h2", "c", &s(&["A", "B"]), None));
+        assert_ne!(a, CacheKey::new("h", "c2", &s(&["A", "B"]), None));
+        assert_ne!(a, CacheKey::new("h", "c", &s(&["A"]), None));
         assert_ne!(
-            CacheKey::new("h", "c", &s(&["A B"])),
-            CacheKey::new("h", "c", &s(&["A", "B"]))
+            CacheKey::new("h", "c", &s(&["A B"]), None),
+            CacheKey::new("h", "c", &s(&["A", "B"]), None)
+        );
+    }
+
+    #[test]
+    fn keys_differ_by_secret_and_never_contain_it() {
+        let secret = |v: &str| SecretString::from(v.to_owned());
+        let good = secret("the-right-secret");
+        let key = CacheKey::new("h", "c", &[], Some(&good));
+        assert_eq!(key, CacheKey::new("h", "c", &[], Some(&good)));
+        assert_ne!(key, CacheKey::new("h", "c", &[], Some(&secret("wrong"))));
+        assert_ne!(key, CacheKey::new("h", "c", &[], None));
+        // No secret and an empty one are the same: a public app's login.
+        assert_eq!(
+            CacheKey::new("h", "c", &[], None),
+            CacheKey::new("h", "c", &[], Some(&secret("")))
+        );
+        let name = key.file_name();
+        assert!(!name.contains("the-right-secret"), "{name}");
+        // Not a plain hash of the secret, which a lookup table could reverse.
+        let plain: String = Sha256::digest(b"the-right-secret")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(!plain.contains(&key.0), "{name}");
+        assert_ne!(
+            secret_digest(&good).as_slice(),
+            Sha256::digest(b"the-right-secret").as_slice()
         );
     }
 
@@ -253,7 +305,7 @@ mod tests {
     fn store_load_clear_round_trip_with_private_files() {
         let dir = tempfile::tempdir().unwrap();
         let cache = TokenCache::new(dir.path().join("nested/tokens"));
-        let key = CacheKey::new("h", "c", &[]);
+        let key = CacheKey::new("h", "c", &[], None);
         assert!(cache.load(&key).is_none());
         cache.store(&key, &token(Some("r1"))).unwrap();
         let back = cache.load(&key).unwrap();
@@ -269,7 +321,7 @@ mod tests {
             assert_eq!(mode(cache.dir()), 0o700);
         }
         cache
-            .store(&CacheKey::new("h", "other", &[]), &token(None))
+            .store(&CacheKey::new("h", "other", &[], None), &token(None))
             .unwrap();
         std::fs::write(cache.dir().join("unrelated.txt"), "keep me").unwrap();
         assert_eq!(cache.clear().unwrap(), 2);
@@ -282,7 +334,7 @@ mod tests {
     fn a_damaged_entry_reads_as_missing() {
         let dir = tempfile::tempdir().unwrap();
         let cache = TokenCache::new(dir.path());
-        let key = CacheKey::new("h", "c", &[]);
+        let key = CacheKey::new("h", "c", &[], None);
         std::fs::write(cache.path_of(&key), "{not json").unwrap();
         assert!(cache.load(&key).is_none());
         assert_eq!(

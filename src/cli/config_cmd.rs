@@ -323,10 +323,12 @@ async fn test_connection(path: &Path, name: &str) -> Result<String, String> {
     let r = config::resolve_profile(name, &config::process_env, &files)
         .map_err(|e: ConfigError| e.to_string())?;
     let cfg = r.settings.client_config().map_err(|e| e.to_string())?;
-    let http = reqwest::Client::builder()
-        .danger_accept_invalid_certs(cfg.insecure)
-        .build()
-        .map_err(|e| e.to_string())?;
+    if cfg.insecure {
+        eprintln!(
+            "extapps: warning: TLS certificates are not checked (the insecure setting of profile {name} or UIPATH_INSECURE)"
+        );
+    }
+    let http = crate::api::http::client(cfg.timeout, cfg.insecure).map_err(|e| e.to_string())?;
     let token = crate::api::auth::client_credentials(
         &http,
         &cfg.endpoints.token_url(),

@@ -8,12 +8,12 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 
 use super::Failure;
+use crate::api::Endpoints;
 use crate::api::auth::AccessToken;
 use crate::api::inspect::human_duration;
 use crate::api::login::{self, LoginError, LoginRequest};
 use crate::api::permissions;
 use crate::api::token_cache::{CacheKey, CachedToken, TokenCache};
-use crate::api::{ApiError, Endpoints};
 
 /// The registered redirect UiPath's own CLI uses; extapps defaults to it.
 pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:12700";
@@ -158,11 +158,7 @@ pub async fn run(
     err.flush()?;
 
     let code = pending.wait(opts.timeout).await?;
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .user_agent(concat!("extapps/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| Failure::from(ApiError::Config(format!("cannot set up HTTP: {e}"))))?;
+    let http = crate::api::http::client(Duration::from_secs(30), false)?;
     let resp = login::exchange_code(
         &http,
         &target.endpoints.token_url(),
@@ -175,7 +171,12 @@ pub async fn run(
 
     let kept = match cache {
         Some(cache) => {
-            let key = CacheKey::new(&target.endpoints.host(), &client_id, &asked);
+            let key = CacheKey::new(
+                &target.endpoints.host(),
+                &client_id,
+                &asked,
+                req.client_secret.as_ref(),
+            );
             let entry = CachedToken {
                 host: target.endpoints.host(),
                 client_id: client_id.clone(),

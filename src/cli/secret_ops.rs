@@ -288,12 +288,19 @@ pub async fn rotate(
     let scopes = match verified {
         Ok(scopes) => scopes,
         Err(e) => {
+            let check = crate::api::secret_check::SecretCheck::of(&e);
             let msg = format!(
-                "step 1 completed: new secret #{} exists on {:?}; step 2 failed: the token endpoint refused it ({e}). No old secret was deleted.",
-                secret.id, app.name
+                "step 1 completed: new secret #{} exists on {:?}; step 2 failed: {}. No old secret was deleted.",
+                secret.id,
+                app.name,
+                check.message()
             );
             if a.json {
-                report["verified"] = json!({ "ok": false, "error": e.to_string() });
+                report["verified"] = json!({
+                    "ok": false,
+                    "refused": check.is_refused(),
+                    "error": e.to_string(),
+                });
                 report["deleted"] = json!([]);
                 report["kept"] = json!(old.iter().map(|s| s.id).collect::<Vec<_>>());
                 print_json(out, &report)?;

@@ -352,7 +352,11 @@ async fn login_steps(
     .map_err(|e| e.to_string())?;
     let tok = AccessToken::from_response(&resp, Timestamp::now());
     let kept = client.config().token_cache.as_ref().map(|cache| {
-        let key = CacheKey::new(&endpoints.host(), &client_id, &asked);
+        // Keyed as the session's own token provider will look for it: with the configured
+        // secret when this is the configured app.
+        let creds = &client.config().credentials;
+        let secret = (creds.client_id == client_id).then_some(&creds.client_secret);
+        let key = CacheKey::new(&endpoints.host(), &client_id, &asked, secret);
         let entry = CachedToken {
             host: endpoints.host(),
             client_id: client_id.clone(),

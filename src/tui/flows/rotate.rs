@@ -28,6 +28,9 @@ pub enum Step {
     },
     VerifyFailed {
         error: String,
+        /// The token endpoint refused the secret (`invalid_client`); otherwise it gave no
+        /// verdict (down, silent, or a strange answer) and the secret is merely unverified.
+        refused: bool,
     },
     OfferDelete,
     ConfirmDelete,
@@ -349,9 +352,17 @@ pub fn verified(model: &mut Model, result: Result<Vec<String>, ApiError>) -> Vec
             r.granted = Some(scopes.clone());
             Step::Verified { scopes }
         }
-        Err(e) => Step::VerifyFailed {
-            error: e.to_string(),
-        },
+        Err(e) => {
+            let check = crate::api::secret_check::SecretCheck::of(&e);
+            Step::VerifyFailed {
+                refused: check.is_refused(),
+                error: if check.is_refused() {
+                    e.to_string()
+                } else {
+                    check.message().to_owned()
+                },
+            }
+        }
     };
     Vec::new()
 }

@@ -333,13 +333,32 @@ fn rotation_lines<'a>(model: &Model, r: &'a Rotation, theme: &Theme) -> Vec<Line
             ));
             lines.push(hint(theme, "Enter continue · Esc leave (all secrets kept)"));
         }
-        Step::VerifyFailed { error } => {
+        Step::VerifyFailed {
+            error,
+            refused: true,
+        } => {
             lines.push(Line::from(Span::styled(
                 format!("✗ Verify failed: {error}"),
                 theme.error(),
             )));
             lines.push(Line::from(
                 "Step 1 completed: the new secret exists next to the old ones, which were all kept. A new secret can take a moment to work: retry.",
+            ));
+            lines.push(hint(
+                theme,
+                "r or Enter retry · Esc leave (all secrets kept)",
+            ));
+        }
+        Step::VerifyFailed {
+            error,
+            refused: false,
+        } => {
+            lines.push(Line::from(Span::styled(
+                format!("✗ Not verified: {error}"),
+                theme.error(),
+            )));
+            lines.push(Line::from(
+                "Step 1 completed: the new secret exists next to the old ones, which were all kept. Whether it works is not known yet: retry when the token endpoint answers.",
             ));
             lines.push(hint(
                 theme,
