@@ -47,7 +47,7 @@ fn main() -> ExitCode {
         Err(f) => {
             tracing::warn!(code = f.code, "command failed: {}", f.message);
             let _ = std::io::stdout().flush();
-            eprintln!("extapps: {}", f.message);
+            eprintln!("extapps: {}", extapps::redact::userinfo(&f.message));
             ExitCode::from(u8::try_from(f.code).unwrap_or(1))
         }
     }
@@ -101,7 +101,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
     } else {
         let resolved = config::from_process(&flags)?;
         for w in &resolved.warnings {
-            eprintln!("extapps: warning: {w}");
+            eprintln!("extapps: warning: {}", extapps::redact::userinfo(w));
         }
         (resolved.settings, None)
     };

@@ -41,7 +41,14 @@ impl ExpiryFlags {
         if lifetime <= SignedDuration::ZERO {
             return Err(Failure::new("--expires-in must be positive", 2));
         }
-        Ok(Some(now + lifetime))
+        let latest = crate::config::duration::format(crate::config::duration::MAX);
+        let at = now.checked_add(lifetime).map_err(|_| {
+            Failure::new(
+                format!("--expires-in is too long; the longest is {latest}"),
+                2,
+            )
+        })?;
+        Ok(Some(at))
     }
 }
 

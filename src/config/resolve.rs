@@ -184,6 +184,35 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
     }
 }
 
+/// An organization goes into every URL as one path segment, so what would change the URL's
+/// shape is refused rather than stripped or resolved: `acme/../other` must not quietly become
+/// `other`. Says what is wrong, never echoing the value.
+pub fn check_organization(raw: &str) -> Result<(), String> {
+    let name = raw.trim_matches(' ');
+    let problem = if let Some(c) = name.chars().find(|c| c.is_control()) {
+        match c {
+            '\n' | '\r' => "contains a line break".to_owned(),
+            '\t' => "contains a tab".to_owned(),
+            _ => format!("contains the control character U+{:04X}", u32::from(c)),
+        }
+    } else if name.chars().any(char::is_whitespace) {
+        "contains a space".to_owned()
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%'))
+    {
+        format!("contains `{c}`")
+    } else if name == "." || name == ".." {
+        format!("is `{name}`")
+    } else {
+        return Ok(());
+    };
+    Err(format!(
+        "{problem}; it should be the organization's name or GUID as your Automation Cloud URL \
+         shows it (https://cloud.uipath.com/NAME/...), without spaces, `/`, `?`, `#`, `%` or `..`"
+    ))
+}
+
 fn plan(
     flags: &Flags,
     env: &dyn Fn(&str) -> Option<String>,
@@ -268,6 +297,20 @@ fn plan(
         Some("UIPATH_AUTH_REDIRECT_URI"),
         profile.and_then(|p| p.login_redirect_uri.as_ref()),
     );
+
+    // Checked as given, before trimming: a stray line break is a mistake to show, not hide.
+    if let Some((_, origin)) = origins.iter().find(|(k, _)| *k == "organization") {
+        let raw = match origin {
+            Origin::Flag(_) => flags.organization.clone(),
+            Origin::Env(name) => env(name),
+            Origin::Profile(_) => profile.and_then(|p| p.organization.clone()),
+            Origin::Default => None,
+        };
+        if let Some(raw) = raw {
+            check_organization(&raw)
+                .map_err(|why| ConfigError(format!("the organization from {origin} {why}")))?;
+        }
+    }
 
     let secret = if let Some(v) = envv("UIPATH_CLIENT_SECRET") {
         origins.push(("client_secret", Origin::Env("UIPATH_CLIENT_SECRET".into())));

@@ -571,9 +571,15 @@ impl Model {
     }
 
     pub fn push_toast(&mut self, level: ToastLevel, text: impl Into<String>) {
+        let text = text.into();
+        // Errors quote URIs, and a URI may carry a password.
+        let text = match crate::redact::userinfo(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(hidden) => hidden,
+        };
         self.toasts.push(Toast {
             level,
-            text: text.into(),
+            text,
             born: self.now,
         });
     }
