@@ -287,12 +287,13 @@ fn a_mistyped_secret_in_a_config_file_is_named_not_echoed() {
 }
 
 #[test]
-fn a_mistyped_secret_in_the_uipathcli_file_is_named_not_echoed() {
+fn a_value_in_the_wrong_place_of_the_uipathcli_file_is_named_not_echoed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("uipath-config");
+    // A secret pasted one line too high, where a yes/no belongs.
     std::fs::write(
         &path,
-        "profiles:\n  - name: default\n    organization: acme\n    auth:\n      clientId: cid\n      clientSecret: 98765432\n      scopes: [1, 2]\n",
+        "profiles:\n  - name: default\n    organization: acme\n    insecure: s3cr3t-98765432\n",
     )
     .unwrap();
     let r = run_in(
@@ -300,7 +301,11 @@ fn a_mistyped_secret_in_the_uipathcli_file_is_named_not_echoed() {
         &["config", "profiles"],
         &[("UIPATH_CONFIGURATION_PATH", path.as_os_str())],
     );
-    // A broken uipathcli file is a warning; what matters is that it never quotes the value.
+    let err = r.stderr();
+    assert!(
+        err.contains("`profiles[0].insecure` should be a boolean, not a string"),
+        "{err}"
+    );
     r.never_shows("98765432");
 }
 
