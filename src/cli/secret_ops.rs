@@ -348,3 +348,23 @@ pub async fn rotate(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_expiry_past_the_last_representable_date_is_a_usage_error() {
+        let flags = ExpiryFlags {
+            expires_in: Some(SignedDuration::from_secs(i64::MAX / 2)),
+            ..ExpiryFlags::default()
+        };
+        let err = flags.resolve(Timestamp::UNIX_EPOCH).unwrap_err();
+        assert_eq!(err.code, 2);
+        assert!(
+            err.message.contains("the longest is 100y"),
+            "{}",
+            err.message
+        );
+    }
+}
