@@ -201,13 +201,35 @@ fn a_password_in_the_uri_never_shows_in_an_error_or_the_log() {
     );
     assert_eq!(r.code(), Some(2), "{}", r.stderr());
     assert!(
-        r.stderr().contains("http://***@example.com"),
+        r.stderr().contains(
+            "the uri from env UIPATH_URI holds a user name or password (http://***@example.com)"
+        ),
         "{}",
         r.stderr()
     );
     assert!(r.log().contains("***@example.com"), "{}", r.log());
     r.never_shows(PASSWORD);
     r.never_shows("admin:");
+
+    // Loopback plain http is allowed, but credentials in it would replace the client's own
+    // at sign-in: refused before anything is sent.
+    let uri = format!("http://admin:{PASSWORD}@127.0.0.1:9");
+    let r = run(
+        &["apps", "list"],
+        &[
+            ("UIPATH_URI", os(&uri)),
+            ("UIPATH_ORGANIZATION", os("acme")),
+            ("UIPATH_CLIENT_ID", os("cid")),
+            ("UIPATH_CLIENT_SECRET", os("csecret")),
+        ],
+    );
+    assert_eq!(r.code(), Some(2), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("(http://***@127.0.0.1:9)"),
+        "{}",
+        r.stderr()
+    );
+    r.never_shows(PASSWORD);
 
     // Not a URL at all: the message quotes it, hidden just the same.
     let uri = format!("http://admin:{PASSWORD}@exa mple.com:x");

@@ -160,11 +160,43 @@ impl Planned {
                 self.missing.join("; ")
             )));
         }
+        self.refuse_userinfo()?;
         let secret = match &self.secret_source {
             Some(source) => source.fetch(env)?,
             None => SecretString::from(String::new()),
         };
         Ok(self.finish(secret))
+    }
+}
+
+impl Planned {
+    /// A user name or password in a URI would go out as a Basic authorization header, in
+    /// place of the client credentials, so sign-in could never work; refused, hidden.
+    /// `config show` still shows such a URI (hidden), so that it can be found and fixed.
+    fn refuse_userinfo(&self) -> Result<(), ConfigError> {
+        let s = &self.settings;
+        for (key, value) in [
+            ("uri", Some(&s.uri)),
+            ("identity_uri", s.identity_uri.as_ref()),
+            ("api_uri", s.api_uri.as_ref()),
+        ] {
+            let Some(value) = value else { continue };
+            let has = url::Url::parse(value.trim())
+                .is_ok_and(|u| !u.username().is_empty() || u.password().is_some());
+            if has {
+                let from = self
+                    .origins
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map_or(Origin::Default, |(_, o)| o.clone());
+                return Err(ConfigError(format!(
+                    "the {key} from {from} holds a user name or password ({}); extapps signs \
+                     in with the client id and secret alone, so remove it",
+                    crate::redact::userinfo(value.trim())
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
