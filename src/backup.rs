@@ -70,21 +70,10 @@ pub fn default_dir() -> PathBuf {
 pub fn write(dir: &Path, backup: &AppBackup) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let stamp = backup.taken_at.replace([':', '-'], "").replace('.', "");
-    let safe_name: String = backup
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
     let path = dir.join(format!(
         "{}-{}-{}.json",
-        safe_name.trim_matches('-'),
-        backup.client_id.chars().take(8).collect::<String>(),
+        file_stem(&backup.name),
+        file_stem(&backup.client_id.chars().take(8).collect::<String>()),
         &stamp[..stamp.len().min(15)]
     ));
     let json = serde_json::to_vec_pretty(backup).map_err(std::io::Error::other)?;
@@ -100,8 +89,36 @@ pub fn write(dir: &Path, backup: &AppBackup) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
+/// The most bytes of an app's name that go into a backup's file name: enough to recognise
+/// it, and far below the 255 bytes a file name may have, with the id and time still to come.
+pub const NAME_BYTES: usize = 60;
+
+/// `name` as a safe piece of a file name: `[A-Za-z0-9._-]` only (anything else becomes `_`),
+/// no leading `-` or `.` (an option to a shell command, a hidden file), at most
+/// [`NAME_BYTES`], and never empty.
+pub fn file_stem(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(NAME_BYTES)
+        .collect();
+    if out.starts_with(['-', '.']) {
+        out.replace_range(..1, "_");
+    }
+    if out.is_empty() {
+        out.push_str("app");
+    }
+    out
+}
+
 pub fn read(path: &Path) -> Result<AppBackup, String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::bounded::read_file(path, crate::bounded::APP_JSON)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let backup: AppBackup = serde_json::from_str(&text).map_err(|e| {
         format!(
@@ -126,6 +143,52 @@ mod tests {
     use super::*;
     use crate::api::model::{Resource, Scope, ScopeType, Secret};
     use secrecy::SecretString;
+
+    #[test]
+    fn file_stems_are_short_safe_and_never_empty() {
+        assert_eq!(file_stem("Invoice Bot"), "Invoice_Bot");
+        assert_eq!(file_stem("-rf"), "_rf");
+        assert_eq!(file_stem(".hidden"), "_hidden");
+        assert_eq!(file_stem("../../etc/passwd"), "_._.._etc_passwd");
+        assert_eq!(file_stem(""), "app");
+        assert_eq!(file_stem("Überweisung"), "_berweisung");
+        assert_eq!(file_stem("日本"), "__");
+        let long = file_stem(&"x".repeat(300));
+        assert_eq!(long.len(), NAME_BYTES);
+        let long = file_stem(&"ü".repeat(300));
+        assert_eq!(long.len(), NAME_BYTES);
+        assert!(
+            file_stem("a/b\\c\nd\0e")
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        );
+    }
+
+    #[test]
+    fn long_and_non_ascii_names_can_be_backed_up() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "n".repeat(300),
+            "Überweisung ✓ 日本".to_owned(),
+            "-".repeat(5),
+        ] {
+            let app = App {
+                name: name.clone(),
+                id: "0f0e0d0c-aaaa".into(),
+                secret: None,
+                is_confidential: true,
+                redirect_uri: None,
+                resources: Vec::new(),
+                secrets: Vec::new(),
+                client_certificates: None,
+            };
+            let path = write(dir.path(), &AppBackup::of(&app, Timestamp::UNIX_EPOCH)).unwrap();
+            let file = path.file_name().unwrap().to_str().unwrap();
+            assert!(!file.starts_with(['-', '.']), "{file}");
+            assert!(file.len() < 100, "{file}");
+            assert_eq!(read(&path).unwrap().name, name);
+        }
+    }
 
     #[test]
     fn backups_round_trip_without_secret_values() {

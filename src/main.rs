@@ -48,8 +48,9 @@ fn main() -> ExitCode {
         Err(f) => {
             tracing::warn!(code = f.code, "command failed: {}", f.message);
             let _ = std::io::stdout().flush();
-            // Messages quote server text; the line breaks extapps itself wrote are kept.
-            eprintln!("extapps: {}", sanitize_lines(&f.message));
+            // Messages quote server text and URIs: passwords hidden, line breaks extapps wrote kept.
+            let message = extapps::redact::userinfo(&f.message);
+            eprintln!("extapps: {}", sanitize_lines(&message));
             ExitCode::from(u8::try_from(f.code).unwrap_or(1))
         }
     }
@@ -103,7 +104,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
     } else {
         let resolved = config::from_process(&flags)?;
         for w in &resolved.warnings {
-            eprintln!("extapps: warning: {w}");
+            eprintln!("extapps: warning: {}", extapps::redact::userinfo(w));
         }
         let origin = resolved
             .origins

@@ -240,7 +240,7 @@ fn every_config_error_names_file_line_column_and_problem() {
     );
     assert_eq!(
         error_of("wrong-type.toml"),
-        "2:13: invalid type: string \"yes\", expected a boolean"
+        "2:13: `read_only` should be a boolean, not a string"
     );
 }
 

@@ -147,3 +147,64 @@ fn file_and_command_sources_resolve_through_a_profile() {
     assert_eq!(r.settings.client_secret.expose_secret(), "cmd-secret");
     assert!(!format!("{r:?}").contains("cmd-secret"));
 }
+
+/// Processes of process group `pgid` that still run. Zombies do not count: where init does
+/// not reap orphans (some containers), a killed process lingers as one, and `kill(-pgid, 0)`
+/// would still find it.
+fn live_members(pgid: i32) -> Vec<String> {
+    let mut live = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its `)`.
+        let Some((_, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        if fields.get(2) == Some(&pgid.to_string().as_str()) && fields[0] != "Z" {
+            live.push(stat);
+        }
+    }
+    live
+}
+
+#[test]
+fn a_command_whose_child_holds_stdout_is_stopped_with_its_whole_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let pgid_file = dir.path().join("pgid");
+    // `sh` leads the command's own process group, so its pid is the group's id.
+    let cmd = format!("echo $$ > '{}'; sleep 45 & echo s", pgid_file.display());
+    let err = run_command(&cmd, Duration::from_millis(500))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("did not finish within"), "{err}");
+    assert!(err.contains("still holds its output open"), "{err}");
+    let pgid: i32 = std::fs::read_to_string(&pgid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SIGKILL is delivered at once, but let the kernel finish; the wait is bounded.
+    let mut left = live_members(pgid);
+    for _ in 0..100 {
+        if left.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        left = live_members(pgid);
+    }
+    assert!(left.is_empty(), "still running: {left:?}");
+}
+
+#[test]
+fn an_endless_command_output_stops_at_the_cap() {
+    let err = run_command(
+        "head -c 100000 /dev/zero | tr '\\0' x",
+        Duration::from_secs(20),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("more than 64 KiB"), "{err}");
+    assert!(!err.contains("xxxx"), "{err}");
+}

@@ -24,8 +24,10 @@ fn env(sim: &Sim) -> String {
 }
 
 fn show(sim: &Sim) -> serde_json::Value {
+    let log = tempfile::NamedTempFile::new().unwrap();
     let o = Command::new(BIN)
-        .args(["apps", "show", APP, "--json", "--log-file", "/dev/null"])
+        .args(["apps", "show", APP, "--json", "--log-file"])
+        .arg(log.path())
         .env("UIPATH_URI", &sim.1)
         .env("UIPATH_ORGANIZATION", "demo-org")
         .env("UIPATH_CLIENT_ID", "demo-admin")
@@ -53,7 +55,12 @@ fn rotate_through_the_tui_and_delete_the_old_secret() {
 
     let t = Tmux::start("rotate", 120, 35);
     t.wait_for_prompt(WAIT);
-    t.run_line(&format!("{} {BIN} --log-file /dev/null", env(&sim)));
+    let log = tempfile::NamedTempFile::new().unwrap();
+    t.run_line(&format!(
+        "{} {BIN} --log-file {}",
+        env(&sim),
+        log.path().display()
+    ));
     t.wait_for("Invoice Proces", WAIT);
     t.keys(&["/"]);
     t.text("servicenow");

@@ -81,8 +81,10 @@ fn browse_filter_help_quit_at_80x24() {
 fn a_panic_restores_the_terminal_and_stays_readable() {
     let t = Tmux::start("panic", 100, 30);
     t.wait_for_prompt(WAIT);
+    let log = tempfile::NamedTempFile::new().unwrap();
     t.run_line(&format!(
-        "EXTAPPS_TEST_PANIC_ON_KEY=1 {BIN} --demo --log-file /dev/null; echo exit=$?"
+        "EXTAPPS_TEST_PANIC_ON_KEY=1 {BIN} --demo --log-file {}; echo exit=$?",
+        log.path().display()
     ));
     t.wait_for("Invoice Proces", WAIT);
     t.keys(&["P"]);
@@ -109,7 +111,11 @@ fn a_panic_restores_the_terminal_and_stays_readable() {
 fn quitting_after_the_editor_restores_the_terminal() {
     let t = Tmux::start("editor", 120, 35);
     t.wait_for_prompt(WAIT);
-    t.run_line(&format!("EDITOR=true {BIN} --demo --log-file /dev/null"));
+    let log = tempfile::NamedTempFile::new().unwrap();
+    t.run_line(&format!(
+        "EDITOR=true {BIN} --demo --log-file {}",
+        log.path().display()
+    ));
     t.wait_for("Invoice Proces", WAIT);
     t.keys(&["E"]);
     // `true` leaves the JSON as it was: nothing to save, and the TUI is back.

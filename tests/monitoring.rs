@@ -75,6 +75,7 @@ async fn exit_status_follows_the_nearest_expiry() {
 #[tokio::test]
 async fn the_binary_exits_with_the_status_on_the_demo_org() {
     // The demo organization has expired secrets, so the status is 4, with a summary on stderr.
+    let log = tempfile::NamedTempFile::new().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_extapps"))
         .args([
             "--demo",
@@ -85,7 +86,8 @@ async fn the_binary_exits_with_the_status_on_the_demo_org() {
             "--format",
             "json",
         ])
-        .args(["--log-file", "/dev/null"])
+        .arg("--log-file")
+        .arg(log.path())
         .output()
         .unwrap();
     assert_eq!(

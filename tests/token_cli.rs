@@ -12,7 +12,8 @@ fn cmd(cache: &std::path::Path) -> Command {
         .env("HOME", cache)
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("EXTAPPS_CACHE_DIR", cache.join("tokens"))
-        .args(["--log-file", "/dev/null"]);
+        .arg("--log-file")
+        .arg(cache.join("extapps.log"));
     c
 }
 

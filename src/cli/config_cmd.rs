@@ -9,6 +9,7 @@ use crate::args::InitArgs;
 use crate::config::default_file::{DEFAULT_CONFIG, NewProfile};
 use crate::config::files::extapps_path;
 use crate::config::{self, ConfigError, ConfigFiles, Flags, Origin, Resolved};
+use crate::redact::userinfo;
 
 pub fn print_default_config(out: &mut dyn Write) -> std::io::Result<()> {
     out.write_all(DEFAULT_CONFIG.as_bytes())
@@ -18,7 +19,12 @@ pub fn print_default_config(out: &mut dyn Write) -> std::io::Result<()> {
 /// only where it would be read from.
 pub fn write_show(r: &Resolved, files: &ConfigFiles, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &r.settings;
-    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not set)".to_owned());
+    // Every value here may be a URI, and a URI may carry a password.
+    let opt = |v: &Option<String>| {
+        v.as_deref()
+            .map(|v| userinfo(v).into_owned())
+            .unwrap_or_else(|| "(not set)".to_owned())
+    };
     let list = |v: &[String]| {
         if v.is_empty() {
             "(none)".to_owned()
@@ -31,7 +37,7 @@ pub fn write_show(r: &Resolved, files: &ConfigFiles, out: &mut dyn Write) -> std
         None => "(not set)".to_owned(),
     };
     let rows: Vec<(&str, String)> = vec![
-        ("uri", s.uri.clone()),
+        ("uri", userinfo(&s.uri).into_owned()),
         ("organization", or_unset(&s.organization)),
         ("partition_id", opt(&s.partition_id)),
         ("identity_uri", opt(&s.identity_uri)),
@@ -98,7 +104,7 @@ pub fn write_profiles(files: &ConfigFiles, out: &mut dyn Write) -> std::io::Resu
         table.row(vec![
             p.selector,
             p.organization.unwrap_or_default(),
-            p.uri.unwrap_or_default(),
+            p.uri.map(|u| userinfo(&u).into_owned()).unwrap_or_default(),
             flags.join(","),
             p.source.to_string(),
         ]);
@@ -106,26 +112,31 @@ pub fn write_profiles(files: &ConfigFiles, out: &mut dyn Write) -> std::io::Resu
     table.write(out)
 }
 
-fn load(flags: &Flags) -> Result<ConfigFiles, Failure> {
-    let files = ConfigFiles::load(flags.config.as_deref(), &config::process_env)?;
+fn load(flags: &Flags, env: &config::CheckedEnv) -> Result<ConfigFiles, Failure> {
+    let files = ConfigFiles::load(flags.config.as_deref(), &|n| env.get(n));
+    env.check()?;
+    let files = files?;
     for w in &files.warnings {
-        eprintln!("extapps: warning: {w}");
+        eprintln!("extapps: warning: {}", userinfo(w));
     }
     Ok(files)
 }
 
 pub fn show(flags: &Flags, out: &mut dyn Write) -> Result<(), Failure> {
-    let files = load(flags)?;
-    let r = config::explain(flags, &config::process_env, &files)?;
+    let env = config::CheckedEnv::default();
+    let files = load(flags, &env)?;
+    let r = config::explain(flags, &|n| env.get(n), &files);
+    env.check()?;
+    let r = r?;
     for w in &r.warnings {
-        eprintln!("extapps: warning: {w}");
+        eprintln!("extapps: warning: {}", userinfo(w));
     }
     write_show(&r, &files, out)?;
     Ok(())
 }
 
 pub fn profiles(flags: &Flags, out: &mut dyn Write) -> Result<(), Failure> {
-    write_profiles(&load(flags)?, out)?;
+    write_profiles(&load(flags, &config::CheckedEnv::default())?, out)?;
     Ok(())
 }
 
@@ -241,7 +252,7 @@ pub fn write_profile(path: &Path, profile: &NewProfile) -> Result<(), Failure> {
                 2,
             ));
         }
-        std::fs::read_to_string(path).map_err(|e| write_error(path, e))?
+        crate::bounded::read_file(path, crate::bounded::CONFIG).map_err(|e| write_error(path, e))?
     } else {
         String::new()
     };

@@ -43,7 +43,14 @@ impl ExpiryFlags {
         if lifetime <= SignedDuration::ZERO {
             return Err(Failure::new("--expires-in must be positive", 2));
         }
-        Ok(Some(now + lifetime))
+        let latest = crate::config::duration::format(crate::config::duration::MAX);
+        let at = now.checked_add(lifetime).map_err(|_| {
+            Failure::new(
+                format!("--expires-in is too long; the longest is {latest}"),
+                2,
+            )
+        })?;
+        Ok(Some(at))
     }
 }
 
@@ -415,4 +422,24 @@ pub async fn rotate(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_expiry_past_the_last_representable_date_is_a_usage_error() {
+        let flags = ExpiryFlags {
+            expires_in: Some(SignedDuration::from_secs(i64::MAX / 2)),
+            ..ExpiryFlags::default()
+        };
+        let err = flags.resolve(Timestamp::UNIX_EPOCH).unwrap_err();
+        assert_eq!(err.code, 2);
+        assert!(
+            err.message.contains("the longest is 100y"),
+            "{}",
+            err.message
+        );
+    }
 }

@@ -2,17 +2,25 @@
 
 use jiff::SignedDuration;
 
+/// The longest duration accepted: a century covers any real expiry or warning window, and
+/// keeps "now + duration" far inside the dates a timestamp can hold (years up to 9999).
+pub const MAX: SignedDuration = SignedDuration::from_secs(100 * 365 * 86_400);
+
 /// Parses `<number><unit>` with unit `s`, `m`, `h`, `d`, `w`, `mo` (30 days) or `y` (365
-/// days). A bare number is refused: minutes and months are too easy to confuse.
+/// days), at most [`MAX`]. A bare number is refused: minutes and months are too easy to
+/// confuse.
 pub fn parse(text: &str) -> Result<SignedDuration, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
-    let n: i64 = digits.parse().map_err(|_| {
-        format!(
+    let too_long = || format!("`{t}` is too long; the longest duration is {}", format(MAX));
+    if digits.is_empty() {
+        return Err(format!(
             "`{text}` is not a duration; write a number and a unit, like 30m, 48h, 7d, 2w or 1y"
-        )
-    })?;
+        ));
+    }
+    // More digits than an i64 holds is still a number, just a far too large one.
+    let n: i64 = digits.parse().map_err(|_| too_long())?;
     let secs_per = match unit.trim() {
         "s" => 1,
         "m" | "min" => 60,
@@ -34,7 +42,8 @@ pub fn parse(text: &str) -> Result<SignedDuration, String> {
     };
     n.checked_mul(secs_per)
         .map(SignedDuration::from_secs)
-        .ok_or_else(|| format!("`{text}` is too long a duration"))
+        .filter(|d| *d <= MAX)
+        .ok_or_else(too_long)
 }
 
 /// The inverse of [`parse`] for display: the largest unit that divides evenly.
@@ -76,5 +85,40 @@ mod tests {
         assert!(parse("d").unwrap_err().contains("not a duration"));
         assert_eq!(format(parse("14d").unwrap()), "2w");
         assert_eq!(format(parse("90m").unwrap()), "90m");
+    }
+
+    #[test]
+    fn a_century_is_the_most() {
+        assert_eq!(parse("100y").unwrap(), MAX);
+        assert_eq!(parse("36500d").unwrap(), MAX);
+        for t in [
+            "101y",
+            "8000y",
+            "36501d",
+            "99999999999999999999999s",
+            "9223372036854775807y",
+        ] {
+            let e = parse(t).unwrap_err();
+            assert!(e.contains("the longest duration is 100y"), "{t}: {e}");
+        }
+        // A century from now is a date a timestamp holds (until the year 9899).
+        assert!(jiff::Timestamp::now().checked_add(MAX).is_ok());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics_and_stays_in_range(text in "\\PC{0,24}") {
+            if let Ok(d) = parse(&text) {
+                proptest::prop_assert!(d >= SignedDuration::ZERO && d <= MAX);
+            }
+        }
+
+        #[test]
+        fn numbers_with_units_never_panic(n in proptest::num::u64::ANY, unit in "(s|m|min|h|d|w|mo|y)") {
+            let text = format!("{n}{unit}");
+            if let Ok(d) = parse(&text) {
+                proptest::prop_assert!(d <= MAX);
+            }
+        }
     }
 }

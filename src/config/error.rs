@@ -69,6 +69,56 @@ pub fn explain_unknown(message: &str) -> String {
     message.trim().to_owned()
 }
 
+/// serde says "invalid type: integer `98765`, expected a string", quoting the value, and a
+/// value in the wrong place may well be a secret. This keeps what kind of value was found and
+/// what was expected, names the key (`key`, or a path serde put before the message), and
+/// drops the value. `None` when the message is not of that kind.
+pub fn without_value(message: &str, key: Option<&str>) -> Option<String> {
+    for (marker, is_type) in [("invalid type: ", true), ("invalid value: ", false)] {
+        let Some(pos) = message.find(marker) else {
+            continue;
+        };
+        let before = message[..pos].trim_end().trim_end_matches(':').trim();
+        let Some((found, expected)) = message[pos + marker.len()..].rsplit_once(", expected ")
+        else {
+            continue;
+        };
+        let kind = found
+            .split(['`', '"', '\''])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        let kind = if kind.is_empty() { "value" } else { kind };
+        let subject = match key.filter(|k| !k.is_empty()) {
+            Some(k) => format!("`{k}`"),
+            None if !before.is_empty() => format!("`{before}`"),
+            None => "this value".to_owned(),
+        };
+        let expected = expected.trim();
+        return Some(if is_type {
+            format!("{subject} should be {expected}, not {}", with_article(kind))
+        } else {
+            format!("the {kind} given for {subject} is not {expected}")
+        });
+    }
+    None
+}
+
+fn with_article(kind: &str) -> String {
+    let vowel = kind.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {kind}", if vowel { "an" } else { "a" })
+}
+
+/// The key whose value starts at byte `offset` of a TOML text (`key = value`, also inside an
+/// inline table), read from the text before the value so that the value is never quoted.
+pub fn toml_key_before(text: &str, offset: usize) -> Option<String> {
+    let head = text.get(..offset)?;
+    let line = &head[head.rfind('\n').map_or(0, |i| i + 1)..];
+    let key = line.trim_end().strip_suffix('=')?.trim_end();
+    let key = key.rsplit(['{', ',']).next()?.trim();
+    (!key.is_empty()).then(|| key.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +127,38 @@ mod tests {
     fn line_col_counts_from_one() {
         assert_eq!(line_col("ab\ncd", 0), (1, 1));
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+
+    #[test]
+    fn type_errors_name_the_key_and_never_the_value() {
+        let m = without_value(
+            "invalid type: integer `98765`, expected a string",
+            Some("client_secret"),
+        )
+        .unwrap();
+        assert_eq!(m, "`client_secret` should be a string, not an integer");
+        let m = without_value(
+            "profiles[0].auth.clientSecret: invalid type: integer `98765`, expected a string",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            "`profiles[0].auth.clientSecret` should be a string, not an integer"
+        );
+        let m = without_value("invalid value: string \"hunter2\", expected u8", None).unwrap();
+        assert!(!m.contains("hunter2"), "{m}");
+        assert_eq!(without_value("missing field `uri`", None), None);
+    }
+
+    #[test]
+    fn the_key_is_read_before_the_value() {
+        let text = "[profiles.x]\nclient_secret = 98765\nlogin = { scopes = 5 }\n";
+        let at = text.find("98765").unwrap();
+        assert_eq!(toml_key_before(text, at).as_deref(), Some("client_secret"));
+        let at = text.rfind('5').unwrap();
+        assert_eq!(toml_key_before(text, at).as_deref(), Some("scopes"));
+        assert_eq!(toml_key_before(text, 0), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
-use super::error::{ConfigError, explain_unknown, line_col};
+use super::error::{ConfigError, explain_unknown, line_col, toml_key_before, without_value};
 use super::profile::{Profile, ProfileSource, split_scopes};
 use super::secret::SecretSource;
 use super::settings::Theme;
@@ -93,7 +93,7 @@ fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SignedDuration>, D
 
 /// Reads and parses the file at `path`.
 pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::bounded::read_file(path, crate::bounded::CONFIG)
         .map_err(|e| ConfigError::in_file(path, format!("cannot read it: {e}")))?;
     parse(path, &text, readable_by_others(path))
 }
@@ -101,8 +101,12 @@ pub fn load(path: &Path) -> Result<ConfigFile, ConfigError> {
 /// Parses `text` as the content of `path`.
 pub fn parse(path: &Path, text: &str, readable_by_others: bool) -> Result<ConfigFile, ConfigError> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let (line, col) = line_col(text, e.span().map(|s| s.start).unwrap_or(0));
-        ConfigError::at(path, line, col, explain_unknown(e.message()))
+        let offset = e.span().map(|s| s.start).unwrap_or(0);
+        let (line, col) = line_col(text, offset);
+        let key = toml_key_before(text, offset);
+        let problem = without_value(e.message(), key.as_deref())
+            .unwrap_or_else(|| explain_unknown(e.message()));
+        ConfigError::at(path, line, col, problem)
     })?;
     let at = |offset: usize, problem: String| {
         let (line, col) = line_col(text, offset);

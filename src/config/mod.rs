@@ -27,16 +27,58 @@ pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Settings, Config
     resolve(&Flags::default(), &get, &ConfigFiles::default()).map(|r| r.settings)
 }
 
-/// The process environment, as the `env` argument of the functions here wants it.
+/// The process environment, as the `env` argument of the functions here wants it. A variable
+/// that is set but not valid UTF-8 reads as unset here; [`CheckedEnv`] tells the two apart.
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
+}
+
+/// Whether the process has `name` set to something that is not valid UTF-8.
+pub fn not_utf8(name: &str) -> bool {
+    matches!(std::env::var(name), Err(std::env::VarError::NotUnicode(_)))
+}
+
+/// The process environment, remembering which of the variables looked up were set but not
+/// valid UTF-8, so that "UIPATH_ORGANIZATION is not set" is never said of one that is.
+#[derive(Default)]
+pub struct CheckedEnv {
+    not_utf8: std::cell::RefCell<Vec<String>>,
+}
+
+impl CheckedEnv {
+    pub fn get(&self, name: &str) -> Option<String> {
+        match std::env::var(name) {
+            Ok(v) => Some(v),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                self.not_utf8.borrow_mut().push(name.to_owned());
+                None
+            }
+            Err(std::env::VarError::NotPresent) => None,
+        }
+    }
+
+    /// Fails when a variable looked up so far was not valid UTF-8; this explains the other
+    /// errors it caused, so it goes first. The value is never shown.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        match self.not_utf8.borrow().first() {
+            Some(name) => Err(ConfigError(format!(
+                "the environment variable {name} is set but is not valid UTF-8, so extapps \
+                 cannot use it; set it again as plain text"
+            ))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Loads the config files and resolves settings against the real environment; warnings from
 /// loading the files come first in `Resolved::warnings`.
 pub fn from_process(flags: &Flags) -> Result<Resolved, ConfigError> {
-    let files = ConfigFiles::load(flags.config.as_deref(), &process_env)?;
-    let mut resolved = resolve(flags, &process_env, &files)?;
+    let checked = CheckedEnv::default();
+    let env = |name: &str| checked.get(name);
+    let resolved = ConfigFiles::load(flags.config.as_deref(), &env)
+        .and_then(|files| Ok((resolve(flags, &env, &files)?, files)));
+    checked.check()?;
+    let (mut resolved, files) = resolved?;
     let mut warnings = files.warnings;
     warnings.append(&mut resolved.warnings);
     resolved.warnings = warnings;

@@ -160,11 +160,43 @@ impl Planned {
                 self.missing.join("; ")
             )));
         }
+        self.refuse_userinfo()?;
         let secret = match &self.secret_source {
             Some(source) => source.fetch(env)?,
             None => SecretString::from(String::new()),
         };
         Ok(self.finish(secret))
+    }
+}
+
+impl Planned {
+    /// A user name or password in a URI would go out as a Basic authorization header, in
+    /// place of the client credentials, so sign-in could never work; refused, hidden.
+    /// `config show` still shows such a URI (hidden), so that it can be found and fixed.
+    fn refuse_userinfo(&self) -> Result<(), ConfigError> {
+        let s = &self.settings;
+        for (key, value) in [
+            ("uri", Some(&s.uri)),
+            ("identity_uri", s.identity_uri.as_ref()),
+            ("api_uri", s.api_uri.as_ref()),
+        ] {
+            let Some(value) = value else { continue };
+            let has = url::Url::parse(value.trim())
+                .is_ok_and(|u| !u.username().is_empty() || u.password().is_some());
+            if has {
+                let from = self
+                    .origins
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map_or(Origin::Default, |(_, o)| o.clone());
+                return Err(ConfigError(format!(
+                    "the {key} from {from} holds a user name or password ({}); extapps signs \
+                     in with the client id and secret alone, so remove it",
+                    crate::redact::userinfo(value.trim())
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -182,6 +214,35 @@ fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
             "{name}={value} is not a yes/no value; use true or false"
         ))),
     }
+}
+
+/// An organization goes into every URL as one path segment, so what would change the URL's
+/// shape is refused rather than stripped or resolved: `acme/../other` must not quietly become
+/// `other`. Says what is wrong, never echoing the value.
+pub fn check_organization(raw: &str) -> Result<(), String> {
+    let name = raw.trim_matches(' ');
+    let problem = if let Some(c) = name.chars().find(|c| c.is_control()) {
+        match c {
+            '\n' | '\r' => "contains a line break".to_owned(),
+            '\t' => "contains a tab".to_owned(),
+            _ => format!("contains the control character U+{:04X}", u32::from(c)),
+        }
+    } else if name.chars().any(char::is_whitespace) {
+        "contains a space".to_owned()
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%'))
+    {
+        format!("contains `{c}`")
+    } else if name == "." || name == ".." {
+        format!("is `{name}`")
+    } else {
+        return Ok(());
+    };
+    Err(format!(
+        "{problem}; it should be the organization's name or GUID as your Automation Cloud URL \
+         shows it (https://cloud.uipath.com/NAME/...), without spaces, `/`, `?`, `#`, `%` or `..`"
+    ))
 }
 
 fn plan(
@@ -268,6 +329,20 @@ fn plan(
         Some("UIPATH_AUTH_REDIRECT_URI"),
         profile.and_then(|p| p.login_redirect_uri.as_ref()),
     );
+
+    // Checked as given, before trimming: a stray line break is a mistake to show, not hide.
+    if let Some((_, origin)) = origins.iter().find(|(k, _)| *k == "organization") {
+        let raw = match origin {
+            Origin::Flag(_) => flags.organization.clone(),
+            Origin::Env(name) => env(name),
+            Origin::Profile(_) => profile.and_then(|p| p.organization.clone()),
+            Origin::Default => None,
+        };
+        if let Some(raw) = raw {
+            check_organization(&raw)
+                .map_err(|why| ConfigError(format!("the organization from {origin} {why}")))?;
+        }
+    }
 
     let secret = if let Some(v) = envv("UIPATH_CLIENT_SECRET") {
         origins.push(("client_secret", Origin::Env("UIPATH_CLIENT_SECRET".into())));

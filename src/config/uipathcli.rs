@@ -46,7 +46,7 @@ struct RawAuth {
 }
 
 pub fn load(path: &Path) -> Result<UipathcliFile, ConfigError> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::bounded::read_file(path, crate::bounded::CONFIG)
         .map_err(|e| ConfigError::in_file(path, format!("cannot read it: {e}")))?;
     parse(path, &text, super::file::readable_by_others(path))
 }
@@ -61,12 +61,10 @@ pub fn parse(
         RawFile { profiles: None }
     } else {
         serde_norway::from_str(text).map_err(|e| {
-            let problem = e
-                .to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_owned();
+            let text = e.to_string();
+            let problem = text.split(" at line ").next().unwrap_or_default();
+            let problem =
+                super::error::without_value(problem, None).unwrap_or_else(|| problem.to_owned());
             match e.location() {
                 Some(l) => ConfigError::at(path, l.line(), l.column(), problem),
                 None => ConfigError::in_file(path, problem),

@@ -244,7 +244,7 @@ fn edit_in_editor(terminal: &mut Term, id: u64, text: &str) -> Result<String, St
             terminal.hide_cursor()
         });
     let result = match status {
-        Ok(s) if s.success() => std::fs::read_to_string(&path)
+        Ok(s) if s.success() => crate::bounded::read_file(&path, crate::bounded::APP_JSON)
             .map_err(|e| format!("cannot read {}: {e}", path.display())),
         Ok(s) => Err(format!("{editor} exited with {s}; nothing was changed")),
         Err(e) => Err(format!("cannot run {editor:?}: {e}")),

@@ -571,8 +571,13 @@ impl Model {
     }
 
     pub fn push_toast(&mut self, level: ToastLevel, text: impl Into<String>) {
-        // Toasts quote app names and server messages; the line breaks written here stay.
+        // Toasts quote app names, server messages and URIs (which may carry a password); the
+        // line breaks written here stay.
         let text: String = text.into();
+        let text = match crate::redact::userinfo(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(hidden) => hidden,
+        };
         let text = match crate::domain::sanitize_lines(&text) {
             std::borrow::Cow::Borrowed(_) => text,
             std::borrow::Cow::Owned(clean) => clean,
