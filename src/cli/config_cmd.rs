@@ -327,12 +327,11 @@ async fn test_connection(path: &Path, name: &str) -> Result<String, String> {
         .danger_accept_invalid_certs(cfg.insecure)
         .build()
         .map_err(|e| e.to_string())?;
-    let token = crate::api::auth::client_credentials(
+    let (token, _) = crate::api::auth::management_token(
         &http,
         &cfg.endpoints.token_url(),
-        &cfg.credentials.client_id,
-        &cfg.credentials.client_secret,
-        &cfg.credentials.scopes,
+        &cfg.credentials,
+        0,
         cfg.timeout,
     )
     .await
