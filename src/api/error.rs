@@ -468,7 +468,7 @@ mod tests {
             msg(r#"{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.","status":400,"errors":{"name":["The Name field is required."],"$.scopes[0].type":["Bad type.","Must be 0 or 1."]}}"#)
                 .as_deref(),
             Some(
-                "One or more validation errors occurred: name: The Name field is required.; scopes[0].type: Bad type.; scopes[0].type: Must be 0 or 1."
+                "One or more validation errors occurred: scopes[0].type: Bad type.; scopes[0].type: Must be 0 or 1.; name: The Name field is required."
             )
         );
         assert_eq!(
