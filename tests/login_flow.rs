@@ -100,7 +100,7 @@ async fn login_end_to_end_then_refresh_rotates() {
     assert_eq!(claims.partition_id(), Some(h.partition_id.as_str()));
     assert_eq!(
         tok.scopes(),
-        vec!["OR.Jobs", "OR.Folders.Read", "offline_access"]
+        vec!["OR.Default", "OR.Jobs", "OR.Folders.Read", "offline_access"]
     );
     assert!(allows(&tok.scopes(), Action::List).is_err());
 
