@@ -60,7 +60,10 @@ async fn client_credentials_success_shape_and_claims() {
     assert_eq!(tok.partition_id(), Some(h.partition_id.as_str()));
     assert_eq!(tok.client_id(), Some("demo-admin"));
     assert!(tok.claims["scope"].is_array());
-    assert_eq!(tok.scopes(), vec!["OR.Default", "PM.OAuthApp", "PM.User.Read"]);
+    assert_eq!(
+        tok.scopes(),
+        vec!["OR.Default", "PM.OAuthApp", "PM.User.Read"]
+    );
     for c in ["sub", "iss", "aud", "iat", "nbf", "exp"] {
         assert!(tok.claims.contains_key(c), "{c}");
     }
