@@ -52,7 +52,7 @@ impl OAuthCode {
             OAuthCode::InvalidRequest => "the token request was refused as malformed",
             OAuthCode::InvalidGrant => "the code or refresh token is invalid, used or expired",
             OAuthCode::UnauthorizedClient => {
-                "this app may not use that grant: a public (non-confidential) app signs users in and cannot get a client-credentials token; use a confidential app"
+                "this app may not use that grant: public apps sign users in and cannot get a client-credentials token"
             }
             OAuthCode::Other(_) => "the token endpoint refused the request",
         }

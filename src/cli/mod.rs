@@ -48,7 +48,7 @@ impl From<ApiError> for Failure {
                 code: OAuthCode::UnauthorizedClient,
                 ..
             } => {
-                " UIPATH_CLIENT_ID names a public app: public apps sign users in (extapps login). For extapps itself, use a confidential app with a secret."
+                " UIPATH_CLIENT_ID names a public app: sign in as a user with `extapps login`, or use a confidential app with a secret."
             }
             ApiError::BadRequest { message } if message.contains("partitionGlobalId") => {
                 " The organization id sent was not a GUID: check UIPATH_PARTITION_ID (or the profile's partition_id); it must be the organization's GUID, as in the token's prt_id claim."
