@@ -15,6 +15,18 @@ pub fn fallback_catalog() -> Vec<Resource> {
         .expect("assets/fallback-catalog.json is a valid catalog (checked by a test)")
 }
 
+/// Scopes every token gets without asking; an app cannot be given them.
+pub const IMPLICIT_SCOPES: &[&str] = &["OR.Default"];
+
+/// Why `name` cannot be chosen for an app, when it is one of [`IMPLICIT_SCOPES`].
+pub fn implicit_scope_refusal(name: &str) -> Option<String> {
+    IMPLICIT_SCOPES.contains(&name).then(|| {
+        format!(
+            "{name} is granted to every token without being asked for; it cannot be selected for an app"
+        )
+    })
+}
+
 /// The type a scope gets when the user does not say: the catalog's when it allows one kind
 /// only, else the app's kind (public apps hold user scopes, confidential ones application).
 pub fn default_scope_kind(catalog: Option<ScopeType>, confidential: bool) -> ScopeType {

@@ -180,6 +180,10 @@ pub struct SimArgs {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     pub token_lifetime: u64,
+    /// Keep each write invisible to reads (list and get) for this many milliseconds, as the
+    /// live server does.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub read_lag_ms: u64,
     #[command(flatten)]
     pub faults: FaultArgs,
 }

@@ -278,6 +278,8 @@ async fn run_login(
             .await
             .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
         let target = cli::login::demo_target(&handle);
+        let mut opts = opts;
+        cli::login::demo_register_redirect(&handle, &mut opts);
         // Demo tokens are not kept: the simulator and its signing key end with this process.
         return cli::login::run(target, &opts, None, &mut out, &mut err).await;
     }
@@ -291,6 +293,7 @@ async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
         extra_apps: args.apps,
         token_lifetime: std::time::Duration::from_secs(args.token_lifetime.max(1)),
         faults: args.faults.to_faults(),
+        read_lag: std::time::Duration::from_millis(args.read_lag_ms),
         ..Default::default()
     };
     let handle = sim::start(settings).await.map_err(|e| {

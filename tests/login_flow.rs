@@ -21,7 +21,8 @@ fn request(scopes: &[&str]) -> LoginRequest {
     LoginRequest {
         client_id: DEMO_LOGIN_CLIENT_ID.to_owned(),
         client_secret: None,
-        // Registered as http://localhost:12700; the simulator ignores loopback ports.
+        // A free port, registered on the app once known (see `prepared`): the server compares
+        // redirect URIs exactly.
         redirect_uri: "http://localhost:0".to_owned(),
         scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
     }
@@ -65,8 +66,18 @@ async fn browse(
     (waiting.await.unwrap(), page)
 }
 
-async fn code_for(h: &SimHandle, req: &LoginRequest) -> AuthCode {
+/// Binds the listener and registers its exact URI on the app, as an admin would.
+async fn prepared(h: &SimHandle, req: &LoginRequest) -> PendingLogin {
     let pending = login::prepare(&h.endpoints(), req).await.unwrap();
+    assert!(
+        h.state()
+            .register_redirect_uri(&req.client_id, &pending.redirect_uri)
+    );
+    pending
+}
+
+async fn code_for(h: &SimHandle, req: &LoginRequest) -> AuthCode {
+    let pending = prepared(h, req).await;
     let (code, page) = browse(pending, |l| l).await;
     assert!(page.contains("close this tab"), "{page}");
     code.unwrap()
@@ -89,7 +100,7 @@ async fn login_end_to_end_then_refresh_rotates() {
     assert_eq!(claims.partition_id(), Some(h.partition_id.as_str()));
     assert_eq!(
         tok.scopes(),
-        vec!["OR.Jobs", "OR.Folders.Read", "offline_access"]
+        vec!["OR.Default", "OR.Jobs", "OR.Folders.Read", "offline_access"]
     );
     assert!(allows(&tok.scopes(), Action::List).is_err());
 
@@ -217,9 +228,7 @@ async fn a_wrong_verifier_is_refused() {
 #[tokio::test]
 async fn a_wrong_state_is_refused_by_the_listener() {
     let h = sim().await;
-    let pending = login::prepare(&h.endpoints(), &request(&["OR.Jobs"]))
-        .await
-        .unwrap();
+    let pending = prepared(&h, &request(&["OR.Jobs"])).await;
     let (outcome, page) = browse(pending, |loc| {
         let mut u = url::Url::parse(&loc).unwrap();
         let pairs: Vec<(String, String)> = u
@@ -249,31 +258,30 @@ async fn a_wrong_state_is_refused_by_the_listener() {
 async fn refusals_come_back_through_the_redirect_or_as_a_page() {
     let h = sim().await;
     // A scope the app does not have: back to the client with error=invalid_scope.
-    let pending = login::prepare(&h.endpoints(), &request(&["PM.OAuthApp"]))
-        .await
-        .unwrap();
+    let pending = prepared(&h, &request(&["PM.OAuthApp"])).await;
     let (outcome, _) = browse(pending, |l| l).await;
     match outcome {
         Err(LoginError::Denied { error, .. }) => assert_eq!(error, "invalid_scope"),
         other => panic!("{:?}", other.err()),
     }
-    // An unregistered redirect URI: the server cannot trust it and shows a page instead.
+    // An unregistered redirect URI: the server cannot trust it and sends the browser to its
+    // own error page instead.
     let mut req = request(&["OR.Jobs"]);
     req.redirect_uri = "http://localhost:0/elsewhere".into();
     let pending = login::prepare(&h.endpoints(), &req).await.unwrap();
-    let resp = no_redirects()
-        .get(pending.authorize_url.as_str())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 400);
-    assert!(resp.text().await.unwrap().contains("not registered"));
+    let (status, location) = authorize(pending.authorize_url.as_str()).await;
+    assert_eq!(status, 302);
+    let location = location.unwrap();
+    assert!(
+        location.starts_with("/identity_/web/?errorCode="),
+        "{location}"
+    );
     // The org-scoped authorize route answers too.
     let org_url = pending
         .authorize_url
         .as_str()
         .replace("/identity_/", &format!("/{}/identity_/", h.organization));
-    assert_eq!(authorize(&org_url).await.0, 400);
+    assert_eq!(authorize(&org_url).await, (302, Some(location)));
 }
 
 #[tokio::test]

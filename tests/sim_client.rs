@@ -33,7 +33,8 @@ async fn identity_client_round_trip() {
         .request_token_for(&app.id, &first, &[])
         .await
         .unwrap();
-    assert_eq!(granted.scope.as_deref(), Some("OR.Jobs.Read"));
+    // OR.Default comes with every token, unasked.
+    assert_eq!(granted.scope.as_deref(), Some("OR.Default OR.Jobs.Read"));
 
     let mut update = UpdateAppRequest::from_app(&app);
     update.name = "Client round trip (renamed)".into();

@@ -51,7 +51,8 @@ async fn client_credentials_success_shape_and_claims() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 3600);
-    assert_eq!(body["scope"], "PM.OAuthApp PM.User.Read");
+    // OR.Default comes with every token, unasked.
+    assert_eq!(body["scope"], "OR.Default PM.OAuthApp PM.User.Read");
     let tok = jwt::decode(body["access_token"].as_str().unwrap()).unwrap();
     assert_eq!(tok.header["alg"], "HS256");
     assert_eq!(tok.header["typ"], "JWT");
@@ -59,7 +60,10 @@ async fn client_credentials_success_shape_and_claims() {
     assert_eq!(tok.partition_id(), Some(h.partition_id.as_str()));
     assert_eq!(tok.client_id(), Some("demo-admin"));
     assert!(tok.claims["scope"].is_array());
-    assert_eq!(tok.scopes(), vec!["PM.OAuthApp", "PM.User.Read"]);
+    assert_eq!(
+        tok.scopes(),
+        vec!["OR.Default", "PM.OAuthApp", "PM.User.Read"]
+    );
     for c in ["sub", "iss", "aud", "iat", "nbf", "exp"] {
         assert!(tok.claims.contains_key(c), "{c}");
     }
@@ -77,7 +81,7 @@ async fn empty_scope_grants_every_application_scope_and_org_route_works() {
     let url = format!("{}/connect/token", h.api_base());
     let (status, body) = token_form(&url, &cc("demo-reader", "demo-reader-secret", "")).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["scope"], "PM.OAuthApp.Read");
+    assert_eq!(body["scope"], "OR.Default PM.OAuthApp.Read");
     // Without a scope field at all too.
     let (status, body) = token_form(
         &h.token_url(),
@@ -161,10 +165,11 @@ async fn invalid_client_for_unknown_wrong_expired_and_public() {
         .await,
         "invalid_client",
     );
-    // A public app cannot use client credentials, whatever it sends.
+    // A public app cannot use client credentials, whatever it sends: unauthorized_client,
+    // as the live server answers.
     assert_oauth(
         token_form(&url, &cc("c4a7b2d9-1e6f-4a85-b0c3-9d8e7f6a5b21", "", "")).await,
-        "invalid_client",
+        "unauthorized_client",
     );
 }
 

@@ -102,6 +102,9 @@ async fn a_cached_login_renews_with_its_refresh_token_and_keeps_the_new_one() {
         scopes: scopes.clone(),
     };
     let pending = login::prepare(&h.endpoints(), &req).await.unwrap();
+    // Redirect URIs match exactly: register the free port the listener took.
+    h.state()
+        .register_redirect_uri(DEMO_LOGIN_CLIENT_ID, &pending.redirect_uri);
     let url = pending.authorize_url.to_string();
     let waiting = tokio::spawn(pending.wait(Duration::from_secs(5)));
     let no_redirect = reqwest::Client::builder()

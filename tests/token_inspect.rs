@@ -29,8 +29,9 @@ async fn simulator_tokens_decode_into_the_inspector() {
     assert!(matches!(v.expiry, Expiry::Valid { seconds_left } if seconds_left > 3500));
     let header: Vec<_> = v.header.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(header, ["alg", "kid", "typ"]);
-    assert_eq!(v.scopes.len(), 1);
-    assert_eq!(v.scopes[0].prefix, "PM");
+    // OR.Default, granted unasked, and the reader's PM.OAuthApp.Read.
+    let prefixes: Vec<_> = v.scopes.iter().map(|g| g.prefix.as_str()).collect();
+    assert_eq!(prefixes, ["OR", "PM"]);
     let allowed: Vec<Action> = v
         .permissions
         .iter()
@@ -124,7 +125,7 @@ async fn testing_an_app_token_shows_granted_next_to_requested() {
     assert_eq!(scopes, ["PM.OAuthApp.Read"]);
     let out = test_app_token(&admin, &app, &secret, &scopes, Timestamp::now()).await;
     let granted = out.result.unwrap();
-    assert_eq!(granted.granted, ["PM.OAuthApp.Read"]);
+    assert_eq!(granted.granted, ["OR.Default", "PM.OAuthApp.Read"]);
     assert!(granted.not_granted.is_empty());
     assert_eq!(granted.view.unwrap().claims[0].name, "prt_id");
 }

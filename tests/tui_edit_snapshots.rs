@@ -123,6 +123,24 @@ fn scope_picker_filtered_120x35() {
 }
 
 #[test]
+fn scope_picker_refuses_or_default_which_every_token_gets_anyway() {
+    let mut model = loaded();
+    new_form(&mut model);
+    focus(&mut model, FormField::Scopes);
+    typed(&mut model, "OR.Default");
+    flow(&mut model, FlowKey::Toggle);
+    let picker = model.edit.picker.as_ref().expect("the picker is open");
+    assert!(picker.chosen.is_empty(), "{:?}", picker.chosen);
+    assert_eq!(
+        picker.notice.as_deref(),
+        Some(
+            "OR.Default is granted to every token without being asked for; it cannot be selected for an app"
+        )
+    );
+    assert!(render(&mut model, 120, 35).contains("OR.Default is granted to every token"));
+}
+
+#[test]
 fn edit_diff_with_a_server_change_120x35() {
     let mut model = loaded();
     select(&mut model, "Audit Log Exporter (SIEM)");

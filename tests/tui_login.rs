@@ -251,7 +251,7 @@ async fn worker_login_against_the_simulator() {
         &client,
         DEMO_LOGIN_CLIENT_ID.to_owned(),
         scopes,
-        // Registered as http://localhost:12700; the simulator ignores loopback ports.
+        // A free port, registered below once known: redirect URIs match exactly.
         "http://localhost:0",
         Duration::from_secs(10),
         false,
@@ -260,9 +260,14 @@ async fn worker_login_against_the_simulator() {
         },
     );
     let browser = async {
-        let Some(LoginAnswer::Url { url, .. }) = rx.recv().await else {
+        let Some(LoginAnswer::Url {
+            url, redirect_uri, ..
+        }) = rx.recv().await
+        else {
             panic!("the URL comes first");
         };
+        h.state()
+            .register_redirect_uri(DEMO_LOGIN_CLIENT_ID, &redirect_uri);
         let no_redirects = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -264,9 +264,9 @@ fn testing_a_token_on_a_public_app_says_why_not() {
     assert_eq!(model.mode(), Mode::Normal);
     let toast = model.current_toast().unwrap();
     assert!(
-        toast
-            .text
-            .contains("is a public app: it has no secrets and cannot use client credentials"),
+        toast.text.contains(
+            "is a public app: public apps sign users in and cannot use client credentials"
+        ),
         "{}",
         toast.text
     );

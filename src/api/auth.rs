@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Mutex;
 
-use super::error::{ApiError, oauth_error};
+use super::error::{ApiError, OAuthCode, oauth_error};
 use super::jwt::{self, DecodedJwt};
 use super::model::TokenResponse;
 use super::token_cache::{CacheKey, CachedToken, TokenCache};
@@ -128,6 +128,66 @@ pub async fn client_credentials(
     token_request(http, token_url, &form, timeout).await
 }
 
+/// What extapps asks for when no scopes are configured, in order: the broad scope, then the
+/// narrow ones it needs, then (last) everything the app holds. An empty request risks
+/// `invalid_scope` on an app holding many scopes (the granted list gets too long), so it is
+/// only the last resort.
+pub const SCOPE_FALLBACKS: &[&[&str]] = &[
+    &["PM.OAuthApp"],
+    &[
+        "PM.OAuthApp.Read",
+        "PM.OAuthApp.Write",
+        "PM.OAuthAppSecret.Write",
+    ],
+    &["PM.OAuthApp.Read", "PM.OAuthApp.Write"],
+    &["PM.OAuthApp.Read"],
+    &[],
+];
+
+/// Why an empty client-credentials request can fail with `invalid_scope`.
+pub const TOO_MANY_SCOPES: &str = "invalid_scope when asking for all of the app's application \
+    scopes: the app holds so many scopes that the granted list is too long (or it holds none), \
+    and it holds none of PM.OAuthApp, PM.OAuthApp.Read or PM.OAuthApp.Write as application \
+    scopes. Give the app PM.OAuthApp and set UIPATH_AUTH_SCOPES to PM.OAuthApp";
+
+/// A client-credentials token for managing apps. Configured scopes are asked for as they are;
+/// without any, the steps of [`SCOPE_FALLBACKS`] from `from_step` on are tried while the answer
+/// is `invalid_scope` (a scope the app does not hold). Returns the answer and the step that
+/// worked, so that the next renewal starts there.
+pub async fn management_token(
+    http: &reqwest::Client,
+    token_url: &str,
+    creds: &ClientCredentials,
+    from_step: usize,
+    timeout: Duration,
+) -> Result<(TokenResponse, usize), ApiError> {
+    let (id, secret) = (&creds.client_id, &creds.client_secret);
+    if !creds.scopes.is_empty() {
+        return client_credentials(http, token_url, id, secret, &creds.scopes, timeout)
+            .await
+            .map(|r| (r, 0));
+    }
+    let from_step = from_step.min(SCOPE_FALLBACKS.len() - 1);
+    for (step, scopes) in SCOPE_FALLBACKS.iter().enumerate().skip(from_step) {
+        let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+        match client_credentials(http, token_url, id, secret, &scopes, timeout).await {
+            Ok(resp) => return Ok((resp, step)),
+            Err(ApiError::OAuth {
+                code: OAuthCode::InvalidScope,
+                ..
+            }) if !scopes.is_empty() => {
+                tracing::debug!(step, "the app does not hold these scopes; asking for fewer");
+            }
+            Err(ApiError::OAuth {
+                code: OAuthCode::InvalidScope,
+                ..
+            }) => return Err(ApiError::Config(TOO_MANY_SCOPES.to_owned())),
+            Err(e) => return Err(e),
+        }
+    }
+    unreachable!("the last step asks for no scope and always returns")
+}
+
 /// POSTs a form to the token endpoint and reads the answer or the OAuth error.
 pub async fn token_request(
     http: &reqwest::Client,
@@ -211,6 +271,8 @@ pub struct TokenProvider {
     timeout: Duration,
     current: Mutex<Option<AccessToken>>,
     cache: Option<(TokenCache, CacheKey, String)>,
+    /// The step of [`SCOPE_FALLBACKS`] that worked last, where renewals start.
+    scope_step: std::sync::atomic::AtomicUsize,
 }
 
 impl TokenProvider {
@@ -221,6 +283,7 @@ impl TokenProvider {
             timeout,
             current: Mutex::new(None),
             cache: None,
+            scope_step: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -295,15 +358,14 @@ impl TokenProvider {
             }
             None => {
                 tracing::debug!(client_id = %self.creds.client_id, force, "requesting an access token");
-                client_credentials(
-                    http,
-                    &self.token_url,
-                    &self.creds.client_id,
-                    &self.creds.client_secret,
-                    &self.creds.scopes,
-                    self.timeout,
-                )
-                .await
+                use std::sync::atomic::Ordering;
+                let from = self.scope_step.load(Ordering::Relaxed);
+                management_token(http, &self.token_url, &self.creds, from, self.timeout)
+                    .await
+                    .map(|(resp, step)| {
+                        self.scope_step.store(step, Ordering::Relaxed);
+                        resp
+                    })
             }
         };
         let resp = resp.inspect_err(|e| {

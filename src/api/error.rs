@@ -47,11 +47,13 @@ impl OAuthCode {
                 "the client id is unknown, or the secret is wrong or expired"
             }
             OAuthCode::InvalidScope => {
-                "a requested scope is not a registered application scope of this app"
+                "a requested scope is not a registered application scope of this app, or the scope list is too long"
             }
             OAuthCode::InvalidRequest => "the token request was refused as malformed",
             OAuthCode::InvalidGrant => "the code or refresh token is invalid, used or expired",
-            OAuthCode::UnauthorizedClient => "this app may not use that grant",
+            OAuthCode::UnauthorizedClient => {
+                "this app may not use that grant: public apps sign users in and cannot get a client-credentials token"
+            }
             OAuthCode::Other(_) => "the token endpoint refused the request",
         }
     }
@@ -291,8 +293,9 @@ pub(crate) fn oauth_error(body: &[u8]) -> Option<ApiError> {
     })
 }
 
-/// What the server said, from the shapes ASP.NET servers use: a bare string, `message`,
-/// `Message`, `title` + `errors`, or `error_description`.
+/// What the server said, from any of the shapes it answers in: `errorMessage` (missing scopes,
+/// sometimes localised), `StatusCode`/`Message` (validation), ASP.NET ProblemDetails (`title`,
+/// `detail`, `errors: {field: [messages]}`), a bare string, `message` or `error_description`.
 fn server_message(body: &[u8]) -> Option<String> {
     let v: serde_json::Value = match serde_json::from_slice(body) {
         Ok(v) => v,
@@ -303,19 +306,21 @@ fn server_message(body: &[u8]) -> Option<String> {
                 .then(|| server_text(text));
         }
     };
-    let pick = |k: &str| v.get(k).and_then(|m| m.as_str()).map(str::to_owned);
+    let pick = |k: &str| {
+        v.get(k)
+            .and_then(|m| m.as_str())
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+    };
     let msg = v
         .as_str()
         .map(str::to_owned)
+        .or_else(|| pick("errorMessage"))
         .or_else(|| pick("message"))
         .or_else(|| pick("Message"))
         .or_else(|| pick("error_description"))
-        .or_else(|| pick("detail"))
-        .or_else(|| {
-            let title = pick("title")?;
-            let errors = v.get("errors").map(|e| e.to_string()).unwrap_or_default();
-            Some(format!("{title} {errors}").trim().to_owned())
-        })
+        .or_else(|| problem_details(&v))
         .or_else(|| pick("error"));
     msg.map(|m| server_text(&m))
 }
@@ -323,6 +328,55 @@ fn server_message(body: &[u8]) -> Option<String> {
 /// Server text as a message may quote it: credentials blanked, control characters shown.
 fn server_text(text: &str) -> String {
     crate::domain::sanitize(&redact(text)).into_owned()
+}
+
+/// ProblemDetails as one line: `detail` when it says something, else `title`, followed by each
+/// field's messages as `field: message; field: message`.
+fn problem_details(v: &serde_json::Value) -> Option<String> {
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(|m| m.as_str())
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+    };
+    let head = text("detail").or_else(|| text("title"));
+    let fields: Vec<String> = v
+        .get("errors")
+        .and_then(|e| e.as_object())
+        .map(|errors| {
+            errors
+                .iter()
+                .flat_map(|(field, messages)| {
+                    let messages: Vec<String> = match messages {
+                        serde_json::Value::Array(a) => a
+                            .iter()
+                            .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_owned))
+                            .collect(),
+                        serde_json::Value::String(m) => vec![m.clone()],
+                        other => vec![other.to_string()],
+                    };
+                    messages.into_iter().map(move |m| {
+                        let field = field.trim_start_matches("$.");
+                        if field.is_empty() || field == "$" {
+                            m
+                        } else {
+                            format!("{field}: {m}")
+                        }
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    match (head, fields.is_empty()) {
+        (None, true) => None,
+        (Some(h), true) => Some(h.to_owned()),
+        (None, false) => Some(fields.join("; ")),
+        (Some(h), false) => Some(format!(
+            "{}: {}",
+            h.trim_end_matches('.'),
+            fields.join("; ")
+        )),
+    }
 }
 
 /// The first bytes of an unexpected body, for the error message, with anything that looks like
@@ -462,5 +516,44 @@ mod tests {
             unreachable!()
         };
         assert!(!snippet.contains('\u{1b}'), "{snippet:?}");
+    }
+
+    #[test]
+    fn each_error_body_shape_gives_its_message() {
+        let msg = |body: &str| server_message(body.as_bytes());
+        assert_eq!(
+            msg(r#"{"errorMessage":"Scope(s) 'OR.Jobs' is(are) invalid. Expect to have 'PM.OAuthApp'. "}"#)
+                .as_deref(),
+            Some("Scope(s) 'OR.Jobs' is(are) invalid. Expect to have 'PM.OAuthApp'.")
+        );
+        assert_eq!(
+            msg(r#"{"StatusCode":400,"StatusDescription":"Bad Request","Message":"Not all scopes=X are present in database"}"#)
+                .as_deref(),
+            Some("Not all scopes=X are present in database")
+        );
+        assert_eq!(
+            msg(r#"{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.","status":400,"errors":{"name":["The Name field is required."],"$.scopes[0].type":["Bad type.","Must be 0 or 1."]}}"#)
+                .as_deref(),
+            Some(
+                "One or more validation errors occurred: scopes[0].type: Bad type.; scopes[0].type: Must be 0 or 1.; name: The Name field is required."
+            )
+        );
+        assert_eq!(
+            msg(r#"{"title":"Bad Request","status":400,"detail":"The partition is not valid."}"#)
+                .as_deref(),
+            Some("The partition is not valid.")
+        );
+        let e = ApiError::from_status(
+            StatusCode::FORBIDDEN,
+            r#"{"errorMessage":"Scope(s) 'OR.Jobs' is(are) invalid."}"#.as_bytes(),
+            None,
+            "the app list",
+            &["PM.OAuthApp"],
+        );
+        assert!(
+            e.to_string()
+                .contains("server said: Scope(s) 'OR.Jobs' is(are) invalid."),
+            "{e}"
+        );
     }
 }

@@ -27,9 +27,9 @@ pub struct LoginRequest {
     pub client_id: String,
     /// Only for a confidential app; public apps prove themselves with PKCE alone.
     pub client_secret: Option<SecretString>,
-    /// A loopback URI registered on the app, such as `http://localhost:12700`. Port 0 means
-    /// "any free port" (the server must then match loopback redirects ignoring the port, as
-    /// RFC 8252 asks and the simulator does).
+    /// A loopback URI registered on the app, such as `http://localhost:12700`, exactly as
+    /// registered. Port 0 means "any free port": only useful where the server ignores loopback
+    /// ports (RFC 8252 §7.3), which the live one does not.
     pub redirect_uri: String,
     pub scopes: Vec<String>,
 }
@@ -59,10 +59,14 @@ pub enum LoginError {
     )]
     Bind { port: u16, detail: String },
     #[error(
-        "no answer from the browser within {}s: the login was abandoned. Run the login again and finish it in the browser",
-        .0.as_secs()
+        "no answer from the browser within {}s: the login was abandoned. {}, then run the login again and finish it in the browser",
+        .after.as_secs(),
+        register_hint(.redirect_uri).replacen("If the browser shows", "If the browser showed", 1)
     )]
-    Timeout(Duration),
+    Timeout {
+        after: Duration,
+        redirect_uri: String,
+    },
     #[error(
         "the login redirect carried a state that extapps did not send: it was refused (a stale browser tab, or someone else's login)"
     )]
@@ -108,6 +112,15 @@ impl Default for Pkce {
 /// `BASE64URL(SHA256(verifier))`.
 pub fn challenge_for(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// What to do when the login never comes back. The identity server compares the redirect URI
+/// with the registered ones exactly (port and trailing slash included) and, on a mismatch,
+/// shows its own error page in the browser instead of redirecting: extapps never hears of it.
+pub fn register_hint(redirect_uri: &str) -> String {
+    format!(
+        "If the browser shows an Identity error page, register exactly {redirect_uri} as a redirect URI of the app"
+    )
 }
 
 /// An unguessable `state`.
@@ -222,7 +235,10 @@ impl PendingLogin {
     /// request, get a 404), checks its `state`, answers the browser and returns the code.
     pub async fn wait(self, timeout: Duration) -> Result<AuthCode, LoginError> {
         let outcome = tokio::time::timeout(timeout, self.serve()).await;
-        let code = outcome.map_err(|_| LoginError::Timeout(timeout))??;
+        let code = outcome.map_err(|_| LoginError::Timeout {
+            after: timeout,
+            redirect_uri: self.redirect_uri.clone(),
+        })??;
         Ok(AuthCode {
             code,
             verifier: self.pkce.verifier,

@@ -61,7 +61,7 @@ pub async fn test_app_token(
             requested,
             result: Err(Refused {
                 explanation: format!(
-                    "{} is a public app: it has no secrets and cannot use client credentials. Test it with a login instead.",
+                    "{} is a public app: public apps sign users in and cannot use client credentials. Test it with a login, or use a confidential app for a script or service.",
                     app.name
                 ),
                 error: None,
@@ -115,6 +115,20 @@ pub fn explain(err: &ApiError, app: &App, requested: &[String]) -> String {
                 if asked.is_empty() { String::new() } else { format!(" ({asked})") }
             )
         }
+        ApiError::OAuth {
+            code: OAuthCode::UnauthorizedClient,
+            ..
+        } => format!(
+            "unauthorized_client: {} may not use client credentials. Public apps sign users in (test them with a login); a token for a script or service needs a confidential app.",
+            app.name
+        ),
+        ApiError::OAuth {
+            code: OAuthCode::InvalidScope,
+            ..
+        } if requested.is_empty() => format!(
+            "invalid_scope for a request naming no scopes: {} holds no application scopes, or so many that the granted list is too long. Pick the scopes to test.",
+            app.name
+        ),
         ApiError::OAuth {
             code: OAuthCode::InvalidScope,
             ..

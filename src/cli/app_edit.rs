@@ -38,6 +38,9 @@ pub fn parse_scopes(
                 }
                 None => (s.as_str(), None),
             };
+            if let Some(why) = crate::app_rules::implicit_scope_refusal(name) {
+                return Err(Failure::new(format!("scope {name}: {why}."), 2));
+            }
             let kind = kind.unwrap_or_else(|| {
                 let in_catalog = catalog
                     .iter()

@@ -340,12 +340,11 @@ async fn test_connection(path: &Path, name: &str) -> Result<String, String> {
         );
     }
     let http = crate::api::http::client(cfg.timeout, cfg.insecure).map_err(|e| e.to_string())?;
-    let token = crate::api::auth::client_credentials(
+    let (token, _) = crate::api::auth::management_token(
         &http,
         &cfg.endpoints.token_url(),
-        &cfg.credentials.client_id,
-        &cfg.credentials.client_secret,
-        &cfg.credentials.scopes,
+        &cfg.credentials,
+        0,
         cfg.timeout,
     )
     .await

@@ -80,6 +80,31 @@ pub fn demo_target(handle: &crate::sim::SimHandle) -> LoginTarget {
     }
 }
 
+/// In `--demo`, plays the admin who registers the redirect URI the login will use on the demo
+/// app (the simulator matches it exactly, like the live server); port 0 becomes a free port
+/// first so that the registered URI is the one the browser comes back to.
+pub fn demo_register_redirect(handle: &crate::sim::SimHandle, opts: &mut LoginOptions) {
+    let Some(asked) = opts.redirect_uri.clone() else {
+        return;
+    };
+    let mut uri = asked.trim().to_owned();
+    if let Ok(mut url) = url::Url::parse(&uri)
+        && url.port() == Some(0)
+        && let Ok(free) = std::net::TcpListener::bind("127.0.0.1:0")
+        && let Ok(addr) = free.local_addr()
+        && url.set_port(Some(addr.port())).is_ok()
+    {
+        uri = url.as_str().to_owned();
+        if !asked.trim().ends_with('/') && url.path() == "/" {
+            uri = uri.trim_end_matches('/').to_owned();
+        }
+    }
+    handle
+        .state()
+        .register_redirect_uri(crate::sim::DEMO_LOGIN_CLIENT_ID, &uri);
+    opts.redirect_uri = Some(uri);
+}
+
 impl From<LoginError> for Failure {
     fn from(e: LoginError) -> Self {
         match e {
@@ -155,6 +180,7 @@ pub async fn run(
         pending.redirect_uri,
         human_duration(opts.timeout.as_secs() as i64)
     )?;
+    writeln!(err, "{}.", login::register_hint(&pending.redirect_uri))?;
     err.flush()?;
 
     let code = pending.wait(opts.timeout).await?;

@@ -69,7 +69,16 @@ impl From<ApiError> for Failure {
                 code: OAuthCode::InvalidScope,
                 ..
             } => {
-                " Check UIPATH_AUTH_SCOPES: every scope must be an application scope of the app (leave it empty to get all of them)."
+                " Check UIPATH_AUTH_SCOPES: every scope must be an application scope of the app (PM.OAuthApp is all extapps needs)."
+            }
+            ApiError::OAuth {
+                code: OAuthCode::UnauthorizedClient,
+                ..
+            } => {
+                " UIPATH_CLIENT_ID names a public app: sign in as a user with `extapps login`, or use a confidential app with a secret."
+            }
+            ApiError::BadRequest { message } if message.contains("partitionGlobalId") => {
+                " The organization id sent was not a GUID: check UIPATH_PARTITION_ID (or the profile's partition_id); it must be the organization's GUID, as in the token's prt_id claim."
             }
             ApiError::Forbidden { .. } => {
                 " Give the app you sign in with one of those scopes in the Admin portal, or set UIPATH_AUTH_SCOPES to include it."

@@ -1,10 +1,11 @@
 //! The login half of the simulator: `/connect/authorize` (auto-approving the demo user), the
 //! authorization codes it hands out, and the refresh tokens a login earns.
 //!
-//! Redirect URIs match exactly, except loopback ones (`http://localhost:PORT`,
-//! `http://127.0.0.1:PORT`, `http://[::1]:PORT`): there the port is ignored, as RFC 8252 §7.3
-//! asks of servers, because a CLI takes whatever port is free. Scheme, host and path still
-//! have to match.
+//! Redirect URIs match a registered one exactly, port and trailing slash included, loopback
+//! ones too: the live server does not follow RFC 8252 §7.3 there, and a mismatch ends on its
+//! own error page (`/identity_/web/?errorCode=...`), never on a redirect back to the client.
+//!
+//! Refresh tokens are single-use (each use returns a new one) and live 60 days.
 
 use std::collections::HashMap;
 
@@ -13,7 +14,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use rand::RngExt;
 use sha2::{Digest, Sha256};
-use url::Url;
 
 use super::store::{Org, StoredApp};
 use crate::api::model::{ScopeType, split_redirect_uris};
@@ -30,6 +30,9 @@ pub const DEMO_LOGIN_REDIRECT_URI: &str = "http://localhost:12700";
 /// Codes are good for this long, once.
 pub const CODE_LIFETIME_SECS: i64 = 60;
 
+/// A refresh token is good for this long, once.
+pub const REFRESH_LIFETIME_SECS: i64 = 60 * 86_400;
+
 /// Scopes a login may ask for besides the app's user scopes.
 pub const OIDC_SCOPES: &[&str] = &["openid", "profile", "email", "offline_access"];
 
@@ -43,10 +46,14 @@ pub struct Authorization {
 }
 
 /// Why an authorize request failed: with a trusted redirect URI the browser is sent back with
-/// `error=`; without one the server cannot know where to send it and shows a page.
+/// `error=`; without one the server cannot know where to send it and shows its error page,
+/// named by an error code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthorizeError {
-    Page(String),
+    Page {
+        code: &'static str,
+        message: String,
+    },
     Redirect {
         redirect_uri: String,
         error: &'static str,
@@ -63,6 +70,7 @@ struct LiveRefresh {
     client_id: String,
     scopes: Vec<String>,
     family: u64,
+    expires: Timestamp,
 }
 
 /// Codes and refresh tokens. Only hashes are kept, as a real server would.
@@ -91,30 +99,11 @@ pub fn s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-/// Whether `asked` is one of the app's registered redirect URIs (see the module note).
+/// Whether `asked` is one of the app's registered redirect URIs, string for string.
 pub fn redirect_registered(app: &StoredApp, asked: &str) -> bool {
-    let registered = split_redirect_uris(app.redirect_uri.as_deref());
-    if registered.iter().any(|r| r == asked) {
-        return true;
-    }
-    let Some(asked) = loopback(asked) else {
-        return false;
-    };
-    registered
+    split_redirect_uris(app.redirect_uri.as_deref())
         .iter()
-        .filter_map(|r| loopback(r))
         .any(|r| r == asked)
-}
-
-/// A loopback http URL without its port, or `None` for anything else.
-fn loopback(uri: &str) -> Option<String> {
-    let u = Url::parse(uri).ok()?;
-    let host = u.host_str()?;
-    if u.scheme() != "http" || !matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
-        return None;
-    }
-    let path = u.path().trim_end_matches('/');
-    Some(format!("{host}{path}?{}", u.query().unwrap_or("")))
 }
 
 /// Checks an authorize request's parameters against the app.
@@ -123,19 +112,24 @@ pub fn authorize(
     params: &HashMap<String, String>,
 ) -> Result<Authorization, AuthorizeError> {
     let get = |k: &str| params.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let page = |code: &'static str, message: String| AuthorizeError::Page { code, message };
     let Some(client_id) = get("client_id") else {
-        return Err(AuthorizeError::Page("client_id is missing".to_owned()));
+        return Err(page("invalid_request", "client_id is missing".to_owned()));
     };
     let Some(app) = org.find(client_id) else {
-        return Err(AuthorizeError::Page("unknown client_id".to_owned()));
+        return Err(page("unauthorized_client", "unknown client_id".to_owned()));
     };
     let Some(redirect_uri) = get("redirect_uri") else {
-        return Err(AuthorizeError::Page("redirect_uri is missing".to_owned()));
+        return Err(page(
+            "invalid_request",
+            "redirect_uri is missing".to_owned(),
+        ));
     };
     if !redirect_registered(app, redirect_uri) {
-        return Err(AuthorizeError::Page(format!(
-            "redirect_uri {redirect_uri} is not registered for this application"
-        )));
+        return Err(page(
+            "invalid_request",
+            format!("redirect_uri {redirect_uri} is not registered for this application"),
+        ));
     }
     let fail = |error: &'static str, description: &str| AuthorizeError::Redirect {
         redirect_uri: redirect_uri.to_owned(),
@@ -169,10 +163,11 @@ pub fn authorize(
     if scopes.is_empty() {
         return Err(fail("invalid_scope", "no scope was requested"));
     }
-    if let Some(bad) = scopes
-        .iter()
-        .find(|s| !OIDC_SCOPES.contains(&s.as_str()) && !app.has_scope(s, ScopeType::User))
-    {
+    if let Some(bad) = scopes.iter().find(|s| {
+        !OIDC_SCOPES.contains(&s.as_str())
+            && s.as_str() != super::tokens::IMPLICIT_SCOPE
+            && !app.has_scope(s, ScopeType::User)
+    }) {
         return Err(fail(
             "invalid_scope",
             &format!("{bad} is not a user scope of this application"),
@@ -250,11 +245,16 @@ impl Logins {
                 "the code_verifier does not match the code_challenge".to_owned(),
             ));
         }
-        Ok(self.grant(auth.client_id, auth.scopes, family))
+        Ok(self.grant(auth.client_id, auth.scopes, family, now))
     }
 
     /// Redeems a refresh token for a new one (rotation): the old one is dead from now on.
-    pub fn redeem_refresh(&mut self, token: &str, client_id: &str) -> Result<Grant, Refusal> {
+    pub fn redeem_refresh(
+        &mut self,
+        token: &str,
+        client_id: &str,
+        now: Timestamp,
+    ) -> Result<Grant, Refusal> {
         let key = hash(token);
         let Some(live) = self.refresh.remove(&key) else {
             if let Some(family) = self.used_refresh.get(&key).copied() {
@@ -267,16 +267,25 @@ impl Logins {
             return Err(("invalid_grant", "the refresh token is unknown".to_owned()));
         };
         self.used_refresh.insert(key, live.family);
+        if now >= live.expires {
+            return Err(("invalid_grant", "the refresh token has expired".to_owned()));
+        }
         if live.client_id != client_id {
             return Err((
                 "invalid_grant",
                 "the refresh token was issued to another client".to_owned(),
             ));
         }
-        Ok(self.grant(live.client_id, live.scopes, live.family))
+        Ok(self.grant(live.client_id, live.scopes, live.family, now))
     }
 
-    fn grant(&mut self, client_id: String, scopes: Vec<String>, family: u64) -> Grant {
+    fn grant(
+        &mut self,
+        client_id: String,
+        scopes: Vec<String>,
+        family: u64,
+        now: Timestamp,
+    ) -> Grant {
         let refresh_token = scopes.iter().any(|s| s == "offline_access").then(|| {
             let token = random_token();
             self.refresh.insert(
@@ -285,6 +294,9 @@ impl Logins {
                     client_id: client_id.clone(),
                     scopes: scopes.clone(),
                     family,
+                    expires: now
+                        .checked_add(jiff::SignedDuration::from_secs(REFRESH_LIFETIME_SECS))
+                        .unwrap_or(now),
                 },
             );
             token
@@ -307,6 +319,7 @@ mod tests {
     use crate::sim::demo::demo_org;
 
     const UIPATHCLI: &str = DEMO_LOGIN_CLIENT_ID;
+    const REG: &str = DEMO_LOGIN_REDIRECT_URI;
 
     fn now() -> Timestamp {
         "2026-03-01T12:00:00Z".parse().unwrap()
@@ -341,25 +354,36 @@ mod tests {
     }
 
     #[test]
-    fn loopback_redirects_match_on_any_port_others_exactly() {
+    fn redirects_match_exactly_port_and_trailing_slash_included() {
         let org = demo_org(now());
         let app = org.find(UIPATHCLI).unwrap();
         assert!(redirect_registered(app, "http://localhost:12700"));
-        assert!(redirect_registered(app, "http://localhost:40001"));
-        assert!(redirect_registered(app, "http://localhost:40001/"));
-        assert!(!redirect_registered(app, "http://localhost:40001/other"));
+        assert!(!redirect_registered(app, "http://localhost:40001"));
+        assert!(!redirect_registered(app, "http://localhost:12700/"));
         assert!(!redirect_registered(app, "https://localhost:12700"));
         assert!(!redirect_registered(app, "http://127.0.0.1:12700"));
-        assert!(!redirect_registered(app, "http://evil.example:12700"));
+        let mut p = good("http://localhost:40001", "OR.Jobs");
+        assert!(matches!(
+            authorize(&org, &p),
+            Err(AuthorizeError::Page {
+                code: "invalid_request",
+                ..
+            })
+        ));
+        p = good(REG, "OR.Default OR.Jobs");
+        assert!(
+            authorize(&org, &p).is_ok(),
+            "OR.Default is granted to anyone"
+        );
     }
 
     #[test]
     fn authorize_checks_each_parameter() {
         let org = demo_org(now());
-        let ok = authorize(&org, &good("http://localhost:1", "OR.Jobs offline_access")).unwrap();
+        let ok = authorize(&org, &good(REG, "OR.Jobs offline_access")).unwrap();
         assert_eq!(ok.scopes, vec!["OR.Jobs", "offline_access"]);
 
-        let mut p = good("http://localhost:1", "PM.OAuthApp");
+        let mut p = good(REG, "PM.OAuthApp");
         assert!(matches!(
             authorize(&org, &p),
             Err(AuthorizeError::Redirect {
@@ -368,8 +392,11 @@ mod tests {
             })
         ));
         p = good("http://elsewhere.example/cb", "OR.Jobs");
-        assert!(matches!(authorize(&org, &p), Err(AuthorizeError::Page(_))));
-        p = good("http://localhost:1", "OR.Jobs");
+        assert!(matches!(
+            authorize(&org, &p),
+            Err(AuthorizeError::Page { .. })
+        ));
+        p = good(REG, "OR.Jobs");
         p.insert("code_challenge_method".into(), "plain".into());
         assert!(matches!(
             authorize(&org, &p),
@@ -378,30 +405,33 @@ mod tests {
                 ..
             })
         ));
-        p = good("http://localhost:1", "OR.Jobs");
+        p = good(REG, "OR.Jobs");
         p.insert("client_id".into(), "nobody".into());
-        assert!(matches!(authorize(&org, &p), Err(AuthorizeError::Page(_))));
+        assert!(matches!(
+            authorize(&org, &p),
+            Err(AuthorizeError::Page { .. })
+        ));
     }
 
     #[test]
     fn codes_are_single_use_and_short_lived() {
         let org = demo_org(now());
         let mut logins = Logins::default();
-        let auth = authorize(&org, &good("http://localhost:5", "OR.Jobs offline_access")).unwrap();
+        let auth = authorize(&org, &good(REG, "OR.Jobs offline_access")).unwrap();
         let code = logins.new_code(auth.clone(), now());
         let grant = logins
-            .redeem_code(&code, UIPATHCLI, "http://localhost:5", VERIFIER, now())
+            .redeem_code(&code, UIPATHCLI, REG, VERIFIER, now())
             .unwrap();
         let refresh = grant.refresh_token.unwrap();
         assert_eq!(
             logins
-                .redeem_code(&code, UIPATHCLI, "http://localhost:5", VERIFIER, now())
+                .redeem_code(&code, UIPATHCLI, REG, VERIFIER, now())
                 .unwrap_err()
                 .1,
             "the code was already used"
         );
         // Reusing the code revoked the refresh token it produced.
-        assert!(logins.redeem_refresh(&refresh, UIPATHCLI).is_err());
+        assert!(logins.redeem_refresh(&refresh, UIPATHCLI, now()).is_err());
 
         let late = now()
             .checked_add(jiff::SignedDuration::from_secs(61))
@@ -409,7 +439,7 @@ mod tests {
         let code = logins.new_code(auth, now());
         assert_eq!(
             logins
-                .redeem_code(&code, UIPATHCLI, "http://localhost:5", VERIFIER, late)
+                .redeem_code(&code, UIPATHCLI, REG, VERIFIER, late)
                 .unwrap_err()
                 .1,
             "the code has expired"
@@ -420,34 +450,67 @@ mod tests {
     fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
         let org = demo_org(now());
         let mut logins = Logins::default();
-        let auth = authorize(&org, &good("http://localhost:5", "OR.Jobs offline_access")).unwrap();
+        let auth = authorize(&org, &good(REG, "OR.Jobs offline_access")).unwrap();
         let code = logins.new_code(auth, now());
         let first = logins
-            .redeem_code(&code, UIPATHCLI, "http://localhost:5", VERIFIER, now())
+            .redeem_code(&code, UIPATHCLI, REG, VERIFIER, now())
             .unwrap()
             .refresh_token
             .unwrap();
         let second = logins
-            .redeem_refresh(&first, UIPATHCLI)
+            .redeem_refresh(&first, UIPATHCLI, now())
             .unwrap()
             .refresh_token
             .unwrap();
         assert_ne!(first, second);
         assert_eq!(
-            logins.redeem_refresh(&first, UIPATHCLI).unwrap_err().1,
+            logins
+                .redeem_refresh(&first, UIPATHCLI, now())
+                .unwrap_err()
+                .1,
             "the refresh token was already used"
         );
-        assert!(logins.redeem_refresh(&second, UIPATHCLI).is_err());
+        assert!(logins.redeem_refresh(&second, UIPATHCLI, now()).is_err());
+    }
+
+    #[test]
+    fn refresh_tokens_last_sixty_days() {
+        let org = demo_org(now());
+        let mut logins = Logins::default();
+        let auth = authorize(&org, &good(REG, "OR.Jobs offline_access")).unwrap();
+        let code = logins.new_code(auth, now());
+        let at = |days: i64| {
+            now()
+                .checked_add(jiff::SignedDuration::from_hours(24 * days))
+                .unwrap()
+        };
+        let first = logins
+            .redeem_code(&code, UIPATHCLI, REG, VERIFIER, now())
+            .unwrap()
+            .refresh_token
+            .unwrap();
+        // Used on day 59, the new one lives 60 days from then.
+        let second = logins
+            .redeem_refresh(&first, UIPATHCLI, at(59))
+            .unwrap()
+            .refresh_token
+            .unwrap();
+        assert_eq!(
+            logins
+                .redeem_refresh(&second, UIPATHCLI, at(59 + 60))
+                .unwrap_err(),
+            ("invalid_grant", "the refresh token has expired".to_owned())
+        );
     }
 
     #[test]
     fn no_offline_access_no_refresh_token() {
         let org = demo_org(now());
         let mut logins = Logins::default();
-        let auth = authorize(&org, &good("http://localhost:5", "OR.Jobs")).unwrap();
+        let auth = authorize(&org, &good(REG, "OR.Jobs")).unwrap();
         let code = logins.new_code(auth, now());
         let grant = logins
-            .redeem_code(&code, UIPATHCLI, "http://localhost:5", VERIFIER, now())
+            .redeem_code(&code, UIPATHCLI, REG, VERIFIER, now())
             .unwrap();
         assert_eq!(grant.refresh_token, None);
     }

@@ -9,6 +9,7 @@
 
 mod demo;
 pub mod faults;
+mod lag;
 mod login;
 mod ratelimit;
 mod routes;
@@ -88,6 +89,9 @@ pub struct SimSettings {
     pub now: Option<Timestamp>,
     /// Injected failures (none by default); changeable later with [`SimState::set_faults`].
     pub faults: Faults,
+    /// How long a write stays invisible to API reads (the live server's lag); zero: none.
+    /// Measured on the organization's clock, so [`SimState::advance_clock`] moves past it.
+    pub read_lag: Duration,
 }
 
 impl Default for SimSettings {
@@ -100,6 +104,7 @@ impl Default for SimSettings {
             seed: 0,
             now: None,
             faults: Faults::none(),
+            read_lag: Duration::ZERO,
         }
     }
 }
@@ -206,6 +211,20 @@ impl SimState {
             scopes,
         };
         org.create(req, now)
+    }
+
+    /// Adds `uri` to the app's registered redirect URIs, as an admin would in the portal (the
+    /// login matches them exactly, so a test listening on a free port registers that port).
+    pub fn register_redirect_uri(&self, client_id: &str, uri: &str) -> bool {
+        let mut org = lock(&self.shared.org);
+        let Some(app) = org.find_mut(client_id) else {
+            return false;
+        };
+        app.redirect_uri = Some(match app.redirect_uri.take() {
+            Some(r) if !r.trim().is_empty() => format!("{r},{uri}"),
+            _ => uri.to_owned(),
+        });
+        true
     }
 
     pub fn delete_app(&self, client_id: &str) -> bool {
@@ -377,6 +396,7 @@ pub async fn start(settings: SimSettings) -> std::io::Result<SimHandle> {
     let base = settings.now.unwrap_or_else(Timestamp::now);
     let mut org = demo::demo_org(base);
     demo::add_generated(&mut org, settings.extra_apps, settings.seed, base);
+    org.lag = lag::ReadLag::new(SignedDuration::try_from(settings.read_lag).unwrap_or_default());
     let organization = org.name.clone();
     let partition_id = org.partition_id.clone();
 

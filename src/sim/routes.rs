@@ -35,6 +35,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/{org}/identity_/connect/token", post(token_in_org))
         .route("/identity_/connect/authorize", get(authorize))
         .route("/{org}/identity_/connect/authorize", get(authorize_in_org))
+        .route("/identity_/web/", get(web_error))
         .route(&format!("{api}/ExternalClient"), post(create_app))
         .route(
             &format!("{api}/ExternalClient/GenerateSecret"),
@@ -83,12 +84,28 @@ async fn log_request(req: Request, next: Next) -> Response {
     resp
 }
 
-/// An error answer of the API routes: `{"message": ...}`.
+/// The body shapes the live server's errors come in, each where it uses it (see
+/// docs/server-behaviour.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `{"message": ...}`: the gateway's answers (401, 404, 429).
+    Message,
+    /// `{"StatusCode", "StatusDescription", "Message"}`: the API's own validation.
+    Status,
+    /// `{"errorMessage": ...}`: a token without the scopes a route needs.
+    ErrorMessage,
+    /// ASP.NET ProblemDetails with `errors: {field: [messages]}`: a body or route value that
+    /// does not bind.
+    Problem(&'static str),
+}
+
+/// An error answer of the API routes.
 #[derive(Debug)]
 pub struct Failure {
     status: StatusCode,
     message: String,
     retry_after: Option<u64>,
+    shape: Shape,
 }
 
 impl Failure {
@@ -97,22 +114,54 @@ impl Failure {
             status,
             message: message.into(),
             retry_after: None,
+            shape: Shape::Message,
+        }
+    }
+
+    fn shaped(mut self, shape: Shape) -> Self {
+        self.shape = shape;
+        self
+    }
+
+    /// A value that does not bind to `field`: 400 as ProblemDetails.
+    fn unbound(field: &'static str, message: impl Into<String>) -> Self {
+        Failure::new(StatusCode::BAD_REQUEST, message).shaped(Shape::Problem(field))
+    }
+
+    fn body(&self) -> serde_json::Value {
+        match self.shape {
+            Shape::Message => json!({"message": self.message}),
+            Shape::Status => json!({
+                "StatusCode": self.status.as_u16(),
+                "StatusDescription": self.status.canonical_reason().unwrap_or(""),
+                "Message": self.message,
+            }),
+            Shape::ErrorMessage => json!({"errorMessage": self.message}),
+            Shape::Problem(field) => json!({
+                "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                "title": "One or more validation errors occurred.",
+                "status": self.status.as_u16(),
+                "errors": {field: [self.message]},
+            }),
         }
     }
 }
 
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
-        Failure::new(
-            StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST),
-            e.message,
-        )
+        let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let failure = Failure::new(status, e.message);
+        if status == StatusCode::BAD_REQUEST {
+            failure.shaped(Shape::Status)
+        } else {
+            failure
+        }
     }
 }
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let mut resp = (self.status, axum::Json(json!({"message": self.message}))).into_response();
+        let mut resp = (self.status, axum::Json(self.body())).into_response();
         if let Some(secs) = self.retry_after {
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
@@ -191,9 +240,19 @@ fn admit(
         return Err(Failure::new(
             StatusCode::FORBIDDEN,
             format!(
-                "The token does not grant any of the scopes this operation needs: {}",
-                needed.join(", ")
+                "Scope(s) '{}' is(are) invalid. Expect to have '{}'. ",
+                scopes.join(" "),
+                needed.join("' or '")
             ),
+        )
+        .shaped(Shape::ErrorMessage));
+    }
+    if let Some(prt) = prt
+        && !is_guid(prt)
+    {
+        return Err(Failure::unbound(
+            "partitionGlobalId",
+            format!("The value '{prt}' is not valid."),
         ));
     }
     if let Some(prt) = prt
@@ -207,13 +266,19 @@ fn admit(
     Ok(())
 }
 
+/// `8-4-4-4-12` hex digits, the only form ASP.NET binds to a `Guid` route value here.
+fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, Failure> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        Failure::new(
-            StatusCode::BAD_REQUEST,
-            format!("The request body is not valid: {e}"),
-        )
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|e| Failure::unbound("$", format!("The JSON value could not be converted: {e}")))
 }
 
 fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
@@ -229,7 +294,7 @@ async fn list_apps(
     headers: HeaderMap,
 ) -> ApiResult {
     admit(&s, &org, Some(&prt), &method, &headers, READ_SCOPES)?;
-    let apps = lock(&s.org).list();
+    let apps = lock(&s.org).visible_list(s.clock.org_now());
     Ok(json(StatusCode::OK, &apps))
 }
 
@@ -240,7 +305,7 @@ async fn get_app(
     headers: HeaderMap,
 ) -> ApiResult {
     admit(&s, &org, Some(&prt), &method, &headers, READ_SCOPES)?;
-    let app = lock(&s.org).get(&client_id)?;
+    let app = lock(&s.org).visible_get(&client_id, s.clock.org_now())?;
     Ok(json(StatusCode::OK, &app))
 }
 
@@ -254,7 +319,9 @@ async fn create_app(
     admit(&s, &org, None, &method, &headers, WRITE_SCOPES)?;
     let req: CreateAppRequest = body(&bytes)?;
     let now = s.clock.org_now();
-    let app = lock(&s.org).create(req, now)?;
+    let mut o = lock(&s.org);
+    let app = o.create(req, now)?;
+    o.lag.record(&app.id, None, now);
     Ok(json(StatusCode::CREATED, &app))
 }
 
@@ -267,8 +334,10 @@ async fn update_app(
 ) -> ApiResult {
     admit(&s, &org, Some(&prt), &method, &headers, WRITE_SCOPES)?;
     let req: UpdateAppRequest = body(&bytes)?;
-    let app = lock(&s.org).update(&client_id, req)?;
-    Ok(json(StatusCode::OK, &app))
+    let now = s.clock.org_now();
+    lock(&s.org).changing(&client_id, now, |o| o.update(&client_id, req))?;
+    // The live server answers an update with 200 and no body at all; clients read the app back.
+    Ok(StatusCode::OK.into_response())
 }
 
 async fn delete_app(
@@ -278,7 +347,8 @@ async fn delete_app(
     headers: HeaderMap,
 ) -> ApiResult {
     admit(&s, &org, Some(&prt), &method, &headers, WRITE_SCOPES)?;
-    lock(&s.org).delete(&client_id)?;
+    let now = s.clock.org_now();
+    lock(&s.org).changing(&client_id, now, |o| o.delete(&client_id))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -292,7 +362,8 @@ async fn generate_secret(
     admit(&s, &org, None, &method, &headers, SECRET_SCOPES)?;
     let req: GenerateSecretRequest = body(&bytes)?;
     let now = s.clock.org_now();
-    let secret = lock(&s.org).generate_secret(req, now)?;
+    let client_id = req.client_id.clone();
+    let secret = lock(&s.org).changing(&client_id, now, |o| o.generate_secret(req, now))?;
     Ok(json(StatusCode::OK, &secret))
 }
 
@@ -307,7 +378,9 @@ async fn generate_secret_legacy(
     admit(&s, &org, Some(&prt), &method, &headers, SECRET_SCOPES)?;
     let now = s.clock.org_now();
     let value = super::store::new_secret_value();
-    lock(&s.org).add_secret(&client_id, &value, None, None, now)?;
+    lock(&s.org).changing(&client_id, now, |o| {
+        o.add_secret(&client_id, &value, None, None, now)
+    })?;
     Ok(json(StatusCode::OK, &value))
 }
 
@@ -319,12 +392,12 @@ async fn delete_secret(
 ) -> ApiResult {
     admit(&s, &org, Some(&prt), &method, &headers, SECRET_SCOPES)?;
     let id: i64 = secret_id.parse().map_err(|_| {
-        Failure::new(
-            StatusCode::NOT_FOUND,
-            format!("Secret with id={secret_id} not found"),
-        )
+        Failure::unbound("secretId", format!("The value '{secret_id}' is not valid."))
     })?;
-    lock(&s.org).delete_secret(id)?;
+    let now = s.clock.org_now();
+    let mut o = lock(&s.org);
+    let owner = o.secret_owner(id).unwrap_or_default();
+    o.changing(&owner, now, |o| o.delete_secret(id))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -459,11 +532,29 @@ fn authorize_response(s: &Shared, q: &HashMap<String, String>) -> Response {
                 ],
             )
         }
-        Err(AuthorizeError::Page(message)) => {
-            tracing::info!(message, "sim: authorize refused with a page");
-            error_page(&message)
+        Err(AuthorizeError::Page { code, message }) => {
+            tracing::info!(code, message, "sim: authorize refused with a page");
+            // The live server sends the browser to its own error page, never back to the
+            // client: the client only sees that no redirect arrives.
+            let mut resp = StatusCode::FOUND.into_response();
+            let to = format!("/identity_/web/?errorCode={code}");
+            if let Ok(v) = HeaderValue::from_str(&to) {
+                resp.headers_mut().insert(header::LOCATION, v);
+            }
+            resp
         }
     }
+}
+
+/// Identity's web error page, where a refused authorize request ends.
+async fn web_error(Query(q): Params) -> Response {
+    let code = q.get("errorCode").map(String::as_str).unwrap_or("unknown");
+    let mut resp = error_page(&format!(
+        "Identity could not complete the sign-in (errorCode={code}). If you came here from an \
+         application, its redirect URI may not be registered exactly as it sent it."
+    ));
+    *resp.status_mut() = StatusCode::OK;
+    resp
 }
 
 fn redirect(to: &str, params: &[(&str, Option<&str>)]) -> Response {

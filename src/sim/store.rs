@@ -8,6 +8,7 @@ use rand::RngExt;
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 
+use super::lag::{ReadLag, Seen};
 use crate::api::model::{
     App, CreateAppRequest, GenerateSecretRequest, Resource, Scope, ScopeRef, ScopeType, Secret,
     UpdateAppRequest, split_redirect_uris,
@@ -106,6 +107,8 @@ pub struct Org {
     /// In creation order, which is the order the list route answers in.
     apps: Vec<StoredApp>,
     next_secret_id: i64,
+    /// How far reads through the API trail the writes (off by default).
+    pub lag: ReadLag,
 }
 
 impl Org {
@@ -127,6 +130,7 @@ impl Org {
             index,
             apps: Vec::new(),
             next_secret_id: 1,
+            lag: ReadLag::default(),
         }
     }
 
@@ -240,6 +244,68 @@ impl Org {
 
     pub fn get(&self, client_id: &str) -> StoreResult<App> {
         Ok(self.view(self.find_or_404(client_id)?))
+    }
+
+    /// The list as API reads see it at `now`, through the read lag: apps in creation order, a
+    /// deleted app that reads still show at the end.
+    pub fn visible_list(&self, now: Timestamp) -> Vec<App> {
+        if !self.lag.is_on() {
+            return self.list();
+        }
+        let mut out: Vec<App> = self
+            .apps
+            .iter()
+            .filter_map(|a| match self.lag.seen(&a.id, now) {
+                Seen::Current => Some(self.view(a)),
+                Seen::Old(old) => old.map(|o| self.view(o)),
+            })
+            .collect();
+        let mut gone: Vec<&str> = self
+            .lag
+            .pending_ids()
+            .filter(|id| self.find(id).is_none())
+            .collect();
+        gone.sort_unstable();
+        for id in gone {
+            if let Seen::Old(Some(old)) = self.lag.seen(id, now) {
+                out.push(self.view(old));
+            }
+        }
+        out
+    }
+
+    /// One app as API reads see it at `now` (see [`Org::visible_list`]).
+    pub fn visible_get(&self, client_id: &str, now: Timestamp) -> StoreResult<App> {
+        match self.lag.seen(client_id, now) {
+            Seen::Current => self.get(client_id),
+            Seen::Old(Some(old)) => Ok(self.view(old)),
+            Seen::Old(None) => Err(StoreError::not_found(format!(
+                "Client with id={client_id} not found"
+            ))),
+        }
+    }
+
+    /// Runs a change to one app and keeps its previous version for lagged reads.
+    pub fn changing<T>(
+        &mut self,
+        client_id: &str,
+        now: Timestamp,
+        change: impl FnOnce(&mut Org) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let before = self.lag.is_on().then(|| self.find(client_id).cloned());
+        let out = change(self)?;
+        if let Some(before) = before {
+            self.lag.record(client_id, before, now);
+        }
+        Ok(out)
+    }
+
+    /// The app holding secret `secret_id`.
+    pub fn secret_owner(&self, secret_id: i64) -> Option<String> {
+        self.apps
+            .iter()
+            .find(|a| a.secrets.iter().any(|s| s.id == secret_id))
+            .map(|a| a.id.clone())
     }
 
     // ---- changes ------------------------------------------------------------------------
@@ -414,6 +480,10 @@ impl Org {
         }
         let mut out: Vec<ScopeRef> = Vec::with_capacity(requested.len());
         for s in requested {
+            // Granted to every token anyway; an app does not hold it.
+            if s.name == super::tokens::IMPLICIT_SCOPE {
+                continue;
+            }
             let catalog = self.index[&s.name].kind;
             let allowed = match s.kind {
                 ScopeType::User => catalog.allows_user(),

@@ -20,6 +20,13 @@ use crate::api::model::{OAuthErrorBody, ScopeType, TokenResponse};
 /// The longest `scope` parameter the token endpoint accepts (the highest limit seen live).
 pub const MAX_SCOPE_LEN: usize = 1250;
 
+/// The longest granted scope list an empty client-credentials request may produce: past it the
+/// live server answers `invalid_scope`, as seen with an app holding every application scope.
+pub const MAX_GRANTED_LEN: usize = 1000;
+
+/// Granted to every token without being asked for, and never held by an app.
+pub const IMPLICIT_SCOPE: &str = "OR.Default";
+
 /// Tolerated clock difference when checking `nbf`.
 const LEEWAY_SECS: i64 = 5;
 
@@ -207,6 +214,13 @@ impl Signer {
     }
 }
 
+/// Adds `OR.Default` first, as the live token endpoint does whatever was asked.
+fn with_implicit(scopes: &mut Vec<String>) {
+    if !scopes.iter().any(|s| s == IMPLICIT_SCOPE) {
+        scopes.insert(0, IMPLICIT_SCOPE.to_owned());
+    }
+}
+
 fn resource_of(org: &Org, scope: &str) -> Option<String> {
     org.catalog()
         .iter()
@@ -256,17 +270,23 @@ pub fn grant(
                     token_now,
                 )
             } else {
-                logins.redeem_refresh(req.field("refresh_token").unwrap_or(""), &client_id)
+                logins.redeem_refresh(
+                    req.field("refresh_token").unwrap_or(""),
+                    &client_id,
+                    token_now,
+                )
             };
             let grant = redeemed.map_err(|(error, description)| {
                 tracing::info!(client_id, kind, description, "sim: login grant refused");
                 OAuthError::new(error, Some(description))
             })?;
+            let mut scopes = grant.scopes.clone();
+            with_implicit(&mut scopes);
             let token = signer.issue_as(
                 org,
                 &grant.client_id,
                 Some((DEMO_USER_ID, DEMO_USER_NAME)),
-                &grant.scopes,
+                &scopes,
                 lifetime_secs,
                 token_now,
             );
@@ -276,7 +296,7 @@ pub fn grant(
                     access_token: SecretString::from(token),
                     expires_in: lifetime_secs,
                     token_type: "Bearer".to_owned(),
-                    scope: Some(grant.scopes.join(" ")),
+                    scope: Some(scopes.join(" ")),
                     refresh_token: grant.refresh_token.map(SecretString::from),
                 },
             })
@@ -338,7 +358,7 @@ fn client_credentials(
     };
     if !app.is_confidential {
         tracing::info!(client_id, "sim: token refused, public client");
-        return Err(OAuthError::new("invalid_client", None));
+        return Err(OAuthError::new("unauthorized_client", None));
     }
     let hash = hash_secret(secret.unwrap_or(""));
     let authenticated = secret.is_some()
@@ -368,10 +388,17 @@ fn client_credentials(
                 Some("the client has no application scopes".to_owned()),
             ));
         }
+        if granted.join(" ").len() > MAX_GRANTED_LEN {
+            tracing::info!(client_id, "sim: token refused, granted scope list too long");
+            return Err(OAuthError::new("invalid_scope", None));
+        }
     }
     for s in requested {
         if s == "offline_access" {
             return Err(OAuthError::new("invalid_scope", None));
+        }
+        if s == IMPLICIT_SCOPE {
+            continue;
         }
         if app.has_scope(s, ScopeType::Application) {
             if !granted.iter().any(|g| g == s) {
@@ -388,6 +415,7 @@ fn client_credentials(
             return Err(OAuthError::new("invalid_scope", None));
         }
     }
+    with_implicit(&mut granted);
     let token = signer.issue(org, client_id, &granted, lifetime_secs, token_now);
     tracing::info!(client_id, scopes = granted.len(), "sim: token issued");
     Ok(Issued {

@@ -183,6 +183,13 @@ pub fn key(model: &mut Model, key: FlowKey) {
             };
             let scope = &catalog[ri].scopes[si];
             let current = picker.kind_of(&scope.name);
+            // Held already (an older app): it may still be removed, never added.
+            if current.is_none()
+                && let Some(why) = crate::app_rules::implicit_scope_refusal(&scope.name)
+            {
+                picker.notice = Some(why);
+                return;
+            }
             let wanted = match (key, current) {
                 (FlowKey::Toggle, Some(_)) => None,
                 (FlowKey::Toggle, None) => {

@@ -227,7 +227,7 @@ fn open_test(model: &mut Model) {
         model.push_toast(
             ToastLevel::Info,
             format!(
-                "{} is a public app: it has no secrets and cannot use client credentials; test it with a login instead",
+                "{} is a public app: public apps sign users in and cannot use client credentials; test it with a login, or use a confidential app for a script or service",
                 app.name
             ),
         );

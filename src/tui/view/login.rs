@@ -76,6 +76,10 @@ fn lines<'a>(model: &Model, flow: &'a LoginFlow, theme: &Theme, width: usize) ->
                 human_duration(waited)
             )));
             out.push(Line::styled(
+                format!("{}.", crate::api::login::register_hint(redirect_uri)),
+                theme.dim(),
+            ));
+            out.push(Line::styled(
                 format!(
                     "{} copies the URL · {esc} cancels (the listener closes)",
                     key_for(Action::Secret(SecretKey::CopySecret)).unwrap_or_default()
