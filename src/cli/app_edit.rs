@@ -9,7 +9,7 @@ use super::Failure;
 use super::prompt::confirm;
 use crate::api::IdentityClient;
 use crate::api::model::{App, Resource, ScopeRef, ScopeType, UpdateAppRequest, join_redirect_uris};
-use crate::{backup, diff};
+use crate::{app_rules, backup, diff};
 
 /// Turns `NAME`, `NAME:user` or `NAME:app` into a scope for the body. Without a suffix the type
 /// follows the catalog where it allows one kind only, else the app's kind: public apps hold
@@ -68,6 +68,7 @@ pub async fn create(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let scopes = parse_scopes(a.scopes, !a.public, &catalog(client).await)?;
+    warn_if_taken(client, a.name, !a.public).await;
     let app = client
         .create_app(
             a.name,
@@ -77,6 +78,32 @@ pub async fn create(
         )
         .await?;
     print_created(&app, a.json, out)
+}
+
+/// Names need not be unique, but a second app of a name is usually a mistake (a create run
+/// twice, a backup restored twice): said on stderr, naming the app that has it, and the
+/// create goes on. The same rule as the TUI form's warning (`app_rules::check`).
+async fn warn_if_taken(client: &IdentityClient, name: &str, confidential: bool) {
+    let apps = match client.list_apps().await {
+        Ok(apps) => apps,
+        Err(e) => {
+            eprintln!(
+                "extapps: warning: could not check whether the name is taken ({e}); creating the app anyway"
+            );
+            return;
+        }
+    };
+    let draft = app_rules::Draft {
+        name,
+        confidential,
+        redirect_uris: &[],
+        scopes: &[],
+    };
+    for p in app_rules::check(&draft, None, &apps) {
+        if p.field == app_rules::Field::Name && p.severity == app_rules::Severity::Warning {
+            eprintln!("extapps: warning: {}; creating it anyway", p.text);
+        }
+    }
 }
 
 /// Prints a new app; its first secret goes to stdout, once, and nowhere else.
@@ -190,6 +217,7 @@ pub async fn restore(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let b = backup::read(file).map_err(|m| Failure::new(m, 2))?;
+    warn_if_taken(client, &b.name, b.is_confidential).await;
     let app = client
         .create_app(
             &b.name,

@@ -6,7 +6,7 @@ use tui_input::InputRequest;
 use crate::api::permissions;
 
 use super::effect::{Effect, RequestId};
-use super::flows::{editing, profile, token};
+use super::flows::{editing, lost_create, profile, token};
 use super::keymap::{Action, SecretKey, key_for};
 use super::model::{
     INFO_TOAST_LIFETIME, Mode, Model, Overlay, Pane, RequestKind, SortKey, ToastLevel, TreeRow,
@@ -67,10 +67,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     super::flows::login::answer(model, req, answer);
                     Vec::new()
                 }
-                Msg::Api { req, result } => {
-                    api_result(model, req, result);
-                    Vec::new()
-                }
+                Msg::Api { req, result } => api_result(model, req, result),
+                // Nothing acts on what "Terminal too small" hides; only quitting does.
+                Msg::Key(action) if model.too_small() && action != Action::Quit => Vec::new(),
+                Msg::Paste(_) if model.too_small() => Vec::new(),
                 Msg::Key(action) => key(model, action),
                 Msg::Edited { req, text } => editing::edited(model, req, text),
                 Msg::Paste(text) => paste(model, &text),
@@ -149,7 +149,7 @@ fn request_token(model: &mut Model) -> Vec<Effect> {
     vec![Effect::LoadToken { req }]
 }
 
-fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
+fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
     model.in_flight.remove(&req);
     match result {
         ApiResult::Apps {
@@ -158,7 +158,7 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
         } => {
             if model.awaiting_apps != Some(req) {
                 tracing::debug!(?req, "dropping a stale app list");
-                return;
+                return Vec::new();
             }
             model.awaiting_apps = None;
             model.loaded = true;
@@ -169,15 +169,19 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
                 Ok(apps) => {
                     model.set_apps(apps);
                     model.last_refresh = Some(model.now);
+                    lost_create::listed(model);
                 }
-                Err(e) => model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}")),
+                Err(e) => {
+                    lost_create::list_failed(model, &e);
+                    model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}"))
+                }
             }
         }
         ApiResult::Secret(_) => unreachable!("routed to the secret flows by `update`"),
         ApiResult::Token(result) => {
             if model.awaiting_token != Some(req) {
                 tracing::debug!(?req, "dropping a stale token answer");
-                return;
+                return Vec::new();
             }
             model.awaiting_token = None;
             match result {
@@ -187,8 +191,9 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
         }
         ApiResult::TokenTest(outcome) => token::tested(model, req, outcome),
         ApiResult::Profiles(list) => profile::loaded(model, req, list),
-        other => editing::api_result(model, req, other),
+        other => return editing::api_result(model, req, other),
     }
+    Vec::new()
 }
 
 fn key(model: &mut Model, action: Action) -> Vec<Effect> {

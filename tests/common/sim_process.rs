@@ -4,7 +4,15 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-pub struct Sim(pub Child, pub String);
+/// The process, its URL, and the directory its log (and the tests' own files) go to.
+pub struct Sim(pub Child, pub String, pub tempfile::TempDir);
+
+impl Sim {
+    /// A file in this simulator's own temporary directory, for a log or a backup.
+    pub fn file(&self, name: &str) -> std::path::PathBuf {
+        self.2.path().join(name)
+    }
+}
 
 impl Drop for Sim {
     fn drop(&mut self) {
@@ -15,8 +23,10 @@ impl Drop for Sim {
 
 /// Starts the simulator on a free port and returns once it printed its URL and credentials.
 pub fn run_sim() -> Sim {
+    let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_extapps"))
-        .args(["sim", "--port", "0", "--log-file", "/dev/null"])
+        .args(["sim", "--port", "0", "--log-file"])
+        .arg(dir.path().join("sim.log"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -37,5 +47,5 @@ pub fn run_sim() -> Sim {
     );
     // Keep draining stdout so the simulator never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    Sim(child, url)
+    Sim(child, url, dir)
 }

@@ -17,7 +17,7 @@ use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::editing::{self, Origin, Waiting};
-use super::{reveal, scope_picker};
+use super::{lost_create, reveal, scope_picker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormField {
@@ -74,6 +74,8 @@ pub struct AppForm {
     pub notice: Option<String>,
     /// Esc on a changed form asks first; `y` then discards.
     pub confirm_discard: bool,
+    /// Set when the create's answer was lost: the form shows that instead of its fields.
+    pub lost: Option<super::lost_create::LostCreate>,
     initial: Snapshot,
 }
 
@@ -104,6 +106,7 @@ impl AppForm {
             server_error: None,
             notice: None,
             confirm_discard: false,
+            lost: None,
             initial: Default::default(),
         };
         form.initial = form.snapshot();
@@ -240,6 +243,9 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
     if busy(model) {
         return Vec::new();
     }
+    if lost_create::active(model) {
+        return lost_create::key(model, key);
+    }
     let Some(form) = model.edit.form.as_mut() else {
         return Vec::new();
     };
@@ -336,14 +342,18 @@ fn after_change(model: &mut Model) {
     let apps = &model.apps;
     if let Some(form) = model.edit.form.as_mut() {
         form.notice = None;
-        if form.checked {
-            form.recheck(apps);
+        form.recheck(apps);
+        if !form.checked {
+            // Errors wait for the first save ("a name is required" while nothing is typed
+            // yet helps nobody); warnings, like a name already taken, show as it is typed,
+            // since the save that follows does not stop for them.
+            form.problems.retain(|p| p.severity != Severity::Error);
         }
     }
 }
 
 pub fn text(model: &mut Model, edit: TextEdit) {
-    if busy(model) {
+    if busy(model) || lost_create::active(model) {
         return;
     }
     let Some(form) = model.edit.form.as_mut() else {
@@ -392,6 +402,10 @@ pub fn back(model: &mut Model) {
             ToastLevel::Info,
             "Waiting for the server's answer; the form closes when it comes",
         );
+        return;
+    }
+    if lost_create::active(model) {
+        lost_create::back(model);
         return;
     }
     if busy(model) {
@@ -482,7 +496,7 @@ pub fn start_fresh_read(
     vec![Effect::GetApp { req, client_id }]
 }
 
-pub fn created(model: &mut Model, result: Result<App, ApiError>) {
+pub fn created(model: &mut Model, result: Result<App, ApiError>) -> Vec<Effect> {
     match result {
         Ok(mut app) => {
             // The first secret goes to the reveal overlay only, never into the app list.
@@ -494,17 +508,14 @@ pub fn created(model: &mut Model, result: Result<App, ApiError>) {
             if let Some(secret) = secret {
                 reveal::open(model, &name, &id, secret);
             }
+            Vec::new()
         }
         // The request may have reached the server: creating again blindly could make a twin.
-        Err(e) if e.outcome_unknown() => failed(
-            model,
-            Origin::Form,
-            format!(
-                "The answer was lost ({e}): the app may have been created. Press r to refresh \
-                 and look before saving again; the form keeps what you typed."
-            ),
-        ),
-        Err(e) => failed(model, Origin::Form, format!("Creating failed: {e}")),
+        Err(e) if e.outcome_unknown() => lost_create::start(model, &e),
+        Err(e) => {
+            failed(model, Origin::Form, format!("Creating failed: {e}"));
+            Vec::new()
+        }
     }
 }
 

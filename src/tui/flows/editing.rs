@@ -198,10 +198,10 @@ pub fn edited(model: &mut Model, req: RequestId, text: Result<String, String>) -
     }
 }
 
-pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
+pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
     if let ApiResult::Catalog(result) = result {
         if model.edit.catalog_req != Some(req) {
-            return;
+            return Vec::new();
         }
         model.edit.catalog_req = None;
         model.edit.catalog = Some(match result {
@@ -213,15 +213,15 @@ pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
             Err(e) => fallback(e.to_string()),
         });
         scope_picker::catalog_arrived(model);
-        return;
+        return Vec::new();
     }
     let Some(waiting) = model.edit.waiting_for(req).cloned() else {
         tracing::debug!(?req, "dropping a stale answer of an editing flow");
-        return;
+        return Vec::new();
     };
     model.edit.pending = None;
     match (waiting, result) {
-        (Waiting::Create, ApiResult::Created(r)) => app_form::created(model, r),
+        (Waiting::Create, ApiResult::Created(r)) => return app_form::created(model, r),
         (
             Waiting::Fresh {
                 client_id,
@@ -237,6 +237,7 @@ pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
         }
         (w, r) => tracing::warn!(?w, ?r, "an answer that does not fit its request"),
     }
+    Vec::new()
 }
 
 fn fallback(reason: String) -> Catalog {
