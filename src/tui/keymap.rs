@@ -342,7 +342,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretPick), "continue (Esc leaves; the value is dropped)"),
     bind!(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, S::Mode(Mode::SecretPick), "show / hide the new secret"),
     bind!(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, S::Mode(Mode::SecretPick), "copy the new secret"),
-    bind!(&[k('y'), code(KeyCode::Enter)], A::Secret(SK::Yes), G::SecretFlows, S::Mode(Mode::SecretDiscard), "leaving: delete the new secret nobody saw (default)"),
+    bind!(&[k('y'), code(KeyCode::Enter)], A::Secret(SK::Yes), G::SecretFlows, S::Mode(Mode::SecretDiscard), "leaving: delete the unseen new secret"),
     bind!(&[k('n')], A::Secret(SK::Keep), G::SecretFlows, S::Mode(Mode::SecretDiscard), "leaving: keep it"),
     bind!(&[k('y')], A::Secret(SK::Yes), G::SecretFlows, S::Mode(Mode::SecretConfirm), "yes, delete / no, keep"),
     bind!(&[k('n'), code(KeyCode::Enter)], A::Back, G::SecretFlows, S::Mode(Mode::SecretConfirm), "yes, delete / no, keep"),
