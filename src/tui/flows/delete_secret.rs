@@ -116,7 +116,8 @@ pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
         }
         Err(e) if e.outcome_unknown() => {
             d.error = Some(format!(
-                "The answer was lost ({e}): the secret may already be gone. Esc, then r to refresh and look."
+                "The answer was lost ({}): the secret may already be gone. Esc, then r to refresh and look.",
+                super::lost_answer::lost_reason(&e)
             ));
             Vec::new()
         }

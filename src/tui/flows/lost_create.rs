@@ -10,6 +10,7 @@ use crate::tui::effect::Effect;
 use crate::tui::keymap::FlowKey;
 use crate::tui::model::Model;
 
+use super::lost_answer::lost_reason;
 use super::typed_confirm::fold;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,20 +36,6 @@ pub enum Look {
     Missing,
     /// The list could not be read either.
     ListFailed { error: String },
-}
-
-/// Why the answer is missing, without the advice `ApiError`'s text gives for a server that
-/// never answered ("check the URI setting", "try again"): this server did answer before,
-/// and the request may have been carried out.
-pub fn lost_reason(e: &ApiError) -> String {
-    match e {
-        ApiError::Network { detail, .. } => format!("the connection broke: {detail}"),
-        ApiError::Timeout { after, .. } => format!("no answer within {}s", after.as_secs()),
-        ApiError::UnexpectedBody { status, .. } => {
-            format!("the server answered {status} with a body that could not be read")
-        }
-        other => other.to_string(),
-    }
 }
 
 fn same_name(model: &Model, name: &str) -> impl Iterator<Item = String> {

@@ -7,6 +7,7 @@ pub mod delete_secret;
 pub mod editing;
 pub mod json_edit;
 pub mod login;
+pub mod lost_answer;
 pub mod lost_create;
 pub mod profile;
 pub mod reveal;

@@ -452,7 +452,10 @@ pub fn deleted(
         Ok(()) => r.deleted.push(secret_id),
         Err(e) if e.outcome_unknown() => r.failed.push((
             secret_id,
-            format!("answer lost ({e}); refresh to see whether it is gone"),
+            format!(
+                "answer lost ({}); refresh to see whether it is gone",
+                super::lost_answer::lost_reason(&e)
+            ),
         )),
         Err(e) => r.failed.push((secret_id, e.to_string())),
     }

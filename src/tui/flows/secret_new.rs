@@ -272,8 +272,9 @@ pub fn look_for_unknown_secret(model: &mut Model, description: &str) -> Vec<Effe
 /// The words for a mint whose answer never came back.
 pub fn unknown_outcome(e: &ApiError) -> String {
     format!(
-        "The answer was lost ({e}). The secret may or may not have been created, and it was \
-         NOT sent again. Press r to refresh and look, Esc to close."
+        "The answer was lost ({}). The secret may or may not have been created, and it was \
+         NOT sent again. Press r to refresh and look, Esc to close.",
+        super::lost_answer::lost_reason(e)
     )
 }
 
