@@ -271,7 +271,7 @@ pub enum AppsCommand {
     /// Create an app. A confidential app's first secret is printed once, to stdout.
     #[command(after_help = CHANGE_EXIT)]
     Create {
-        /// The app's name (names need not be unique).
+        /// The app's name. Names need not be unique; one already taken is warned about on stderr.
         #[arg(long)]
         name: String,
         /// A public app (user scopes only, needs a redirect URI) instead of a confidential one.

@@ -23,7 +23,7 @@ fn create_edit_and_delete_an_app_at_120x35() {
     t.wait_for_prompt(WAIT);
     let log = tempfile::NamedTempFile::new().unwrap();
     let data = tempfile::tempdir().unwrap();
-    t.run_line(&format!(
+    t.run_program(&format!(
         "XDG_DATA_HOME={} {BIN} --demo --log-file {}",
         data.path().display(),
         log.path().display()
@@ -79,12 +79,15 @@ fn create_edit_and_delete_an_app_at_120x35() {
     // Delete: the wrong name is refused, the exact name deletes, the backup is shown.
     t.keys(&["D"]);
     t.wait_for_all(
-        &["Type the app's name to delete it", "2 scopes and 1 secret"],
+        &[
+            "Type the app's name (or its client id)",
+            "2 scopes and 1 secret",
+        ],
         WAIT,
     );
     t.text("zeta e2e bot");
     t.keys(&["Enter"]);
-    t.wait_for("Type the name exactly as shown", WAIT);
+    t.wait_for("Type the name as shown above", WAIT);
     t.keys(&["C-u"]);
     t.text("Zeta e2e bot");
     t.wait_for("matches", WAIT);
@@ -100,5 +103,5 @@ fn create_edit_and_delete_an_app_at_120x35() {
     assert_eq!(backups.len(), 1);
 
     t.keys(&["q"]);
-    t.wait_for_prompt(WAIT);
+    assert_eq!(t.wait_for_exit(WAIT), 0);
 }

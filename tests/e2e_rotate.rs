@@ -1,6 +1,8 @@
 //! End to end: `extapps sim` in its own process, the TUI against it in tmux; rotate a demo
 //! app's secret through the wizard, say yes to deleting the old one, then check with
-//! `extapps apps show --json` that the app has the new secret and not the old one.
+//! `extapps apps show --json` that the app has the new secret and not the old one. And the
+//! other way round: without ever showing or copying the new value, the wizard refuses to
+//! delete the old secret, which is still on the server afterwards.
 
 mod common;
 
@@ -24,10 +26,9 @@ fn env(sim: &Sim) -> String {
 }
 
 fn show(sim: &Sim) -> serde_json::Value {
-    let log = tempfile::NamedTempFile::new().unwrap();
     let o = Command::new(BIN)
         .args(["apps", "show", APP, "--json", "--log-file"])
-        .arg(log.path())
+        .arg(sim.file("show.log"))
         .env("UIPATH_URI", &sim.1)
         .env("UIPATH_ORGANIZATION", "demo-org")
         .env("UIPATH_CLIENT_ID", "demo-admin")
@@ -47,6 +48,23 @@ fn ids(v: &serde_json::Value) -> Vec<i64> {
         .collect()
 }
 
+/// Starts the TUI against the simulator and opens the wizard on the app.
+fn open_wizard(sim: &Sim, t: &Tmux) {
+    t.wait_for_prompt(WAIT);
+    t.run_program(&format!(
+        "{} {BIN} --log-file {}",
+        env(sim),
+        sim.file("tui.log").display()
+    ));
+    t.wait_for("Invoice Proces", WAIT);
+    t.keys(&["/"]);
+    t.text("servicenow");
+    t.wait("the filter", WAIT, |s| !s.contains("Invoice Proces"));
+    t.keys(&["Enter"]);
+    t.keys(&["R"]);
+    t.wait_for("Rotate the secret of ServiceNow Connector", WAIT);
+}
+
 #[test]
 fn rotate_through_the_tui_and_delete_the_old_secret() {
     let sim = run_sim();
@@ -54,23 +72,12 @@ fn rotate_through_the_tui_and_delete_the_old_secret() {
     assert_eq!(old.len(), 1);
 
     let t = Tmux::start("rotate", 120, 35);
-    t.wait_for_prompt(WAIT);
-    let log = tempfile::NamedTempFile::new().unwrap();
-    t.run_line(&format!(
-        "{} {BIN} --log-file {}",
-        env(&sim),
-        log.path().display()
-    ));
-    t.wait_for("Invoice Proces", WAIT);
-    t.keys(&["/"]);
-    t.text("servicenow");
-    t.wait("the filter", WAIT, |s| !s.contains("Invoice Proces"));
-    t.keys(&["Enter"]);
-
-    t.keys(&["R"]);
-    t.wait_for("Rotate the secret of ServiceNow Connector", WAIT);
+    open_wizard(&sim, &t);
     t.keys(&["Enter"]);
     t.wait_for_all(&["step 2 of 4", "••••••••"], WAIT);
+    // Shown: someone can hold the new value, so the old secret may go.
+    t.keys(&["v"]);
+    t.wait_for("(shown)", WAIT);
     t.keys(&["Enter"]);
     t.wait_for_all(&["token granted:", "The new secret works"], WAIT);
     t.keys(&["Enter"]);
@@ -84,7 +91,7 @@ fn rotate_through_the_tui_and_delete_the_old_secret() {
     t.keys(&["Enter"]);
     t.wait("the wizard to close", WAIT, |s| !s.contains("Rotated:"));
     t.keys(&["q"]);
-    t.wait_for_prompt(WAIT);
+    assert_eq!(t.wait_for_exit(WAIT), 0);
 
     let after = show(&sim);
     let now = ids(&after);
@@ -99,4 +106,47 @@ fn rotate_through_the_tui_and_delete_the_old_secret() {
             .unwrap()
             .starts_with("created by extapps on")
     );
+}
+
+#[test]
+fn the_old_secret_stays_while_nobody_has_seen_the_new_one() {
+    let sim = run_sim();
+    let old = ids(&show(&sim));
+    assert_eq!(old.len(), 1);
+
+    let t = Tmux::start("rotate-unseen", 120, 35);
+    open_wizard(&sim, &t);
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["step 2 of 4", "••••••••"], WAIT);
+    // Past the reveal without v or y.
+    t.keys(&["Enter"]);
+    t.wait_for_all(&["token granted:", "The new secret works"], WAIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Mark the older secrets", WAIT);
+    t.keys(&["Space"]);
+    t.wait_for("all 1 are marked", WAIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Nothing deleted", WAIT);
+    // Enter again: still no question, nothing deleted.
+    t.keys(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(300));
+    let screen = t.screen();
+    assert!(!screen.contains("Delete these secrets?"), "{screen}");
+
+    // Leaving: the new secret nobody saw is offered for deletion; n keeps it.
+    std::thread::sleep(Duration::from_millis(300));
+    t.keys(&["Escape"]);
+    t.wait_for("Leave the rotation?", WAIT);
+    std::thread::sleep(Duration::from_millis(300));
+    t.keys(&["n"]);
+    t.wait("the wizard to close", WAIT, |s| {
+        !s.contains("Leave the rotation?")
+    });
+    t.keys(&["q"]);
+    assert_eq!(t.wait_for_exit(WAIT), 0);
+
+    let after = show(&sim);
+    let now = ids(&after);
+    assert!(now.contains(&old[0]), "the old secret was deleted: {after}");
+    assert_eq!(now.len(), 2, "the new one was kept, as asked: {after}");
 }

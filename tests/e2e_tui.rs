@@ -21,7 +21,7 @@ fn browse_and_quit(width: u16, height: u16) {
     let t = Tmux::start(&format!("browse{width}"), width, height);
     t.wait_for_prompt(WAIT);
     let log = tempfile::NamedTempFile::new().unwrap();
-    t.run_line(&format!("{BIN} --demo --log-file {}", log.path().display()));
+    t.run_program(&format!("{BIN} --demo --log-file {}", log.path().display()));
     t.wait_for_all(&["Invoice Proces", "demo-org", "EXPIRED"], WAIT);
 
     // Filter as you type: only matching apps remain.
@@ -52,6 +52,9 @@ fn browse_and_quit(width: u16, height: u16) {
     });
 
     t.keys(&["q"]);
+    // The next line goes to the shell only once the TUI has exited: typed earlier, the TUI
+    // (still reading the terminal) would take it.
+    assert_eq!(t.wait_for_exit(WAIT), 0);
     // Back at a usable shell: the prompt answers, and the terminal is cooked again.
     t.run_line("stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo shell-ok-$((40+2))");
     let screen = t.wait_for("shell-ok-42", WAIT);
@@ -112,7 +115,7 @@ fn quitting_after_the_editor_restores_the_terminal() {
     let t = Tmux::start("editor", 120, 35);
     t.wait_for_prompt(WAIT);
     let log = tempfile::NamedTempFile::new().unwrap();
-    t.run_line(&format!(
+    t.run_program(&format!(
         "EDITOR=true {BIN} --demo --log-file {}",
         log.path().display()
     ));
@@ -125,10 +128,41 @@ fn quitting_after_the_editor_restores_the_terminal() {
     std::thread::sleep(Duration::from_millis(500));
     escape(&t);
     t.keys(&["q"]);
+    assert_eq!(t.wait_for_exit(WAIT), 0);
     t.run_line("stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo; echo editor-ok-$((40+2))");
     let screen = t.wait_for("editor-ok-42", WAIT);
     assert!(
         screen.contains("icanon echo"),
         "terminal not restored:\n{screen}"
     );
+}
+
+/// While "Terminal too small" is up, keys act on nothing the user cannot see; q still quits,
+/// even from a text field.
+#[test]
+fn keys_do_nothing_while_the_terminal_is_too_small() {
+    let t = Tmux::start("toosmall", 120, 35);
+    t.wait_for_prompt(WAIT);
+    let log = tempfile::NamedTempFile::new().unwrap();
+    t.run_program(&format!("{BIN} --demo --log-file {}", log.path().display()));
+    t.wait_for_all(&["Invoice Proces", "3 Secrets"], WAIT);
+    t.keys(&["3"]);
+    t.resize(30, 8);
+    t.wait_for("too small", WAIT);
+    // Delete a secret and say yes, move, start a new app: all unseen, so all ignored.
+    t.keys(&["x", "y", "j", "n"]);
+    std::thread::sleep(Duration::from_millis(500));
+    t.resize(120, 35);
+    let screen = t.wait_for("Invoice Proces", WAIT);
+    assert!(!screen.contains("Delete secret"), "{screen}");
+    assert!(!screen.contains("Deleted secret"), "{screen}");
+    assert!(!screen.contains("New app"), "{screen}");
+
+    // A text field on top: q there is text, but on the small screen it quits.
+    t.keys(&["n"]);
+    t.wait_for("New app", WAIT);
+    t.resize(30, 8);
+    t.wait_for("too small", WAIT);
+    t.keys(&["q"]);
+    assert_eq!(t.wait_for_exit(WAIT), 0);
 }

@@ -209,3 +209,40 @@ fn deleting_the_app_this_session_signs_in_as_warns() {
     let screen = render(&mut model, 120, 35);
     assert!(!screen.contains("extapps itself signs in"), "{screen}");
 }
+
+#[test]
+fn create_form_duplicate_name_warning_120x35() {
+    let mut model = loaded();
+    new_form(&mut model);
+    typed(&mut model, "queue monitor teams bot");
+    let screen = render(&mut model, 120, 35);
+    assert!(screen.contains("warning"), "{screen}");
+    assert!(screen.contains("another app is named"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn delete_confirmation_shows_the_name_as_the_list_does() {
+    let opts = TuiOptions {
+        organization: "demo-org".to_owned(),
+        identity_host: "cloud.uipath.com".to_owned(),
+        no_color: true,
+        backup_dir: Some("/home/ada/.local/share/extapps/backups".into()),
+        ..TuiOptions::default()
+    };
+    let mut apps = demo_apps(now());
+    let mut odd = apps[0].clone();
+    odd.id = "tab-app-id".into();
+    odd.name = "Tab\there".into();
+    apps.push(odd);
+    let mut model = common::tui::loaded_model(opts, now(), apps, None);
+    select(&mut model, "Tab\there");
+    key(&mut model, Action::DeleteApp);
+    let screen = render(&mut model, 120, 35);
+    assert!(
+        screen.contains("Delete app Tab here (tab-app-id)?"),
+        "{screen}"
+    );
+    assert!(!screen.contains("\\t"), "{screen}");
+    assert!(screen.contains("or its client id"), "{screen}");
+}

@@ -189,6 +189,18 @@ fn a_duplicate_name_warns_but_does_not_block() {
     let existing = demo_apps(now())[0].name.clone();
     new_form(&mut model);
     type_text(&mut model, &existing.to_uppercase());
+    // Said while typing, before any save: the save does not stop for a warning.
+    let form = model.edit.form.as_ref().unwrap();
+    let p: Vec<_> = form.problems_at(Field::Name).collect();
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].severity, Severity::Warning);
+    assert!(p[0].text.contains(&demo_apps(now())[0].id), "{}", p[0].text);
+    // Errors still wait for the first save.
+    assert!(
+        form.problems
+            .iter()
+            .all(|p| p.severity == Severity::Warning)
+    );
     let effects = flow(&mut model, FlowKey::Save);
     assert!(
         matches!(effects[..], [Effect::CreateApp { .. }]),
@@ -230,68 +242,148 @@ fn a_failed_create_keeps_the_form_and_shows_the_server() {
     ));
 }
 
-#[test]
-fn a_create_whose_answer_was_lost_is_not_resent_and_says_so() {
-    let mut model = loaded();
-    new_form(&mut model);
-    type_text(&mut model, "Nightly sync");
-    let [Effect::CreateApp { req, .. }] = flow(&mut model, FlowKey::Save)[..] else {
+/// Sends a create for `name` and loses its answer; returns what the TUI asked for then.
+fn lose_a_create(model: &mut Model, name: &str, lost: ApiError) -> Vec<Effect> {
+    new_form(model);
+    type_text(model, name);
+    let [Effect::CreateApp { req, .. }] = flow(model, FlowKey::Save)[..] else {
         panic!()
     };
-    let lost = ApiError::Timeout {
+    api(model, req, ApiResult::Created(Err(lost)))
+}
+
+fn timeout() -> ApiError {
+    ApiError::Timeout {
         what: "the new app".into(),
         after: std::time::Duration::from_secs(30),
+    }
+}
+
+/// Answers the list request in `effects` with the demo apps plus `extra`.
+fn answer_list(model: &mut Model, effects: &[Effect], extra: Vec<extapps::api::model::App>) {
+    let [Effect::LoadApps { req }] = effects[..] else {
+        panic!("a list request, and only that: {effects:?}")
     };
-    let effects = api(&mut model, req, ApiResult::Created(Err(lost)));
-    assert!(
-        matches!(effects[..], [Effect::LoadApps { .. }]),
-        "nothing is resent, the list is read again by itself: {effects:?}"
-    );
-    let form = model.edit.form.as_ref().expect("the form stays open");
-    assert_eq!(form.name.value(), "Nightly sync");
-    let error = form.server_error.as_deref().unwrap();
-    assert!(error.contains("outcome is unknown"), "{error}");
-    assert!(
-        error.contains("may or may not have been created"),
-        "{error}"
-    );
-    // In a form, r types text, and a lost answer is never a reason to try again.
-    let lower = error.to_lowercase();
-    assert!(
-        !lower.contains("press r") && !lower.contains("try again"),
-        "{error}"
+    let mut apps = demo_apps(now());
+    apps.extend(extra);
+    api(
+        model,
+        req,
+        ApiResult::Apps {
+            apps: Ok(apps),
+            token_expires: None,
+        },
     );
 }
 
+fn app_named(id: &str, name: &str) -> extapps::api::model::App {
+    let mut app = demo_apps(now())[0].clone();
+    app.id = id.into();
+    app.name = name.into();
+    app
+}
+
+fn lost_text(model: &Model) -> String {
+    let form = model.edit.form.as_ref().expect("the form stays");
+    let lost = form.lost.as_ref().expect("the lost answer is on screen");
+    extapps::tui::flows::lost_create::lines(lost)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
-fn a_create_that_happened_but_lost_its_answer_says_it_was_created() {
+fn a_lost_create_is_not_resent_and_the_tui_looks_by_itself() {
     let mut model = loaded();
-    new_form(&mut model);
-    type_text(&mut model, "Nightly sync");
-    let [Effect::CreateApp { req, .. }] = flow(&mut model, FlowKey::Save)[..] else {
-        panic!()
-    };
-    let garbled = ApiError::UnexpectedBody {
-        status: 200,
-        problem: "the body did not arrive whole".into(),
-        snippet: String::new(),
-    };
-    let effects = api(&mut model, req, ApiResult::Created(Err(garbled)));
+    let effects = lose_a_create(&mut model, "Nightly sync", timeout());
+    // It refreshes by itself: a read, never the create again.
     assert!(
         matches!(effects[..], [Effect::LoadApps { .. }]),
         "{effects:?}"
     );
-    let error = model
-        .edit
-        .form
-        .as_ref()
-        .unwrap()
-        .server_error
-        .clone()
-        .unwrap();
-    assert!(error.contains("was created"), "{error}");
-    assert!(error.contains("new secret"), "{error}");
-    assert!(error.contains("Do not save this form again"), "{error}");
+    // `r` (the old advice) is not text in the name any more, nor anything else typed.
+    type_text(&mut model, "r");
+    assert_eq!(
+        model.edit.form.as_ref().unwrap().name.value(),
+        "Nightly sync"
+    );
+    assert!(flow(&mut model, FlowKey::Save).is_empty());
+    assert!(lost_text(&model).contains("It was not sent again"));
+
+    answer_list(
+        &mut model,
+        &effects,
+        vec![app_named("new-client-id", "Nightly sync")],
+    );
+    let text = lost_text(&model);
+    assert!(
+        text.contains("An app named Nightly sync exists now (id new-client-id)"),
+        "{text}"
+    );
+    assert!(text.contains("probably happened"), "{text}");
+    // Enter closes on the app found; nothing is sent.
+    assert!(flow(&mut model, FlowKey::Activate).is_empty());
+    assert!(model.edit.form.is_none());
+    assert_eq!(model.selected.as_deref(), Some("new-client-id"));
+}
+
+#[test]
+fn after_a_lost_create_that_did_not_happen_enter_reopens_the_form() {
+    let mut model = loaded();
+    // A name another app already had: that one is no evidence the create happened.
+    let existing = demo_apps(now())[1].name.clone();
+    let effects = lose_a_create(&mut model, &existing, timeout());
+    answer_list(&mut model, &effects, Vec::new());
+    let text = lost_text(&model);
+    assert!(
+        text.contains(&format!("No app named {existing} yet")),
+        "{text}"
+    );
+    assert!(text.contains("press Enter to reopen the form"), "{text}");
+    assert!(flow(&mut model, FlowKey::Activate).is_empty());
+    let form = model.edit.form.as_ref().expect("reopened");
+    assert!(form.lost.is_none());
+    assert_eq!(form.name.value(), existing);
+    assert_eq!(model.mode(), Mode::Form);
+    assert!(matches!(
+        flow(&mut model, FlowKey::Save)[..],
+        [Effect::CreateApp { .. }]
+    ));
+}
+
+#[test]
+fn a_lost_answer_never_says_to_check_the_uri_setting() {
+    let mut model = loaded();
+    let lost = ApiError::Network {
+        host: "127.0.0.1:9".into(),
+        detail: "connection reset by peer".into(),
+    };
+    assert!(lost.to_string().contains("Check the URI setting"));
+    let effects = lose_a_create(&mut model, "Nightly sync", lost.clone());
+    let text = lost_text(&model);
+    assert!(text.contains("connection reset by peer"), "{text}");
+    assert!(!text.contains("URI setting"), "{text}");
+    assert!(!text.to_lowercase().contains("try again"), "{text}");
+    // The list failing too is said without that advice as well; Enter looks again.
+    let [Effect::LoadApps { req }] = effects[..] else {
+        panic!("{effects:?}")
+    };
+    api(
+        &mut model,
+        req,
+        ApiResult::Apps {
+            apps: Err(lost),
+            token_expires: None,
+        },
+    );
+    let text = lost_text(&model);
+    assert!(text.contains("failed too"), "{text}");
+    assert!(!text.contains("URI setting"), "{text}");
+    assert!(matches!(
+        flow(&mut model, FlowKey::Activate)[..],
+        [Effect::LoadApps { .. }]
+    ));
 }
 
 #[test]
@@ -745,4 +837,45 @@ fn editor_results_for_an_old_request_are_dropped() {
         },
     );
     assert!(effects.is_empty());
+}
+
+/// Apps whose names no keyboard types byte for byte.
+fn with_odd_names() -> Model {
+    let mut apps = demo_apps(now());
+    apps.push(app_named("tab-app-id", "Tab\there"));
+    apps.push(app_named("cafe-app-id", "Cafe\u{301}"));
+    common::tui::loaded_model(options(), now(), apps, None)
+}
+
+fn delete_typing(model: &mut Model, id: &str, typed: &str) -> Vec<Effect> {
+    model.selected = Some(id.to_owned());
+    model.rebuild_view();
+    press(model, Action::DeleteApp);
+    assert_eq!(model.mode(), Mode::DeleteApp);
+    type_text(model, typed);
+    flow(model, FlowKey::Activate)
+}
+
+#[test]
+fn names_with_a_tab_or_a_decomposed_accent_can_be_deleted() {
+    for (id, typed) in [
+        ("tab-app-id", "Tab here"),
+        ("cafe-app-id", "Café"),
+        ("cafe-app-id", "cafe-app-id"),
+        ("tab-app-id", "tab-app-id"),
+    ] {
+        let mut model = with_odd_names();
+        let effects = delete_typing(&mut model, id, typed);
+        assert!(
+            matches!(&effects[..], [Effect::DeleteApp { client_id, .. }] if client_id == id),
+            "{id} typed as {typed:?}: {effects:?}"
+        );
+    }
+    // Still not anything: the wrong case or another app's id deletes nothing.
+    for (id, typed) in [("tab-app-id", "tab here"), ("cafe-app-id", "tab-app-id")] {
+        let mut model = with_odd_names();
+        assert!(delete_typing(&mut model, id, typed).is_empty(), "{typed}");
+        let error = model.edit.delete.as_ref().unwrap().error.clone().unwrap();
+        assert!(!error.contains("\\t"), "{error}");
+    }
 }

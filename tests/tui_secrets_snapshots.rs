@@ -179,6 +179,12 @@ fn rotate_3_token_endpoint_down() {
 
 fn wizard_at_offer() -> Model {
     let mut model = wizard_at_reveal();
+    // Seen: old secrets may be deleted only once someone could hold the new value.
+    press(&mut model, Action::Secret(SecretKey::ToggleMask));
+    wizard_from_reveal_to_offer(model)
+}
+
+fn wizard_from_reveal_to_offer(mut model: Model) -> Model {
     let req = req_of(&press(&mut model, Action::Submit));
     answer(
         &mut model,
@@ -193,7 +199,24 @@ fn wizard_at_offer() -> Model {
 fn rotate_4_offer_delete() {
     let mut model = wizard_at_offer();
     press(&mut model, Action::Secret(SecretKey::Toggle));
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    let screen = render(&mut model, 120, 35);
+    // The header counts what is marked below it.
+    assert!(screen.contains("1 of 2 marked"), "{screen}");
+    assert!(!screen.contains("none is marked"), "{screen}");
+    insta::assert_snapshot!(screen);
+}
+
+#[test]
+fn rotate_4_refuses_to_delete_while_the_new_value_is_unseen() {
+    let mut model = wizard_from_reveal_to_offer(wizard_at_reveal());
+    press(&mut model, Action::Secret(SecretKey::Toggle));
+    press(&mut model, Action::Submit);
+    let screen = render(&mut model, 120, 35);
+    assert!(screen.contains("never shown or copied"), "{screen}");
+    assert!(screen.contains("Nothing deleted"), "{screen}");
+    assert!(screen.contains("1 of 2 marked"), "{screen}");
+    assert!(!screen.contains(FAKE));
+    insta::assert_snapshot!(screen);
 }
 
 #[test]
@@ -240,4 +263,37 @@ fn read_only_toast() {
     let mut model = loaded(true);
     press(&mut model, Action::Secret(SecretKey::Rotate));
     insta::assert_snapshot!(render(&mut model, 120, 35));
+}
+
+#[test]
+fn deleting_an_expired_secret_says_it_is_already_unusable() {
+    let mut model = loaded(false);
+    let (app_id, index) = model
+        .apps
+        .values()
+        .find_map(|a| {
+            extapps::tui::model::secrets_by_expiry(a)
+                .iter()
+                .position(|s| s.expiry_time.is_some_and(|t| t <= now()))
+                .map(|i| (a.id.clone(), i))
+        })
+        .expect("the demo has an expired secret");
+    model.selected = Some(app_id);
+    model.rebuild_view();
+    press(&mut model, Action::Focus(Pane::Secrets));
+    model.secrets.index = index;
+    press(&mut model, Action::Secret(SecretKey::Delete));
+    let screen = render(&mut model, 120, 35);
+    assert!(screen.contains("already unusable"), "{screen}");
+    assert!(!screen.contains("still using"), "{screen}");
+}
+
+#[test]
+fn leaving_a_rotation_whose_new_value_nobody_saw() {
+    let mut model = wizard_at_reveal();
+    press(&mut model, Action::Back);
+    let screen = render(&mut model, 120, 35);
+    assert!(screen.contains("nobody holds it"), "{screen}");
+    assert!(screen.contains("delete it and leave (default)"), "{screen}");
+    insta::assert_snapshot!(screen);
 }

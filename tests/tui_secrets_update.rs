@@ -113,8 +113,14 @@ fn toast(model: &Model) -> String {
         .unwrap_or_default()
 }
 
-/// Drives the wizard to the numbered stop, collecting every effect on the way.
+/// Drives the wizard to the numbered stop, collecting every effect on the way; the new value
+/// is shown (`v`) at the reveal.
 fn rotate_to(model: &mut Model, stop: usize) -> Vec<Effect> {
+    rotate_with(model, stop, true)
+}
+
+/// `rotate_to`, with the new value shown at the reveal or never.
+fn rotate_with(model: &mut Model, stop: usize, show: bool) -> Vec<Effect> {
     let mut all = press(model, sk(SecretKey::Rotate));
     assert_eq!(model.mode(), Mode::SecretForm);
     if stop == 0 {
@@ -136,6 +142,9 @@ fn rotate_to(model: &mut Model, stop: usize) -> Vec<Effect> {
     assert_eq!(model.mode(), Mode::SecretReveal);
     if stop == 2 {
         return all;
+    }
+    if show {
+        all.extend(press(model, sk(SecretKey::ToggleMask)));
     }
     let e = press(model, Action::Submit);
     let verify = verify_req(&e);
@@ -183,6 +192,11 @@ fn leaving_the_wizard_at_any_step_deletes_nothing() {
         if stop == 7 {
             assert_eq!(step(&model), Step::OfferDelete);
             effects.extend(press(&mut model, Action::Back));
+        }
+        if stop == 2 {
+            // The value was not shown yet: leaving asks about the new secret; n keeps it.
+            assert!(matches!(step(&model), Step::LeaveUnseen { .. }));
+            effects.extend(press(&mut model, sk(SecretKey::Keep)));
         }
         assert!(
             deletes(&effects).is_empty(),
@@ -442,4 +456,145 @@ fn deleting_a_secret_that_is_already_gone_is_done() {
     );
     assert!(model.secret_flows.delete.is_none(), "closed: it is done");
     assert!(toast(&model).contains("already gone"), "{}", toast(&model));
+}
+
+#[test]
+fn step_4_refuses_to_delete_until_the_new_value_was_shown_or_copied() {
+    let mut model = loaded(false);
+    let mut effects = rotate_with(&mut model, 6, false);
+    effects.extend(press(&mut model, Action::Submit));
+    assert_eq!(
+        step(&model),
+        Step::OfferDelete,
+        "not on to the confirmation"
+    );
+    let r = model.secret_flows.rotation.as_ref().unwrap();
+    let why = r.refusal.as_deref().expect("says why");
+    assert!(why.contains("never shown or copied"), "{why}");
+    assert!(deletes(&effects).is_empty(), "{effects:?}");
+
+    // A copy that failed does not count; one that reached a clipboard does.
+    let copy = press(&mut model, sk(SecretKey::CopySecret));
+    let Some(Effect::Secret(SecretEffect::Copy { req, .. })) = copy.first().cloned() else {
+        panic!("{copy:?}")
+    };
+    answer(
+        &mut model,
+        req,
+        SecretResult::Copied {
+            what: "the new secret".into(),
+            result: Err("no clipboard".into()),
+        },
+    );
+    press(&mut model, Action::Submit);
+    assert_eq!(step(&model), Step::OfferDelete);
+    let copy = press(&mut model, sk(SecretKey::CopySecret));
+    let Some(Effect::Secret(SecretEffect::Copy { req, .. })) = copy.first().cloned() else {
+        panic!("{copy:?}")
+    };
+    answer(
+        &mut model,
+        req,
+        SecretResult::Copied {
+            what: "the new secret".into(),
+            result: Ok("tmux clipboard (OSC 52)".into()),
+        },
+    );
+    press(&mut model, Action::Submit);
+    assert_eq!(step(&model), Step::ConfirmDelete);
+    assert_eq!(deletes(&press(&mut model, sk(SecretKey::Yes))).len(), 1);
+
+    // Shown with v at step 4 counts too.
+    let mut model = loaded(false);
+    rotate_with(&mut model, 6, false);
+    press(&mut model, sk(SecretKey::ToggleMask));
+    press(&mut model, Action::Submit);
+    assert_eq!(step(&model), Step::ConfirmDelete);
+}
+
+#[test]
+fn leaving_with_an_unseen_new_secret_offers_to_delete_it() {
+    for stop in 2..=6 {
+        let mut model = loaded(false);
+        rotate_with(&mut model, stop, false);
+        let before = step(&model);
+        assert!(press(&mut model, Action::Back).is_empty(), "stop {stop}");
+        assert!(
+            matches!(step(&model), Step::LeaveUnseen { .. }),
+            "stop {stop}: {:?}",
+            step(&model)
+        );
+        assert_eq!(model.mode(), Mode::SecretDiscard, "stop {stop}");
+        // Esc goes back to where the user was.
+        press(&mut model, Action::Back);
+        assert_eq!(step(&model), before, "stop {stop}");
+        press(&mut model, Action::Back);
+        // The default (Enter) deletes the new secret, and only it.
+        let effects = press(&mut model, sk(SecretKey::Yes));
+        assert_eq!(deletes(&effects), vec![9001], "stop {stop}");
+        assert!(model.secret_flows.rotation.is_none(), "stop {stop}");
+        assert!(toast(&model).contains("#9001"), "stop {stop}");
+
+        // n keeps it, and says what is kept.
+        let mut model = loaded(false);
+        rotate_with(&mut model, stop, false);
+        press(&mut model, Action::Back);
+        let effects = press(&mut model, sk(SecretKey::Keep));
+        assert!(deletes(&effects).is_empty(), "stop {stop}");
+        assert!(model.secret_flows.rotation.is_none(), "stop {stop}");
+        let text = toast(&model);
+        assert!(text.contains("#9001 was kept"), "stop {stop}: {text}");
+        assert!(text.contains("nobody holds it"), "stop {stop}: {text}");
+    }
+}
+
+#[test]
+fn no_key_acts_while_terminal_too_small_is_up() {
+    let mut model = loaded(false);
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 120,
+            height: 35,
+        },
+    );
+    press(&mut model, Action::Focus(Pane::Secrets));
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 30,
+            height: 8,
+        },
+    );
+    let list_before = model.list.index;
+    let mut effects = Vec::new();
+    for action in [
+        sk(SecretKey::Delete),
+        sk(SecretKey::Yes),
+        Action::Down,
+        Action::NewApp,
+        sk(SecretKey::Rotate),
+        Action::Submit,
+        Action::Refresh,
+        Action::Focus(Pane::Apps),
+    ] {
+        effects.extend(press(&mut model, action));
+    }
+    effects.extend(update(&mut model, Msg::Paste("pasted".into())));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(model.overlays.is_empty(), "{:?}", model.overlays);
+    assert_eq!(model.list.index, list_before);
+    assert_eq!(model.focus, Pane::Secrets);
+    assert_eq!(press(&mut model, Action::Quit), vec![Effect::Quit]);
+
+    // Enlarged again, the same keys act.
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 60,
+            height: 16,
+        },
+    );
+    press(&mut model, sk(SecretKey::Delete));
+    assert_eq!(model.overlays.len(), 1);
 }

@@ -13,7 +13,7 @@ use crate::api::outcome::{EXIT_UNKNOWN, Outcome};
 use crate::api::readback::{self, Applied, UpdateError};
 use crate::api::{ApiError, IdentityClient};
 use crate::domain::sanitize;
-use crate::{backup, diff};
+use crate::{app_rules, backup, diff};
 
 /// Turns `NAME`, `NAME:user` or `NAME:app` into a scope for the body. Without a suffix the type
 /// follows the catalog where it allows one kind only, else the app's kind: public apps hold
@@ -76,6 +76,7 @@ pub async fn create(
 ) -> Result<(), Failure> {
     check_redirect_uris("--redirect-uri", a.redirect_uris)?;
     let scopes = parse_scopes(a.scopes, !a.public, &catalog(client).await)?;
+    warn_if_taken(client, a.name, !a.public).await;
     let app = client
         .create_app(
             a.name,
@@ -108,7 +109,7 @@ fn create_failed(e: ApiError, name: &str) -> Failure {
     match e.outcome() {
         Outcome::Done => Failure::new(
             format!(
-                "the app {name:?} was created (the server answered {}), but its answer was lost ({}),                  and with it the client id and the first secret. Find it with: {look}. The first                  secret cannot be read again: mint a new one with extapps secrets create CLIENT_ID.                  Do not create it again.",
+                "the app {name:?} was created (the server answered {}), but its answer was lost ({}), and with it the client id and the first secret. Find it with: {look}. The first secret cannot be read again: mint a new one with extapps secrets create CLIENT_ID. Do not create it again.",
                 match &e {
                     ApiError::UnexpectedBody { status, .. } => *status,
                     _ => 200,
@@ -118,6 +119,32 @@ fn create_failed(e: ApiError, name: &str) -> Failure {
             EXIT_UNKNOWN,
         ),
         _ => Failure::change(e, &format!("creating the app {name:?}"), &look),
+    }
+}
+
+/// Names need not be unique, but a second app of a name is usually a mistake (a create run
+/// twice, a backup restored twice): said on stderr, naming the app that has it, and the
+/// create goes on. The same rule as the TUI form's warning (`app_rules::check`).
+async fn warn_if_taken(client: &IdentityClient, name: &str, confidential: bool) {
+    let apps = match client.list_apps().await {
+        Ok(apps) => apps,
+        Err(e) => {
+            eprintln!(
+                "extapps: warning: could not check whether the name is taken ({e}); creating the app anyway"
+            );
+            return;
+        }
+    };
+    let draft = app_rules::Draft {
+        name,
+        confidential,
+        redirect_uris: &[],
+        scopes: &[],
+    };
+    for p in app_rules::check(&draft, None, &apps) {
+        if p.field == app_rules::Field::Name && p.severity == app_rules::Severity::Warning {
+            eprintln!("extapps: warning: {}; creating it anyway", p.text);
+        }
     }
 }
 
@@ -347,6 +374,7 @@ pub async fn restore(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let b = backup::read(file).map_err(|m| Failure::new(m, 2))?;
+    warn_if_taken(client, &b.name, b.is_confidential).await;
     let app = client
         .create_app(
             &b.name,

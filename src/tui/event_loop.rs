@@ -302,6 +302,7 @@ impl<'t, B: Backend> LoopCore<'t, B> {
 
 fn translate(event: &Event, model: &Model) -> Option<Msg> {
     match event {
+        Event::Key(key) if model.too_small() => keymap::resolve_too_small(key),
         Event::Key(key) => keymap::resolve(key, model.mode(), model.focus),
         Event::Resize(width, height) => Some(Msg::Resize {
             width: *width,

@@ -67,6 +67,8 @@ pub enum SecretKey {
     /// Mark or unmark the secret under the cursor.
     Toggle,
     Yes,
+    /// Keep what a question offers to delete.
+    Keep,
     Retry,
 }
 
@@ -338,6 +340,10 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::SecretFlows, S::Mode(Mode::SecretPick), "old secrets: down / up"),
     bind!(&[k(' ')], A::Secret(SK::Toggle), G::SecretFlows, S::Mode(Mode::SecretPick), "mark / unmark for deletion"),
     bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretPick), "continue (Esc leaves; the value is dropped)"),
+    bind!(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, S::Mode(Mode::SecretPick), "show / hide the new secret"),
+    bind!(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, S::Mode(Mode::SecretPick), "copy the new secret"),
+    bind!(&[k('y'), code(KeyCode::Enter)], A::Secret(SK::Yes), G::SecretFlows, S::Mode(Mode::SecretDiscard), "leaving: delete the unseen new secret"),
+    bind!(&[k('n')], A::Secret(SK::Keep), G::SecretFlows, S::Mode(Mode::SecretDiscard), "leaving: keep it"),
     bind!(&[k('y')], A::Secret(SK::Yes), G::SecretFlows, S::Mode(Mode::SecretConfirm), "yes, delete / no, keep"),
     bind!(&[k('n'), code(KeyCode::Enter)], A::Back, G::SecretFlows, S::Mode(Mode::SecretConfirm), "yes, delete / no, keep"),
     bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretTyped), "delete, once the app's name is typed"),
@@ -418,6 +424,17 @@ pub fn resolve(ev: &KeyEvent, mode: Mode, focus: Pane) -> Option<Msg> {
         return Some(Msg::Key(Action::Edit(TextEdit::Insert(c))));
     }
     None
+}
+
+/// The message for a key while "Terminal too small" is up: that screen says "press q to
+/// quit", so q quits whatever the mode (even in a text field), as does Ctrl-C; nothing else
+/// means anything, since the user cannot see what it would act on.
+pub fn resolve_too_small(ev: &KeyEvent) -> Option<Msg> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    let quit = [k('q'), ctrl('c')].iter().any(|key| key.matches(ev));
+    quit.then_some(Msg::Key(Action::Quit))
 }
 
 /// The help as (group, [(keys, what they do)]), in table order, without duplicates.
@@ -514,5 +531,37 @@ mod tests {
         let sections = help_sections();
         assert!(sections.iter().any(|(g, _)| *g == Group::ScopeTree));
         assert_eq!(key_for(Action::ShowExpiring).as_deref(), Some("X"));
+    }
+
+    #[test]
+    fn too_small_only_quits() {
+        assert_eq!(
+            resolve_too_small(&key(KeyCode::Char('q'))),
+            Some(Msg::Key(Action::Quit))
+        );
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(resolve_too_small(&ctrl_c), Some(Msg::Key(Action::Quit)));
+        for code in [
+            KeyCode::Char('x'),
+            KeyCode::Char('y'),
+            KeyCode::Char('j'),
+            KeyCode::Char('n'),
+            KeyCode::Enter,
+            KeyCode::Esc,
+        ] {
+            assert_eq!(resolve_too_small(&key(code)), None, "{code:?}");
+        }
+    }
+
+    #[test]
+    fn leaving_an_unseen_rotation_deletes_on_enter() {
+        assert_eq!(
+            resolve(&key(KeyCode::Enter), Mode::SecretDiscard, Pane::Apps),
+            Some(Msg::Key(Action::Secret(SecretKey::Yes)))
+        );
+        assert_eq!(
+            resolve(&key(KeyCode::Char('n')), Mode::SecretDiscard, Pane::Apps),
+            Some(Msg::Key(Action::Secret(SecretKey::Keep)))
+        );
     }
 }

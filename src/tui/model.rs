@@ -61,6 +61,8 @@ pub enum Mode {
     SecretPick,
     /// A yes/no question before deleting secrets; default No.
     SecretConfirm,
+    /// Leaving a rotation whose new value nobody saw: delete that secret (default) or keep it.
+    SecretDiscard,
     /// A typed confirmation: the app's name, before deleting its last working secret.
     SecretTyped,
     /// The create / edit app form.
@@ -410,6 +412,13 @@ impl Model {
         self.overlays.last().map_or(Mode::Normal, |o| {
             super::flows::secrets::refine_mode(self, o.mode())
         })
+    }
+
+    /// The last drawn size hides everything behind "Terminal too small". A size not yet known
+    /// (no `Resize` yet) is not too small.
+    pub fn too_small(&self) -> bool {
+        let (width, height) = self.size;
+        self.size != (0, 0) && super::view::too_small(width, height)
     }
 
     pub fn selected_app(&self) -> Option<&App> {

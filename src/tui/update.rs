@@ -6,7 +6,7 @@ use tui_input::InputRequest;
 use crate::api::permissions;
 
 use super::effect::{Effect, RequestId};
-use super::flows::{editing, profile, token};
+use super::flows::{editing, lost_create, profile, token};
 use super::keymap::{Action, SecretKey, key_for};
 use super::model::{
     INFO_TOAST_LIFETIME, Mode, Model, Overlay, Pane, RequestKind, SortKey, ToastLevel, TreeRow,
@@ -68,6 +68,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     Vec::new()
                 }
                 Msg::Api { req, result } => api_result(model, req, result),
+                // Nothing acts on what "Terminal too small" hides; only quitting does.
+                Msg::Key(action) if model.too_small() && action != Action::Quit => Vec::new(),
+                Msg::Paste(_) if model.too_small() => Vec::new(),
                 Msg::Key(action) => key(model, action),
                 Msg::Edited { req, text } => editing::edited(model, req, text),
                 Msg::Paste(text) => paste(model, &text),
@@ -166,8 +169,12 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effec
                 Ok(apps) => {
                     model.set_apps(apps);
                     model.last_refresh = Some(model.now);
+                    lost_create::listed(model);
                 }
-                Err(e) => model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}")),
+                Err(e) => {
+                    lost_create::list_failed(model, &e);
+                    model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}"))
+                }
             }
         }
         ApiResult::Secret(_) => unreachable!("routed to the secret flows by `update`"),

@@ -4,8 +4,15 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-/// The process, its base URL, and the directory holding its log.
+/// The process, its URL, and the directory its log (and the tests' own files) go to.
 pub struct Sim(pub Child, pub String, pub tempfile::TempDir);
+
+impl Sim {
+    /// A file in this simulator's own temporary directory, for a log or a backup.
+    pub fn file(&self, name: &str) -> std::path::PathBuf {
+        self.2.path().join(name)
+    }
+}
 
 impl Drop for Sim {
     fn drop(&mut self) {

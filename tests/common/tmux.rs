@@ -60,6 +60,19 @@ impl Tmux {
         self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
     }
 
+    /// Resizes the pane, as a person dragging the window would.
+    pub fn resize(&self, width: u16, height: u16) {
+        self.tmux(&[
+            "resize-window",
+            "-t",
+            "e2e",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+    }
+
     pub fn screen(&self) -> String {
         self.tmux(&["capture-pane", "-p", "-t", "e2e"])
     }
@@ -77,6 +90,20 @@ impl Tmux {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Runs `command` in the shell followed by an echo of its exit status, so that
+    /// `wait_for_exit` can tell when it has really ended. A line typed before then would go to
+    /// the program still reading the terminal (and be lost), not to the shell.
+    pub fn run_program(&self, command: &str) {
+        self.run_line(&format!("{command}; echo {EXIT_MARK}$?"));
+    }
+
+    /// Waits until the command started by `run_program` has exited; returns its status. The
+    /// typed line shows `__EXIT__$?`; only the echo puts digits after the mark.
+    pub fn wait_for_exit(&self, timeout: Duration) -> i32 {
+        let screen = self.wait("the program to exit", timeout, |s| exit_status(s).is_some());
+        exit_status(&screen).expect("just seen")
     }
 
     /// Waits for the shell's `$` prompt (capture-pane drops its trailing space).
@@ -97,6 +124,20 @@ impl Tmux {
             texts.iter().all(|t| s.contains(t))
         })
     }
+}
+
+/// What `run_program` appends: `__EXIT__` and the status.
+pub const EXIT_MARK: &str = "__EXIT__";
+
+fn exit_status(screen: &str) -> Option<i32> {
+    screen.lines().find_map(|line| {
+        let at = line.find(EXIT_MARK)?;
+        let digits: String = line[at + EXIT_MARK.len()..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    })
 }
 
 impl Drop for Tmux {

@@ -19,7 +19,7 @@ use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::editing::{self, Origin, Waiting};
-use super::{reveal, scope_picker};
+use super::{lost_create, reveal, scope_picker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormField {
@@ -76,6 +76,8 @@ pub struct AppForm {
     pub notice: Option<String>,
     /// Esc on a changed form asks first; `y` then discards.
     pub confirm_discard: bool,
+    /// Set when the create's answer was lost: the form shows that instead of its fields.
+    pub lost: Option<super::lost_create::LostCreate>,
     initial: Snapshot,
 }
 
@@ -106,6 +108,7 @@ impl AppForm {
             server_error: None,
             notice: None,
             confirm_discard: false,
+            lost: None,
             initial: Default::default(),
         };
         form.initial = form.snapshot();
@@ -244,6 +247,9 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
     if busy(model) {
         return Vec::new();
     }
+    if lost_create::active(model) {
+        return lost_create::key(model, key);
+    }
     let Some(form) = model.edit.form.as_mut() else {
         return Vec::new();
     };
@@ -340,14 +346,18 @@ fn after_change(model: &mut Model) {
     let apps = &model.apps;
     if let Some(form) = model.edit.form.as_mut() {
         form.notice = None;
-        if form.checked {
-            form.recheck(apps);
+        form.recheck(apps);
+        if !form.checked {
+            // Errors wait for the first save ("a name is required" while nothing is typed
+            // yet helps nobody); warnings, like a name already taken, show as it is typed,
+            // since the save that follows does not stop for them.
+            form.problems.retain(|p| p.severity != Severity::Error);
         }
     }
 }
 
 pub fn text(model: &mut Model, edit: TextEdit) {
-    if busy(model) {
+    if busy(model) || lost_create::active(model) {
         return;
     }
     let Some(form) = model.edit.form.as_mut() else {
@@ -396,6 +406,10 @@ pub fn back(model: &mut Model) {
             ToastLevel::Info,
             "Waiting for the server's answer; the form closes when it comes",
         );
+        return;
+    }
+    if lost_create::active(model) {
+        lost_create::back(model);
         return;
     }
     if busy(model) {
@@ -487,12 +501,6 @@ pub fn start_fresh_read(
 }
 
 pub fn created(model: &mut Model, result: Result<App, ApiError>) -> Vec<Effect> {
-    let name = model
-        .edit
-        .form
-        .as_ref()
-        .map(|f| f.request().name)
-        .unwrap_or_default();
     match result {
         Ok(mut app) => {
             // The first secret goes to the reveal overlay only, never into the app list.
@@ -506,42 +514,12 @@ pub fn created(model: &mut Model, result: Result<App, ApiError>) -> Vec<Effect> 
             }
             Vec::new()
         }
-        // The request reached the server, or may have: creating again blindly could make a
-        // twin. The form stays (with what was typed) and the list is read again behind it.
-        Err(e) => match e.outcome() {
-            Outcome::Unknown => {
-                failed(
-                    model,
-                    Origin::Form,
-                    format!(
-                        "The outcome is unknown: the request was sent, then its answer was lost \
-                         ({}). The app {name:?} may or may not have been created; it was not sent \
-                         again. The app list is being read again: look for {name:?} there before \
-                         saving again.",
-                        e.lost_detail()
-                    ),
-                );
-                crate::tui::update::request_apps(model)
-            }
-            Outcome::Done => {
-                failed(
-                    model,
-                    Origin::Form,
-                    format!(
-                        "The app {name:?} was created, but the server's answer was lost ({}), and \
-                         with it the client id and the first secret. The app list is being read \
-                         again: find it there and mint it a new secret (the first one cannot be \
-                         read again). Do not save this form again.",
-                        e.lost_detail()
-                    ),
-                );
-                crate::tui::update::request_apps(model)
-            }
-            Outcome::NotDone => {
-                failed(model, Origin::Form, format!("Creating failed: {e}"));
-                Vec::new()
-            }
-        },
+        // The request may have reached the server: creating again blindly could make a twin.
+        Err(e) if e.outcome_unknown() => lost_create::start(model, &e),
+        Err(e) => {
+            failed(model, Origin::Form, format!("Creating failed: {e}"));
+            Vec::new()
+        }
     }
 }
 

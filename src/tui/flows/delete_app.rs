@@ -27,9 +27,10 @@ pub struct DeleteApp {
 }
 
 impl DeleteApp {
-    /// Exact, case and all: the point is that the user looked at which app this is.
+    /// The name as shown (case and all: the point is that the user looked at which app this
+    /// is), up to what no keyboard types exactly; or the client id.
     pub fn name_matches(&self) -> bool {
-        self.typed.value() == self.app.name
+        super::typed_confirm::matches(self.typed.value(), &self.app.name, &self.app.id)
     }
 }
 
@@ -93,10 +94,10 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
         return Vec::new();
     }
     if !d.name_matches() {
-        d.error = Some(format!(
-            "Type the name exactly as shown, {:?}, to delete; Esc keeps the app",
-            d.app.name
-        ));
+        d.error = Some(
+            "Type the name as shown above, or the client id, to delete; Esc keeps the app"
+                .to_owned(),
+        );
         return Vec::new();
     }
     let (client_id, name) = (d.app.id.clone(), d.app.name.clone());

@@ -74,13 +74,13 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         _ if d.pending.is_some() => false,
         Action::Secret(SecretKey::Yes) => !d.last_working,
         Action::Submit if d.last_working => {
-            if d.typed.value() == d.app_name {
+            if super::typed_confirm::matches(d.typed.value(), &d.app_name, &d.app_id) {
                 true
             } else {
-                d.error = Some(format!(
-                    "Type the app's name exactly ({:?}) to delete its last working secret",
-                    d.app_name
-                ));
+                d.error = Some(
+                    "Type the app's name as shown, or its client id, to delete its last working secret"
+                        .to_owned(),
+                );
                 false
             }
         }

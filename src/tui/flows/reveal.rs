@@ -21,6 +21,8 @@ pub struct Reveal {
     pub expiry: Option<Option<Timestamp>>,
     pub value: SecretString,
     pub shown: bool,
+    /// Shown at least once: hiding it again does not unsee it.
+    pub seen: bool,
     /// Where the last copy went.
     pub copied: Option<String>,
     pub copy_req: Option<RequestId>,
@@ -35,9 +37,16 @@ impl Reveal {
             expiry: None,
             value,
             shown: false,
+            seen: false,
             copied: None,
             copy_req: None,
         }
+    }
+
+    /// Someone can hold the value: it was on screen or it reached a clipboard. Until then,
+    /// nothing may be done that leaves this secret as the only working one.
+    pub fn taken(&self) -> bool {
+        self.seen || self.copied.is_some()
     }
 
     /// What the overlay prints: the value only after `v`.
@@ -73,6 +82,7 @@ pub fn reveal_key(
         Action::Secret(SecretKey::ToggleMask) => {
             if let Some(r) = pick(model) {
                 r.shown = !r.shown;
+                r.seen |= r.shown;
             }
             Vec::new()
         }

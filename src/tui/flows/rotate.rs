@@ -1,6 +1,9 @@
 //! The rotation wizard: mint, reveal, verify with a real token request, then offer to delete
 //! old secrets. A small explicit state machine; nothing is deleted unless the user marks old
 //! secrets and then answers yes, so leaving at any step keeps every secret that existed.
+//! Old secrets are deleted only once the new value was shown or copied: otherwise nobody
+//! would hold a working secret of the app. Leaving with a value nobody saw offers to delete
+//! the new secret, which nobody can use.
 
 use std::collections::BTreeMap;
 
@@ -36,6 +39,11 @@ pub enum Step {
     ConfirmDelete,
     Deleting,
     Done,
+    /// Esc with a new secret whose value nobody saw: delete it (the default) or keep it.
+    /// `back` is where Esc returns to.
+    LeaveUnseen {
+        back: Box<Step>,
+    },
 }
 
 impl Step {
@@ -46,6 +54,7 @@ impl Step {
             Step::Reveal => 2,
             Step::Verifying | Step::Verified { .. } | Step::VerifyFailed { .. } => 3,
             Step::OfferDelete | Step::ConfirmDelete | Step::Deleting | Step::Done => 4,
+            Step::LeaveUnseen { back } => back.number(),
         }
     }
 }
@@ -73,6 +82,8 @@ pub struct Rotation {
     pub deleting: BTreeMap<RequestId, i64>,
     pub deleted: Vec<i64>,
     pub failed: Vec<(i64, String)>,
+    /// Why the last Enter at step 4 deleted nothing.
+    pub refusal: Option<String>,
 }
 
 impl Rotation {
@@ -95,6 +106,7 @@ impl Rotation {
             deleting: BTreeMap::new(),
             deleted: Vec::new(),
             failed: Vec::new(),
+            refusal: None,
         }
     }
 
@@ -104,12 +116,23 @@ impl Rotation {
             Step::Reveal => Mode::SecretReveal,
             Step::OfferDelete => Mode::SecretPick,
             Step::ConfirmDelete => Mode::SecretConfirm,
+            Step::LeaveUnseen { .. } => Mode::SecretDiscard,
             _ => Mode::SecretWizard,
         }
     }
 
     pub fn marked(&self) -> impl Iterator<Item = &Secret> {
         self.old.iter().filter(|o| o.marked).map(|o| &o.secret)
+    }
+
+    /// The new value was shown or copied: someone can hold it.
+    pub fn taken(&self) -> bool {
+        self.reveal.as_ref().is_some_and(Reveal::taken)
+    }
+
+    /// A new secret exists whose value nobody has seen.
+    pub fn unseen(&self) -> bool {
+        self.minted.is_some() && self.reveal.is_some() && !self.taken()
     }
 
     /// What is true so far, for a toast when the user leaves.
@@ -145,6 +168,10 @@ fn leave(model: &mut Model) -> Vec<Effect> {
                 .to_owned(),
         ),
         Step::Done => None,
+        _ if r.unseen() => Some(format!(
+            "Rotation left: new secret #{} was kept, but its value was never shown or copied, so nobody holds it; delete it (x) once you are sure. Every older secret was kept.",
+            r.minted.as_ref().map_or(0, |s| s.id)
+        )),
         _ => Some(format!(
             "Rotation left: {}; every older secret was kept.",
             r.so_far()
@@ -194,6 +221,19 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         (Step::Deleting, Action::Back) => leave(model),
+        (Step::LeaveUnseen { back }, Action::Back) => {
+            r.step = *back;
+            Vec::new()
+        }
+        (Step::LeaveUnseen { .. }, Action::Secret(SecretKey::Yes)) => discard(model),
+        (Step::LeaveUnseen { .. }, Action::Secret(SecretKey::Keep)) => leave(model),
+        (Step::LeaveUnseen { .. }, _) => Vec::new(),
+        (step, Action::Back) if r.unseen() && !matches!(step, Step::Done) => {
+            r.step = Step::LeaveUnseen {
+                back: Box::new(step),
+            };
+            Vec::new()
+        }
         (_, Action::Back) => leave(model),
         (Step::MintUnknown { .. }, Action::Submit | Action::Secret(SecretKey::Retry)) => {
             let description = r.form.description.value().to_owned();
@@ -229,12 +269,29 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
+        (
+            Step::OfferDelete,
+            action @ Action::Secret(SecretKey::ToggleMask | SecretKey::CopySecret),
+        ) => {
+            r.refusal = None;
+            reveal::reveal_key(model, action, |m| {
+                rotation(m).and_then(|r| r.reveal.as_mut())
+            })
+        }
         (Step::OfferDelete, Action::Submit) => {
-            r.step = if r.marked().next().is_some() {
-                Step::ConfirmDelete
+            if r.marked().next().is_none() {
+                r.step = Step::Done;
+            } else if r.taken() {
+                r.refusal = None;
+                r.step = Step::ConfirmDelete;
             } else {
-                Step::Done
-            };
+                r.refusal = Some(refusal(r));
+            }
+            Vec::new()
+        }
+        (Step::ConfirmDelete, Action::Secret(SecretKey::Yes)) if !r.taken() => {
+            r.refusal = Some(refusal(r));
+            r.step = Step::OfferDelete;
             Vec::new()
         }
         (Step::ConfirmDelete, Action::Secret(SecretKey::Yes)) => delete_marked(model),
@@ -244,6 +301,31 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Why step 4 deletes nothing yet.
+fn refusal(r: &Rotation) -> String {
+    format!(
+        "Nothing deleted: the value of new secret #{} was never shown or copied, so nobody holds it, and deleting the old secrets could leave no working secret in anyone's hands. v shows it, y copies it; then Enter.",
+        r.minted.as_ref().map_or(0, |s| s.id)
+    )
+}
+
+/// Leaves and deletes the new secret nobody saw. The answer comes back to no flow, so it is
+/// told in a toast like any late answer (`secrets::on_result`).
+fn discard(model: &mut Model) -> Vec<Effect> {
+    let Some(secret_id) = rotation(model).and_then(|r| r.minted.as_ref().map(|s| s.id)) else {
+        return leave(model);
+    };
+    close(model);
+    model.push_toast(
+        ToastLevel::Info,
+        format!(
+            "Rotation left: deleting new secret #{secret_id}, whose value nobody saw; every older secret was kept."
+        ),
+    );
+    let req = model.new_request(RequestKind::Secret);
+    vec![Effect::Secret(SecretEffect::Delete { req, secret_id })]
 }
 
 fn verify(model: &mut Model) -> Vec<Effect> {

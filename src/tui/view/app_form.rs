@@ -154,6 +154,9 @@ fn lines<'a>(
     field_width: usize,
     inner_width: usize,
 ) -> (Vec<Line<'a>>, Option<(u16, u16)>) {
+    if let Some(lost) = &form.lost {
+        return (lost_lines(lost, theme, inner_width), None);
+    }
     let text_width = inner_width.saturating_sub(LABEL);
     let mut out: Vec<Line> = Vec::new();
     let mut cursor = None;
@@ -331,6 +334,30 @@ fn lines<'a>(
         ));
     }
     (out, cursor)
+}
+
+/// After a create whose answer was lost: what is known, and the one next step that works.
+fn lost_lines<'a>(
+    lost: &crate::tui::flows::lost_create::LostCreate,
+    theme: &Theme,
+    inner_width: usize,
+) -> Vec<Line<'a>> {
+    let mut out = Vec::new();
+    for (text, bad) in crate::tui::flows::lost_create::lines(lost) {
+        let style = if bad {
+            theme.urgency(Urgency::Expired)
+        } else {
+            Style::new()
+        };
+        out.extend(
+            wrap_words(&text, inner_width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, style))),
+        );
+        out.push(Line::from(""));
+    }
+    out.pop();
+    out
 }
 
 /// The diff of an edit: what changed on the server meanwhile (if anything), then what saving

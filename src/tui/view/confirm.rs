@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
+use crate::tui::flows::typed_confirm;
 use crate::tui::format::{self, Urgency};
 use crate::tui::model::{Model, secrets_by_expiry};
 use crate::tui::theme::Theme;
@@ -45,8 +46,8 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
     if let Some(path) = &d.done {
         let lines = vec![
             Line::from(format!(
-                "Deleted {:?} ({}).",
-                format::clean(&app.name),
+                "Deleted {} ({}).",
+                format::clean(&typed_confirm::fold(&app.name)),
                 format::clean(&app.id)
             )),
             Line::from(""),
@@ -78,7 +79,11 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
     let mut lines = vec![
         Line::from(vec![
             Span::raw("Delete app "),
-            Span::styled(format!("{:?}", format::clean(&app.name)), theme.title(true)),
+            // Shown as it is typed: a tab or newline in the name is one space here.
+            Span::styled(
+                format::clean(&typed_confirm::fold(&app.name)).into_owned(),
+                theme.title(true),
+            ),
             Span::raw(format!(" ({})?", format::clean(&app.id))),
         ]),
         Line::from(format!(
@@ -120,7 +125,7 @@ pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect
     lines.push(Line::from(format!("  {dir}")));
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        "Type the app's name to delete it:",
+        "Type the app's name (or its client id) to delete it:",
         theme.label(),
     )));
     let typed = d.typed.value();

@@ -31,10 +31,16 @@ use super::theme::Theme;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
+/// Whether a terminal of this size gets the "Terminal too small" screen instead of the panes.
+/// `update` asks the same question, so that no key acts on what that screen hides.
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
+
 pub fn view(model: &Model, frame: &mut Frame) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area);
+    if too_small(area.width, area.height) {
+        too_small_screen(frame, area);
         return;
     }
     let theme = Theme {
@@ -110,7 +116,7 @@ fn panes(model: &Model, theme: &Theme, frame: &mut Frame, body: Rect) {
     secrets::render(model, theme, frame, secrets_area);
 }
 
-fn too_small(frame: &mut Frame, area: Rect) {
+fn too_small_screen(frame: &mut Frame, area: Rect) {
     let text = vec![
         Line::from("Terminal too small"),
         Line::from(format!(

@@ -271,11 +271,15 @@ fn rotation_lines<'a>(model: &Model, r: &'a Rotation, theme: &Theme) -> Vec<Line
         progress(theme, n > 1, n == 1, 1, "Mint", minted),
         progress(
             theme,
-            n > 2,
+            n > 2 && r.taken(),
             n == 2,
             2,
             "Reveal",
-            "shown once, masked until v".to_owned(),
+            if n > 2 && !r.taken() {
+                "never shown or copied: nobody holds the new value".to_owned()
+            } else {
+                "shown once, masked until v".to_owned()
+            },
         ),
         progress(
             theme,
@@ -366,9 +370,22 @@ fn rotation_lines<'a>(model: &Model, r: &'a Rotation, theme: &Theme) -> Vec<Line
             ));
         }
         Step::OfferDelete => {
-            lines.push(Line::from(
-                "Mark the older secrets to delete (none is marked):",
-            ));
+            if let Some(v) = &r.reveal {
+                let state = if v.taken() {
+                    ""
+                } else {
+                    "  (never shown or copied)"
+                };
+                lines.push(Line::from(vec![
+                    Span::styled("New value   ", theme.label()),
+                    Span::styled(v.display().to_owned(), theme.key()),
+                    Span::styled(state, theme.error()),
+                ]));
+            }
+            lines.push(Line::from(format!(
+                "Mark the older secrets to delete ({}):",
+                marked_text(r.marked().count(), r.old.len())
+            )));
             for (i, o) in r.old.iter().enumerate() {
                 let cursor = if i == r.cursor { "▸" } else { " " };
                 let mark = if o.marked { "[x]" } else { "[ ]" };
@@ -379,9 +396,12 @@ fn rotation_lines<'a>(model: &Model, r: &'a Rotation, theme: &Theme) -> Vec<Line
                     line
                 });
             }
+            if let Some(why) = &r.refusal {
+                lines.push(Line::from(Span::styled(format!("✗ {why}"), theme.error())));
+            }
             lines.push(hint(
                 theme,
-                "Space mark · j/k move · Enter continue (nothing marked: keep all) · Esc leave",
+                "Space mark · j/k move · v show · y copy · Enter continue (nothing marked: keep all) · Esc leave",
             ));
         }
         Step::ConfirmDelete => {
@@ -406,10 +426,19 @@ fn rotation_lines<'a>(model: &Model, r: &'a Rotation, theme: &Theme) -> Vec<Line
                 .as_ref()
                 .map(|s| format!("#{}", s.id))
                 .unwrap_or_default();
-            lines.push(Line::from(Span::styled(
-                format!("✓ Rotated: {new} is in use."),
-                theme.info(),
-            )));
+            // "Works" only on the token endpoint's word: a secret nobody verified is not
+            // said to be in use.
+            lines.push(if r.granted.is_some() {
+                Line::from(Span::styled(
+                    format!("✓ Rotated: {new} works (a token was granted with it)."),
+                    theme.info(),
+                ))
+            } else {
+                Line::from(Span::styled(
+                    format!("New secret {new} was not verified."),
+                    theme.error(),
+                ))
+            });
             if r.deleted.is_empty() && r.failed.is_empty() {
                 lines.push(Line::from("Every older secret was kept."));
             }
@@ -424,8 +453,34 @@ fn rotation_lines<'a>(model: &Model, r: &'a Rotation, theme: &Theme) -> Vec<Line
             }
             lines.push(hint(theme, "Enter or Esc close"));
         }
+        Step::LeaveUnseen { .. } => {
+            let new = r
+                .minted
+                .as_ref()
+                .map(|s| format!("#{}", s.id))
+                .unwrap_or_default();
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "Leave the rotation? New secret {new} exists, but its value was never shown or copied: nobody holds it, and it cannot be read again."
+                ),
+                theme.error(),
+            )));
+            lines.push(Line::from("Every older secret is kept either way."));
+            lines.push(hint(
+                theme,
+                "Enter or y delete it and leave (default) · n keep it and leave · Esc back",
+            ));
+        }
     }
     lines
+}
+
+fn marked_text(marked: usize, of: usize) -> String {
+    match marked {
+        0 => "none is marked".to_owned(),
+        n if n == of => format!("all {n} are marked"),
+        n => format!("{n} of {of} marked"),
+    }
 }
 
 fn scopes_text(scopes: &[String]) -> String {
@@ -457,11 +512,20 @@ fn delete_lines<'a>(
         )));
         lines.push(Line::from(vec![
             Span::styled(
-                format!("Type {:?} to delete: ", format::clean(&d.app_name)),
+                format!(
+                    "Type {} (or the client id) to delete: ",
+                    format::clean(&crate::tui::flows::typed_confirm::fold(&d.app_name))
+                ),
                 theme.label(),
             ),
             Span::raw(with_cursor(&d.typed, true)),
         ]));
+    } else if let Some(t) = d.secret.expiry_time.filter(|t| *t <= model.now) {
+        // An expired secret gets no token any more: nothing can be "still using" it.
+        lines.push(Line::from(format!(
+            "It expired on {}: it is already unusable, so deleting it stops nothing.",
+            format::date(t, &model.tz)
+        )));
     } else {
         lines.push(Line::from(
             "Integrations still using this secret stop working.",
