@@ -295,8 +295,9 @@ impl<'t, B: Backend> LoopCore<'t, B> {
     pub fn message(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
         // Every message sees the current time, so toasts and refresh times are exact even
         // when the tick is off.
-        update(&mut self.model, Msg::Tick { now });
-        update(&mut self.model, msg)
+        let mut effects = update(&mut self.model, Msg::Tick { now });
+        effects.extend(update(&mut self.model, msg));
+        effects
     }
 }
 

@@ -3,6 +3,7 @@
 //! server and answers with messages, and `view` draws the model.
 
 pub mod clipboard;
+pub mod details;
 pub mod effect;
 pub mod event_loop;
 pub mod fixtures;

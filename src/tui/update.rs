@@ -5,6 +5,7 @@ use tui_input::InputRequest;
 
 use crate::api::permissions;
 
+use super::details;
 use super::effect::{Effect, RequestId};
 use super::flows::{editing, profile, token};
 use super::keymap::{Action, SecretKey, key_for};
@@ -39,11 +40,18 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick { now } => {
             tick(model, now);
-            Vec::new()
+            // The fill is paced on this clock: a tick is when its bucket has new tokens.
+            let mut effects = details::selected(model);
+            effects.extend(details::pump(model));
+            if !effects.is_empty() {
+                model.dirty = true;
+            }
+            effects
         }
         other => {
             model.dirty = true;
-            let effects = match other {
+            let selected_before = model.selected.clone();
+            let mut effects = match other {
                 Msg::Init => request_apps(model),
                 Msg::Resize { width, height } => {
                     model.size = (width, height);
@@ -67,6 +75,29 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     super::flows::login::answer(model, req, answer);
                     Vec::new()
                 }
+                Msg::Api {
+                    req,
+                    result: ApiResult::Details { client_id, result },
+                } => {
+                    details::answered(model, req, &client_id, result);
+                    Vec::new()
+                }
+                Msg::Api {
+                    req,
+                    result: ApiResult::CachedDetails(apps),
+                } => {
+                    model.in_flight.remove(&req);
+                    details::cached_arrived(model, apps);
+                    Vec::new()
+                }
+                Msg::Api {
+                    req,
+                    result:
+                        ApiResult::Apps {
+                            apps,
+                            token_expires,
+                        },
+                } => apps_arrived(model, req, apps, token_expires),
                 Msg::Api { req, result } => {
                     api_result(model, req, result);
                     Vec::new()
@@ -81,6 +112,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
                 Msg::Tick { .. } => unreachable!("handled above"),
             };
+            // Whatever moved the selection (keys, a jump, a created app), its details are
+            // read at once; then the fill uses what is left of its budget.
+            if model.selected != selected_before {
+                effects.extend(details::selected(model));
+            }
+            effects.extend(details::pump(model));
             // The expiry view's rows (every secret of the organization, sorted) are made
             // only while it is open, and then only when the apps changed.
             if model.overlays.contains(&Overlay::Expiring) {
@@ -143,6 +180,38 @@ pub(crate) fn request_apps(model: &mut Model) -> Vec<Effect> {
     vec![Effect::LoadApps { req }]
 }
 
+/// A list answer. The first one that leaves apps unknown also asks for the details cache.
+fn apps_arrived(
+    model: &mut Model,
+    req: RequestId,
+    apps: Result<Vec<crate::api::model::App>, crate::api::ApiError>,
+    token_expires: Option<jiff::Timestamp>,
+) -> Vec<Effect> {
+    model.in_flight.remove(&req);
+    if model.awaiting_apps != Some(req) {
+        tracing::debug!(?req, "dropping a stale app list");
+        return Vec::new();
+    }
+    model.awaiting_apps = None;
+    let first = !model.loaded;
+    model.loaded = true;
+    if token_expires.is_some() {
+        model.token_expires = token_expires;
+    }
+    match apps {
+        Ok(apps) => {
+            details::list_arrived(model, apps);
+            model.last_refresh = Some(model.now);
+            if first && model.apps.values().any(|a| !a.details_known()) {
+                let req = model.new_request(RequestKind::DetailCache);
+                return vec![Effect::LoadDetailCache { req }];
+            }
+        }
+        Err(e) => model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}")),
+    }
+    Vec::new()
+}
+
 fn request_token(model: &mut Model) -> Vec<Effect> {
     let req = model.new_request(RequestKind::Token);
     model.awaiting_token = Some(req);
@@ -152,26 +221,8 @@ fn request_token(model: &mut Model) -> Vec<Effect> {
 fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
     model.in_flight.remove(&req);
     match result {
-        ApiResult::Apps {
-            apps,
-            token_expires,
-        } => {
-            if model.awaiting_apps != Some(req) {
-                tracing::debug!(?req, "dropping a stale app list");
-                return;
-            }
-            model.awaiting_apps = None;
-            model.loaded = true;
-            if token_expires.is_some() {
-                model.token_expires = token_expires;
-            }
-            match apps {
-                Ok(apps) => {
-                    model.set_apps(apps);
-                    model.last_refresh = Some(model.now);
-                }
-                Err(e) => model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}")),
-            }
+        ApiResult::Apps { .. } | ApiResult::Details { .. } | ApiResult::CachedDetails(_) => {
+            unreachable!("routed by `update`")
         }
         ApiResult::Secret(_) => unreachable!("routed to the secret flows by `update`"),
         ApiResult::Token(result) => {
@@ -187,7 +238,17 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
         }
         ApiResult::TokenTest(outcome) => token::tested(model, req, outcome),
         ApiResult::Profiles(list) => profile::loaded(model, req, list),
-        other => editing::api_result(model, req, other),
+        other => {
+            // A created app shows at once; the server may list it only after a lag.
+            let created = match (&other, model.edit.waiting_for(req)) {
+                (ApiResult::Created(Ok(app)), Some(_)) => Some(app.id.clone()),
+                _ => None,
+            };
+            editing::api_result(model, req, other);
+            if let Some(id) = created {
+                details::created(model, &id);
+            }
+        }
     }
 }
 
@@ -221,6 +282,7 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ShowDetails => {
             if model.selected_app().is_some() {
                 push_overlay(model, Overlay::Details);
+                return details::enter(model);
             }
         }
         Action::ToggleFold => toggle_fold(model),

@@ -82,6 +82,21 @@ impl Worker {
                     }
                 });
             }
+            Effect::LoadDetails { req, client_id } => {
+                tokio::spawn(async move {
+                    let result = client.get_app(&client_id).await;
+                    let _ = tx.send(Msg::Api {
+                        req,
+                        result: ApiResult::Details { client_id, result },
+                    });
+                });
+            }
+            Effect::LoadDetailCache { req } => {
+                let _ = tx.send(Msg::Api {
+                    req,
+                    result: ApiResult::CachedDetails(Vec::new()),
+                });
+            }
             Effect::LoadToken { req } => {
                 tokio::spawn(async move {
                     let result = client.token().await.map(|t| token_info(&t));

@@ -14,7 +14,10 @@ use super::pane_block;
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = model.focus == Pane::Secrets && model.mode() == Mode::Normal;
     let app = model.selected_app();
-    let count = app.map_or(0, |a| a.secrets.len());
+    let count = match app {
+        Some(a) if !a.details_known() => "…".to_owned(),
+        a => a.map_or(0, |a| a.secrets.len()).to_string(),
+    };
     let title = Line::from(vec![
         Span::styled(" 3 Secrets ", theme.title(focused)),
         Span::styled(format!("{count} "), theme.dim()),
@@ -25,6 +28,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(app) = app else {
         return;
     };
+    if !app.details_known() {
+        frame.render_widget(
+            Paragraph::new(super::not_loaded(model, &app.id)).style(theme.dim()),
+            inner,
+        );
+        return;
+    }
     if app.secrets.is_empty() {
         let text = if app.is_confidential {
             "No secret: this app cannot get tokens with client credentials."
