@@ -1020,10 +1020,13 @@ mod tests {
                 })
             })
             .collect();
-        serde_json::from_value(serde_json::json!({
+        let mut app: App = serde_json::from_value(serde_json::json!({
             "id": id, "name": name, "isConfidential": true, "secrets": secrets
         }))
-        .unwrap()
+        .unwrap();
+        // As an app's own read leaves it: its secrets are facts, not "not loaded".
+        app.details = crate::api::model::Details::Known;
+        app
     }
 
     fn model(apps: Vec<App>) -> Model {
