@@ -175,6 +175,14 @@ pub struct SimArgs {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
     pub token_lifetime: u64,
+    /// What the app list carries: `summary` (name, id, kind, redirect URI; scopes and secrets
+    /// null, as the live server answers) or `full` (every app whole).
+    #[arg(long, value_enum, default_value_t = crate::sim::ListShape::Summary)]
+    pub list_shape: crate::sim::ListShape,
+    /// This app's own read answers 500 (repeatable): to watch extapps report what it could
+    /// not read.
+    #[arg(long = "fail-detail-read", value_name = "CLIENT_ID")]
+    pub fail_detail_reads: Vec<String>,
     #[command(flatten)]
     pub faults: FaultArgs,
 }

@@ -157,6 +157,7 @@ mod tests {
                 expiry_time: None,
             }],
             client_certificates: None,
+            details: crate::api::model::Details::Known,
         };
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), &AppBackup::of(&app, Timestamp::UNIX_EPOCH)).unwrap();

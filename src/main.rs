@@ -273,6 +273,8 @@ async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
         extra_apps: args.apps,
         token_lifetime: std::time::Duration::from_secs(args.token_lifetime.max(1)),
         faults: args.faults.to_faults(),
+        list_shape: args.list_shape,
+        fail_detail_reads: args.fail_detail_reads.clone(),
         ..Default::default()
     };
     let handle = sim::start(settings).await.map_err(|e| {
@@ -292,6 +294,13 @@ async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
     println!("  partition id:  {}", handle.partition_id);
     println!("  client id:     {}", handle.admin_client_id());
     println!("  client secret: {}", handle.admin_secret());
+    println!(
+        "  list shape:    {}",
+        match args.list_shape {
+            sim::ListShape::Summary => "summary (scopes and secrets only in each app's own read)",
+            sim::ListShape::Full => "full",
+        }
+    );
     println!();
     println!("Point extapps at it with:");
     println!(

@@ -338,6 +338,7 @@ impl Server {
                 Vec::new()
             },
             client_certificates: None,
+            details: extapps::api::model::Details::Known,
         }
     }
 
