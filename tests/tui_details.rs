@@ -509,3 +509,67 @@ fn a_created_app_stays_listed_as_pending_until_a_list_carries_it() {
     assert!(!model.apps.contains_key("ghost"));
     assert!(model.toasts.iter().any(|t| t.text.contains("still not in")));
 }
+
+/// The worker against the in-process simulator in its default (summary) shape: the list
+/// leaves every app unknown, and the reads `update` asks for bring each one whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn details_arrive_from_the_simulators_summary_list() {
+    use extapps::tui::worker::Worker;
+    use std::sync::Arc;
+
+    let h = common::sim_shaped(extapps::sim::ListShape::Summary).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let worker = Worker::new(Arc::new(common::admin(&h)), tx);
+    let mut clock = now();
+    let mut model = Model::new(options(), clock);
+    update(
+        &mut model,
+        Msg::Resize {
+            width: 120,
+            height: 35,
+        },
+    );
+    let dispatch = |effects: Vec<Effect>| {
+        for e in effects {
+            worker.spawn(e);
+        }
+    };
+    dispatch(update(&mut model, Msg::Init));
+    let mut saw_unknown = false;
+    // Bounded: each answer comes within 10 s, and 17 apps need far fewer than 300 steps.
+    for _ in 0..300 {
+        if model.loaded && model.apps.values().all(|a| a.details_known()) {
+            break;
+        }
+        // The model's clock moves 2 s per answer: the fill's pace, without waiting for it.
+        clock += SignedDuration::from_secs(2);
+        dispatch(update(&mut model, Msg::Tick { now: clock }));
+        let msg = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            .await
+            .expect("an answer within 10 s")
+            .expect("the worker is alive");
+        let list = matches!(
+            msg,
+            Msg::Api {
+                result: ApiResult::Apps { .. },
+                ..
+            }
+        );
+        dispatch(update(&mut model, msg));
+        if list {
+            saw_unknown = model.apps.values().all(|a| !a.details_known());
+        }
+    }
+    assert!(saw_unknown, "the summary list leaves every app unknown");
+    let want = h.state().apps();
+    assert_eq!(model.apps.len(), want.len());
+    for app in &want {
+        let got = &model.apps[app.id.as_str()];
+        assert!(got.details_known(), "{} is still unknown", app.name);
+        assert_eq!(got.secrets, app.secrets, "{}", app.name);
+        assert_eq!(got.scope_count(), app.scope_count(), "{}", app.name);
+    }
+    assert_eq!(details::status_text(&model), None);
+    assert!(h.state().detail_reads() >= want.len() as u64);
+    h.shutdown().await;
+}
