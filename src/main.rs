@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use clap::{CommandFactory, FromArgMatches};
 use extapps::api::IdentityClient;
+use extapps::api::details_cache::DetailsCache;
 use extapps::api::token_cache::TokenCache;
 use extapps::args::{
-    AppsCommand, Cli, Command, ConfigCommand, SecretsCommand, TokenArgs, TokenCommand,
+    AppsCommand, CacheCommand, Cli, Command, ConfigCommand, SecretsCommand, TokenArgs, TokenCommand,
 };
 use extapps::cli::{self, Failure};
 use extapps::{config, demo, logging, sim};
@@ -59,6 +60,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
     }
     let flags = cli.config_flags();
     let cache = TokenCache::default_location(|k| std::env::var(k).ok());
+    let details_cache = DetailsCache::default_location(|k| std::env::var(k).ok());
     // Commands that need no connection.
     let out = &mut std::io::stdout();
     match &cli.command {
@@ -90,6 +92,9 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
             return cli::token::decode(token, *json, &mut stdin, &mut std::io::stdout().lock());
         }
         Some(Command::Login(args)) => return run_login(&cli, args, cache.as_ref()).await,
+        Some(Command::Cache(CacheCommand::Clear)) => {
+            return cli::cache::clear(details_cache.as_ref(), &mut std::io::stdout().lock());
+        }
         _ => {}
     }
     // Keep the demo simulator alive for as long as the command or the TUI runs.
@@ -171,7 +176,18 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
         Some(Command::Secrets(SecretsCommand::List {
             expiring_within,
             format,
-        })) => cli::secrets::list(&client, expiring_within, format, &mut stdout).await,
+            max_age,
+            read_budget,
+        })) => {
+            let details = cli::details::DetailOptions {
+                // The demo organization dies with this process: nothing to keep.
+                cache: if cli.demo { None } else { details_cache },
+                max_age,
+                budget: read_budget,
+                progress: true,
+            };
+            cli::secrets::list_with(&client, expiring_within, format, &details, &mut stdout).await
+        }
         Some(Command::Token(TokenArgs { json, raw, .. })) => {
             cli::token::show(&client, json, raw, &mut stdout).await
         }
@@ -213,7 +229,8 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
             | Command::Config(_)
             | Command::Completions { .. }
             | Command::Man
-            | Command::Login(_),
+            | Command::Login(_)
+            | Command::Cache(_),
         ) => {
             unreachable!("handled above")
         }

@@ -2,12 +2,14 @@
 
 pub mod auth;
 pub mod client;
+pub mod details_cache;
 pub mod endpoints;
 pub mod error;
 pub mod inspect;
 pub mod jwt;
 pub mod login;
 pub mod model;
+pub mod pacer;
 pub mod permissions;
 pub mod shared_str;
 pub mod token_cache;

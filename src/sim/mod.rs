@@ -267,6 +267,11 @@ impl SimState {
         lock(&self.shared.limiter).set_limits(limits);
     }
 
+    /// Requests answered 429 by the rate limiter so far.
+    pub fn rate_limited(&self) -> u64 {
+        lock(&self.shared.limiter).refused()
+    }
+
     /// Forgets the requests counted so far.
     pub fn reset_rate_limits(&self) {
         lock(&self.shared.limiter).reset();
