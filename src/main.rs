@@ -251,7 +251,9 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
                 log_path,
                 backup_dir: None,
             };
-            extapps::tui::run(client, opts)
+            // The demo organization dies with this process: nothing to keep.
+            let cache = if cli.demo { None } else { details_cache };
+            extapps::tui::run_with_cache(client, opts, cache)
                 .await
                 .map_err(|e| Failure::new(format!("the TUI stopped: {e}"), 1))
         }

@@ -573,3 +573,141 @@ async fn details_arrive_from_the_simulators_summary_list() {
     assert!(h.state().detail_reads() >= want.len() as u64);
     h.shutdown().await;
 }
+
+#[test]
+fn details_from_the_cache_show_at_once_with_their_age_and_are_refreshed() {
+    let apps = org(100);
+    let (mut model, effects) = loaded(&apps, (120, 35));
+    let Some(Effect::LoadDetailCache { req }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::LoadDetailCache { .. }))
+        .cloned()
+    else {
+        panic!("a summary list asks for the cache: {effects:?}")
+    };
+    let in_flight: Vec<String> = detail_reads(&effects)
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    let two_hours_ago = now() - SignedDuration::from_hours(2);
+    let cached: Vec<(App, Timestamp)> = apps
+        .iter()
+        .enumerate()
+        // Read at different times: the oldest are refreshed first among equals.
+        .map(|(i, a)| (full(a), two_hours_ago - SignedDuration::from_secs(i as i64)))
+        .collect();
+    update(
+        &mut model,
+        Msg::Api {
+            req,
+            result: ApiResult::CachedDetails(cached),
+        },
+    );
+    for a in &apps {
+        let known = model.apps[a.id.as_str()].details_known();
+        assert_eq!(known, !in_flight.contains(&a.id), "{}", a.name);
+    }
+    let text = details::status_text(&model).unwrap();
+    assert!(text.contains(" from cache, 2h old"), "{text}");
+    for _ in 0..6 {
+        update(&mut model, Msg::Key(Action::Down));
+    }
+    // Keys with no time between, past the apps the first burst reads: this one is not read
+    // yet, and its cached details show.
+    let selected = model.selected.clone().unwrap();
+    assert!(model.details.is_cached(&selected));
+    let screen = render(&mut model, 120, 35);
+    assert!(screen.contains("· from cache, 2h old"), "{screen}");
+
+    // The fill reads every cached app again: on screen first, then the ones whose secrets
+    // were nearest expiry, then the oldest.
+    let on_screen: Vec<String> = {
+        let start = model.list.offset.get();
+        model.view[start..start + model.list.page_size()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    for (req, id) in detail_reads(&effects) {
+        answer(&mut model, &apps, req, &id);
+    }
+    let mut order = Vec::new();
+    let mut at = now();
+    for _ in 0..400 {
+        at += SignedDuration::from_millis(500);
+        for (req, id) in detail_reads(&tick(&mut model, at)) {
+            order.push(id.clone());
+            answer(&mut model, &apps, req, &id);
+        }
+    }
+    assert!(
+        apps.iter().all(|a| !model.details.is_cached(&a.id)),
+        "every cached app was read again"
+    );
+    assert_eq!(details::status_text(&model), None);
+    let off: Vec<&String> = order.iter().filter(|id| !on_screen.contains(id)).collect();
+    let first_off = order.iter().position(|id| !on_screen.contains(id)).unwrap();
+    assert!(
+        order[first_off..].iter().all(|id| !on_screen.contains(id)),
+        "on-screen apps first: {order:?}"
+    );
+    let nearest = |id: &str| apps.iter().find(|a| a.id == id).unwrap().nearest_expiry();
+    let keys: Vec<_> = off.iter().map(|id| nearest(id)).collect();
+    let with_expiry = keys.iter().take_while(|k| k.is_some()).count();
+    assert!(keys[with_expiry..].iter().all(Option::is_none), "{keys:?}");
+    assert!(keys[..with_expiry].is_sorted(), "{keys:?}");
+}
+
+/// The worker keeps each app it reads in the details cache, and a later run's worker reads
+/// them back from it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_keeps_details_in_the_cache_between_runs() {
+    use extapps::api::details_cache::DetailsCache;
+    use extapps::tui::worker::Worker;
+    use std::sync::Arc;
+
+    let h = common::sim_shaped(extapps::sim::ListShape::Summary).await;
+    let dir = tempfile::tempdir().unwrap();
+    let id = h.state().apps()[0].id.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let first = Worker::new(Arc::new(common::admin(&h)), tx.clone())
+        .with_details_cache(Some(DetailsCache::new(dir.path())));
+    first.spawn(Effect::LoadDetails {
+        req: RequestId(1),
+        client_id: id.clone(),
+    });
+    let wait = std::time::Duration::from_secs(10);
+    let msg = tokio::time::timeout(wait, rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let Msg::Api {
+        result: ApiResult::Details {
+            result: Ok(read), ..
+        },
+        ..
+    } = msg
+    else {
+        panic!("{msg:?}")
+    };
+
+    let second = Worker::new(Arc::new(common::admin(&h)), tx)
+        .with_details_cache(Some(DetailsCache::new(dir.path())));
+    second.spawn(Effect::LoadDetailCache { req: RequestId(2) });
+    let msg = tokio::time::timeout(wait, rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let Msg::Api {
+        result: ApiResult::CachedDetails(cached),
+        ..
+    } = msg
+    else {
+        panic!("{msg:?}")
+    };
+    assert_eq!(cached.len(), 1);
+    assert_eq!(cached[0].0.id, id);
+    assert_eq!(cached[0].0.secrets, read.secrets);
+    assert!(cached[0].0.details_known());
+    h.shutdown().await;
+}

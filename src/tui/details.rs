@@ -610,11 +610,18 @@ pub fn status_text(model: &Model) -> Option<String> {
     }
     let now = model.now;
     let mut parts = Vec::new();
-    if !p.complete() {
-        parts.push(format!("details {}/{}", p.known, p.total));
-    }
-    if let Some(oldest) = p.oldest_cached {
-        parts.push(format!("{} from cache, {} old", p.cached, age(oldest, now)));
+    let cached = p
+        .oldest_cached
+        .map(|t| format!("{} from cache, {} old", p.cached, age(t, now)));
+    match (p.complete(), cached) {
+        (true, Some(_)) if p.cached == p.known => {
+            let oldest = p.oldest_cached.map_or_else(String::new, |t| age(t, now));
+            parts.push(format!("details from cache, {oldest} old, refreshing"));
+        }
+        (true, Some(c)) => parts.push(format!("details {c}, refreshing")),
+        (false, Some(c)) => parts.push(format!("details {}/{} ({c})", p.known, p.total)),
+        (false, None) => parts.push(format!("details {}/{}", p.known, p.total)),
+        (true, None) => {}
     }
     if let Some(until) = model.details.backoff_until.filter(|t| *t > now) {
         parts.push(format!("rate limited, resuming in {}", age(now, until)));

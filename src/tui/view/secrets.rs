@@ -18,10 +18,24 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(a) if !a.details_known() => "…".to_owned(),
         a => a.map_or(0, |a| a.secrets.len()).to_string(),
     };
-    let title = Line::from(vec![
+    let mut title = vec![
         Span::styled(" 3 Secrets ", theme.title(focused)),
         Span::styled(format!("{count} "), theme.dim()),
-    ]);
+    ];
+    // Details from an earlier run are shown at once, but say how old they are.
+    if let Some(app) = app
+        && model.details.is_cached(&app.id)
+        && let Some(read) = model.details.read_at(&app.id)
+    {
+        title.push(Span::styled(
+            format!(
+                "· from cache, {} old ",
+                crate::tui::details::age(read, model.now)
+            ),
+            theme.dim(),
+        ));
+    }
+    let title = Line::from(title);
     let block = pane_block(theme, Some((Pane::Secrets, model)), title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
