@@ -273,13 +273,21 @@ fn the_fill_reads_the_apps_on_screen_first() {
     assert!(unknown_on_screen > 5, "{unknown_on_screen}");
     let mut order = Vec::new();
     let mut at = now();
-    while order.len() < unknown_on_screen {
+    // Bounded: at the fill's pace this takes some 40 ticks.
+    for _ in 0..400 {
+        if order.len() >= unknown_on_screen {
+            break;
+        }
         at += SignedDuration::from_millis(500);
         for (req, id) in detail_reads(&tick(&mut model, at)) {
             order.push(id.clone());
             answer(&mut model, &apps, req, &id);
         }
     }
+    assert!(
+        order.len() >= unknown_on_screen,
+        "the fill stalled: {order:?}"
+    );
     let off_screen: Vec<&String> = order[..unknown_on_screen]
         .iter()
         .filter(|id| !on_screen.contains(id))
