@@ -431,6 +431,15 @@ pub fn enter(model: &mut Model) -> Vec<Effect> {
     vec![request(model, &id, false)]
 }
 
+/// The app changed on the server by our own write: read it again, whatever is in flight (a
+/// read that left before the write is older and will be dropped).
+pub fn reread(model: &mut Model, id: &str) -> Vec<Effect> {
+    if !model.apps.contains_key(id) {
+        return Vec::new();
+    }
+    vec![request(model, id, false)]
+}
+
 fn backing_off(model: &Model) -> bool {
     model.details.backoff_until.is_some_and(|t| model.now < t)
 }

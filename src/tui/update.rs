@@ -13,7 +13,7 @@ use super::model::{
     INFO_TOAST_LIFETIME, Mode, Model, Overlay, Pane, RequestKind, SortKey, ToastLevel, TreeRow,
     secrets_by_expiry,
 };
-use super::msg::{ApiResult, Msg, TextEdit};
+use super::msg::{ApiResult, Msg, SecretResult, TextEdit};
 
 /// The commands of the `:` line: name, argument, what it does. Completion and the help use it.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
@@ -60,7 +60,20 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 Msg::Api {
                     req,
                     result: ApiResult::Secret(result),
-                } => super::flows::secrets::on_result(model, req, result),
+                } => {
+                    // A secret minted or deleted: the app's secrets changed on the server, and
+                    // a summary list will not say so; read the app again.
+                    let wrote = matches!(
+                        &result,
+                        SecretResult::Minted(Ok(_)) | SecretResult::Deleted { result: Ok(()), .. }
+                    );
+                    let app = model.selected.clone();
+                    let mut effects = super::flows::secrets::on_result(model, req, result);
+                    if wrote && let Some(app) = app {
+                        effects.extend(details::reread(model, &app));
+                    }
+                    effects
+                }
                 Msg::Api {
                     req,
                     result: ApiResult::ProfileSwitched(result),
@@ -255,6 +268,21 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) {
 fn key(model: &mut Model, action: Action) -> Vec<Effect> {
     if refused_by_token(model, action) {
         return Vec::new();
+    }
+    if model.mode() == Mode::Normal
+        && permission_needed(action).is_some()
+        && !matches!(action, Action::NewApp)
+        && let Some(app) = model.selected_app()
+        && !app.details_known()
+    {
+        // A flow opened on "not loaded" would take it for "none" (no old secret to
+        // rotate, no scope to keep): wait for the app's own read.
+        let name = app.name.clone();
+        model.push_toast(
+            ToastLevel::Info,
+            format!("The scopes and secrets of {name:?} are still loading; try again in a moment"),
+        );
+        return details::enter(model);
     }
     if let Some(effects) = token::route_key(model, action) {
         return effects;
