@@ -742,3 +742,28 @@ fn a_secret_flow_waits_for_the_apps_own_read() {
     update(&mut model, Msg::Key(Action::Secret(SecretKey::Rotate)));
     assert_ne!(model.mode(), Mode::Normal);
 }
+
+#[test]
+fn a_deleted_secret_reads_its_app_again_when_lists_are_summaries() {
+    use extapps::tui::msg::SecretResult;
+    let apps = org(10);
+    let (mut model, effects) = loaded(&apps, (120, 35));
+    let (req, id) = detail_reads(&effects)[0].clone();
+    answer(&mut model, &apps, req, &id);
+    // A deletion's answer (whatever flow waited for it): the summary list that follows will
+    // not show the secret gone, so the app's own read goes out too.
+    let after = update(
+        &mut model,
+        Msg::Api {
+            req: RequestId(4242),
+            result: ApiResult::Secret(SecretResult::Deleted {
+                secret_id: 1,
+                result: Ok(()),
+            }),
+        },
+    );
+    assert!(
+        detail_reads(&after).iter().any(|(_, read)| *read == id),
+        "{after:?}"
+    );
+}

@@ -134,6 +134,8 @@ pub struct DetailState {
     pub backoff_until: Option<Timestamp>,
     /// When the last read for a selection left.
     last_user_read: Option<Timestamp>,
+    /// The last list was summaries: it will not show what our own writes changed.
+    summary_lists: bool,
     /// Created apps no list carried yet, with the number of lists left to wait for them.
     pub pending: HashMap<String, u32>,
 }
@@ -150,6 +152,7 @@ impl Default for DetailState {
             retry_at: HashMap::new(),
             backoff_until: None,
             last_user_read: None,
+            summary_lists: false,
             pending: HashMap::new(),
         }
     }
@@ -290,6 +293,7 @@ pub fn cached_arrived(model: &mut Model, apps: Vec<(App, Timestamp)>) {
 /// are gone.
 pub fn list_arrived(model: &mut Model, mut apps: Vec<App>) {
     let now = model.now;
+    model.details.summary_lists = apps.iter().any(|a| !a.details_known());
     let listed: HashSet<String> = apps.iter().map(|a| a.id.clone()).collect();
     // Created apps the server does not list yet (a write shows after a lag).
     let mut dropped = Vec::new();
@@ -431,10 +435,11 @@ pub fn enter(model: &mut Model) -> Vec<Effect> {
     vec![request(model, &id, false)]
 }
 
-/// The app changed on the server by our own write: read it again, whatever is in flight (a
+/// The app changed on the server by our own write: with summary lists, read it again, whatever is in flight (a
 /// read that left before the write is older and will be dropped).
 pub fn reread(model: &mut Model, id: &str) -> Vec<Effect> {
-    if !model.apps.contains_key(id) {
+    // A list that carries details (the refresh after the write) shows the change itself.
+    if !model.details.summary_lists || !model.apps.contains_key(id) {
         return Vec::new();
     }
     vec![request(model, id, false)]
