@@ -312,3 +312,40 @@ fn apps_list_shows_details_not_loaded_as_such_and_show_reads_the_app() {
     let table = text(&run(&h, home.path(), &["apps", "list"]).stdout);
     assert!(!table.contains('…'), "{table}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_finds_a_secret_newer_than_the_cache() {
+    let h = sim().await;
+    let home = tempfile::tempdir().unwrap();
+    let listed = run_async(&h, home.path(), &["secrets", "list", "--format", "csv"]).await;
+    assert_eq!(listed.status.code(), Some(4), "{}", text(&listed.stderr));
+    // Minted after the cache was written: the cached details do not know it.
+    let id = h
+        .state()
+        .add_secret("demo-reader", "a-value-never-printed", None)
+        .unwrap();
+    let out = run_async(
+        &h,
+        home.path(),
+        &["secrets", "delete", &id.to_string(), "--yes", "--json"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["clientId"], "demo-reader");
+    assert!(
+        h.state()
+            .app("demo-reader")
+            .unwrap()
+            .secrets
+            .iter()
+            .all(|s| s.id != id)
+    );
+
+    // A secret no app holds, while one app cannot be read: not "no such secret" but 6.
+    h.state().fail_detail_reads(["demo-admin"]);
+    let out = run_async(&h, home.path(), &["secrets", "delete", "999999", "--yes"]).await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{err}");
+    assert!(err.contains("demo-admin"), "{err}");
+}
