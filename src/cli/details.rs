@@ -220,7 +220,11 @@ async fn read_details(
             (summary, Some(result))
         })
         .buffer_unordered(CONCURRENCY);
-    let mut progress = Progress::new(opts.progress && std::io::stderr().is_terminal(), total);
+    let mut progress = Progress::new(
+        opts.progress && std::io::stderr().is_terminal(),
+        total,
+        opts.budget,
+    );
     let (mut read, mut unread, mut gone) = (Vec::new(), Vec::new(), Vec::new());
     while let Some((summary, result)) = results.next().await {
         match result {
@@ -264,15 +268,17 @@ struct Progress {
     total: usize,
     done: usize,
     started: Instant,
+    budget: Budget,
 }
 
 impl Progress {
-    fn new(on: bool, total: usize) -> Self {
+    fn new(on: bool, total: usize, budget: Budget) -> Self {
         Progress {
             on: on && total > 0,
             total,
             done: 0,
             started: Instant::now(),
+            budget,
         }
     }
 
@@ -283,7 +289,13 @@ impl Progress {
         }
         let left = self.total - self.done;
         let per = self.started.elapsed() / self.done.max(1) as u32;
-        let eta = per * left as u32;
+        // Past the budget's burst, the pace is the budget's however fast the first reads were.
+        let paced = if self.total > self.budget.count as usize {
+            self.budget.window / self.budget.count.max(1) * left as u32
+        } else {
+            std::time::Duration::ZERO
+        };
+        let eta = (per * left as u32).max(paced);
         let eta = if eta.as_secs() >= 60 {
             format!("about {} min left", eta.as_secs().div_ceil(60))
         } else {
