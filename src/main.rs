@@ -117,6 +117,12 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
     client_config.token_cache = if cli.demo { None } else { cache };
     let client = Arc::new(IdentityClient::new(client_config)?);
     let mut stdout = std::io::stdout().lock();
+    let details = cli::details::DetailOptions {
+        // The demo organization dies with this process: nothing to keep.
+        cache: if cli.demo { None } else { details_cache },
+        progress: true,
+        ..Default::default()
+    };
     match cli.command {
         Some(Command::Apps(AppsCommand::List { json })) => {
             cli::apps::list(&client, json, &mut stdout).await
@@ -180,11 +186,9 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
             read_budget,
         })) => {
             let details = cli::details::DetailOptions {
-                // The demo organization dies with this process: nothing to keep.
-                cache: if cli.demo { None } else { details_cache },
                 max_age,
                 budget: read_budget,
-                progress: true,
+                ..details
             };
             cli::secrets::list_with(&client, expiring_within, format, &details, &mut stdout).await
         }
@@ -203,7 +207,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
             json,
         })) => {
             read_write(&settings)?;
-            cli::secret_ops::delete(&client, secret_id, yes, json, &mut stdout).await
+            cli::secret_ops::delete(&client, secret_id, yes, json, &details, &mut stdout).await
         }
         Some(Command::Secrets(SecretsCommand::Rotate {
             app,

@@ -58,6 +58,8 @@ pub struct Loaded {
     pub unread: Vec<Unread>,
     /// Apps read from the server in this run (not from the list or the cache).
     pub read: usize,
+    /// Apps whose details came from the cache.
+    pub cached: usize,
 }
 
 impl Loaded {
@@ -83,11 +85,13 @@ pub async fn load_all(client: &IdentityClient, opts: &DetailOptions) -> Result<L
         .unwrap_or_default();
     let now = Timestamp::now();
     let mut known: HashMap<String, App> = HashMap::new();
+    let mut from_cached = 0;
     let mut to_read: Vec<App> = Vec::new();
     for summary in listed {
         match cached.get(&summary.id) {
             Some(c) if now.duration_since(c.read_at) < opts.max_age => {
                 known.insert(summary.id.clone(), from_cache(&c.app, &summary));
+                from_cached += 1;
             }
             _ => to_read.push(summary),
         }
@@ -123,7 +127,58 @@ pub async fn load_all(client: &IdentityClient, opts: &DetailOptions) -> Result<L
         apps: known.into_values().collect(),
         unread,
         read: read_count,
+        cached: from_cached,
     })
+}
+
+/// The app holding secret `secret_id`, as the server shows it now; `None` when every app was
+/// read and none holds it. Fails with status 6 when it is not found among the apps read but
+/// some could not be read.
+pub async fn find_secret_owner(
+    client: &IdentityClient,
+    secret_id: i64,
+    opts: &DetailOptions,
+) -> Result<Option<App>, Failure> {
+    let holds = |a: &App| a.secrets.iter().any(|s| s.id == secret_id);
+    let loaded = load_all(client, opts).await?;
+    if let Some(app) = loaded.apps.iter().find(|a| holds(a)) {
+        if loaded.read == 0 && loaded.cached == 0 {
+            return Ok(Some(app.clone()));
+        }
+        // Cached details may be stale: what a deletion would break is judged on a fresh read.
+        let fresh = client.app_details(&app.id).await?;
+        if holds(&fresh) {
+            return Ok(Some(fresh));
+        }
+    }
+    let loaded = if loaded.cached > 0 {
+        // The cache may be older than the secret: every app is read afresh.
+        let fresh = DetailOptions {
+            max_age: SignedDuration::ZERO,
+            ..opts.clone()
+        };
+        load_all(client, &fresh).await?
+    } else {
+        loaded
+    };
+    if let Some(app) = loaded.apps.into_iter().find(holds) {
+        return Ok(Some(app));
+    }
+    if loaded.unread.is_empty() {
+        return Ok(None);
+    }
+    let names: Vec<String> = loaded
+        .unread
+        .iter()
+        .map(|u| format!("{} ({}): {}", u.name, u.id, u.reason))
+        .collect();
+    Err(Failure::new(
+        format!(
+            "secret #{secret_id} is not among the apps read, and these could not be read, so it may be one of theirs:\n  {}",
+            names.join("\n  ")
+        ),
+        super::secrets::EXIT_INCOMPLETE,
+    ))
 }
 
 /// The cached details under the list's newer name, kind and redirect URIs.
@@ -165,7 +220,11 @@ async fn read_details(
             (summary, Some(result))
         })
         .buffer_unordered(CONCURRENCY);
-    let mut progress = Progress::new(opts.progress && std::io::stderr().is_terminal(), total);
+    let mut progress = Progress::new(
+        opts.progress && std::io::stderr().is_terminal(),
+        total,
+        opts.budget,
+    );
     let (mut read, mut unread, mut gone) = (Vec::new(), Vec::new(), Vec::new());
     while let Some((summary, result)) = results.next().await {
         match result {
@@ -209,15 +268,17 @@ struct Progress {
     total: usize,
     done: usize,
     started: Instant,
+    budget: Budget,
 }
 
 impl Progress {
-    fn new(on: bool, total: usize) -> Self {
+    fn new(on: bool, total: usize, budget: Budget) -> Self {
         Progress {
             on: on && total > 0,
             total,
             done: 0,
             started: Instant::now(),
+            budget,
         }
     }
 
@@ -228,7 +289,13 @@ impl Progress {
         }
         let left = self.total - self.done;
         let per = self.started.elapsed() / self.done.max(1) as u32;
-        let eta = per * left as u32;
+        // Past the budget's burst, the pace is the budget's however fast the first reads were.
+        let paced = if self.total > self.budget.count as usize {
+            self.budget.window / self.budget.count.max(1) * left as u32
+        } else {
+            std::time::Duration::ZERO
+        };
+        let eta = (per * left as u32).max(paced);
         let eta = if eta.as_secs() >= 60 {
             format!("about {} min left", eta.as_secs().div_ceil(60))
         } else {

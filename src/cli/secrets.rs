@@ -276,7 +276,7 @@ fn incomplete(unread: &[Unread], read: usize, found: Option<String>) -> String {
     names.sort();
     let noun = if unread.len() == 1 { "app" } else { "apps" };
     let found = found
-        .map(|f| format!(" Among the {read} apps read: {f}."))
+        .map(|f| format!("Among the {read} apps read: {f}."))
         .unwrap_or_default();
     format!(
         "incomplete: the details of {} {noun} could not be read, so their secrets are not listed:\n  {}\n{found}",
