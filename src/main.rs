@@ -119,7 +119,11 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
     let mut stdout = std::io::stdout().lock();
     let details = cli::details::DetailOptions {
         // The demo organization dies with this process: nothing to keep.
-        cache: if cli.demo { None } else { details_cache },
+        cache: if cli.demo {
+            None
+        } else {
+            details_cache.clone()
+        },
         progress: true,
         ..Default::default()
     };
