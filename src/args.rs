@@ -125,6 +125,15 @@ pub enum Command {
     Token(TokenArgs),
     /// Sign in as a user (Authorization Code with PKCE) and keep the tokens for renewal.
     Login(LoginArgs),
+    /// The apps' details kept between runs (scopes, secret ids and dates; never a value).
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Forget every organization's cached app details; the next run reads them again.
+    Clear,
 }
 
 #[derive(Debug, Args)]
@@ -184,6 +193,14 @@ pub struct SimArgs {
     /// live server does.
     #[arg(long, default_value_t = 0, value_name = "MS")]
     pub read_lag_ms: u64,
+    /// What the app list carries: `summary` (name, id, kind, redirect URI; scopes and secrets
+    /// null, as the live server answers) or `full` (every app whole).
+    #[arg(long, value_enum, default_value_t = crate::sim::ListShape::Summary)]
+    pub list_shape: crate::sim::ListShape,
+    /// This app's own read answers 500 (repeatable): to watch extapps report what it could
+    /// not read.
+    #[arg(long = "fail-detail-read", value_name = "CLIENT_ID")]
+    pub fail_detail_reads: Vec<String>,
     #[command(flatten)]
     pub faults: FaultArgs,
 }
@@ -347,10 +364,15 @@ pub enum SecretsCommand {
         long_about = "List every secret of every app, expired first, then by expiry date, \
         never-expiring last.\n\n\
         Exit status: 0 when nothing matches; 3 when some secret expires within \
-        --expiring-within; 4 when some secret has already expired (4 wins over 3). \
+        --expiring-within; 4 when some secret has already expired (4 wins over 3); 6 when \
+        some app's details could not be read, so the list is incomplete (6 wins over all: \
+        the rows read are printed and the apps not read are named on stderr). \
         Without --expiring-within every secret is listed and only expired secrets change the \
         exit status (4). A one-line summary goes to stderr when the status is not 0, so cron \
-        mails it."
+        mails it.\n\n\
+        The server's app list carries no secrets, so each app is read on its own: from the \
+        details cache when it was read less than --max-age ago, else from the server, paced \
+        within --read-budget."
     )]
     List {
         /// Only secrets expiring within this window (30m, 48h, 7d, 2w, 1y), plus expired ones.
@@ -359,6 +381,13 @@ pub enum SecretsCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Use an app's cached details when read less than this long ago (0s: always read).
+        #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = crate::config::duration::parse)]
+        max_age: jiff::SignedDuration,
+        /// At most this many reads per time window (the server allows 300 GETs per 5 minutes
+        /// per organization).
+        #[arg(long, value_name = "COUNT/DURATION", default_value = "250/5m", value_parser = crate::api::pacer::Budget::parse)]
+        read_budget: crate::api::pacer::Budget,
     },
     /// Mint a new secret for an app; its value is printed once, to stdout.
     #[command(after_help = CHANGE_EXIT)]

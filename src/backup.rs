@@ -181,6 +181,7 @@ mod tests {
                 resources: Vec::new(),
                 secrets: Vec::new(),
                 client_certificates: None,
+                details: crate::api::model::Details::Known,
             };
             let path = write(dir.path(), &AppBackup::of(&app, Timestamp::UNIX_EPOCH)).unwrap();
             let file = path.file_name().unwrap().to_str().unwrap();
@@ -220,6 +221,7 @@ mod tests {
                 expiry_time: None,
             }],
             client_certificates: None,
+            details: crate::api::model::Details::Known,
         };
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), &AppBackup::of(&app, Timestamp::UNIX_EPOCH)).unwrap();

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use clap::{CommandFactory, FromArgMatches};
 use extapps::api::IdentityClient;
+use extapps::api::details_cache::DetailsCache;
 use extapps::api::token_cache::TokenCache;
 use extapps::args::{
-    AppsCommand, Cli, Command, ConfigCommand, SecretsCommand, TokenArgs, TokenCommand,
+    AppsCommand, CacheCommand, Cli, Command, ConfigCommand, SecretsCommand, TokenArgs, TokenCommand,
 };
 use extapps::cli::{self, Failure};
 use extapps::domain::sanitize_lines;
@@ -62,6 +63,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
     }
     let flags = cli.config_flags();
     let cache = TokenCache::default_location(|k| std::env::var(k).ok());
+    let details_cache = DetailsCache::default_location(|k| std::env::var(k).ok());
     // Commands that need no connection.
     let out = &mut std::io::stdout();
     match &cli.command {
@@ -93,6 +95,9 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
             return cli::token::decode(token, *json, &mut stdin, &mut std::io::stdout().lock());
         }
         Some(Command::Login(args)) => return run_login(&cli, args, cache.as_ref()).await,
+        Some(Command::Cache(CacheCommand::Clear)) => {
+            return cli::cache::clear(details_cache.as_ref(), &mut std::io::stdout().lock());
+        }
         _ => {}
     }
     // Keep the demo simulator alive for as long as the command or the TUI runs.
@@ -130,6 +135,16 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
     client_config.token_cache = if cli.demo { None } else { cache };
     let client = Arc::new(IdentityClient::new(client_config)?);
     let mut stdout = std::io::stdout().lock();
+    let details = cli::details::DetailOptions {
+        // The demo organization dies with this process: nothing to keep.
+        cache: if cli.demo {
+            None
+        } else {
+            details_cache.clone()
+        },
+        progress: true,
+        ..Default::default()
+    };
     match cli.command {
         Some(Command::Apps(AppsCommand::List { json })) => {
             cli::apps::list(&client, json, &mut stdout).await
@@ -189,7 +204,16 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
         Some(Command::Secrets(SecretsCommand::List {
             expiring_within,
             format,
-        })) => cli::secrets::list(&client, expiring_within, format, &mut stdout).await,
+            max_age,
+            read_budget,
+        })) => {
+            let details = cli::details::DetailOptions {
+                max_age,
+                budget: read_budget,
+                ..details
+            };
+            cli::secrets::list_with(&client, expiring_within, format, &details, &mut stdout).await
+        }
         Some(Command::Token(TokenArgs { json, raw, .. })) => {
             cli::token::show(&client, json, raw, &mut stdout).await
         }
@@ -205,7 +229,7 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
             json,
         })) => {
             read_write(&settings)?;
-            cli::secret_ops::delete(&client, secret_id, yes, json, &mut stdout).await
+            cli::secret_ops::delete(&client, secret_id, yes, json, &details, &mut stdout).await
         }
         Some(Command::Secrets(SecretsCommand::Rotate {
             app,
@@ -231,7 +255,8 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
             | Command::Config(_)
             | Command::Completions { .. }
             | Command::Man
-            | Command::Login(_),
+            | Command::Login(_)
+            | Command::Cache(_),
         ) => {
             unreachable!("handled above")
         }
@@ -252,7 +277,9 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
                 log_path,
                 backup_dir: None,
             };
-            extapps::tui::run(client, opts)
+            // The demo organization dies with this process: nothing to keep.
+            let cache = if cli.demo { None } else { details_cache };
+            extapps::tui::run_with_cache(client, opts, cache)
                 .await
                 .map_err(|e| Failure::new(format!("the TUI stopped: {e}"), 1))
         }
@@ -294,6 +321,8 @@ async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
         token_lifetime: std::time::Duration::from_secs(args.token_lifetime.max(1)),
         faults: args.faults.to_faults(),
         read_lag: std::time::Duration::from_millis(args.read_lag_ms),
+        list_shape: args.list_shape,
+        fail_detail_reads: args.fail_detail_reads.clone(),
         ..Default::default()
     };
     let handle = sim::start(settings).await.map_err(|e| {
@@ -313,6 +342,13 @@ async fn run_sim(args: &extapps::args::SimArgs) -> Result<(), Failure> {
     println!("  partition id:  {}", handle.partition_id);
     println!("  client id:     {}", handle.admin_client_id());
     println!("  client secret: {}", handle.admin_secret());
+    println!(
+        "  list shape:    {}",
+        match args.list_shape {
+            sim::ListShape::Summary => "summary (scopes and secrets only in each app's own read)",
+            sim::ListShape::Full => "full",
+        }
+    );
     println!();
     println!("Point extapps at it with:");
     println!(

@@ -53,11 +53,13 @@ fn demo_apps_list_prints_a_table() {
     let out = stdout(&o);
     assert!(out.starts_with("NAME"), "{out}");
     assert!(out.contains("demo-admin"));
-    assert!(
-        out.contains("EXPIRED"),
-        "the demo has expired secrets: {out}"
-    );
-    assert!(out.contains("never"));
+    // The demo's list carries summaries, as the live server's does: scopes, secrets and
+    // expiry are not loaded, and the table says so rather than showing none.
+    let row = out.lines().find(|l| l.contains("demo-admin")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cells[cells.len() - 3..], ["…", "…", "…"], "{out}");
+    assert!(!out.contains("EXPIRED") && !out.contains("never"), "{out}");
+    assert!(out.contains("without details loaded"), "{out}");
 }
 
 #[test]

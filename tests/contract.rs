@@ -21,7 +21,8 @@ fn scope(name: &str, kind: ScopeType) -> ScopeRef {
 
 #[tokio::test]
 async fn list_and_get_carry_scopes_and_secrets_without_values() {
-    let h = sim().await;
+    // The full shape, where the list carries what a get does (summaries: list_shape.rs).
+    let h = sim_shaped(extapps::sim::ListShape::Full).await;
     let c = admin(&h);
     let apps = c.list_apps().await.unwrap();
     assert!(apps.len() >= 12, "a realistic demo org, got {}", apps.len());

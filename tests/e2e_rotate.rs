@@ -61,6 +61,10 @@ fn open_wizard(sim: &Sim, t: &Tmux) {
     t.text("servicenow");
     t.wait("the filter", WAIT, |s| !s.contains("Invoice Proces"));
     t.keys(&["Enter"]);
+    // The list is summaries (as the live server's): the wizard needs the app's own read, so
+    // wait for its old secret to show before rotating.
+    let old = ids(&show(sim));
+    t.wait_for(&old[0].to_string(), WAIT);
     t.keys(&["R"]);
     t.wait_for("Rotate the secret of ServiceNow Connector", WAIT);
 }

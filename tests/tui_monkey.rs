@@ -338,6 +338,7 @@ impl Server {
                 Vec::new()
             },
             client_certificates: None,
+            details: extapps::api::model::Details::Known,
         }
     }
 
@@ -726,6 +727,19 @@ impl Monkey {
                 }
                 let apps = if fails {
                     Err(fault(&mut self.rng))
+                } else if self.rng.chance(50) {
+                    // What the live server lists: summaries, details read one app at a time.
+                    Ok(self
+                        .server
+                        .list()
+                        .into_iter()
+                        .map(|mut a| {
+                            a.resources.clear();
+                            a.secrets.clear();
+                            a.details = extapps::api::model::Details::Unknown;
+                            a
+                        })
+                        .collect())
                 } else {
                     Ok(self.server.list())
                 };
@@ -755,6 +769,19 @@ impl Monkey {
             } else {
                 Ok(self.server.catalog.clone())
             }),
+            Effect::LoadDetails { client_id, .. } => ApiResult::Details {
+                client_id: client_id.clone(),
+                result: if fails {
+                    Err(fault(&mut self.rng))
+                } else {
+                    self.server
+                        .get(client_id)
+                        .ok_or_else(|| ApiError::NotFound {
+                            what: format!("app {client_id}"),
+                        })
+                },
+            },
+            Effect::LoadDetailCache { .. } => ApiResult::CachedDetails(Vec::new()),
             Effect::GetApp { client_id, .. } => ApiResult::FreshApp(if fails {
                 Err(fault(&mut self.rng))
             } else {

@@ -18,7 +18,8 @@ use super::auth::{AccessToken, ClientCredentials, TokenProvider};
 use super::endpoints::Endpoints;
 use super::error::ApiError;
 use super::model::{
-    App, CreateAppRequest, GenerateSecretRequest, Resource, Secret, TokenResponse, UpdateAppRequest,
+    App, CreateAppRequest, Details, GenerateSecretRequest, Resource, Secret, TokenResponse,
+    UpdateAppRequest,
 };
 use super::outcome::Outcome;
 use super::token_cache::TokenCache;
@@ -163,34 +164,46 @@ impl IdentityClient {
 
     // ---- routes -------------------------------------------------------------------------
 
-    /// `GET /api/ExternalClient/{prt}`: every app with its scopes and secrets, in one call.
+    /// `GET /api/ExternalClient/{prt}`: every app. The live server answers summaries (no
+    /// scopes, no secrets); each app is marked with whether its details are known.
     pub async fn list_apps(&self) -> Result<Vec<App>, ApiError> {
         let prt = self.partition_id().await?;
         let path = format!("api/ExternalClient/{prt}");
-        self.json(
-            Method::GET,
-            &path,
-            None,
-            "the app list",
-            READ_SCOPES,
-            Retry::Idempotent,
-        )
-        .await
+        let mut apps: Vec<App> = self
+            .json(
+                Method::GET,
+                &path,
+                None,
+                "the app list",
+                READ_SCOPES,
+                Retry::Idempotent,
+            )
+            .await?;
+        mark_list_details(&mut apps);
+        Ok(apps)
     }
 
-    /// `GET /api/ExternalClient/{prt}/{clientId}`.
+    /// `GET /api/ExternalClient/{prt}/{clientId}`: the whole app, details known.
     pub async fn get_app(&self, client_id: &str) -> Result<App, ApiError> {
         let prt = self.partition_id().await?;
         let path = format!("api/ExternalClient/{prt}/{}", seg(client_id));
-        self.json(
-            Method::GET,
-            &path,
-            None,
-            &format!("app {client_id}"),
-            READ_SCOPES,
-            Retry::Idempotent,
-        )
-        .await
+        let mut app: App = self
+            .json(
+                Method::GET,
+                &path,
+                None,
+                &format!("app {client_id}"),
+                READ_SCOPES,
+                Retry::Idempotent,
+            )
+            .await?;
+        app.details = Details::Known;
+        Ok(app)
+    }
+
+    /// One app's scopes and secrets, for an app whose list entry was a summary.
+    pub async fn app_details(&self, client_id: &str) -> Result<App, ApiError> {
+        self.get_app(client_id).await
     }
 
     /// `POST /api/ExternalClient`. The answer's `secret` holds the first secret of a
@@ -513,6 +526,19 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(secs.max(0) as u64))
 }
 
+/// A list counts as carrying details only when it shows it: some app in it has a scope or a
+/// secret. Otherwise `[]` (or null) may just mean "not sent", so every app stays unknown.
+pub fn mark_list_details(apps: &mut [App]) {
+    let details = if apps.iter().any(App::shows_details) {
+        Details::Known
+    } else {
+        Details::Unknown
+    };
+    for app in apps {
+        app.details = details;
+    }
+}
+
 fn seg(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes())
         .collect::<String>()
@@ -521,4 +547,39 @@ fn seg(s: &str) -> String {
 
 fn to_value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(v).map_err(|e| ApiError::Config(format!("cannot encode the request: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &str) -> Vec<App> {
+        let mut apps: Vec<App> = serde_json::from_str(raw).unwrap();
+        mark_list_details(&mut apps);
+        apps
+    }
+
+    #[test]
+    fn a_list_carries_details_only_when_it_shows_them() {
+        let summaries = parse(
+            r#"[{"name":"a","id":"1","resources":null,"secrets":null},
+                {"name":"b","id":"2","resources":[],"secrets":[]}]"#,
+        );
+        assert!(summaries.iter().all(|a| !a.details_known()), "even `[]`");
+
+        let full = parse(
+            r#"[{"name":"a","id":"1","resources":[],"secrets":[]},
+                {"name":"b","id":"2","secrets":[{"id":5,"creationTime":"2026-01-01T00:00:00Z"}]}]"#,
+        );
+        assert!(full.iter().all(App::details_known), "one app shows secrets");
+
+        let scoped = parse(
+            r#"[{"name":"a","id":"1","resources":[{"name":"R","scopes":[{"name":"S","type":1}]}]},
+                {"name":"b","id":"2"}]"#,
+        );
+        assert!(
+            scoped.iter().all(App::details_known),
+            "one app shows a scope"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod details_cache;
 pub mod endpoints;
 pub mod error;
 pub mod http;
@@ -10,6 +11,7 @@ pub mod jwt;
 pub mod login;
 pub mod model;
 pub mod outcome;
+pub mod pacer;
 pub mod permissions;
 pub mod readback;
 pub mod secret_check;

@@ -145,7 +145,7 @@ impl Scope {
 }
 
 fn shared_scopes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<Scope>>, D::Error> {
-    let scopes = Vec::<Scope>::deserialize(d)?;
+    let scopes = Option::<Vec<Scope>>::deserialize(d)?.unwrap_or_default();
     Ok(scopes.into_iter().map(Scope::shared).collect())
 }
 
@@ -176,6 +176,17 @@ impl PartialEq for Secret {
     }
 }
 
+/// Whether an app's scopes and secrets are known. The live server's list carries summaries
+/// only (`resources` and `secrets` null), so an app from such a list has empty vectors that
+/// mean "not loaded", never "none": only its own read (or a list that shows it carries
+/// details) makes them facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Details {
+    #[default]
+    Unknown,
+    Known,
+}
+
 /// An external application (OAuth client). `id` is its client id.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -188,12 +199,25 @@ pub struct App {
     pub is_confidential: bool,
     #[serde(default)]
     pub redirect_uri: Option<String>,
-    #[serde(default)]
+    /// Empty when absent or null: see `details` for whether that is a fact.
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub resources: Vec<Resource>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub secrets: Vec<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_certificates: Option<Vec<serde_json::Value>>,
+    /// Not on the wire: whoever read the app says whether its scopes and secrets are known.
+    #[serde(skip)]
+    pub details: Details,
+}
+
+/// A list field that may be absent, `null` or `[]`; the first two read as empty.
+fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 impl PartialEq for App {
@@ -205,10 +229,21 @@ impl PartialEq for App {
             && self.resources == other.resources
             && self.secrets == other.secrets
             && self.client_certificates == other.client_certificates
+            && self.details == other.details
     }
 }
 
 impl App {
+    /// Whether the scopes and secrets are facts rather than "not loaded".
+    pub fn details_known(&self) -> bool {
+        self.details == Details::Known
+    }
+
+    /// Whether this app, as a list entry, shows that the list carries details.
+    pub fn shows_details(&self) -> bool {
+        !self.secrets.is_empty() || self.resources.iter().any(|r| !r.scopes.is_empty())
+    }
+
     /// The redirect URIs, split from the comma-separated string the API stores.
     pub fn redirect_uris(&self) -> Vec<String> {
         split_redirect_uris(self.redirect_uri.as_deref())
@@ -491,6 +526,31 @@ mod tests {
             "2026-01-02T03:04:05Z"
         );
         assert!(app.redirect_uris().is_empty());
+    }
+
+    #[test]
+    fn absent_null_and_empty_lists_all_parse_and_leave_details_unknown() {
+        for raw in [
+            r#"{"name":"a","id":"c1","isConfidential":true,"redirectUri":null}"#,
+            r#"{"name":"a","id":"c1","isConfidential":true,"resources":null,"secrets":null}"#,
+            r#"{"name":"a","id":"c1","isConfidential":true,"resources":[],"secrets":[]}"#,
+            r#"{"name":"a","id":"c1","resources":[{"name":"R","scopes":null}],"secrets":null}"#,
+        ] {
+            let app: App = serde_json::from_str(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+            assert_eq!(app.scope_count(), 0, "{raw}");
+            assert!(app.secrets.is_empty(), "{raw}");
+            assert!(!app.details_known(), "parsing alone never knows: {raw}");
+            assert!(!app.shows_details(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn details_take_part_in_equality() {
+        let a: App = serde_json::from_str(r#"{"name":"a","id":"c1"}"#).unwrap();
+        let mut b = a.clone();
+        b.details = Details::Known;
+        assert_ne!(a, b);
+        assert!(b.details_known());
     }
 
     #[test]

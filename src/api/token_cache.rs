@@ -233,7 +233,7 @@ impl TokenCache {
 }
 
 /// A new file only its owner can read, with that mode from the moment it exists.
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]

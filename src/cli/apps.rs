@@ -16,12 +16,32 @@ pub async fn list(client: &IdentityClient, json: bool, out: &mut dyn Write) -> R
     let mut apps = client.list_apps().await?;
     apps.sort_by_key(|a| a.name.to_lowercase());
     if json {
-        write_json(out, &apps).map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
+        let entries = apps.iter().map(list_entry).collect::<Result<Vec<_>, _>>()?;
+        write_json(out, &entries)
+            .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
         return Ok(());
     }
     write_list(&apps, Timestamp::now(), out)?;
     Ok(())
 }
+
+/// The app in the API's shape plus `detailsKnown`; scopes and secrets not loaded are `null`,
+/// so that no script reads an empty list as "none".
+fn list_entry(app: &App) -> Result<serde_json::Value, Failure> {
+    let mut v = serde_json::to_value(app)
+        .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
+    if let Some(obj) = v.as_object_mut() {
+        if !app.details_known() {
+            obj.insert("resources".to_owned(), serde_json::Value::Null);
+            obj.insert("secrets".to_owned(), serde_json::Value::Null);
+        }
+        obj.insert("detailsKnown".to_owned(), app.details_known().into());
+    }
+    Ok(v)
+}
+
+/// Shown where a count or a state is not loaded: never `0` or `-`, which would read as none.
+pub const NOT_LOADED: &str = "…";
 
 pub fn write_list(apps: &[App], now: Timestamp, out: &mut dyn Write) -> std::io::Result<()> {
     let mut table = Table::new(vec![
@@ -33,17 +53,30 @@ pub fn write_list(apps: &[App], now: Timestamp, out: &mut dyn Write) -> std::io:
         "NEXT EXPIRY",
     ]);
     for app in apps {
+        let known = app.details_known();
+        let or_unknown = |text: String| if known { text } else { NOT_LOADED.to_owned() };
         table.row(vec![
             app.name.clone(),
             app.id.clone(),
             kind(app).to_owned(),
-            app.scope_count().to_string(),
-            app.secrets.len().to_string(),
-            next_expiry(app, now),
+            or_unknown(app.scope_count().to_string()),
+            or_unknown(app.secrets.len().to_string()),
+            or_unknown(next_expiry(app, now)),
         ]);
     }
     table.write(out)?;
-    writeln!(out, "{} apps", apps.len())
+    let unknown = apps.iter().filter(|a| !a.details_known()).count();
+    if unknown == 0 {
+        writeln!(out, "{} apps", apps.len())
+    } else {
+        // The list the server sends carries no scopes or secrets; say where to find them.
+        writeln!(
+            out,
+            "{} apps ({unknown} without details loaded: {NOT_LOADED}; `extapps apps show ID` or \
+             `extapps secrets list` reads them)",
+            apps.len()
+        )
+    }
 }
 
 pub async fn show(

@@ -3,7 +3,9 @@
 
 pub mod app_edit;
 pub mod apps;
+pub mod cache;
 pub mod config_cmd;
+pub mod details;
 pub mod login;
 pub mod meta;
 pub mod output;

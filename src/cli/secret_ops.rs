@@ -169,14 +169,16 @@ pub async fn delete(
     secret_id: i64,
     yes: bool,
     json: bool,
+    details: &super::details::DetailOptions,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     let now = Timestamp::now();
-    // One list call finds the secret's app, and with it what deleting it would break.
-    let apps = client.list_apps().await?;
-    let Some((app, secret)) = apps
-        .iter()
-        .find_map(|a| a.secrets.iter().find(|s| s.id == secret_id).map(|s| (a, s)))
+    // The secret's app, and with it what deleting it would break. The list carries no
+    // secrets on the live server, so apps are read (or taken from the details cache).
+    let owner = super::details::find_secret_owner(client, secret_id, details).await?;
+    let Some((app, secret)) = owner
+        .as_ref()
+        .and_then(|a| a.secrets.iter().find(|s| s.id == secret_id).map(|s| (a, s)))
     else {
         return already_gone(secret_id, None, json, out);
     };

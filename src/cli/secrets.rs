@@ -7,6 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::Failure;
+use super::details::{DetailOptions, Unread};
 use super::table::Table;
 use crate::api::IdentityClient;
 use crate::api::model::App;
@@ -19,6 +20,9 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_EXPIRING: i32 = 3;
 /// Some secret has already expired (wins over `EXIT_EXPIRING`).
 pub const EXIT_EXPIRED: i32 = 4;
+/// Some app's details could not be read, so the list is not known to be complete (wins over
+/// everything: a monitor must not read 0, 3 or 4 as the whole truth).
+pub const EXIT_INCOMPLETE: i32 = 6;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -216,20 +220,58 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Lists the secrets through one `list_apps` call and fails with exit status 3 or 4 (and a
-/// one-line summary on stderr) when secrets are expiring or expired.
+/// Lists the secrets of every app, each app's details read afresh (no cache).
 pub async fn list(
     client: &IdentityClient,
     within: Option<SignedDuration>,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let apps = client.list_apps().await?;
+    list_with(client, within, format, &DetailOptions::default(), out).await
+}
+
+/// Lists the secrets of every app and fails with exit status 3 or 4 (and a one-line summary
+/// on stderr) when secrets are expiring or expired, or with 6, naming the apps, when some
+/// app's details could not be read.
+pub async fn list_with(
+    client: &IdentityClient,
+    within: Option<SignedDuration>,
+    format: Format,
+    details: &DetailOptions,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let loaded = super::details::load_all(client, details).await?;
     let now = Timestamp::now();
-    let report = report(&apps, now, within);
+    let report = report(&loaded.apps, now, within);
     write(&report, format, now, out)?;
+    if !loaded.complete() {
+        return Err(Failure::new(
+            incomplete(&loaded.unread, loaded.apps.len(), report.summary(within)),
+            EXIT_INCOMPLETE,
+        ));
+    }
     match report.summary(within) {
         Some(summary) => Err(Failure::new(summary, report.exit_code())),
         None => Ok(()),
     }
+}
+
+/// The stderr message of an incomplete list: which apps, why, and what the rest showed.
+fn incomplete(unread: &[Unread], read: usize, found: Option<String>) -> String {
+    let mut names: Vec<String> = unread
+        .iter()
+        .map(|u| format!("{} ({}): {}", u.name, u.id, u.reason))
+        .collect();
+    names.sort();
+    let noun = if unread.len() == 1 { "app" } else { "apps" };
+    let found = found
+        .map(|f| format!("Among the {read} apps read: {f}."))
+        .unwrap_or_default();
+    format!(
+        "incomplete: the details of {} {noun} could not be read, so their secrets are not listed:\n  {}\n{found}",
+        unread.len(),
+        names.join("\n  ")
+    )
+    .trim_end()
+    .to_owned()
 }

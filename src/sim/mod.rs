@@ -8,6 +8,7 @@
 //! move together with [`SimState::advance_clock`].
 
 mod demo;
+mod details;
 pub mod faults;
 mod lag;
 mod login;
@@ -32,6 +33,7 @@ pub use demo::{
     DEMO_ADMIN_ID, DEMO_ADMIN_SECRET, DEMO_ORGANIZATION, DEMO_READER_ID, DEMO_READER_SECRET,
     demo_apps, demo_catalog, generated_apps,
 };
+pub use details::ListShape;
 pub use faults::Faults;
 pub use login::{
     CODE_LIFETIME_SECS, DEMO_LOGIN_CLIENT_ID, DEMO_LOGIN_REDIRECT_URI, DEMO_USER_ID, DEMO_USER_NAME,
@@ -92,6 +94,10 @@ pub struct SimSettings {
     /// How long a write stays invisible to API reads (the live server's lag); zero: none.
     /// Measured on the organization's clock, so [`SimState::advance_clock`] moves past it.
     pub read_lag: Duration,
+    /// What the list carries: summaries (as the live server) unless `Full`.
+    pub list_shape: ListShape,
+    /// Client ids whose own read (`GET .../{id}`) answers 500.
+    pub fail_detail_reads: Vec<String>,
 }
 
 impl Default for SimSettings {
@@ -105,6 +111,8 @@ impl Default for SimSettings {
             now: None,
             faults: Faults::none(),
             read_lag: Duration::ZERO,
+            list_shape: ListShape::default(),
+            fail_detail_reads: Vec::new(),
         }
     }
 }
@@ -141,6 +149,7 @@ pub(crate) struct Shared {
     token_lifetime: Duration,
     clock: Clock,
     faults: Arc<faults::FaultState>,
+    details: details::DetailState,
 }
 
 /// A poisoned lock only means a handler panicked mid-request; the state is still usable and a
@@ -277,6 +286,11 @@ impl SimState {
         lock(&self.shared.limiter).set_limits(limits);
     }
 
+    /// Requests answered 429 by the rate limiter so far.
+    pub fn rate_limited(&self) -> u64 {
+        lock(&self.shared.limiter).refused()
+    }
+
     /// Forgets the requests counted so far.
     pub fn reset_rate_limits(&self) {
         lock(&self.shared.limiter).reset();
@@ -285,6 +299,22 @@ impl SimState {
     /// Replaces the injected faults; `Faults::none()` brings the server back to health.
     pub fn set_faults(&self, faults: Faults) {
         *lock(&self.shared.faults.faults) = faults;
+    }
+
+    /// Switches what the list carries from now on.
+    pub fn set_list_shape(&self, shape: ListShape) {
+        self.shared.details.set_shape(shape);
+    }
+
+    /// From now on the own reads of exactly these apps answer 500 (an empty list heals them).
+    pub fn fail_detail_reads<S: Into<String>>(&self, client_ids: impl IntoIterator<Item = S>) {
+        let ids = client_ids.into_iter().map(Into::into).collect();
+        self.shared.details.set_failing(ids);
+    }
+
+    /// Per-app reads (`GET .../{prt}/{id}`) that passed the gateway's checks so far.
+    pub fn detail_reads(&self) -> u64 {
+        self.shared.details.reads()
     }
 
     /// Mutating API requests that reached the simulator, whatever faults did to them after.
@@ -412,7 +442,11 @@ pub async fn start(settings: SimSettings) -> std::io::Result<SimHandle> {
             offset: Mutex::new(SignedDuration::ZERO),
         },
         faults: Arc::new(faults::FaultState::new(settings.faults.clone())),
+        details: details::DetailState::new(settings.list_shape),
     });
+    shared
+        .details
+        .set_failing(settings.fail_detail_reads.iter().cloned().collect());
     let router = routes::router(shared.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

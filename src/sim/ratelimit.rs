@@ -19,6 +19,8 @@ pub enum Bucket {
 pub struct RateLimiter {
     limits: RateLimits,
     log: HashMap<(String, Bucket), VecDeque<Instant>>,
+    /// Requests answered 429 so far: tests prove a client kept within the budget with it.
+    refused: u64,
 }
 
 impl RateLimiter {
@@ -26,6 +28,7 @@ impl RateLimiter {
         RateLimiter {
             limits,
             log: HashMap::new(),
+            refused: 0,
         }
     }
 
@@ -36,6 +39,10 @@ impl RateLimiter {
 
     pub fn reset(&mut self) {
         self.log.clear();
+    }
+
+    pub fn refused(&self) -> u64 {
+        self.refused
     }
 
     fn limit(&self, bucket: Bucket) -> u32 {
@@ -63,6 +70,7 @@ impl RateLimiter {
                 .front()
                 .map(|oldest| window.saturating_sub(now.saturating_duration_since(*oldest)))
                 .unwrap_or(window);
+            self.refused += 1;
             return Err(wait);
         }
         log.push_back(now);
@@ -108,5 +116,27 @@ mod tests {
         );
         assert_eq!(retry_after_secs(Duration::from_millis(1)), 1);
         assert_eq!(retry_after_secs(Duration::ZERO), 1);
+    }
+
+    #[test]
+    fn the_cli_pacer_never_meets_the_servers_limit() {
+        use crate::api::pacer::{Budget, Schedule};
+        // Automation Cloud's limit against the CLI's share of it, over a simulated quarter
+        // hour, with a reader that sends each request the moment the pacer allows it.
+        let mut server = RateLimiter::new(RateLimits::default());
+        let mut pacer = Schedule::new(Budget::CLI);
+        let t0 = Instant::now();
+        let mut now = t0;
+        let mut sent = 0;
+        while now < t0 + Duration::from_secs(900) {
+            now = pacer.book(now);
+            assert!(
+                server.check("o", Bucket::Get, now).is_ok(),
+                "request {sent} refused"
+            );
+            sent += 1;
+        }
+        assert_eq!(server.refused(), 0);
+        assert!(sent > 750, "the pace is not needlessly slow: {sent}");
     }
 }

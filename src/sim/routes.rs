@@ -18,6 +18,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
+use super::details::{AppSummary, ListShape};
 use super::login::{self, AuthorizeError};
 use super::ratelimit::{Bucket, retry_after_secs};
 use super::store::StoreError;
@@ -295,7 +296,13 @@ async fn list_apps(
 ) -> ApiResult {
     admit(&s, &org, Some(&prt), &method, &headers, READ_SCOPES)?;
     let apps = lock(&s.org).visible_list(s.clock.org_now());
-    Ok(json(StatusCode::OK, &apps))
+    Ok(match s.details.shape() {
+        ListShape::Full => json(StatusCode::OK, &apps),
+        ListShape::Summary => {
+            let summaries: Vec<AppSummary> = apps.iter().map(AppSummary::from).collect();
+            json(StatusCode::OK, &summaries)
+        }
+    })
 }
 
 async fn get_app(
@@ -305,6 +312,12 @@ async fn get_app(
     headers: HeaderMap,
 ) -> ApiResult {
     admit(&s, &org, Some(&prt), &method, &headers, READ_SCOPES)?;
+    if !s.details.read(&client_id) {
+        return Err(Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "injected failure of this app's read",
+        ));
+    }
     let app = lock(&s.org).visible_get(&client_id, s.clock.org_now())?;
     Ok(json(StatusCode::OK, &app))
 }

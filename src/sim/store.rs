@@ -235,6 +235,7 @@ impl Org {
             resources,
             secrets: app.secrets.iter().map(StoredSecret::view).collect(),
             client_certificates: app.client_certificates.clone(),
+            details: crate::api::model::Details::Known,
         }
     }
 

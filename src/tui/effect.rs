@@ -15,6 +15,17 @@ pub enum Effect {
     LoadApps {
         req: RequestId,
     },
+    /// One app's scopes and secrets (`GET .../{id}`), which the list may not carry; answered
+    /// with `ApiResult::Details`.
+    LoadDetails {
+        req: RequestId,
+        client_id: String,
+    },
+    /// The details cache of an earlier run for this organization; answered with
+    /// `ApiResult::CachedDetails`.
+    LoadDetailCache {
+        req: RequestId,
+    },
     /// The current access token (cached by the client when possible).
     LoadToken {
         req: RequestId,
@@ -150,6 +161,8 @@ impl Effect {
             | Effect::LoadToken { req }
             | Effect::LoadCatalog { req }
             | Effect::GetApp { req, .. }
+            | Effect::LoadDetails { req, .. }
+            | Effect::LoadDetailCache { req }
             | Effect::CreateApp { req, .. }
             | Effect::UpdateApp { req, .. }
             | Effect::DeleteApp { req, .. }

@@ -36,7 +36,16 @@ type Term = Terminal<CrosstermBackend<Stdout>>;
 
 /// Runs the TUI until the user quits. The terminal is restored on every way out: quit, error
 /// (the guard's drop) and panic (the hook).
-pub async fn run(client: Arc<IdentityClient>, mut opts: TuiOptions) -> color_eyre::Result<()> {
+pub async fn run(client: Arc<IdentityClient>, opts: TuiOptions) -> color_eyre::Result<()> {
+    run_with_cache(client, opts, None).await
+}
+
+/// `run`, keeping the apps' details in `cache` between runs.
+pub async fn run_with_cache(
+    client: Arc<IdentityClient>,
+    mut opts: TuiOptions,
+    cache: Option<crate::api::details_cache::DetailsCache>,
+) -> color_eyre::Result<()> {
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         opts.no_color = true;
     }
@@ -46,7 +55,7 @@ pub async fn run(client: Arc<IdentityClient>, mut opts: TuiOptions) -> color_eyr
     let previous_hook = install_panic_hook();
     let result = async {
         let mut guard = TerminalGuard::enter()?;
-        let result = event_loop(&mut guard.terminal, client, opts).await;
+        let result = event_loop(&mut guard.terminal, client, opts, cache).await;
         drop(guard);
         result
     }
@@ -132,10 +141,11 @@ async fn event_loop(
     terminal: &mut Term,
     client: Arc<IdentityClient>,
     opts: TuiOptions,
+    cache: Option<crate::api::details_cache::DetailsCache>,
 ) -> color_eyre::Result<()> {
     let (tx, mut results) = mpsc::unbounded_channel();
     let editor_tx = tx.clone();
-    let worker = Worker::new(client, tx);
+    let worker = Worker::new(client, tx).with_details_cache(cache);
     let mut model = Model::new(opts, Timestamp::now());
     model.tz = TimeZone::system();
     let size = terminal.size()?;
@@ -295,8 +305,9 @@ impl<'t, B: Backend> LoopCore<'t, B> {
     pub fn message(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
         // Every message sees the current time, so toasts and refresh times are exact even
         // when the tick is off.
-        update(&mut self.model, Msg::Tick { now });
-        update(&mut self.model, msg)
+        let mut effects = update(&mut self.model, Msg::Tick { now });
+        effects.extend(update(&mut self.model, msg));
+        effects
     }
 }
 

@@ -68,6 +68,7 @@ fn app(
         resources,
         secrets,
         client_certificates: None,
+        details: crate::api::model::Details::Known,
     }
 }
 

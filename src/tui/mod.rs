@@ -3,6 +3,7 @@
 //! server and answers with messages, and `view` draws the model.
 
 pub mod clipboard;
+pub mod details;
 pub mod effect;
 pub mod event_loop;
 pub mod fixtures;
@@ -19,7 +20,7 @@ pub mod worker;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use event_loop::run;
+pub use event_loop::{run, run_with_cache};
 pub use model::Model;
 pub use update::update;
 pub use view::view;

@@ -210,6 +210,10 @@ pub enum RequestKind {
     SwitchProfile,
     /// A user login (`:login`): runs until the browser comes back or Esc.
     Login,
+    /// One app's scopes and secrets, which a summary list does not carry.
+    Details,
+    /// The details cache of an earlier run, read at start.
+    DetailCache,
 }
 
 /// A cursor in a list, with the scroll offset the view last used. The offset is a render
@@ -279,7 +283,7 @@ pub struct CommandLine {
 
 /// How the expiry view sorts: "never" after every date, then the app's name rank, then the
 /// secret id.
-type ExpiringOrder = (bool, Option<Timestamp>, u32, i64);
+type ExpiringOrder = (bool, bool, Option<Timestamp>, u32, i64);
 
 /// One row of the organization-wide expiry view.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,6 +291,9 @@ pub struct ExpiringRow {
     pub app_id: Arc<str>,
     pub secret_id: i64,
     pub expiry: Option<Timestamp>,
+    /// False for the one row of an app whose secrets are not loaded yet (`secret_id` 0): it
+    /// says so rather than leaving the app out, after every known secret.
+    pub known: bool,
 }
 
 /// One row of the scope tree of the selected app.
@@ -354,6 +361,8 @@ pub struct Model {
     pub login: Option<crate::tui::flows::login::LoginFlow>,
     /// The create, edit and delete flows and the scope catalog they share.
     pub edit: crate::tui::flows::editing::EditState,
+    /// Loading the scopes and secrets a summary list does not carry.
+    pub details: super::details::DetailState,
     /// Ticks counted while a request runs: the spinner frame, deterministic in tests.
     pub spinner: u64,
     /// Set by `update` when the screen must be drawn again.
@@ -402,6 +411,7 @@ impl Model {
             switching: None,
             login: None,
             edit: Default::default(),
+            details: Default::default(),
             spinner: 0,
             dirty: true,
         }
@@ -440,6 +450,7 @@ impl Model {
             || self.toasts.iter().any(|t| t.level == ToastLevel::Info)
             || self.token_expires.is_some()
             || self.opts.auto_refresh.is_some()
+            || (self.loaded && self.details.has_work(&self.apps))
     }
 
     /// Replaces every app with a fresh list, keeping the selection by id.
@@ -450,7 +461,12 @@ impl Model {
             crate::memory::release_free_memory_soon();
         }
         self.rebuild_view();
-        // A refresh may have shrunk the selected app's scopes or secrets under the cursor.
+        self.clamp_detail_cursors();
+    }
+
+    /// A refresh or a detail read may have changed the selected app's scopes or secrets under
+    /// the cursor.
+    pub fn clamp_detail_cursors(&mut self) {
         let scope_rows = self.tree_rows().len();
         let secret_rows = self.selected_app().map_or(0, |a| a.secrets.len());
         self.scopes.clamp(scope_rows);
@@ -508,8 +524,14 @@ impl Model {
         self.order = match self.sort {
             SortKey::Name => self.apps.name_order.clone(),
             SortKey::Expiry => order_by_key(slots.len(), |i| (expiry_rank(&slots[i].app), rank[i])),
+            // Apps whose scopes are not loaded yet go last, not among those with none.
             SortKey::Scopes => order_by_key(slots.len(), |i| {
-                (std::cmp::Reverse(slots[i].app.scope_count()), rank[i])
+                let app = &slots[i].app;
+                (
+                    !app.details_known(),
+                    std::cmp::Reverse(app.scope_count()),
+                    rank[i],
+                )
             }),
         };
         self.order_for = Some(wanted);
@@ -544,17 +566,42 @@ impl Model {
             .flat_map(|(slot, &rank)| {
                 slot.app.secrets.iter().map(move |s| {
                     (
-                        (expiry_key(s.expiry_time).0, s.expiry_time, rank, s.id),
+                        (
+                            false,
+                            expiry_key(s.expiry_time).0,
+                            s.expiry_time,
+                            rank,
+                            s.id,
+                        ),
                         ExpiringRow {
                             app_id: Arc::clone(&slot.id),
                             secret_id: s.id,
                             expiry: s.expiry_time,
+                            known: true,
                         },
                     )
                 })
             })
             .collect();
-        // Expiry, then the app's name (its rank: integers, not text), then the secret id.
+        rows.extend(
+            slots
+                .iter()
+                .zip(rank)
+                .filter(|(slot, _)| !slot.app.details_known())
+                .map(|(slot, &rank)| {
+                    (
+                        (true, true, None, rank, 0),
+                        ExpiringRow {
+                            app_id: Arc::clone(&slot.id),
+                            secret_id: 0,
+                            expiry: None,
+                            known: false,
+                        },
+                    )
+                }),
+        );
+        // Known secrets by expiry, then the app's name (its rank: integers, not text), then
+        // the secret id; then the apps not loaded yet.
         rows.sort_unstable_by_key(|(key, _)| *key);
         self.expiring_rows = rows.into_iter().map(|(_, row)| row).collect();
         self.expiring.clamp(self.expiring_rows.len());
@@ -647,6 +694,10 @@ fn order_by_key<K: Ord>(len: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
 /// Apps by nearest expiry: expiring secrets first (soonest first), then secrets that never
 /// expire, then apps without secrets.
 fn expiry_rank(app: &App) -> (u8, Option<Timestamp>) {
+    if !app.details_known() {
+        // Not loaded is not "no secret": after every app whose secrets are known.
+        return (3, None);
+    }
     match (app.secrets.is_empty(), app.nearest_expiry()) {
         (true, _) => (2, None),
         (false, Some(t)) => (0, Some(t)),
@@ -697,6 +748,9 @@ struct Slot {
     app: App,
     keys: SearchKeys,
     stale: bool,
+    /// When this app last changed, on the process-wide counter: a detail read that left
+    /// before it is older than what the slot holds.
+    stamp: u64,
 }
 
 #[derive(Debug, Default)]
@@ -780,6 +834,7 @@ impl Slot {
             keys: SearchKeys::of(&app),
             app,
             stale: false,
+            stamp: AppStore::next_stamp(),
         }
     }
 
@@ -834,7 +889,26 @@ impl AppStore {
         self.stale = true;
         let slot = &mut self.slots[i];
         slot.stale = true;
+        slot.stamp = AppStore::next_stamp();
         Some(&mut slot.app)
+    }
+
+    /// When the app under `id` last changed (see `AppStore::next_stamp`).
+    pub fn stamp(&self, id: &str) -> Option<u64> {
+        self.index.get(id).map(|&i| self.slots[i].stamp)
+    }
+
+    /// Gives the app under `id` the stamp it had before a list replaced its slot with the
+    /// same knowledge.
+    pub fn set_stamp(&mut self, id: &str, stamp: u64) {
+        if let Some(&i) = self.index.get(id) {
+            self.slots[i].stamp = stamp;
+        }
+    }
+
+    /// A point on the process-wide change counter: later than every change made so far.
+    pub fn next_stamp() -> u64 {
+        GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn contains_key(&self, id: &str) -> bool {
@@ -966,10 +1040,13 @@ mod tests {
                 })
             })
             .collect();
-        serde_json::from_value(serde_json::json!({
+        let mut app: App = serde_json::from_value(serde_json::json!({
             "id": id, "name": name, "isConfidential": true, "secrets": secrets
         }))
-        .unwrap()
+        .unwrap();
+        // As an app's own read leaves it: its secrets are facts, not "not loaded".
+        app.details = crate::api::model::Details::Known;
+        app
     }
 
     fn model(apps: Vec<App>) -> Model {

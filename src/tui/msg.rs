@@ -80,6 +80,14 @@ pub enum ApiResult {
         token_expires: Option<Timestamp>,
     },
     Token(Result<TokenInfo, ApiError>),
+    /// One app read for its scopes and secrets (`Effect::LoadDetails`).
+    Details {
+        client_id: String,
+        result: Result<App, ApiError>,
+    },
+    /// Apps known from the details cache, each with the time it was read; empty when there
+    /// is no cache (or it cannot be read: the server is asked instead).
+    CachedDetails(Vec<(App, Timestamp)>),
     /// The scope catalog (`GET /api/ExternalApiResource`).
     Catalog(Result<Vec<Resource>, ApiError>),
     /// One app read fresh before an edit is sent.

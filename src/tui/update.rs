@@ -5,6 +5,7 @@ use tui_input::InputRequest;
 
 use crate::api::permissions;
 
+use super::details;
 use super::effect::{Effect, RequestId};
 use super::flows::{editing, lost_create, profile, token};
 use super::keymap::{Action, SecretKey, key_for};
@@ -12,7 +13,7 @@ use super::model::{
     INFO_TOAST_LIFETIME, Mode, Model, Overlay, Pane, RequestKind, SortKey, ToastLevel, TreeRow,
     secrets_by_expiry,
 };
-use super::msg::{ApiResult, Msg, TextEdit};
+use super::msg::{ApiResult, Msg, SecretResult, TextEdit};
 
 /// The commands of the `:` line: name, argument, what it does. Completion and the help use it.
 pub const COMMANDS: &[(&str, &str, &str)] = &[
@@ -39,11 +40,18 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick { now } => {
             tick(model, now);
-            Vec::new()
+            // The fill is paced on this clock: a tick is when its bucket has new tokens.
+            let mut effects = details::selected(model);
+            effects.extend(details::pump(model));
+            if !effects.is_empty() {
+                model.dirty = true;
+            }
+            effects
         }
         other => {
             model.dirty = true;
-            let effects = match other {
+            let selected_before = model.selected.clone();
+            let mut effects = match other {
                 Msg::Init => request_apps(model),
                 Msg::Resize { width, height } => {
                     model.size = (width, height);
@@ -52,7 +60,20 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 Msg::Api {
                     req,
                     result: ApiResult::Secret(result),
-                } => super::flows::secrets::on_result(model, req, result),
+                } => {
+                    // A secret minted or deleted: the app's secrets changed on the server, and
+                    // a summary list will not say so; read the app again.
+                    let wrote = matches!(
+                        &result,
+                        SecretResult::Minted(Ok(_)) | SecretResult::Deleted { result: Ok(()), .. }
+                    );
+                    let app = model.selected.clone();
+                    let mut effects = super::flows::secrets::on_result(model, req, result);
+                    if wrote && let Some(app) = app {
+                        effects.extend(details::reread(model, &app));
+                    }
+                    effects
+                }
                 Msg::Api {
                     req,
                     result: ApiResult::ProfileSwitched(result),
@@ -67,6 +88,29 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     super::flows::login::answer(model, req, answer);
                     Vec::new()
                 }
+                Msg::Api {
+                    req,
+                    result: ApiResult::Details { client_id, result },
+                } => {
+                    details::answered(model, req, &client_id, result);
+                    Vec::new()
+                }
+                Msg::Api {
+                    req,
+                    result: ApiResult::CachedDetails(apps),
+                } => {
+                    model.in_flight.remove(&req);
+                    details::cached_arrived(model, apps);
+                    Vec::new()
+                }
+                Msg::Api {
+                    req,
+                    result:
+                        ApiResult::Apps {
+                            apps,
+                            token_expires,
+                        },
+                } => apps_arrived(model, req, apps, token_expires),
                 Msg::Api { req, result } => api_result(model, req, result),
                 // Nothing acts on what "Terminal too small" hides; only quitting does.
                 Msg::Key(action) if model.too_small() && action != Action::Quit => Vec::new(),
@@ -81,6 +125,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
                 Msg::Tick { .. } => unreachable!("handled above"),
             };
+            // Whatever moved the selection (keys, a jump, a created app), its details are
+            // read at once; then the fill uses what is left of its budget.
+            if model.selected != selected_before {
+                effects.extend(details::selected(model));
+            }
+            effects.extend(details::pump(model));
             // The expiry view's rows (every secret of the organization, sorted) are made
             // only while it is open, and then only when the apps changed.
             if model.overlays.contains(&Overlay::Expiring) {
@@ -143,6 +193,42 @@ pub(crate) fn request_apps(model: &mut Model) -> Vec<Effect> {
     vec![Effect::LoadApps { req }]
 }
 
+/// A list answer. The first one that leaves apps unknown also asks for the details cache.
+fn apps_arrived(
+    model: &mut Model,
+    req: RequestId,
+    apps: Result<Vec<crate::api::model::App>, crate::api::ApiError>,
+    token_expires: Option<jiff::Timestamp>,
+) -> Vec<Effect> {
+    model.in_flight.remove(&req);
+    if model.awaiting_apps != Some(req) {
+        tracing::debug!(?req, "dropping a stale app list");
+        return Vec::new();
+    }
+    model.awaiting_apps = None;
+    let first = !model.loaded;
+    model.loaded = true;
+    if token_expires.is_some() {
+        model.token_expires = token_expires;
+    }
+    match apps {
+        Ok(apps) => {
+            details::list_arrived(model, apps);
+            model.last_refresh = Some(model.now);
+            lost_create::listed(model);
+            if first && model.apps.values().any(|a| !a.details_known()) {
+                let req = model.new_request(RequestKind::DetailCache);
+                return vec![Effect::LoadDetailCache { req }];
+            }
+        }
+        Err(e) => {
+            lost_create::list_failed(model, &e);
+            model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}"))
+        }
+    }
+    Vec::new()
+}
+
 fn request_token(model: &mut Model) -> Vec<Effect> {
     let req = model.new_request(RequestKind::Token);
     model.awaiting_token = Some(req);
@@ -152,30 +238,8 @@ fn request_token(model: &mut Model) -> Vec<Effect> {
 fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
     model.in_flight.remove(&req);
     match result {
-        ApiResult::Apps {
-            apps,
-            token_expires,
-        } => {
-            if model.awaiting_apps != Some(req) {
-                tracing::debug!(?req, "dropping a stale app list");
-                return Vec::new();
-            }
-            model.awaiting_apps = None;
-            model.loaded = true;
-            if token_expires.is_some() {
-                model.token_expires = token_expires;
-            }
-            match apps {
-                Ok(apps) => {
-                    model.set_apps(apps);
-                    model.last_refresh = Some(model.now);
-                    lost_create::listed(model);
-                }
-                Err(e) => {
-                    lost_create::list_failed(model, &e);
-                    model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}"))
-                }
-            }
+        ApiResult::Apps { .. } | ApiResult::Details { .. } | ApiResult::CachedDetails(_) => {
+            unreachable!("routed by `update`")
         }
         ApiResult::Secret(_) => unreachable!("routed to the secret flows by `update`"),
         ApiResult::Token(result) => {
@@ -191,7 +255,18 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effec
         }
         ApiResult::TokenTest(outcome) => token::tested(model, req, outcome),
         ApiResult::Profiles(list) => profile::loaded(model, req, list),
-        other => return editing::api_result(model, req, other),
+        other => {
+            // A created app shows at once; the server may list it only after a lag.
+            let created = match (&other, model.edit.waiting_for(req)) {
+                (ApiResult::Created(Ok(app)), Some(_)) => Some(app.id.clone()),
+                _ => None,
+            };
+            let effects = editing::api_result(model, req, other);
+            if let Some(id) = created {
+                details::created(model, &id);
+            }
+            return effects;
+        }
     }
     Vec::new()
 }
@@ -199,6 +274,21 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effec
 fn key(model: &mut Model, action: Action) -> Vec<Effect> {
     if refused_by_token(model, action) {
         return Vec::new();
+    }
+    if model.mode() == Mode::Normal
+        && permission_needed(action).is_some()
+        && !matches!(action, Action::NewApp)
+        && let Some(app) = model.selected_app()
+        && !app.details_known()
+    {
+        // A flow opened on "not loaded" would take it for "none" (no old secret to
+        // rotate, no scope to keep): wait for the app's own read.
+        let name = app.name.clone();
+        model.push_toast(
+            ToastLevel::Info,
+            format!("The scopes and secrets of {name:?} are still loading; try again in a moment"),
+        );
+        return details::enter(model);
     }
     if let Some(effects) = token::route_key(model, action) {
         return effects;
@@ -226,6 +316,7 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::ShowDetails => {
             if model.selected_app().is_some() {
                 push_overlay(model, Overlay::Details);
+                return details::enter(model);
             }
         }
         Action::ToggleFold => toggle_fold(model),

@@ -2,10 +2,12 @@
 //! messages. The UI loop never awaits the network.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::api::details_cache::{CachedApp, CachedApps, DetailsCache, OrgKey};
+use crate::api::model::App;
 use crate::api::outcome::Outcome;
 use crate::api::{ApiError, IdentityClient};
 use crate::backup;
@@ -20,6 +22,8 @@ pub struct Worker {
     /// The last `SwitchProfile` asked for: an older one finishing later installs nothing.
     latest_switch: Arc<AtomicU64>,
     tx: UnboundedSender<Msg>,
+    /// The details cache between runs (`None`: none kept, as for `--demo`).
+    details_cache: Option<Arc<DetailCacheSlot>>,
     /// Where a profile switch reads variables (the config location, the token cache, the
     /// profile's `client_secret_env`): the process environment, or a test's map.
     env: Env,
@@ -39,8 +43,20 @@ impl Worker {
             client: Arc::new(RwLock::new(client)),
             latest_switch: Arc::new(AtomicU64::new(0)),
             tx,
+            details_cache: None,
             env,
         }
+    }
+
+    /// Keeps every app read in `cache`, and reads it back at start.
+    pub fn with_details_cache(mut self, cache: Option<DetailsCache>) -> Self {
+        self.details_cache = cache.map(|cache| {
+            Arc::new(DetailCacheSlot {
+                cache,
+                loaded: Mutex::new(None),
+            })
+        });
+        self
     }
 
     /// The client effects started now use.
@@ -81,6 +97,42 @@ impl Worker {
                             let _ = tx.send(Msg::SessionToken(token_info(&t)));
                         }
                     }
+                });
+            }
+            Effect::LoadDetails { req, client_id } => {
+                let slot = self.details_cache.clone();
+                tokio::spawn(async move {
+                    let result = client.get_app(&client_id).await;
+                    if let (Some(slot), Ok(app)) = (slot, &result)
+                        && let Some(org) = org_key(&client).await
+                    {
+                        let app = app.clone();
+                        // Written off the async threads, before the answer goes out (so a
+                        // run that quits after an answer has it kept); a write that fails
+                        // only costs reads next time.
+                        let _ = tokio::task::spawn_blocking(move || slot.remember(&org, app)).await;
+                    }
+                    let _ = tx.send(Msg::Api {
+                        req,
+                        result: ApiResult::Details { client_id, result },
+                    });
+                });
+            }
+            Effect::LoadDetailCache { req } => {
+                let slot = self.details_cache.clone();
+                tokio::spawn(async move {
+                    let apps = match (slot, org_key(&client).await) {
+                        (Some(slot), Some(org)) => {
+                            tokio::task::spawn_blocking(move || slot.recall(&org))
+                                .await
+                                .unwrap_or_default()
+                        }
+                        _ => Vec::new(),
+                    };
+                    let _ = tx.send(Msg::Api {
+                        req,
+                        result: ApiResult::CachedDetails(apps),
+                    });
                 });
             }
             Effect::LoadToken { req } => {
@@ -229,6 +281,53 @@ impl Worker {
             Effect::EditJson { .. } | Effect::Quit => {}
         }
     }
+}
+
+/// The details cache and what the worker holds of it: the file is replaced whole on each
+/// write, so the apps of the organization it was last loaded for are kept here.
+struct DetailCacheSlot {
+    cache: DetailsCache,
+    loaded: Mutex<Option<(OrgKey, CachedApps)>>,
+}
+
+impl DetailCacheSlot {
+    fn with_org<T>(&self, org: &OrgKey, f: impl FnOnce(&mut CachedApps) -> T) -> T {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        if loaded.as_ref().is_none_or(|(k, _)| k != org) {
+            *loaded = Some((org.clone(), self.cache.load(org)));
+        }
+        let (_, apps) = loaded.as_mut().expect("just loaded");
+        f(apps)
+    }
+
+    /// Every app of the organization's cache, with when it was read.
+    fn recall(&self, org: &OrgKey) -> Vec<(App, jiff::Timestamp)> {
+        self.with_org(org, |apps| {
+            apps.values().map(|c| (c.app.clone(), c.read_at)).collect()
+        })
+    }
+
+    /// Adds an app just read and writes the organization's file again.
+    fn remember(&self, org: &OrgKey, app: App) {
+        self.with_org(org, |apps| {
+            apps.insert(
+                app.id.clone(),
+                CachedApp {
+                    app,
+                    read_at: jiff::Timestamp::now(),
+                },
+            );
+            if let Err(e) = self.cache.store(org, apps.values()) {
+                tracing::warn!(error = %e, "writing the details cache failed");
+            }
+        });
+    }
+}
+
+/// Which organization the client talks to, as the details cache files it.
+async fn org_key(client: &IdentityClient) -> Option<OrgKey> {
+    let prt = client.partition_id().await.ok()?;
+    Some(OrgKey::new(&client.endpoints().host(), &prt))
 }
 
 /// What the TUI keeps of an access token: its claims, never its value.

@@ -52,3 +52,12 @@ pub fn reader(h: &SimHandle) -> IdentityClient {
 pub fn client_as(h: &SimHandle, id: &str, secret: &str, scopes: &[&str]) -> IdentityClient {
     IdentityClient::new(client_config(h, id, secret, scopes)).unwrap()
 }
+
+/// A simulator whose list carries this shape (the default is summaries, as the live server).
+pub async fn sim_shaped(shape: extapps::sim::ListShape) -> SimHandle {
+    sim_with(SimSettings {
+        list_shape: shape,
+        ..SimSettings::default()
+    })
+    .await
+}

@@ -20,13 +20,22 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         format!("{}/{}", model.view.len(), model.apps.len())
     };
-    let title = Line::from(vec![
+    let mut title = vec![
         Span::styled(" 1 Apps ", theme.title(focused)),
         Span::styled(
             format!("{count} · sort: {} ", model.sort.label()),
             theme.dim(),
         ),
-    ]);
+    ];
+    // The Scopes, Secrets and Expires columns are only as complete as this.
+    let progress = model.details.progress(&model.apps);
+    if !progress.complete() {
+        title.push(Span::styled(
+            format!("· details {}/{} ", progress.known, progress.total),
+            theme.dim(),
+        ));
+    }
+    let title = Line::from(title);
     let block = pane_block(theme, Some((Pane::Apps, model)), title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -96,6 +105,17 @@ fn app_row<'a>(app: &'a App, model: &Model, theme: &Theme, wide: bool, name_w: u
         (true, false) => "conf.",
         (false, _) => "public",
     };
+    // Not loaded is never shown as none: no count, no "-".
+    if !app.details_known() {
+        let pending = model.details.is_pending(&app.id);
+        return Row::new(vec![
+            name_cell(app, pending, name_w),
+            Line::from(kind),
+            Line::from("…").right_aligned(),
+            Line::from("…").right_aligned(),
+            Line::from(Span::styled("…", theme.dim())).right_aligned(),
+        ]);
+    }
     let (expiry_text, urgency) = if app.secrets.is_empty() {
         ("-".to_owned(), Urgency::NoSecret)
     } else {
@@ -106,12 +126,23 @@ fn app_row<'a>(app: &'a App, model: &Model, theme: &Theme, wide: bool, name_w: u
         )
     };
     Row::new(vec![
-        Line::from(format::truncate(&app.name, name_w)),
+        name_cell(app, model.details.is_pending(&app.id), name_w),
         Line::from(kind),
         Line::from(app.scope_count().to_string()).right_aligned(),
         Line::from(app.secrets.len().to_string()).right_aligned(),
         Line::from(Span::styled(expiry_text, theme.urgency(urgency))).right_aligned(),
     ])
+}
+
+/// The name, and for a created app that no list carries yet, that it is pending.
+fn name_cell(app: &App, pending: bool, name_w: usize) -> Line<'static> {
+    const MARK: &str = " (pending)";
+    if pending {
+        let name = format::truncate(&app.name, name_w.saturating_sub(MARK.len()));
+        Line::from(format!("{name}{MARK}"))
+    } else {
+        Line::from(format::truncate(&app.name, name_w))
+    }
 }
 
 fn render_filter(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, editing: bool) {

@@ -91,6 +91,20 @@ pub fn render_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
             .map(|u| Line::from(format!("  {}", format::clean(u)))),
     );
     lines.push(Line::from(""));
+    if !app.details_known() {
+        lines.push(Line::from(Span::styled("Resources (…)", theme.label())));
+        lines.push(Line::from(format!(
+            "  {}",
+            super::not_loaded(model, &app.id)
+        )));
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Secrets (…)", theme.label())));
+        lines.push(Line::from(format!(
+            "  {}",
+            super::not_loaded(model, &app.id)
+        )));
+        return overlay_frame(lines, theme, frame, area);
+    }
     lines.push(Line::from(Span::styled(
         format!("Resources ({} scopes)", app.scope_count()),
         theme.label(),
@@ -122,6 +136,10 @@ pub fn render_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
             ),
         ]));
     }
+    overlay_frame(lines, theme, frame, area);
+}
+
+fn overlay_frame(lines: Vec<Line>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let popup = area;
     let block = Block::default()
         .borders(Borders::ALL)

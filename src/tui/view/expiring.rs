@@ -13,11 +13,23 @@ use crate::tui::theme::Theme;
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let popup = area;
     frame.render_widget(Clear, popup);
+    // Only as complete as the details loaded so far: the title says how far that is.
+    let progress = model.details.progress(&model.apps);
+    let complete = if progress.complete() {
+        String::new()
+    } else {
+        format!(
+            "(details for {} of {} apps) ",
+            progress.known, progress.total
+        )
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border(true))
         .title(Line::from(Span::styled(
-            " Secrets of the organization by expiry · Enter goes to the app · Esc closes ",
+            format!(
+                " Secrets of the organization by expiry {complete}· Enter goes to the app · Esc closes "
+            ),
             theme.title(true),
         )));
     let inner = block.inner(popup);
@@ -37,6 +49,27 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .enumerate()
         .filter_map(|(i, row)| {
             let app = model.apps.get(&row.app_id)?;
+            if !row.known {
+                let mut cells = vec![
+                    Line::from(Span::styled("…", theme.dim())).right_aligned(),
+                    Line::from("…"),
+                    Line::from(app.name.as_str()),
+                ];
+                if wide {
+                    cells.push(Line::from(app.id.as_str()));
+                }
+                cells.push(Line::from("…"));
+                cells.push(Line::from(Span::styled(
+                    super::not_loaded(model, &app.id),
+                    theme.dim(),
+                )));
+                let r = Row::new(cells);
+                return Some(if window.start + i == model.expiring.index {
+                    r.style(theme.selected(true))
+                } else {
+                    r
+                });
+            }
             let secret = app.secrets.iter().find(|s| s.id == row.secret_id)?;
             let urgency = format::urgency(row.expiry, model.now);
             let mut cells = vec![
@@ -88,7 +121,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
     // The rows are sorted by expiry and urgency only grows with it, so each count is a
     // binary search rather than a pass over every secret of the organization on every frame.
-    let rows = &model.expiring_rows;
+    // Rows of apps not loaded yet come last and count for nothing here.
+    let rows = &model.expiring_rows[..model.expiring_rows.partition_point(|r| r.known)];
     let upto = |worst: usize| {
         rows.partition_point(|r| {
             let slot = match format::urgency(r.expiry, model.now) {
@@ -108,7 +142,7 @@ fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
         rows.len() - upcoming,
     ];
     Line::from(vec![
-        Span::raw(format!("{} secrets: ", model.expiring_rows.len())),
+        Span::raw(format!("{} secrets: ", rows.len())),
         Span::styled(
             format!("{} expired", counts[0]),
             theme.urgency(Urgency::Expired),

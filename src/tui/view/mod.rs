@@ -150,3 +150,12 @@ pub(crate) fn pane_block<'a>(
         .border_style(theme.border(focused))
         .title(title)
 }
+
+/// What a pane of an app whose scopes and secrets are not known says instead of "none".
+pub(crate) fn not_loaded(model: &Model, id: &str) -> &'static str {
+    if model.details.is_loading(id) {
+        "loading details…"
+    } else {
+        "details not loaded yet"
+    }
+}

@@ -15,7 +15,10 @@ use super::pane_block;
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = model.focus == Pane::Scopes && model.mode() == Mode::Normal;
     let app = model.selected_app();
-    let count = app.map_or(0, |a| a.scope_count());
+    let count = match app {
+        Some(a) if !a.details_known() => "…".to_owned(),
+        a => a.map_or(0, |a| a.scope_count()).to_string(),
+    };
     let title = Line::from(vec![
         Span::styled(" 2 Scopes ", theme.title(focused)),
         Span::styled(format!("{count} "), theme.dim()),
@@ -26,6 +29,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(app) = app else {
         return;
     };
+    if !app.details_known() {
+        frame.render_widget(
+            Paragraph::new(super::not_loaded(model, &app.id)).style(theme.dim()),
+            inner,
+        );
+        return;
+    }
     let rows = model.tree_rows();
     if rows.is_empty() {
         frame.render_widget(

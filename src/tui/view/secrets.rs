@@ -14,17 +14,41 @@ use super::pane_block;
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = model.focus == Pane::Secrets && model.mode() == Mode::Normal;
     let app = model.selected_app();
-    let count = app.map_or(0, |a| a.secrets.len());
-    let title = Line::from(vec![
+    let count = match app {
+        Some(a) if !a.details_known() => "…".to_owned(),
+        a => a.map_or(0, |a| a.secrets.len()).to_string(),
+    };
+    let mut title = vec![
         Span::styled(" 3 Secrets ", theme.title(focused)),
         Span::styled(format!("{count} "), theme.dim()),
-    ]);
+    ];
+    // Details from an earlier run are shown at once, but say how old they are.
+    if let Some(app) = app
+        && model.details.is_cached(&app.id)
+        && let Some(read) = model.details.read_at(&app.id)
+    {
+        title.push(Span::styled(
+            format!(
+                "· from cache, {} old ",
+                crate::tui::details::age(read, model.now)
+            ),
+            theme.dim(),
+        ));
+    }
+    let title = Line::from(title);
     let block = pane_block(theme, Some((Pane::Secrets, model)), title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(app) = app else {
         return;
     };
+    if !app.details_known() {
+        frame.render_widget(
+            Paragraph::new(super::not_loaded(model, &app.id)).style(theme.dim()),
+            inner,
+        );
+        return;
+    }
     if app.secrets.is_empty() {
         let text = if app.is_confidential {
             "No secret: this app cannot get tokens with client credentials."

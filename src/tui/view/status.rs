@@ -29,6 +29,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         ),
         None => "│ not loaded yet ".to_owned(),
     };
+    // How far the details are matters more than when the list came: it goes first.
+    if let Some(text) = crate::tui::details::status_text(model) {
+        spans.push(Span::styled(format!("│ {text} "), theme.key()));
+    }
     spans.push(Span::styled(refreshed, theme.dim()));
     if let Some(every) = model.opts.auto_refresh {
         spans.push(Span::styled(
