@@ -36,8 +36,14 @@ fn named(sim: &Sim, name: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The app read whole (the list carries summaries only), or `None` when it is not there.
 fn app(sim: &Sim, id: &str) -> Option<serde_json::Value> {
-    apps(sim).into_iter().find(|a| a["id"] == id)
+    if !apps(sim).iter().any(|a| a["id"] == id) {
+        return None;
+    }
+    let o = sim.exec(&["apps", "show", id, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    Some(serde_json::from_slice(&o.stdout).unwrap())
 }
 
 fn scopes_of(app: &serde_json::Value) -> Vec<String> {

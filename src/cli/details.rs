@@ -16,6 +16,7 @@ use crate::api::details_cache::{CachedApp, DetailsCache, OrgKey};
 use crate::api::model::App;
 use crate::api::pacer::{Budget, Pacer};
 use crate::api::{ApiError, IdentityClient};
+use crate::domain::sanitize;
 
 /// Reads in flight at once: enough to hide latency; the pacer, not this, bounds the rate.
 const CONCURRENCY: usize = 4;
@@ -170,7 +171,7 @@ pub async fn find_secret_owner(
     let names: Vec<String> = loaded
         .unread
         .iter()
-        .map(|u| format!("{} ({}): {}", u.name, u.id, u.reason))
+        .map(|u| format!("{} ({}): {}", sanitize(&u.name), sanitize(&u.id), u.reason))
         .collect();
     Err(Failure::new(
         format!(

@@ -11,7 +11,7 @@ use super::details::{DetailOptions, Unread};
 use super::table::Table;
 use crate::api::IdentityClient;
 use crate::api::model::App;
-use crate::domain::csv_cell;
+use crate::domain::{csv_cell, sanitize};
 use crate::expiry;
 
 /// Nothing expired, and nothing expiring within the window.
@@ -260,7 +260,7 @@ pub async fn list_with(
 fn incomplete(unread: &[Unread], read: usize, found: Option<String>) -> String {
     let mut names: Vec<String> = unread
         .iter()
-        .map(|u| format!("{} ({}): {}", u.name, u.id, u.reason))
+        .map(|u| format!("{} ({}): {}", sanitize(&u.name), sanitize(&u.id), u.reason))
         .collect();
     names.sort();
     let noun = if unread.len() == 1 { "app" } else { "apps" };

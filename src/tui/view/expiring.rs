@@ -53,10 +53,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 let mut cells = vec![
                     Line::from(Span::styled("…", theme.dim())).right_aligned(),
                     Line::from("…"),
-                    Line::from(app.name.as_str()),
+                    Line::from(format::clean(&app.name)),
                 ];
                 if wide {
-                    cells.push(Line::from(app.id.as_str()));
+                    cells.push(Line::from(format::clean(&app.id)));
                 }
                 cells.push(Line::from("…"));
                 cells.push(Line::from(Span::styled(
