@@ -183,6 +183,40 @@ fn a_log_path_that_is_not_a_regular_file_is_refused_and_left_alone() {
     }
 }
 
+/// A character device like /dev/null, made by the test in its own directory (a copy of the
+/// null device's numbers, so writing to it is harmless): refused, and its mode left as it was.
+#[test]
+fn a_character_device_as_the_log_keeps_its_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let dev = dir.path().join("null");
+    let made = Command::new("mknod")
+        .arg(&dev)
+        .args(["c", "1", "3"])
+        .status()
+        .unwrap();
+    if !made.success() {
+        // Only root may make device nodes; the FIFO test covers the rule elsewhere. CI runs as
+        // root, so there this test always runs.
+        assert_ne!(
+            unsafe { libc::geteuid() },
+            0,
+            "root could not make a device node"
+        );
+        eprintln!("skipped: making a device node needs root");
+        return;
+    }
+    std::fs::set_permissions(&dev, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run_with_log(&dev);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(err.contains("logging is off"), "{err}");
+    assert_eq!(mode(&dev), 0o644, "the device's mode was changed");
+    let meta = std::fs::symlink_metadata(&dev).unwrap();
+    assert!(std::os::unix::fs::FileTypeExt::is_char_device(
+        &meta.file_type()
+    ));
+}
+
 // --- 2. Credentials in URIs and config files -------------------------------------------------
 
 const PASSWORD: &str = "pw-s3cret-9f8e";
