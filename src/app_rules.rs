@@ -207,21 +207,7 @@ pub fn apply_edits(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn req(name: &str, uris: &str, scopes: &[&str]) -> UpdateAppRequest {
-        UpdateAppRequest {
-            name: name.into(),
-            redirect_uri: (!uris.is_empty()).then(|| uris.into()),
-            scopes: scopes
-                .iter()
-                .map(|n| ScopeRef {
-                    name: (*n).into(),
-                    kind: ScopeType::Application,
-                })
-                .collect(),
-            client_certificates: None,
-        }
-    }
+    use crate::api::model::test_update as req;
 
     #[test]
     fn the_fallback_catalog_parses_and_has_orchestrator() {

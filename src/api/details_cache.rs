@@ -8,15 +8,14 @@
 //! cache does.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::cache_dir::CacheDir;
 use super::model::{App, Details};
-use super::token_cache::{CACHE_DIR_ENV, private_file};
 
 /// Bumped when the file's meaning changes; an older file is then ignored, not misread.
 const VERSION: u32 = 1;
@@ -36,14 +35,14 @@ impl OrgKey {
         }
     }
 
-    fn file_name(&self) -> String {
+    /// The file's name without the cache's prefix: a digest, as host and id may hold any text.
+    fn file_id(&self) -> String {
         let mut h = Sha256::new();
         h.update(self.host.as_bytes());
         h.update([0]);
         h.update(self.partition_id.as_bytes());
         let digest = h.finalize();
-        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        format!("details-{hex}.json")
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 }
 
@@ -76,30 +75,28 @@ struct DiskEntry {
 
 #[derive(Debug, Clone)]
 pub struct DetailsCache {
-    dir: PathBuf,
+    files: CacheDir,
 }
 
 impl DetailsCache {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        DetailsCache { dir: dir.into() }
+        DetailsCache {
+            files: CacheDir::new(dir, "details"),
+        }
     }
 
     /// `EXTAPPS_CACHE_DIR` (beside the tokens), else the platform's cache directory for
     /// extapps (`~/.cache/extapps/details` on Linux); `None` when there is no home.
     pub fn default_location(get: impl Fn(&str) -> Option<String>) -> Option<Self> {
-        if let Some(dir) = get(CACHE_DIR_ENV).filter(|d| !d.trim().is_empty()) {
-            return Some(DetailsCache::new(dir));
-        }
-        let dirs = directories::ProjectDirs::from("", "", "extapps")?;
-        Some(DetailsCache::new(dirs.cache_dir().join("details")))
+        CacheDir::default_dir(get, "details").map(DetailsCache::new)
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.files.dir()
     }
 
     pub fn path_of(&self, org: &OrgKey) -> PathBuf {
-        self.dir.join(org.file_name())
+        self.files.path_of(&org.file_id())
     }
 
     /// What was read of this organization's apps; empty when nothing was, or when the file
@@ -159,45 +156,13 @@ impl DetailsCache {
             apps: entries,
         })
         .map_err(std::io::Error::other)?;
-        self.write_whole(&org.file_name(), &body)
+        self.files.write_whole(&org.file_id(), &body)
     }
 
     /// Deletes every organization's file (and leftovers of interrupted writes); how many
     /// organizations' files went.
     pub fn clear(&self) -> std::io::Result<usize> {
-        let entries = match std::fs::read_dir(&self.dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(e),
-        };
-        let mut removed = 0;
-        for entry in entries {
-            let entry = entry?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let is_file = name.starts_with("details-") && name.ends_with(".json");
-            let is_leftover = name.starts_with(".details-") && name.ends_with(".tmp");
-            if is_file || is_leftover {
-                std::fs::remove_file(entry.path())?;
-                removed += usize::from(is_file);
-            }
-        }
-        Ok(removed)
-    }
-
-    fn write_whole(&self, name: &str, body: &[u8]) -> std::io::Result<()> {
-        create_private_dir(&self.dir)?;
-        let target = self.dir.join(name);
-        let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let mut file = private_file(&tmp)?;
-        let written = file
-            .write_all(body)
-            .and_then(|()| file.sync_all())
-            .and_then(|()| std::fs::rename(&tmp, &target));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        self.files.clear()
     }
 }
 
@@ -210,21 +175,6 @@ fn without_values(app: &App) -> App {
         s.secret = None;
     }
     app
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::create_dir_all(dir)
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The Identity Server client: wire types, token handling and one function per route.
 
 pub mod auth;
+mod cache_dir;
 pub mod client;
 pub mod details_cache;
 pub mod endpoints;

@@ -325,6 +325,24 @@ pub struct UpdateAppRequest {
     pub client_certificates: Option<Vec<serde_json::Value>>,
 }
 
+/// For tests: an update named `name` with these application scopes; an empty `uris` means no
+/// redirect URI.
+#[cfg(test)]
+pub(crate) fn test_update(name: &str, uris: &str, scopes: &[&str]) -> UpdateAppRequest {
+    UpdateAppRequest {
+        name: name.into(),
+        redirect_uri: (!uris.is_empty()).then(|| uris.into()),
+        scopes: scopes
+            .iter()
+            .map(|n| ScopeRef {
+                name: (*n).into(),
+                kind: ScopeType::Application,
+            })
+            .collect(),
+        client_certificates: None,
+    }
+}
+
 impl UpdateAppRequest {
     /// The update that leaves `app` as it is: the starting point of every edit.
     pub fn from_app(app: &App) -> Self {

@@ -125,22 +125,7 @@ pub async fn update_and_check(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::model::{ScopeRef, ScopeType};
-
-    fn req(name: &str, scopes: &[&str]) -> UpdateAppRequest {
-        UpdateAppRequest {
-            name: name.into(),
-            redirect_uri: None,
-            scopes: scopes
-                .iter()
-                .map(|n| ScopeRef {
-                    name: (*n).into(),
-                    kind: ScopeType::Application,
-                })
-                .collect(),
-            client_certificates: None,
-        }
-    }
+    use crate::api::model::test_update as req;
 
     fn app_like(r: &UpdateAppRequest) -> App {
         let mut v = serde_json::json!({
@@ -158,9 +143,9 @@ mod tests {
 
     #[test]
     fn names_what_did_not_stick_and_what_came_instead() {
-        let before = req("A", &["OR.Jobs"]);
-        let intended = req("A", &["OR.Jobs", "OR.Mine"]);
-        let server = req("A", &["OR.Jobs", "OR.Theirs"]);
+        let before = req("A", "", &["OR.Jobs"]);
+        let intended = req("A", "", &["OR.Jobs", "OR.Mine"]);
+        let server = req("A", "", &["OR.Jobs", "OR.Theirs"]);
         let got = compare(&before, &intended, app_like(&server));
         let missing: Vec<String> = got.missing.iter().map(ToString::to_string).collect();
         let unexpected: Vec<String> = got.unexpected.iter().map(ToString::to_string).collect();

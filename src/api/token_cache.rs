@@ -5,7 +5,6 @@
 //! temporary file that is then renamed, so a token is never world-readable, not even for a
 //! moment, and a reader never sees half a file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -14,8 +13,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Environment variable naming the cache directory.
-pub const CACHE_DIR_ENV: &str = "EXTAPPS_CACHE_DIR";
+pub use super::cache_dir::CACHE_DIR_ENV;
+use super::cache_dir::CacheDir;
 
 /// One cached token. The values never appear in Debug output.
 #[derive(Clone)]
@@ -94,10 +93,6 @@ impl CacheKey {
         let digest = h.finalize();
         CacheKey(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
     }
-
-    fn file_name(&self) -> String {
-        format!("token-{}.json", self.0)
-    }
 }
 
 /// HMAC-SHA256 of the secret under [`SECRET_DIGEST_KEY`].
@@ -110,30 +105,28 @@ fn secret_digest(secret: &SecretString) -> [u8; 32] {
 
 #[derive(Debug, Clone)]
 pub struct TokenCache {
-    dir: PathBuf,
+    files: CacheDir,
 }
 
 impl TokenCache {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        TokenCache { dir: dir.into() }
+        TokenCache {
+            files: CacheDir::new(dir, "token"),
+        }
     }
 
     /// `EXTAPPS_CACHE_DIR`, else the platform's cache directory for extapps
     /// (`~/.cache/extapps/tokens` on Linux); `None` when there is no home to put it in.
     pub fn default_location(get: impl Fn(&str) -> Option<String>) -> Option<Self> {
-        if let Some(dir) = get(CACHE_DIR_ENV).filter(|d| !d.trim().is_empty()) {
-            return Some(TokenCache::new(dir));
-        }
-        let dirs = directories::ProjectDirs::from("", "", "extapps")?;
-        Some(TokenCache::new(dirs.cache_dir().join("tokens")))
+        CacheDir::default_dir(get, "tokens").map(TokenCache::new)
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.files.dir()
     }
 
     pub fn path_of(&self, key: &CacheKey) -> PathBuf {
-        self.dir.join(key.file_name())
+        self.files.path_of(&key.0)
     }
 
     /// The cached token, or `None` when there is none or the file is unreadable (a damaged
@@ -158,7 +151,6 @@ impl TokenCache {
     }
 
     pub fn store(&self, key: &CacheKey, token: &CachedToken) -> std::io::Result<()> {
-        self.ensure_dir()?;
         let body = serde_json::to_vec(&OnDisk {
             host: token.host.clone(),
             client_id: token.client_id.clone(),
@@ -171,19 +163,7 @@ impl TokenCache {
                 .map(|r| r.expose_secret().to_owned()),
         })
         .map_err(std::io::Error::other)?;
-        let target = self.path_of(key);
-        let tmp = self
-            .dir
-            .join(format!(".{}.{}.tmp", key.file_name(), std::process::id()));
-        let mut file = private_file(&tmp)?;
-        let written = file
-            .write_all(&body)
-            .and_then(|()| file.sync_all())
-            .and_then(|()| std::fs::rename(&tmp, &target));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        self.files.write_whole(&key.0, &body)
     }
 
     pub fn remove(&self, key: &CacheKey) -> std::io::Result<bool> {
@@ -196,53 +176,8 @@ impl TokenCache {
 
     /// Deletes every cached token (and leftovers of interrupted writes); how many tokens went.
     pub fn clear(&self) -> std::io::Result<usize> {
-        let entries = match std::fs::read_dir(&self.dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(e),
-        };
-        let mut removed = 0;
-        for entry in entries {
-            let entry = entry?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let is_token = name.starts_with("token-") && name.ends_with(".json");
-            let is_leftover = name.starts_with(".token-") && name.ends_with(".tmp");
-            if is_token || is_leftover {
-                std::fs::remove_file(entry.path())?;
-                removed += usize::from(is_token);
-            }
-        }
-        Ok(removed)
+        self.files.clear()
     }
-
-    fn ensure_dir(&self) -> std::io::Result<()> {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            std::fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(&self.dir)
-        }
-        #[cfg(not(unix))]
-        {
-            std::fs::create_dir_all(&self.dir)
-        }
-    }
-}
-
-/// A new file only its owner can read, with that mode from the moment it exists.
-pub(crate) fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let _ = std::fs::remove_file(path);
-    opts.open(path)
 }
 
 #[cfg(test)]
@@ -287,7 +222,7 @@ mod tests {
             CacheKey::new("h", "c", &[], None),
             CacheKey::new("h", "c", &[], Some(&secret("")))
         );
-        let name = key.file_name();
+        let name = TokenCache::new("d").path_of(&key).display().to_string();
         assert!(!name.contains("the-right-secret"), "{name}");
         // Not a plain hash of the secret, which a lookup table could reverse.
         let plain: String = Sha256::digest(b"the-right-secret")

@@ -345,6 +345,18 @@ mod tests {
         ])
     }
 
+    /// A login for `scope` whose code was redeemed at `now()`: the logins and the grant.
+    fn logged_in(scope: &str) -> (Logins, Grant) {
+        let org = demo_org(now());
+        let mut logins = Logins::default();
+        let auth = authorize(&org, &good(REG, scope)).unwrap();
+        let code = logins.new_code(auth, now());
+        let grant = logins
+            .redeem_code(&code, UIPATHCLI, REG, VERIFIER, now())
+            .unwrap();
+        (logins, grant)
+    }
+
     #[test]
     fn rfc7636_example_challenge() {
         assert_eq!(
@@ -448,15 +460,8 @@ mod tests {
 
     #[test]
     fn refresh_tokens_rotate_and_reuse_revokes_the_family() {
-        let org = demo_org(now());
-        let mut logins = Logins::default();
-        let auth = authorize(&org, &good(REG, "OR.Jobs offline_access")).unwrap();
-        let code = logins.new_code(auth, now());
-        let first = logins
-            .redeem_code(&code, UIPATHCLI, REG, VERIFIER, now())
-            .unwrap()
-            .refresh_token
-            .unwrap();
+        let (mut logins, grant) = logged_in("OR.Jobs offline_access");
+        let first = grant.refresh_token.unwrap();
         let second = logins
             .redeem_refresh(&first, UIPATHCLI, now())
             .unwrap()
@@ -475,20 +480,13 @@ mod tests {
 
     #[test]
     fn refresh_tokens_last_sixty_days() {
-        let org = demo_org(now());
-        let mut logins = Logins::default();
-        let auth = authorize(&org, &good(REG, "OR.Jobs offline_access")).unwrap();
-        let code = logins.new_code(auth, now());
+        let (mut logins, grant) = logged_in("OR.Jobs offline_access");
         let at = |days: i64| {
             now()
                 .checked_add(jiff::SignedDuration::from_hours(24 * days))
                 .unwrap()
         };
-        let first = logins
-            .redeem_code(&code, UIPATHCLI, REG, VERIFIER, now())
-            .unwrap()
-            .refresh_token
-            .unwrap();
+        let first = grant.refresh_token.unwrap();
         // Used on day 59, the new one lives 60 days from then.
         let second = logins
             .redeem_refresh(&first, UIPATHCLI, at(59))
@@ -505,13 +503,7 @@ mod tests {
 
     #[test]
     fn no_offline_access_no_refresh_token() {
-        let org = demo_org(now());
-        let mut logins = Logins::default();
-        let auth = authorize(&org, &good(REG, "OR.Jobs")).unwrap();
-        let code = logins.new_code(auth, now());
-        let grant = logins
-            .redeem_code(&code, UIPATHCLI, REG, VERIFIER, now())
-            .unwrap();
+        let (_, grant) = logged_in("OR.Jobs");
         assert_eq!(grant.refresh_token, None);
     }
 }
