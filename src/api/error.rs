@@ -393,17 +393,46 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// Blanks values that could be credentials: JWT-shaped runs and the values of JSON keys named
 /// like secrets. Crude on purpose: it errs towards hiding too much.
 pub fn redact(text: &str) -> String {
+    redact_secret_values(&redact_jwts(text))
+}
+
+/// A character a JWT (three base64url parts and their dots) may hold; `+ / =` too, for tokens
+/// written in plain base64.
+fn jwt_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=')
+}
+
+/// Every run of JWT characters that starts with `eyJ` (the encoding of `{"`, how every JWT
+/// header begins) and is longer than 20, wherever it stands: after a space, a quote, `=`, a
+/// line break or any other punctuation.
+fn redact_jwts(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        if word.starts_with("eyJ") && word.len() > 20 {
+    let mut rest = text;
+    while let Some(pos) = rest.find("eyJ") {
+        // Mid-word `eyJ` (`keyJ…`) is not a token; after `=` or `/` (a query or a path) it is.
+        let starts_run = !rest[..pos]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let run = rest[pos..]
+            .find(|c: char| !jwt_char(c))
+            .unwrap_or(rest.len() - pos);
+        out.push_str(&rest[..pos]);
+        if starts_run && run > 20 {
             out.push_str("[redacted]");
         } else {
-            out.push_str(word);
+            out.push_str(&rest[pos..pos + run]);
         }
+        rest = &rest[pos + run..];
     }
+    out.push_str(rest);
+    out
+}
+
+/// The string values of JSON keys named like secrets, up to their closing quote: an escaped
+/// quote or backslash inside the value does not end it.
+fn redact_secret_values(text: &str) -> String {
+    let mut out = text.to_owned();
     for key in [
         "\"secret\"",
         "\"access_token\"",
@@ -420,16 +449,31 @@ pub fn redact(text: &str) -> String {
                 continue;
             }
             let val_start = start + q1 + 1;
-            let Some(q2) = out[val_start..].find('"') else {
+            let Some(len) = string_body_len(&out[val_start..]) else {
                 out.truncate(val_start);
                 out.push_str("[redacted]");
                 break;
             };
-            out.replace_range(val_start..val_start + q2, "[redacted]");
+            out.replace_range(val_start..val_start + len, "[redacted]");
             from = val_start + "[redacted]".len();
         }
     }
     out
+}
+
+/// The length in bytes of a JSON string's body up to its unescaped closing quote; `None` when
+/// it never closes.
+fn string_body_len(s: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ pub struct NewProfile {
 impl NewProfile {
     pub fn to_toml(&self) -> String {
         let q = |s: &str| toml::Value::String(s.to_owned()).to_string();
-        let mut out = format!("[profiles.{}]\n", q(&self.name));
+        let mut out = format!("[profiles.{}]\n", key(&self.name));
         out += &format!("uri = {}\n", q(&self.uri));
         out += &format!("organization = {}\n", q(&self.organization));
         out += &format!("client_id = {}\n", q(&self.client_id));
@@ -71,4 +71,28 @@ impl NewProfile {
         }
         out
     }
+}
+
+/// A table key: bare when TOML allows it, else a basic string. A value's quoting does not do
+/// for a key: a name holding both quote kinds came out as a multi-line string, which TOML
+/// refuses as a key, so `config init --name` wrote a file it could not read back.
+fn key(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return name.to_owned();
+    }
+    let mut out = String::from("\"");
+    for c in name.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
