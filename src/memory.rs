@@ -51,26 +51,5 @@ pub fn release_free_memory_soon() {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    fn resident_kb() -> u64 {
-        let status = std::fs::read_to_string("/proc/self/status").unwrap();
-        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-        line.split_whitespace().nth(1).unwrap().parse().unwrap()
-    }
-
-    /// Small blocks, as a list of apps is made of: freed, they stay resident until released.
-    #[test]
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    fn freed_small_blocks_go_back_to_the_system() {
-        let blocks: Vec<Vec<u8>> = (0..64 * 1024).map(|i| vec![i as u8; 1000]).collect();
-        let loaded = resident_kb();
-        drop(blocks);
-        super::release_free_memory();
-        let released = resident_kb();
-        assert!(
-            released + 32 * 1024 < loaded,
-            "64 MB freed, but resident went only from {loaded} kB to {released} kB"
-        );
-    }
-}
+// The test that freed memory goes back to the system is `tests/memory_release.rs`: it reads
+// the process's resident size, which only a process running nothing else can trust.

@@ -119,11 +119,7 @@ fn missing_settings_say_what_to_set() {
 
 #[test]
 fn a_dead_server_says_where_it_tried() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_reserved, port) = common::refusing_port();
     let uri = format!("http://127.0.0.1:{port}");
     let (o, _d) = extapps(
         &["apps", "list"],

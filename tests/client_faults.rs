@@ -289,10 +289,11 @@ async fn a_token_without_prt_id_asks_for_the_partition() {
 
 #[tokio::test]
 async fn a_dead_server_is_an_unreachable_token_endpoint_that_names_the_host() {
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    // Bound, never listening, and held: refused, and no other process can take the port
+    // meanwhile (a port released before it is dialled could be).
+    let reserved = tokio::net::TcpSocket::new_v4().unwrap();
+    reserved.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = reserved.local_addr().unwrap().port();
     let err = client(&format!("http://127.0.0.1:{port}"))
         .list_apps()
         .await

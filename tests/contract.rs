@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use extapps::api::ApiError;
@@ -330,7 +330,8 @@ async fn short_lived_tokens_are_renewed_before_use() {
     c.list_apps().await.unwrap();
     let first = c.cached_token().await.unwrap();
     // A 60 s token is inside the two-minute renewal margin: the next call takes a new one.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // A clock moved, not a second waited out, so that the new token's `iat` differs.
+    h.state().advance_clock(Duration::from_secs(2));
     c.list_apps().await.unwrap();
     let second = c.cached_token().await.unwrap();
     assert_ne!(first.value.expose_secret(), second.value.expose_secret());
@@ -347,24 +348,32 @@ async fn short_lived_tokens_are_renewed_before_use() {
 
 #[tokio::test]
 async fn a_get_over_the_rate_limit_waits_for_retry_after() {
-    let h = sim_with(SimSettings {
-        rate_limits: RateLimits {
-            window: Duration::from_secs(1),
-            get: 2,
-            ..RateLimits::default()
-        },
-        ..SimSettings::default()
-    })
-    .await;
+    // Deterministic: no GET budget at all, so the GET is refused whatever the machine's speed
+    // (two GETs that had to fall in one window were not); the budget comes back only after
+    // the simulator counted the refusal, so the call can succeed only by waiting and retrying.
+    let h = sim().await;
     let c = admin(&h);
     c.list_apps().await.unwrap();
+    let state = h.state();
+    state.set_rate_limits(RateLimits {
+        window: Duration::from_secs(1),
+        get: 0,
+        ..RateLimits::default()
+    });
+    let lifter = tokio::spawn(async move {
+        // Bounded: 10 s of 10 ms polls.
+        for _ in 0..1000 {
+            if state.rate_limited() >= 1 {
+                state.set_rate_limits(RateLimits::unlimited());
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        false
+    });
     c.list_apps().await.unwrap();
-    let started = Instant::now();
-    c.list_apps().await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_millis(500),
-        "it should have waited"
-    );
+    assert!(lifter.await.unwrap(), "the GET was never refused");
+    assert!(h.state().rate_limited() >= 1);
 }
 
 #[tokio::test]

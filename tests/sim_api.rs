@@ -473,8 +473,10 @@ async fn not_found() {
 
 #[tokio::test]
 async fn unauthorized() {
+    // Long enough that a slow machine never sees the fresh token expire; expiry comes from
+    // moving the simulator's clock, not from waiting.
     let t = T::with(SimSettings {
-        token_lifetime: Duration::from_secs(1),
+        token_lifetime: Duration::from_secs(60),
         ..SimSettings::default()
     })
     .await;
@@ -508,7 +510,9 @@ async fn unauthorized() {
 
     let tok = token(&t.http, &t.h, "demo-admin", "demo-admin-secret").await;
     assert_eq!(t.call(Method::GET, &url, Some(&tok), None).await.0, 200);
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    t.h.state().advance_clock(Duration::from_secs(30));
+    assert_eq!(t.call(Method::GET, &url, Some(&tok), None).await.0, 200);
+    t.h.state().advance_clock(Duration::from_secs(31));
     let (s, _, v) = t.call(Method::GET, &url, Some(&tok), None).await;
     assert_eq!(s, 401);
     assert!(message(&v).contains("expired"), "{v}");
@@ -796,7 +800,8 @@ async fn state_handle_adds_apps() {
 
 #[tokio::test]
 async fn ten_thousand_generated_apps() {
-    let started = std::time::Instant::now();
+    // No time limit: a debug build on a shared CI machine says nothing about the speed of
+    // generating apps (the benches measure that); the test checks what is generated.
     let t = T::with(SimSettings {
         extra_apps: 10_000,
         seed: 42,
@@ -805,7 +810,6 @@ async fn ten_thousand_generated_apps() {
         ..SimSettings::default()
     })
     .await;
-    assert!(started.elapsed() < Duration::from_secs(10));
     let (s, v) = t.admin(Method::GET, &t.apps_url(), None).await;
     assert_eq!(s, 200);
     let apps: Vec<App> = serde_json::from_value(v).unwrap();

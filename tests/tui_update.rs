@@ -132,9 +132,7 @@ fn panes_cycle_and_jump_and_moving_follows_the_focus() {
 fn enter_folds_a_resource_from_any_of_its_rows() {
     let mut model = loaded();
     // Invoice Processing Bot: Orchestrator (3 scopes) then Document Understanding (2).
-    while selected_name(&model) != "Invoice Processing Bot" {
-        press(&mut model, Action::Down);
-    }
+    select(&mut model, "Invoice Processing Bot");
     press(&mut model, Action::Focus(Pane::Scopes));
     assert_eq!(model.tree_rows().len(), 7);
     press(&mut model, Action::Down); // a scope row of the first resource
@@ -240,9 +238,7 @@ fn sort_cycles_name_expiry_scopes_and_keeps_the_selection() {
 #[test]
 fn selection_is_kept_by_id_across_a_refresh_that_adds_and_removes_apps() {
     let mut model = loaded();
-    while selected_name(&model) != "Monitoring Exporter" {
-        press(&mut model, Action::Down);
-    }
+    select(&mut model, "Monitoring Exporter");
     let kept_id = model.selected.clone().unwrap();
     let mut apps = sample_apps(now());
     // Apps before it in the list vanish, new ones sort ahead of it.
@@ -500,4 +496,16 @@ fn ten_thousand_apps_filter_and_move_without_trouble() {
     type_text(&mut model, "app-0999");
     assert_eq!(model.view.len(), 10);
     assert_eq!(selected_name(&model), "app-09999");
+}
+
+/// Moves down to `name`; bounded by the list's length, so an app the list does not hold (or a
+/// Down that stopped moving) fails the test instead of hanging it.
+fn select(model: &mut Model, name: &str) {
+    for _ in 0..=model.apps.len() {
+        if selected_name(model) == name {
+            return;
+        }
+        press(model, Action::Down);
+    }
+    panic!("{name} is never selected");
 }

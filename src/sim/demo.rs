@@ -357,7 +357,7 @@ mod tests {
     }
 
     #[test]
-    fn generator_is_deterministic_and_fast() {
+    fn generator_is_deterministic() {
         let mk = |seed| {
             let mut org = demo_org(at());
             add_generated(&mut org, 300, seed, at());
@@ -365,11 +365,11 @@ mod tests {
         };
         assert_eq!(mk(7), mk(7));
         assert_ne!(mk(7), mk(8));
-        let started = std::time::Instant::now();
+        // No time limit: a debug build on a shared machine says nothing about the speed (the
+        // benches measure it).
         let mut org = demo_org(at());
         add_generated(&mut org, 10_000, 1, at());
         assert_eq!(org.app_count(), 10_000 + demo_apps(at()).len());
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
         for a in org.list().iter().skip(20) {
             assert!((1..=40).contains(&a.scope_count()));
             assert!(a.secrets.len() <= 4);

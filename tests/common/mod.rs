@@ -61,3 +61,13 @@ pub async fn sim_shaped(shape: extapps::sim::ListShape) -> SimHandle {
     })
     .await
 }
+
+/// A local port where every connection is refused, reserved while the returned socket lives:
+/// bound but never listening. A port bound, released and dialled later could meanwhile be
+/// taken by another process, which would answer instead of refusing.
+pub fn refusing_port() -> (tokio::net::TcpSocket, u16) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    (socket, port)
+}
