@@ -359,8 +359,14 @@ async fn a_get_over_the_rate_limit_waits_for_retry_after() {
     let c = admin(&h);
     c.list_apps().await.unwrap();
     c.list_apps().await.unwrap();
+    assert_eq!(h.state().rate_limited(), 0, "two GETs fit the budget");
     let started = Instant::now();
     c.list_apps().await.unwrap();
+    // The third GET met a 429 and was retried after its Retry-After, not merely slow.
+    assert!(
+        h.state().rate_limited() >= 1,
+        "the simulator answered 429 to the third GET"
+    );
     assert!(
         started.elapsed() >= Duration::from_millis(500),
         "it should have waited"
@@ -387,6 +393,7 @@ async fn a_post_over_the_rate_limit_is_reported_not_retried() {
     let ApiError::RateLimited { retry_after } = err else {
         panic!("{err:?}")
     };
+    assert_eq!(h.state().rate_limited(), 1, "one 429, and no retry of it");
     assert!(retry_after.is_some_and(|d| d <= Duration::from_secs(30)));
     let app = c.get_app("demo-admin").await.unwrap();
     let today = app
