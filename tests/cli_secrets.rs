@@ -49,6 +49,29 @@ impl Sim {
     }
 }
 
+/// How many times `needle` occurs in `hay`: "printed once" means exactly one.
+fn count(hay: &[u8], needle: &str) -> usize {
+    String::from_utf8_lossy(hay).matches(needle).count()
+}
+
+/// The value after "client secret: " in the human output.
+fn printed_value(o: &Output) -> String {
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("client secret: "))
+        .unwrap_or_else(|| panic!("no secret line: {out}"));
+    assert!(!line.is_empty(), "{out}");
+    line.to_owned()
+}
+
+/// The value is on stdout exactly once, and in neither stderr nor the log.
+fn printed_once(o: &Output, log: &str, value: &str) {
+    assert_eq!(count(&o.stdout, value), 1, "the value, once on stdout");
+    assert_eq!(count(&o.stderr, value), 0, "the value reached stderr");
+    assert_eq!(log.matches(value).count(), 0, "the value reached the log");
+}
+
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
@@ -73,12 +96,19 @@ fn create_prints_the_value_once_to_stdout_only() {
     let value = v["secret"].as_str().expect("the value").to_owned();
     assert_eq!(v["description"], "ci");
     assert!(v["expiryTime"].is_string());
-    assert!(!String::from_utf8_lossy(&o.stderr).contains(&value));
-    assert!(!log.contains(&value), "the value reached the log");
+    printed_once(&o, &log, &value);
     let after = sim.secret_ids("demo-reader");
     assert_eq!(after.len(), before.len() + 1);
 
-    let (o, _) = sim.run(&["secrets", "create", "demo-reader", "--never-expires"]);
+    let (o, log) = sim.run(&["secrets", "create", "demo-reader", "--never-expires"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let value = printed_value(&o);
+    printed_once(&o, &log, &value);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("client secret: "), "{out}");
     assert!(out.contains("never expires"), "{out}");
@@ -106,8 +136,14 @@ fn delete_asks_refuses_without_yes_and_names_the_secret() {
 fn rotate_keeps_old_secrets_unless_told_and_confirmed() {
     let sim = run_sim();
     let old = sim.secret_ids(AUDIT);
-    let (o, _) = sim.run(&["secrets", "rotate", AUDIT]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (o, log) = sim.run(&["secrets", "rotate", AUDIT]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    printed_once(&o, &log, &printed_value(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("client secret: "), "{out}");
     assert!(
@@ -119,13 +155,13 @@ fn rotate_keeps_old_secrets_unless_told_and_confirmed() {
     assert!(old.iter().all(|id| now.contains(id)));
 
     // --delete-old on a non-terminal without --yes: refused, everything kept.
-    let (o, _) = sim.run(&["secrets", "rotate", AUDIT, "--delete-old"]);
+    let (o, log) = sim.run(&["secrets", "rotate", AUDIT, "--delete-old"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stdout).contains("client secret: "));
+    printed_once(&o, &log, &printed_value(&o));
     let before = sim.secret_ids(AUDIT);
     assert_eq!(before.len(), old.len() + 2);
 
-    let (o, _) = sim.run(&[
+    let (o, log) = sim.run(&[
         "secrets",
         "rotate",
         AUDIT,
@@ -133,11 +169,16 @@ fn rotate_keeps_old_secrets_unless_told_and_confirmed() {
         "--yes",
         "--json",
     ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v = json(&o);
     assert_eq!(v["verified"]["ok"], true);
     let new_id = v["secret"]["id"].as_i64().unwrap();
-    assert!(v["secret"]["secret"].is_string());
+    printed_once(&o, &log, v["secret"]["secret"].as_str().expect("the value"));
     assert_eq!(sim.secret_ids(AUDIT), vec![new_id]);
 }
 

@@ -400,6 +400,7 @@ async fn a_post_over_the_rate_limit_is_reported_not_retried() {
     let ApiError::RateLimited { retry_after } = err else {
         panic!("{err:?}")
     };
+    assert_eq!(h.state().rate_limited(), 1, "one 429, and no retry of it");
     assert!(retry_after.is_some_and(|d| d <= Duration::from_secs(30)));
     let app = c.get_app("demo-admin").await.unwrap();
     let today = app

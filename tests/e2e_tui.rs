@@ -121,11 +121,11 @@ fn quitting_after_the_editor_restores_the_terminal() {
     ));
     t.wait_for("Invoice Proces", WAIT);
     t.keys(&["E"]);
-    // `true` leaves the JSON as it was: nothing to save, and the TUI is back.
+    // `true` leaves the JSON as it was: nothing to save, and the TUI is back. The list alone was
+    // on screen before E; only the editor's return says "No changes".
     t.wait("the TUI after the editor", WAIT, |s| {
-        s.contains("Invoice Proces")
+        s.contains("Invoice Proces") && s.contains("No changes in the JSON")
     });
-    std::thread::sleep(Duration::from_millis(500));
     escape(&t);
     t.keys(&["q"]);
     assert_eq!(t.wait_for_exit(WAIT), 0);

@@ -408,7 +408,12 @@ async fn a_lost_secret_mint_is_not_retried_and_is_flagged_unknown() {
 async fn the_client_recovers_when_the_server_is_back() {
     let (h, c, _t) = setup().await;
     h.state().set_faults(faults(Fault::DropBefore));
-    assert!(c.list_apps().await.is_err());
+    let dropped = c.list_apps().await;
+    assert!(
+        matches!(dropped, Err(ApiError::Network { .. })),
+        "{dropped:?}"
+    );
     h.state().set_faults(Faults::none());
-    assert!(c.list_apps().await.is_ok());
+    let listed = c.list_apps().await.unwrap();
+    assert_eq!(listed.len(), h.state().app_count());
 }

@@ -102,7 +102,9 @@ async fn login_end_to_end_then_refresh_rotates() {
         tok.scopes(),
         vec!["OR.Default", "OR.Jobs", "OR.Folders.Read", "offline_access"]
     );
-    assert!(allows(&tok.scopes(), Action::List).is_err());
+    let missing = allows(&tok.scopes(), Action::List).unwrap_err();
+    assert_eq!(missing.action, Action::List);
+    assert_eq!(missing.needs, Action::List.needs());
 
     // Refresh tokens rotate: each renewal gives a new one and the old one is dead.
     let first = resp
@@ -140,7 +142,16 @@ async fn login_end_to_end_then_refresh_rotates() {
         T,
     )
     .await;
-    assert!(after.is_err());
+    assert!(
+        matches!(
+            after,
+            Err(ApiError::OAuth {
+                code: OAuthCode::InvalidGrant,
+                ..
+            })
+        ),
+        "{after:?}"
+    );
 
     // The code is single-use.
     let again = login::exchange_code(&http, &h.token_url(), &req, &code, T).await;
@@ -162,14 +173,29 @@ async fn reusing_a_code_revokes_the_refresh_token_it_produced() {
     let resp = login::exchange_code(&http, &h.token_url(), &req, &code, T)
         .await
         .unwrap();
+    let reused = login::exchange_code(&http, &h.token_url(), &req, &code, T).await;
     assert!(
-        login::exchange_code(&http, &h.token_url(), &req, &code, T)
-            .await
-            .is_err()
+        matches!(
+            reused,
+            Err(ApiError::OAuth {
+                code: OAuthCode::InvalidGrant,
+                ..
+            })
+        ),
+        "{reused:?}"
     );
     let rt = resp.refresh_token.unwrap();
     let refused = login::refresh(&http, &h.token_url(), DEMO_LOGIN_CLIENT_ID, None, &rt, T).await;
-    assert!(refused.is_err());
+    assert!(
+        matches!(
+            refused,
+            Err(ApiError::OAuth {
+                code: OAuthCode::InvalidGrant,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]

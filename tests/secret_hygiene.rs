@@ -48,6 +48,11 @@ impl Env<'_> {
     }
 }
 
+/// How many times `needle` occurs in `hay`: "printed once" means exactly one.
+fn count(hay: &[u8], needle: &str) -> usize {
+    String::from_utf8_lossy(hay).matches(needle).count()
+}
+
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -94,6 +99,8 @@ fn secrets_appear_on_stdout_once_and_nowhere_else() {
     let app = json(&created);
     let id = app["id"].as_str().unwrap().to_owned();
     let first = app["secret"].as_str().unwrap().to_owned();
+    assert_eq!(count(&created.stdout, &first), 1, "the new secret, once");
+    assert_eq!(count(&created.stdout, "demo-admin-secret"), 0);
     secrets.push(first.clone());
 
     let rotated = env.admin(&["secrets", "rotate", &id, "--delete-old", "--yes", "--json"]);
@@ -101,6 +108,17 @@ fn secrets_appear_on_stdout_once_and_nowhere_else() {
     let report = json(&rotated);
     let second = report["secret"]["secret"].as_str().unwrap().to_owned();
     assert_eq!(report["verified"]["ok"], true, "{report}");
+    assert_eq!(
+        count(&rotated.stdout, &second),
+        1,
+        "the rotated secret, once"
+    );
+    assert_eq!(
+        count(&rotated.stdout, &first),
+        0,
+        "the old secret is not shown"
+    );
+    assert_eq!(count(&rotated.stdout, "demo-admin-secret"), 0);
     secrets.push(second.clone());
 
     // Sign in as the new app with its new secret: the token is cached, the secret is not.
@@ -111,13 +129,26 @@ fn secrets_appear_on_stdout_once_and_nowhere_else() {
         String::from_utf8_lossy(&token.stderr)
     );
     stderr.push_str(&String::from_utf8_lossy(&token.stderr));
+    assert_eq!(
+        count(&token.stdout, &second),
+        0,
+        "the secret is not in the token output"
+    );
     // The old secret was deleted: signing in with it fails, without echoing it.
     let refused = env.run(&id, &first, &["apps", "list"]);
-    assert!(!refused.status.success());
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "a refused sign-in is a failure"
+    );
+    assert_eq!(count(&refused.stdout, &first), 0);
     stderr.push_str(&String::from_utf8_lossy(&refused.stderr));
 
     let deleted = env.admin(&["apps", "delete", &id, "--yes"]);
     stderr.push_str(&String::from_utf8_lossy(&deleted.stderr));
+    for secret in &secrets {
+        assert_eq!(count(&deleted.stdout, secret), 0, "delete prints no secret");
+    }
 
     let log = std::fs::read_to_string(tmp.path().join("extapps.log")).unwrap();
     assert!(log.len() > 100, "the debug log was written: {log}");

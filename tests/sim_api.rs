@@ -118,6 +118,119 @@ fn message(v: &Value) -> &str {
         .unwrap_or_default()
 }
 
+/// The demo apps, written down: (id, name), in the order the simulator lists them.
+const DEMO_APPS: &[(&str, &str)] = &[
+    ("demo-admin", "extapps Demo Admin"),
+    ("demo-reader", "extapps Demo Reader"),
+    (
+        "3f0b6a52-8c1e-4d7a-9b2f-1e5c7d9a0b14",
+        "Invoice Processing Bot",
+    ),
+    (
+        "a81c4e07-2d9b-4f63-8e15-6b7a0c3d2f98",
+        "ServiceNow Connector",
+    ),
+    ("5d2e9f1a-7b40-4c8e-a3d6-0f9b1c2e4a73", "Power BI Reporting"),
+    (
+        "c4a7b2d9-1e6f-4a85-b0c3-9d8e7f6a5b21",
+        "Mobile Approvals (public)",
+    ),
+    ("e9f8d7c6-b5a4-4392-8170-6f5e4d3c2b1a", "CI/CD Pipeline"),
+    ("1b3d5f7a-9c2e-4e60-8a4b-2c6e8f0a1d3c", "Data Service Sync"),
+    (
+        "7e6d5c4b-3a29-4817-b6f5-e4d3c2b1a098",
+        "Test Manager Jenkins",
+    ),
+    (
+        "2a4c6e8f-0b1d-4f35-9a7c-e9b1d3f5a7c9",
+        "HR Onboarding Automation",
+    ),
+    (
+        "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+        "UiPath CLI (uipathcli)",
+    ),
+    (
+        "4b5c6d7e-8f90-41a2-b3c4-d5e6f7a8b9c0",
+        "Audit Log Exporter (SIEM)",
+    ),
+    (
+        "f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9",
+        "Customer Email Triage (IXP)",
+    ),
+    (
+        "0a9b8c7d-6e5f-4a3b-9c1d-2e3f4a5b6c7d",
+        "Insights Dashboard Portal",
+    ),
+    (
+        "6c5b4a39-2817-4f6e-ad5c-4b3a29180f7e",
+        "Queue Monitor Teams Bot",
+    ),
+    (
+        "8f7e6d5c-4b3a-4291-8e0f-1a2b3c4d5e6f",
+        "License Usage Report",
+    ),
+    (
+        "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
+        "Document Validation Station",
+    ),
+];
+
+/// Every demo secret resolved against 2026-03-01T12:00:00Z: (id, created, expires).
+const DEMO_SECRETS_AT_MARCH_1: &[(i64, &str, Option<&str>)] = &[
+    (1001, "2025-08-13T12:00:00Z", None),
+    (1002, "2025-12-01T12:00:00Z", None),
+    (1003, "2025-01-25T12:00:00Z", Some("2026-01-25T12:00:00Z")),
+    (1004, "2026-01-20T12:00:00Z", Some("2026-03-06T12:00:00Z")),
+    (1005, "2025-09-12T12:00:00Z", Some("2026-03-13T12:00:00Z")),
+    (1006, "2025-05-05T12:00:00Z", Some("2026-02-26T12:00:00Z")),
+    (1007, "2026-02-27T12:00:00Z", Some("2027-02-27T12:00:00Z")),
+    (1008, "2025-12-31T12:00:00Z", Some("2026-03-31T12:00:00Z")),
+    (1009, "2025-03-01T12:00:00Z", Some("2028-02-29T12:00:00Z")),
+    (1010, "2024-03-31T12:00:00Z", Some("2025-08-13T12:00:00Z")),
+    (1011, "2026-02-04T12:00:00Z", Some("2026-03-02T12:00:00Z")),
+    (1012, "2024-10-17T12:00:00Z", None),
+    (1013, "2026-02-14T12:00:00Z", Some("2026-05-15T12:00:00Z")),
+    (1014, "2026-02-28T12:00:00Z", Some("2027-05-15T12:00:00Z")),
+    (1015, "2025-04-05T12:00:00Z", Some("2026-02-28T12:00:00Z")),
+    (1016, "2026-01-15T12:00:00Z", Some("2026-03-21T12:00:00Z")),
+    (1017, "2023-12-22T12:00:00Z", None),
+    (1018, "2026-02-19T12:00:00Z", Some("2026-03-02T00:00:00Z")),
+    (1019, "2026-02-19T12:00:00Z", Some("2026-03-01T00:00:00Z")),
+];
+
+/// The demo catalog, written down: (resource, scope count, first scope, last scope).
+const DEMO_CATALOG: &[(&str, usize, &str, &str)] = &[
+    ("UiPath.Orchestrator", 68, "OR.Default", "OR.ML"),
+    (
+        "UiPath.PlatformManagement",
+        26,
+        "PM.Audit",
+        "PM.OAuthAppSecret.Write",
+    ),
+    (
+        "UiPath.DocumentUnderstanding",
+        4,
+        "Du.Digitization.Api",
+        "Du.Validation.Api",
+    ),
+    (
+        "UiPath.TestManager",
+        20,
+        "TM.Requirements.Read",
+        "TM.CustomFieldDefinitions.Write",
+    ),
+    (
+        "UiPath.DataService",
+        3,
+        "DataService.Schema.Read",
+        "DataService.Data.Write",
+    ),
+    ("UiPath.Insights", 2, "Insights", "Insights.RealTimeData"),
+    ("UiPath.Traces", 1, "Traces.Api", "Traces.Api"),
+    ("UiPath.Ixp", 1, "Ixp.ApiAccess", "Ixp.ApiAccess"),
+    ("UiPath.Apps", 3, "Apps", "Apps.Write"),
+];
+
 #[tokio::test]
 async fn the_contracts_curl_flow() {
     let t = T::new().await;
@@ -152,14 +265,11 @@ async fn the_contracts_curl_flow() {
             .starts_with("application/json")
     );
     let apps: Vec<App> = resp.json().await.unwrap();
-    let demo = sim::demo_apps(t.h.state().now());
-    let ids = |v: &[App]| {
-        v.iter()
-            .map(|a| (a.id.clone(), a.name.clone()))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(ids(&apps), ids(&demo));
-    assert!(apps.len() >= 14);
+    let ids: Vec<(&str, &str)> = apps
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str()))
+        .collect();
+    assert_eq!(ids, DEMO_APPS);
 }
 
 #[tokio::test]
@@ -230,8 +340,18 @@ async fn catalog_route() {
         .await;
     assert_eq!(s, 200);
     let cat: Vec<Resource> = serde_json::from_value(v).unwrap();
-    assert_eq!(cat, sim::demo_catalog());
-    assert!(cat.iter().any(|r| r.name == "UiPath.Orchestrator"));
+    let got: Vec<(&str, usize, &str, &str)> = cat
+        .iter()
+        .map(|r| {
+            (
+                r.name.as_str(),
+                r.scopes.len(),
+                r.scopes.first().map_or("", |s| s.name.as_str()),
+                r.scopes.last().map_or("", |s| s.name.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(got, DEMO_CATALOG);
 }
 
 #[tokio::test]
@@ -813,7 +933,7 @@ async fn ten_thousand_generated_apps() {
     let (s, v) = t.admin(Method::GET, &t.apps_url(), None).await;
     assert_eq!(s, 200);
     let apps: Vec<App> = serde_json::from_value(v).unwrap();
-    assert_eq!(apps.len(), 10_000 + sim::demo_apps(t.h.state().now()).len());
+    assert_eq!(apps.len(), 10_000 + DEMO_APPS.len());
     let generated = &apps[apps.len() - 10_000..];
     assert!(
         generated
@@ -852,18 +972,30 @@ async fn fixed_clock_resolves_the_demo_offsets() {
     .await
     .unwrap();
     let listed = h.state().apps();
-    let fixed = sim::demo_apps(at);
-    // Same apps, ids, scopes and secret ids; times may differ by the moments since start.
-    assert_eq!(listed.len(), fixed.len());
-    for (a, b) in listed.iter().zip(&fixed) {
-        assert_eq!(
-            (&a.id, &a.name, &a.resources),
-            (&b.id, &b.name, &b.resources)
-        );
-        assert_eq!(
-            a.secrets, b.secrets,
-            "demo offsets resolve against SimSettings::now"
-        );
+    let ids: Vec<(&str, &str)> = listed
+        .iter()
+        .map(|a| (a.id.as_str(), a.name.as_str()))
+        .collect();
+    assert_eq!(ids, DEMO_APPS);
+    // The demo offsets resolve against SimSettings::now, to these dates.
+    let secrets: Vec<(i64, String, Option<String>)> = listed
+        .iter()
+        .flat_map(|a| &a.secrets)
+        .map(|s| {
+            (
+                s.id,
+                s.creation_time.to_string(),
+                s.expiry_time.map(|t| t.to_string()),
+            )
+        })
+        .collect();
+    let want: Vec<(i64, String, Option<String>)> = DEMO_SECRETS_AT_MARCH_1
+        .iter()
+        .map(|(id, created, expires)| (*id, (*created).to_owned(), expires.map(str::to_owned)))
+        .collect();
+    assert_eq!(secrets, want);
+    for (a, b) in listed.iter().zip(sim::demo_apps(at)) {
+        assert_eq!(a.resources, b.resources, "{}", a.name);
     }
     assert!(h.state().now() >= at);
     h.shutdown().await;

@@ -1,8 +1,9 @@
 //! The real `IdentityClient` against the simulator: both sides of the wire format at once.
 
 use extapps::api::auth::ClientCredentials;
+use extapps::api::error::OAuthCode;
 use extapps::api::model::{ScopeRef, ScopeType, UpdateAppRequest};
-use extapps::api::{ClientConfig, IdentityClient};
+use extapps::api::{ApiError, ClientConfig, IdentityClient};
 use extapps::sim::{self, SimSettings};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -57,18 +58,30 @@ async fn identity_client_round_trip() {
         .await
         .unwrap();
     client.delete_secret(secret.id).await.unwrap();
+    // The deleted secret is refused as a client credential, not lost on the way.
+    let refused = client.request_token_for(&app.id, &value, &[]).await;
     assert!(
-        client
-            .request_token_for(&app.id, &value, &[])
-            .await
-            .is_err()
+        matches!(
+            refused,
+            Err(ApiError::OAuth {
+                code: OAuthCode::InvalidClient,
+                ..
+            })
+        ),
+        "{refused:?}"
     );
 
     client.delete_app(&app.id).await.unwrap();
-    assert!(client.get_app(&app.id).await.is_err());
+    let gone = client.get_app(&app.id).await;
+    assert!(matches!(gone, Err(ApiError::NotFound { .. })), "{gone:?}");
 
     // A revoked token is renewed transparently by the client (401, renew, resend).
     h.state().revoke_all_tokens();
-    assert!(client.list_apps().await.is_ok());
+    let listed = client.list_apps().await.unwrap();
+    assert_eq!(
+        listed.len(),
+        h.state().app_count(),
+        "every app, after renewal"
+    );
     h.shutdown().await;
 }

@@ -198,10 +198,61 @@ fn esc_closes_and_cancels_the_waiting_login() {
 
 #[test]
 fn model_debug_never_holds_a_token() {
+    // A real-shaped token whose claims the model keeps after a login and in the paste field.
+    let claims = serde_json::json!({
+        "sub": DEMO_USER_ID,
+        "name": DEMO_USER_NAME,
+        "scope": ["OR.Jobs", "offline_access"],
+        "exp": now().as_second() + 3600,
+    });
+    let signature = "c2lnbmF0dXJlLW9mLXRoZS1sb2dpbi10b2tlbg";
+    let token = format!(
+        "{}.{signature}",
+        extapps::api::jwt::encode_parts(
+            &serde_json::json!({"alg": "RS256", "typ": "JWT"}),
+            &claims
+        )
+    );
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3);
+
     let mut model = loaded("127.0.0.1:41234");
     let req = started(&mut model);
     update(&mut model, url_answer(req));
-    assert!(!format!("{model:?}").contains("eyJ"));
+    let outcome = LoginOutcome {
+        decoded: Some(extapps::api::jwt::decode(&token).unwrap()),
+        sub: Some(DEMO_USER_ID.into()),
+        name: Some(DEMO_USER_NAME.into()),
+        scopes: vec!["OR.Jobs".into(), "offline_access".into()],
+        expires_at: now() + SignedDuration::from_mins(60),
+        has_refresh: true,
+        kept: None,
+    };
+    update(
+        &mut model,
+        Msg::Api {
+            req,
+            result: ApiResult::Login(LoginAnswer::Done(Ok(outcome))),
+        },
+    );
+    // Enter opens the inspector on the login's claims; then the token is pasted, not submitted.
+    press(&mut model, Action::Submit);
+    assert_eq!(model.mode(), Mode::Token);
+    extapps::tui::flows::token::open_paste(&mut model);
+    update(&mut model, Msg::Paste(token.clone()));
+    let held = model.token_flows.paste.as_ref().expect("the paste field");
+    assert_eq!(held.input.0.value(), token, "the model holds the token");
+
+    let debug = format!("{model:?}");
+    assert!(
+        debug.contains(DEMO_USER_ID),
+        "the claims are in the model's Debug"
+    );
+    assert!(!debug.contains(&token), "the token is in the model's Debug");
+    for part in &parts {
+        assert!(!debug.contains(part), "a part of the token: {part}");
+    }
+    assert!(!debug.contains("eyJ"));
 }
 
 fn render(model: &mut Model, width: u16, height: u16) -> String {

@@ -278,7 +278,9 @@ fn testing_a_token_sends_the_secret_once_and_never_shows_it() {
     let id = select(&mut model, true);
     press(&mut model, Action::TestToken);
     assert_eq!(model.mode(), Mode::TokenTest);
-    let defaults = extapps::api::token_test::default_scopes(&model.apps[&id]).join(" ");
+    // Prefilled with every application scope of the app, written down.
+    assert_eq!(model.apps[&id].name, "Audit Log Exporter (SIEM)");
+    let defaults = "OR.Audit.Read PM.Audit.Read PM.UserLoginAttempt.Read";
     assert_eq!(
         model.token_flows.test.as_ref().unwrap().scopes.value(),
         defaults

@@ -318,6 +318,7 @@ fn editing_keys_open_their_flow_or_answer_read_only() {
     let mut model = loaded();
     press(&mut model, Action::DeleteApp);
     assert_eq!(model.mode(), Mode::DeleteApp);
+    // The read-only model is started the same way, so an app is selected that could be deleted.
     let mut ro = Model::new(
         TuiOptions {
             read_only: true,
@@ -325,8 +326,15 @@ fn editing_keys_open_their_flow_or_answer_read_only() {
         },
         now(),
     );
-    press(&mut ro, Action::DeleteApp);
-    assert!(ro.toasts[0].text.contains("Read-only"));
+    let req = load_req(&update(&mut ro, Msg::Init));
+    answer(&mut ro, req, sample_apps(now()));
+    assert_eq!(selected_name(&ro), selected_name(&model));
+    assert!(ro.toasts.is_empty(), "{:?}", ro.toasts);
+    let effects = press(&mut ro, Action::DeleteApp);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(ro.mode(), Mode::Normal);
+    assert_eq!(ro.toasts.len(), 1, "{:?}", ro.toasts);
+    assert!(ro.toasts[0].text.contains("Read-only"), "{:?}", ro.toasts);
 }
 
 #[test]

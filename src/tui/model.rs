@@ -1099,29 +1099,60 @@ mod tests {
 
     #[test]
     fn expiry_rows_go_by_expiry_then_name_then_secret() {
-        let apps = tricky();
-        let mut want: Vec<_> = apps
-            .iter()
-            .flat_map(|a| {
-                a.secrets.iter().map(move |s| {
-                    (
-                        expiry_key(s.expiry_time),
-                        a.name.to_lowercase(),
-                        a.id.clone(),
-                        s.id,
-                    )
-                })
-            })
-            .collect();
-        want.sort();
-        let mut m = model(apps);
+        let mut m = model(tricky());
         m.rebuild_expiring();
-        let got: Vec<(String, i64)> = m
+        let got: Vec<(&str, i64)> = m
             .expiring_rows
             .iter()
-            .map(|r| (r.app_id.to_string(), r.secret_id))
+            .map(|r| (&*r.app_id, r.secret_id))
             .collect();
-        let want: Vec<(String, i64)> = want.into_iter().map(|(_, _, id, s)| (id, s)).collect();
+        // Written down: January, February, March, then "never"; within a date, the lower-cased
+        // name, then the client id, then the secret id.
+        let want = [
+            // 2027-01-01: "a", "finance sap sync", "…robot #10" twice (id-08, id-20), "émile's bot".
+            ("id-11", 1),
+            ("id-11", 3),
+            ("id-17", 1),
+            ("id-17", 3),
+            ("id-08", 1),
+            ("id-08", 3),
+            ("id-20", 1),
+            ("id-20", 3),
+            ("id-14", 1),
+            ("id-14", 3),
+            // 2027-02-01: "", "finance sap sync robot", "finance sap sync robot #9", "zeta".
+            ("id-10", 1),
+            ("id-10", 3),
+            ("id-16", 1),
+            ("id-16", 3),
+            ("id-19", 1),
+            ("id-19", 3),
+            ("id-13", 1),
+            ("id-13", 3),
+            // 2027-03-01: "finance sap sync robot #1", "zeta", "émile's bot", "ωmega …".
+            ("id-18", 1),
+            ("id-18", 3),
+            ("id-12", 1),
+            ("id-12", 3),
+            ("id-15", 1),
+            ("id-15", 3),
+            ("id-09", 1),
+            ("id-09", 3),
+            // Never expiring, last, by name.
+            ("id-10", 2),
+            ("id-11", 2),
+            ("id-17", 2),
+            ("id-16", 2),
+            ("id-18", 2),
+            ("id-08", 2),
+            ("id-20", 2),
+            ("id-19", 2),
+            ("id-12", 2),
+            ("id-13", 2),
+            ("id-14", 2),
+            ("id-15", 2),
+            ("id-09", 2),
+        ];
         assert_eq!(got, want);
     }
 
