@@ -209,7 +209,7 @@ async fn an_endless_token_answer_is_cut_off_with_a_clear_error() {
     assert!(matches!(err, ApiError::TooLarge { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
-        "the answer to the token request was larger than 1 MB; extapps stopped reading"
+        "the answer to the token request was larger than 1 MiB; extapps stopped reading"
     );
 }
 
@@ -222,7 +222,7 @@ async fn an_endless_api_answer_is_cut_off_at_the_configured_limit() {
     let err = client.list_apps().await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "the answer to the app list was larger than 256 KB; extapps stopped reading"
+        "the answer to the app list was larger than 256 KiB; extapps stopped reading"
     );
     assert!(!err.is_retryable());
 }

@@ -129,7 +129,7 @@ pub enum ApiError {
 
     /// An answer longer than extapps reads; `status` is the answer's, so a 2xx to a change
     /// means the change was probably made.
-    #[error("the answer to {what} was larger than {}; extapps stopped reading", super::http::human_size(*.limit))]
+    #[error("the answer to {what} was larger than {}; extapps stopped reading", crate::bounded::size(*.limit))]
     TooLarge {
         what: String,
         limit: u64,

@@ -92,18 +92,6 @@ pub async fn read_limited(
     Ok((status, body.freeze()))
 }
 
-/// "256 MB", "1 MB", "64 KB": the limit as a person reads it.
-pub fn human_size(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB {
-        format!("{} MB", bytes / MIB)
-    } else if bytes >= 1024 {
-        format!("{} KB", bytes / 1024)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,7 +100,5 @@ mod tests {
     fn shown_urls_carry_no_credentials() {
         let u = url::Url::parse("http://user:pw@other:1234/y?client_secret=s#frag").unwrap();
         assert_eq!(shown_url(&u), "http://other:1234/y");
-        assert_eq!(human_size(MAX_ANSWER), "256 MB");
-        assert_eq!(human_size(64 * 1024), "64 KB");
     }
 }
