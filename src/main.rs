@@ -12,7 +12,7 @@ use extapps::args::{
     AppsCommand, CacheCommand, Cli, Command, ConfigCommand, SecretsCommand, TokenArgs, TokenCommand,
 };
 use extapps::cli::{self, Failure};
-use extapps::domain::sanitize_lines;
+use extapps::domain::shown_message;
 use extapps::{config, demo, logging, sim};
 
 fn main() -> ExitCode {
@@ -49,9 +49,7 @@ fn main() -> ExitCode {
         Err(f) => {
             tracing::warn!(code = f.code, "command failed: {}", f.message);
             let _ = std::io::stdout().flush();
-            // Messages quote server text and URIs: passwords hidden, line breaks extapps wrote kept.
-            let message = extapps::redact::userinfo(&f.message);
-            eprintln!("extapps: {}", sanitize_lines(&message));
+            eprintln!("extapps: {}", shown_message(&f.message));
             ExitCode::from(u8::try_from(f.code).unwrap_or(1))
         }
     }

@@ -2,4 +2,4 @@
 
 pub mod sanitize;
 
-pub use sanitize::{csv_cell, json_text, sanitize, sanitize_lines};
+pub use sanitize::{csv_cell, json_text, sanitize, sanitize_lines, shown_message};

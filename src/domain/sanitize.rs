@@ -18,6 +18,13 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// A message as it may be shown to a person (stderr, a toast): passwords in URIs hidden, then
+/// [`sanitize_lines`]. Every message that may quote a URI or server text goes through here.
+pub fn shown_message(text: &str) -> String {
+    let hidden = crate::redact::userinfo(text);
+    sanitize_lines(&hidden).into_owned()
+}
+
 /// [`sanitize`] for a message extapps wrote itself around server text: its own line breaks
 /// stay line breaks, everything else unsafe is shown.
 pub fn sanitize_lines(s: &str) -> Cow<'_, str> {

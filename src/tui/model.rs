@@ -629,15 +629,7 @@ impl Model {
     pub fn push_toast(&mut self, level: ToastLevel, text: impl Into<String>) {
         // Toasts quote app names, server messages and URIs (which may carry a password); the
         // line breaks written here stay.
-        let text: String = text.into();
-        let text = match crate::redact::userinfo(&text) {
-            std::borrow::Cow::Borrowed(_) => text,
-            std::borrow::Cow::Owned(hidden) => hidden,
-        };
-        let text = match crate::domain::sanitize_lines(&text) {
-            std::borrow::Cow::Borrowed(_) => text,
-            std::borrow::Cow::Owned(clean) => clean,
-        };
+        let text = crate::domain::shown_message(&text.into());
         self.toasts.push(Toast {
             level,
             text,
