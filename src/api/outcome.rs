@@ -69,6 +69,17 @@ pub fn unknown_message(what: &str, e: &ApiError, look: &str) -> String {
     )
 }
 
+/// The TUI's wording of a lost answer, where the list is read again by itself: "The outcome is
+/// unknown: the {sent} was sent, then its answer was lost (...). {maybe}; it was not sent
+/// again. The list is being read again to show which."
+pub fn unknown_reread(sent: &str, e: &ApiError, maybe: &str) -> String {
+    format!(
+        "The outcome is unknown: the {sent} was sent, then its answer was lost ({}). {maybe}; it \
+         was not sent again. The list is being read again to show which.",
+        e.lost_detail()
+    )
+}
+
 /// A 2xx arrived whose body could not be read: the change happened.
 pub fn done_message(what: &str, e: &ApiError, look: &str) -> String {
     format!(

@@ -483,10 +483,8 @@ async fn backup_then_delete(
             _ if matches!(e, ApiError::NotFound { .. }) => format!("{ALREADY_GONE} {backup}"),
             Outcome::NotDone => format!("Deleting failed: {e}. {backup}"),
             _ => format!(
-                "The outcome is unknown: the delete was sent, then its answer was lost ({}). The \
-                 app may or may not be gone; the delete was not sent again. The list is being \
-                 refreshed to show which. {backup}",
-                e.lost_detail()
+                "{} {backup}",
+                crate::api::outcome::unknown_reread("delete", &e, "The app may or may not be gone")
             ),
         }
     })?;

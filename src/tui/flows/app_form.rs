@@ -685,11 +685,10 @@ pub fn saved(
                     (format!("Saving failed: {e}. Nothing was changed."), false)
                 }
                 UpdateError::Put(e) => (
-                    format!(
-                        "The outcome is unknown: the save was sent, then its answer was lost ({}). \
-                         It may or may not have been saved; it was not sent again. The app list is \
-                         being read again to show which.",
-                        e.lost_detail()
+                    crate::api::outcome::unknown_reread(
+                        "save",
+                        e,
+                        "It may or may not have been saved",
                     ),
                     true,
                 ),

@@ -125,11 +125,10 @@ pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
             crate::tui::update::request_apps(model)
         }
         Err(e) if e.outcome_unknown() => {
-            d.error = Some(format!(
-                "The outcome is unknown: the delete was sent, then its answer was lost ({}). The \
-                 secret may or may not be gone; it was not sent again. The list is being read \
-                 again to show which.",
-                e.lost_detail()
+            d.error = Some(crate::api::outcome::unknown_reread(
+                "delete",
+                &e,
+                "The secret may or may not be gone",
             ));
             crate::tui::update::request_apps(model)
         }
