@@ -108,6 +108,16 @@ fn write_config(dir: &Path, text: &str) -> PathBuf {
     path
 }
 
+/// `apps list` with the profile `p` of a config file holding `profile` (the TOML under
+/// `[profiles.p]`), plus `env`.
+fn list_with_profile(profile: &str, env: &[(&str, &OsStr)]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &format!("[profiles.p]\n{profile}"));
+    let mut vars = vec![("EXTAPPS_CONFIG", config.as_os_str())];
+    vars.extend_from_slice(env);
+    run_in(dir, &["--profile", "p", "apps", "list"], &vars)
+}
+
 // --- 1. The log file -----------------------------------------------------------------------
 
 /// A command that logs: a failing command is logged as a warning.
@@ -322,15 +332,9 @@ fn config_show_hides_the_password_of_every_uri() {
 
 #[test]
 fn a_mistyped_secret_in_a_config_file_is_named_not_echoed() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
-        "[profiles.p]\norganization = \"acme\"\nclient_id = \"cid\"\nclient_secret = 98765432\n",
-    );
-    let r = run_in(
-        dir,
-        &["--profile", "p", "apps", "list"],
-        &[("EXTAPPS_CONFIG", config.as_os_str())],
+    let r = list_with_profile(
+        "organization = \"acme\"\nclient_id = \"cid\"\nclient_secret = 98765432\n",
+        &[],
     );
     assert_eq!(r.code(), Some(2), "{}", r.stderr());
     let err = r.stderr();
@@ -379,15 +383,9 @@ fn restoring_from_an_endless_file_stops_at_the_cap() {
 
 #[test]
 fn an_endless_secret_file_stops_at_the_cap() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
-        "[profiles.p]\norganization = \"acme\"\nclient_id = \"cid\"\nclient_secret_file = \"/dev/zero\"\n",
-    );
-    let r = run_in(
-        dir,
-        &["--profile", "p", "apps", "list"],
-        &[("EXTAPPS_CONFIG", config.as_os_str())],
+    let r = list_with_profile(
+        "organization = \"acme\"\nclient_id = \"cid\"\nclient_secret_file = \"/dev/zero\"\n",
+        &[],
     );
     assert_eq!(r.code(), Some(2), "{}", r.stderr());
     let err = r.stderr();
@@ -543,18 +541,9 @@ fn a_variable_that_is_not_utf8_is_named_never_printed() {
     r.never_shows("ZQX");
 
     // The variable a profile names for its secret.
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
-        "[profiles.p]\norganization = \"acme\"\nclient_id = \"cid\"\nclient_secret_env = \"MY_SECRET\"\n",
-    );
-    let r = run_in(
-        dir,
-        &["--profile", "p", "apps", "list"],
-        &[
-            ("EXTAPPS_CONFIG", config.as_os_str()),
-            ("MY_SECRET", secret),
-        ],
+    let r = list_with_profile(
+        "organization = \"acme\"\nclient_id = \"cid\"\nclient_secret_env = \"MY_SECRET\"\n",
+        &[("MY_SECRET", secret)],
     );
     assert_eq!(r.code(), Some(2), "{}", r.stderr());
     let err = r.stderr();
