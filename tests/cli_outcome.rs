@@ -46,6 +46,17 @@ fn app(sim: &Sim, id: &str) -> Option<serde_json::Value> {
     Some(serde_json::from_slice(&o.stdout).unwrap())
 }
 
+/// After a lost answer to a delete, the same delete again finds the thing gone: exit 0, said.
+fn deleting_again_is_already_gone(sim: &Sim, args: &[&str]) {
+    let again = sim.exec(args);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("already gone"),
+        "{}",
+        stdout(&again)
+    );
+}
+
 fn scopes_of(app: &serde_json::Value) -> Vec<String> {
     app["resources"]
         .as_array()
@@ -185,13 +196,7 @@ fn every_change_under(fault: &[&str], extra: &[&str], answer_lost: bool) -> usiz
     );
     if answer_lost {
         assert!(out.contains("unknown"), "{out}");
-        let again = sim.exec(&["secrets", "delete", &sid, "--yes"]);
-        assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-        assert!(
-            stdout(&again).contains("already gone"),
-            "{}",
-            stdout(&again)
-        );
+        deleting_again_is_already_gone(&sim, &["secrets", "delete", &sid, "--yes"]);
     }
     cells += 1;
 
@@ -206,13 +211,7 @@ fn every_change_under(fault: &[&str], extra: &[&str], answer_lost: bool) -> usiz
     assert!(app(&sim, &id).is_none(), "{label}: {out}");
     if answer_lost {
         assert!(out.contains("unknown") && out.contains(&format!("extapps apps show {id}")));
-        let again = sim.exec(&["apps", "delete", &id, "--yes"]);
-        assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-        assert!(
-            stdout(&again).contains("already gone"),
-            "{}",
-            stdout(&again)
-        );
+        deleting_again_is_already_gone(&sim, &["apps", "delete", &id, "--yes"]);
     }
     cells += 1;
 
