@@ -1,37 +1,49 @@
 //! `extapps cache clear`: forgets the apps' details kept between runs (the sibling of
-//! `token clear`, which forgets tokens).
+//! `token clear`, which forgets tokens). Both report through [`report_cleared`].
 
 use std::io::Write;
+use std::path::Path;
 
 use super::Failure;
 use crate::api::details_cache::DetailsCache;
 
 pub fn clear(cache: Option<&DetailsCache>, out: &mut impl Write) -> Result<(), Failure> {
-    let Some(cache) = cache else {
+    report_cleared(
+        "details cache",
+        cache.map(|c| (c.dir(), c.clear())),
+        |n| {
+            let noun = if n == 1 {
+                "organization"
+            } else {
+                "organizations"
+            };
+            format!("Removed the cached app details of {n} {noun}")
+        },
+        out,
+    )
+}
+
+/// Says what clearing a cache did: nothing without a cache directory, the error naming the
+/// directory, or `removed(n)` followed by where from.
+pub(super) fn report_cleared(
+    what: &str,
+    cleared: Option<(&Path, std::io::Result<usize>)>,
+    removed: impl FnOnce(usize) -> String,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let Some((dir, result)) = cleared else {
         writeln!(
             out,
-            "No cache directory (no home directory); nothing to clear."
+            "No {what} directory (no home directory); nothing to clear."
         )?;
         return Ok(());
     };
-    let n = cache.clear().map_err(|e| {
+    let n = result.map_err(|e| {
         Failure::new(
-            format!(
-                "cannot clear the details cache in {}: {e}",
-                cache.dir().display()
-            ),
+            format!("cannot clear the {what} in {}: {e}", dir.display()),
             1,
         )
     })?;
-    let noun = if n == 1 {
-        "organization"
-    } else {
-        "organizations"
-    };
-    writeln!(
-        out,
-        "Removed the cached app details of {n} {noun} from {}.",
-        cache.dir().display()
-    )?;
+    writeln!(out, "{} from {}.", removed(n), dir.display())?;
     Ok(())
 }

@@ -63,29 +63,15 @@ pub fn decode(
 
 /// `token clear`: deletes every cached token and says how many.
 pub fn clear(cache: Option<&TokenCache>, out: &mut impl Write) -> Result<(), Failure> {
-    let Some(cache) = cache else {
-        writeln!(
-            out,
-            "No token cache directory (no home directory); nothing to clear."
-        )?;
-        return Ok(());
-    };
-    let n = cache.clear().map_err(|e| {
-        Failure::new(
-            format!(
-                "cannot clear the token cache in {}: {e}",
-                cache.dir().display()
-            ),
-            1,
-        )
-    })?;
-    let noun = if n == 1 { "token" } else { "tokens" };
-    writeln!(
+    super::cache::report_cleared(
+        "token cache",
+        cache.map(|c| (c.dir(), c.clear())),
+        |n| {
+            let noun = if n == 1 { "token" } else { "tokens" };
+            format!("Removed {n} cached {noun}")
+        },
         out,
-        "Removed {n} cached {noun} from {}.",
-        cache.dir().display()
-    )?;
-    Ok(())
+    )
 }
 
 fn print(decoded: &DecodedJwt, json: bool, out: &mut impl Write) -> Result<(), Failure> {
