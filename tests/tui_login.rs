@@ -74,7 +74,7 @@ fn url_answer(req: RequestId) -> Msg {
     Msg::Api {
         req,
         result: ApiResult::Login(LoginAnswer::Url {
-            url: "http://127.0.0.1:41234/identity_/connect/authorize?response_type=code&client_id=9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a&redirect_uri=http%3A%2F%2Flocalhost%3A12700&scope=OR.Default+OR.Jobs+offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=abc".into(),
+            url: "http://127.0.0.1:41234/identity_/connect/authorize?response_type=code&client_id=9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a&redirect_uri=http%3A%2F%2Flocalhost%3A12700&scope=OR.Default+OR.Folders.Read+OR.Jobs+TM.Projects.Read+DataService.Data.Read+offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=abc".into(),
             redirect_uri: "http://localhost:12700".into(),
             browser_opened: false,
         }),
@@ -262,6 +262,44 @@ fn render(model: &mut Model, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
+/// The `scope` parameter of an authorize URL, as a list.
+fn url_scopes(url: &str) -> Vec<String> {
+    let url = url::Url::parse(url).unwrap();
+    let (_, scope) = url
+        .query_pairs()
+        .find(|(k, _)| k == "scope")
+        .expect("a scope parameter");
+    scope.split(' ').map(str::to_owned).collect()
+}
+
+/// The scopes the overlay lists ("Scopes asked: ..."), from a frame wide enough for one row.
+fn listed_scopes(screen: &str) -> Vec<String> {
+    let rest = screen
+        .lines()
+        .find_map(|l| l.trim_matches('"').trim().strip_prefix("Scopes asked: "))
+        .unwrap_or_else(|| panic!("no scope list: {screen}"));
+    rest.split_whitespace().map(str::to_owned).collect()
+}
+
+/// The URL the overlay shows (the worker's answer held by the model).
+fn shown_url(model: &Model) -> String {
+    match model.login.as_ref().map(|f| &f.stage) {
+        Some(LoginStage::Waiting { url, .. }) => url.clone(),
+        other => panic!("not waiting: {other:?}"),
+    }
+}
+
+/// "Waiting for the browser" is honestly busy: the one request in flight is the login, and
+/// nothing else was left unanswered.
+fn only_the_login_in_flight(model: &Model, req: RequestId) {
+    let in_flight: Vec<_> = model.in_flight.iter().collect();
+    assert_eq!(
+        in_flight,
+        vec![(&req, &extapps::tui::model::RequestKind::Login)],
+        "only the login may be pending"
+    );
+}
+
 #[test]
 fn overlay_waiting_for_the_browser_120x35() {
     let mut model = loaded("127.0.0.1:41234");
@@ -276,6 +314,16 @@ fn overlay_waiting_for_the_browser_120x35() {
     let screen = render(&mut model, 120, 35);
     assert!(screen.contains("Waiting for the browser on http://localhost:12700"));
     assert!(screen.contains("code_challenge_method=S256"), "{screen}");
+    // The list beside the URL is the URL's own scopes: offline_access included, and said so.
+    let mut expected: Vec<String> = DEMO_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+    expected.push("offline_access".into());
+    assert_eq!(listed_scopes(&screen), expected);
+    assert_eq!(url_scopes(&shown_url(&model)), expected, "the fixture");
+    assert!(
+        screen.contains("(offline_access added by extapps: it brings a refresh token)"),
+        "{screen}"
+    );
+    only_the_login_in_flight(&model, req);
     insta::assert_snapshot!(screen);
 }
 
@@ -284,7 +332,21 @@ fn overlay_waiting_for_the_browser_80x24() {
     let mut model = loaded("127.0.0.1:41234");
     let req = started(&mut model);
     update(&mut model, url_answer(req));
+    only_the_login_in_flight(&model, req);
     insta::assert_snapshot!(render(&mut model, 80, 24));
+}
+
+#[test]
+fn offline_access_named_is_not_listed_twice_nor_called_added() {
+    let mut model = loaded("127.0.0.1:41234");
+    let effects = command(&mut model, "login my-app OR.Jobs offline_access");
+    let [Effect::StartLogin { req, .. }] = effects[..] else {
+        panic!("{effects:?}")
+    };
+    update(&mut model, url_answer(req));
+    let screen = render(&mut model, 120, 35);
+    assert_eq!(listed_scopes(&screen), ["OR.Jobs", "offline_access"]);
+    assert!(!screen.contains("added by extapps"), "{screen}");
 }
 
 /// The worker's half against the simulator; the test plays the browser.
@@ -310,6 +372,7 @@ async fn worker_login_against_the_simulator() {
             let _ = tx.send(a);
         },
     );
+    let real_url = std::sync::Mutex::new(None);
     let browser = async {
         let Some(LoginAnswer::Url {
             url, redirect_uri, ..
@@ -317,6 +380,7 @@ async fn worker_login_against_the_simulator() {
         else {
             panic!("the URL comes first");
         };
+        *real_url.lock().unwrap() = Some(url.clone());
         h.state()
             .register_redirect_uri(DEMO_LOGIN_CLIENT_ID, &redirect_uri);
         let no_redirects = reqwest::Client::builder()
@@ -363,6 +427,24 @@ async fn worker_login_against_the_simulator() {
         !format!("{outcome:?}").contains("eyJ"),
         "no token in the answer"
     );
+
+    // The overlay lists exactly the scopes the worker's real URL asks for.
+    let real_url = real_url.into_inner().unwrap().expect("the URL was sent");
+    let mut model = loaded("127.0.0.1:41234");
+    let req = started(&mut model);
+    update(
+        &mut model,
+        Msg::Api {
+            req,
+            result: ApiResult::Login(LoginAnswer::Url {
+                url: real_url.clone(),
+                redirect_uri: "http://localhost:12700".into(),
+                browser_opened: false,
+            }),
+        },
+    );
+    let screen = render(&mut model, 120, 35);
+    assert_eq!(listed_scopes(&screen), url_scopes(&real_url), "{screen}");
 
     // And the answer drives the model to the result and Enter opens the inspector.
     let mut model = loaded("127.0.0.1:41234");

@@ -72,6 +72,18 @@ pub struct LoginFlow {
     pub started: Timestamp,
 }
 
+impl LoginFlow {
+    /// The scopes the authorize URL carries: what the overlay lists.
+    pub fn asked(&self) -> Vec<String> {
+        login::asked_scopes(&self.scopes)
+    }
+
+    /// Whether extapps added `offline_access` to what was named.
+    pub fn added_offline_access(&self) -> bool {
+        !self.scopes.iter().any(|s| s == login::OFFLINE_ACCESS)
+    }
+}
+
 /// `:login [CLIENT_ID [SCOPE...]]`. Without a client id: the demo's login app when the
 /// identity host is this machine (the simulator). Without scopes: the app's user scopes, as
 /// the app list shows them.
@@ -319,11 +331,8 @@ async fn login_steps(
     send: &impl Fn(LoginAnswer),
 ) -> Result<LoginOutcome, String> {
     let endpoints = client.endpoints().clone();
-    // A refresh token is what lets extapps renew without the browser.
-    let mut scopes = asked.clone();
-    if !scopes.iter().any(|s| s == "offline_access") {
-        scopes.push("offline_access".to_owned());
-    }
+    // The overlay lists the same value (`LoginFlow::asked`).
+    let scopes = login::asked_scopes(&asked);
     let req = LoginRequest {
         client_id: client_id.clone(),
         client_secret: None,

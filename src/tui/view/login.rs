@@ -46,8 +46,18 @@ fn lines<'a>(model: &Model, flow: &'a LoginFlow, theme: &Theme, width: usize) ->
     let esc = key_for(Action::Back).unwrap_or_default();
     let mut out = vec![Line::from(vec![
         Span::styled("Scopes asked: ", theme.label()),
-        Span::raw(flow.scopes.join(" ")),
+        // Scope names may come from the server (the app's own): hostile text.
+        Span::raw(crate::tui::format::owned(&flow.asked().join(" "))),
     ])];
+    if flow.added_offline_access() {
+        out.push(Line::styled(
+            format!(
+                "({} added by extapps: it brings a refresh token)",
+                crate::api::login::OFFLINE_ACCESS
+            ),
+            theme.dim(),
+        ));
+    }
     match &flow.stage {
         LoginStage::Preparing => {
             out.push(Line::from(""));
