@@ -81,7 +81,10 @@ fn answer_lists(model: &mut Model, effects: Vec<Effect>, apps: &[App]) {
             _ => None,
         })
         .collect();
-    assert!(!reads.is_empty(), "a write reads the list again: {effects:?}");
+    assert!(
+        !reads.is_empty(),
+        "a write reads the list again: {effects:?}"
+    );
     for req in reads {
         let more = update(
             model,

@@ -1,7 +1,7 @@
 #![allow(dead_code)] // each test crate uses its own part of this
 
-pub mod sim_process;
 pub mod settled;
+pub mod sim_process;
 pub mod tmux;
 pub mod tui;
 

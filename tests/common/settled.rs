@@ -23,10 +23,5 @@ pub fn assert_settled(model: &Model, screen: &str) {
 /// unanswered.
 pub fn assert_only_in_flight(model: &Model, kind: RequestKind, count: usize) {
     let kinds: Vec<RequestKind> = model.in_flight.values().copied().collect();
-    assert_eq!(
-        kinds,
-        vec![kind; count],
-        "in flight: {:?}",
-        model.in_flight
-    );
+    assert_eq!(kinds, vec![kind; count], "in flight: {:?}", model.in_flight);
 }
