@@ -323,16 +323,20 @@ fn config_for(
     ])
 }
 
+/// The worker's next answer, skipping its other messages. One bound for the whole wait: a
+/// worker that kept sending something else would otherwise keep the loop alive forever.
 async fn next_answer(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>) -> (RequestId, ApiResult) {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(20), rx.recv())
-            .await
-            .expect("the worker answers")
-            .expect("the channel is open");
-        if let Msg::Api { req, result } = msg {
-            return (req, result);
+    let answer = async {
+        loop {
+            let msg = rx.recv().await.expect("the channel is open");
+            if let Msg::Api { req, result } = msg {
+                return (req, result);
+            }
         }
-    }
+    };
+    tokio::time::timeout(Duration::from_secs(20), answer)
+        .await
+        .expect("the worker answers within 20 s")
 }
 
 async fn app_count(
