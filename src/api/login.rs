@@ -428,6 +428,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_login_asks_for_offline_access_once_after_the_scopes_named() {
+        let named = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            asked_scopes(&named(&["OR.Jobs", "OR.Folders.Read"])),
+            named(&["OR.Jobs", "OR.Folders.Read", "offline_access"])
+        );
+        assert_eq!(
+            asked_scopes(&named(&["offline_access", "OR.Jobs"])),
+            named(&["offline_access", "OR.Jobs"])
+        );
+        assert_eq!(asked_scopes(&[]), named(&["offline_access"]));
+    }
+
+    #[test]
     fn verifier_and_challenge_follow_rfc7636() {
         let p = Pkce::new();
         let v = p.verifier.expose_secret();
