@@ -778,3 +778,245 @@ async fn config_init_tests_the_connection_it_saved() {
     let saved = std::fs::read_to_string(&config).unwrap();
     assert!(saved.contains("[profiles.dead]"), "{saved}");
 }
+
+// --- 6. login --client-id --scope ----------------------------------------------------------------
+
+/// `login --client-id ID --scope S...`: the authorize request names exactly that app and those
+/// scopes (a scope given as "A B" counts as two; `offline_access` is added for renewal), over
+/// the configured app and scopes, and the token that comes back is that app's with them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_asks_for_exactly_the_app_and_scopes_given() {
+    let h = sim().await;
+    let home = Home::new();
+    let configured = [
+        ("UIPATH_CLIENT_ID", "demo-admin"),
+        ("UIPATH_AUTH_SCOPES", "OR.Default DataService.Data.Read"),
+    ];
+    let app = sim::DEMO_LOGIN_CLIENT_ID;
+    let (url, o) = login(
+        &h,
+        &home,
+        &configured,
+        &[
+            "--client-id",
+            app,
+            "--scope",
+            "OR.Jobs OR.Folders.Read",
+            "--scope",
+            "TM.Projects.Read",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(url.starts_with(&format!("{}?", h.authorize_url())), "{url}");
+    assert_eq!(query(&url, "client_id").as_deref(), Some(app));
+    assert_eq!(
+        query(&url, "scope").as_deref(),
+        Some("OR.Jobs OR.Folders.Read TM.Projects.Read offline_access")
+    );
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().take(2).collect();
+    assert_eq!(
+        lines,
+        [
+            format!(
+                "Signed in as {} ({}) with app {app}.",
+                sim::DEMO_USER_NAME,
+                sim::DEMO_USER_ID
+            )
+            .as_str(),
+            // The server adds OR.Default to every token (README, the simulator).
+            "Granted: OR.Default OR.Jobs OR.Folders.Read TM.Projects.Read offline_access",
+        ],
+        "{out}"
+    );
+}
+
+// --- 7. --profile --------------------------------------------------------------------------------
+
+/// Two profiles on two simulators; the second one has an app the first has not.
+async fn two_profiles(home: &Home) -> (SimHandle, SimHandle, std::path::PathBuf) {
+    let (a, b) = (sim().await, sim().await);
+    b.state()
+        .add_app("Only on B", false, Some("http://localhost:9999"), vec![])
+        .unwrap();
+    let profile = |name: &str, h: &SimHandle| {
+        format!(
+            "[profiles.{name}]\nuri = \"{}\"\norganization = \"demo-org\"\n\
+             client_id = \"demo-admin\"\nclient_secret_env = \"ADMIN_SECRET\"\n",
+            url_of(h)
+        )
+    };
+    let config = home.config(
+        "config.toml",
+        &format!(
+            "default_profile = \"a\"\n{}\n{}",
+            profile("a", &a),
+            profile("b", &b)
+        ),
+    );
+    (a, b, config)
+}
+
+/// `--profile NAME` (or `UIPATH_PROFILE`) picks the profile, and with it the host: each
+/// command lands on that profile's simulator, the flag winning over the variable and the
+/// variable over `default_profile`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profile_picks_the_host_each_command_goes_to() {
+    let home = Home::new();
+    let (a, b, config) = two_profiles(&home).await;
+    let lands_on_b = async |args: &[&str], profile_var: Option<&str>| -> bool {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["apps", "list", "--json"]);
+        let mut c = home.cmd(&all);
+        c.env("EXTAPPS_CONFIG", &config)
+            .env("ADMIN_SECRET", "demo-admin-secret");
+        if let Some(p) = profile_var {
+            c.env("UIPATH_PROFILE", p);
+        }
+        let o = run(c).await;
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        stdout(&o).contains("Only on B")
+    };
+    assert!(!lands_on_b(&[], None).await, "the default profile is a");
+    assert!(lands_on_b(&["--profile", "b"], None).await);
+    assert!(lands_on_b(&[], Some("b")).await, "UIPATH_PROFILE=b");
+    assert!(
+        !lands_on_b(&["--profile", "a"], Some("b")).await,
+        "the flag wins"
+    );
+
+    // A change goes to the profile's host, and only there.
+    let mut c = home.cmd(&[
+        "--profile",
+        "b",
+        "apps",
+        "create",
+        "--name",
+        "Made through b",
+        "--scope",
+        "OR.Jobs",
+    ]);
+    c.env("EXTAPPS_CONFIG", &config)
+        .env("ADMIN_SECRET", "demo-admin-secret");
+    let o = run(c).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let named = |h: &SimHandle| {
+        h.state()
+            .apps()
+            .iter()
+            .filter(|x| x.name == "Made through b")
+            .count()
+    };
+    assert_eq!((named(&a), named(&b)), (0, 1));
+}
+
+// --- 8. UIPATH_IDENTITY_URI and UIPATH_PARTITION_ID ----------------------------------------------
+
+/// The `iss` claim of the token `extapps token --json` got: which simulator issued it.
+fn issuer(o: &Output) -> String {
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["claims"]["iss"].as_str().unwrap().to_owned()
+}
+
+/// `UIPATH_IDENTITY_URI` "overrides the identity base": the token comes from there while the
+/// host stays the API's. It beats the profile's `identity_uri`, and `--identity-uri` beats it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_identity_uri_variable_moves_the_token_endpoint() {
+    let (a, b) = (sim().await, sim().await);
+    let (_held, dead) = common::refusing_port();
+    let home = Home::new();
+    let config = home.config(
+        "config.toml",
+        &format!(
+            "default_profile = \"p\"\n[profiles.p]\nuri = \"{}\"\norganization = \"demo-org\"\n\
+             client_id = \"demo-admin\"\nclient_secret_env = \"ADMIN_SECRET\"\n\
+             identity_uri = \"http://127.0.0.1:{dead}/identity_\"\n",
+            url_of(&a)
+        ),
+    );
+    let token = |identity_var: Option<String>, flag: Option<String>| {
+        let mut args = vec!["token".to_owned(), "--json".to_owned()];
+        if let Some(f) = flag {
+            args.extend(["--identity-uri".to_owned(), f]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut c = home.cmd(&args);
+        c.env("EXTAPPS_CONFIG", &config)
+            .env("ADMIN_SECRET", "demo-admin-secret");
+        if let Some(v) = identity_var {
+            c.env("UIPATH_IDENTITY_URI", v);
+        }
+        run(c)
+    };
+    let identity = |h: &SimHandle| format!("{}/identity_", url_of(h));
+
+    // The profile's: a port that refuses, named in the failure.
+    let o = token(None, None).await;
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "the token endpoint (127.0.0.1:{dead}) could not be reached"
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(issuer(&token(Some(identity(&b)), None).await), identity(&b));
+    assert_eq!(
+        issuer(&token(Some(identity(&b)), Some(identity(&a))).await),
+        identity(&a),
+        "the flag wins"
+    );
+}
+
+/// `UIPATH_PARTITION_ID` names the organization GUID the API paths use (instead of the
+/// token's `prt_id`): it beats the profile's `partition_id`, and `--partition-id` beats it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_partition_id_variable_is_the_partition_the_api_is_asked_for() {
+    let h = sim().await;
+    let home = Home::new();
+    const WRONG_IN_FILE: &str = "11111111-1111-4111-8111-111111111111";
+    const WRONG_FLAG: &str = "22222222-2222-4222-8222-222222222222";
+    let config = home.config(
+        "config.toml",
+        &format!(
+            "default_profile = \"p\"\n[profiles.p]\nuri = \"{}\"\norganization = \"demo-org\"\n\
+             client_id = \"demo-admin\"\nclient_secret_env = \"ADMIN_SECRET\"\n\
+             partition_id = \"{WRONG_IN_FILE}\"\n",
+            url_of(&h)
+        ),
+    );
+    let list = |var: Option<&str>, flag: Option<&str>| {
+        let mut args = vec!["apps", "list"];
+        if let Some(f) = flag {
+            args.extend(["--partition-id", f]);
+        }
+        let mut c = home.cmd(&args);
+        c.env("EXTAPPS_CONFIG", &config)
+            .env("ADMIN_SECRET", "demo-admin-secret")
+            .env("EXTAPPS_LOG", "debug");
+        if let Some(v) = var {
+            c.env("UIPATH_PARTITION_ID", v);
+        }
+        run(c)
+    };
+    let asked_for = |partition: &str| {
+        home.log_text()
+            .contains(&format!("path=\"api/ExternalClient/{partition}\""))
+    };
+    let o = list(None, None).await;
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the profile's wrong GUID: {}",
+        stdout(&o)
+    );
+    assert!(asked_for(WRONG_IN_FILE));
+    let o = list(Some(&h.partition_id), None).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("demo-admin"), "{}", stdout(&o));
+    let o = list(Some(&h.partition_id), Some(WRONG_FLAG)).await;
+    assert_eq!(o.status.code(), Some(1), "the flag wins: {}", stdout(&o));
+    assert!(asked_for(WRONG_FLAG));
+}
