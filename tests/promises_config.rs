@@ -410,13 +410,14 @@ fn around_a_port(text: &str, before: &str, after: &str) -> bool {
         .is_some_and(|port| port.parse::<u16>().is_ok())
 }
 
-/// Each fault flag of `extapps sim --help`, shown by its effect on a request. Checked
-/// elsewhere, on the real binary and an `extapps sim` process: `--drop-after-rate`,
-/// `--truncate-rate`, `--malformed-rate`, `--slow-body-ms` and `--faults-on-writes-only`
-/// (tests/cli_outcome.rs, every change under each).
+// Each fault flag of `extapps sim --help`, shown by its effect on a request, one test each.
+// Checked elsewhere, on the real binary and an `extapps sim` process: `--drop-after-rate`,
+// `--truncate-rate`, `--malformed-rate`, `--slow-body-ms` and `--faults-on-writes-only`
+// (tests/cli_outcome.rs, every change under each).
+
+/// --latency-ms: every answer comes later than the client waits.
 #[test]
-fn each_fault_flag_of_the_simulator_shows_on_a_request() {
-    // --latency-ms: every answer comes later than the client waits.
+fn sim_latency_ms_delays_every_answer() {
     let (err, _, _) = list_fails_under(&["--latency-ms", "4000"], &["--timeout", "1"]);
     assert_eq!(
         err,
@@ -424,8 +425,11 @@ fn each_fault_flag_of_the_simulator_shows_on_a_request() {
          overloaded; try again.\n",
         "--latency-ms"
     );
+}
 
-    // --error-rate 1: every request a 5xx, the read tried three times.
+/// --error-rate 1: every request a 5xx, the read tried three times.
+#[test]
+fn sim_error_rate_answers_5xx() {
     let (err, log, _) = list_fails_under(&["--error-rate", "1"], &[]);
     assert!(
         err.starts_with("extapps: the server failed (5"),
@@ -440,8 +444,11 @@ fn each_fault_flag_of_the_simulator_shows_on_a_request() {
         ["250ms", "500ms"],
         "--error-rate: {log}"
     );
+}
 
-    // --storm SECS: every request a 429 with that Retry-After.
+/// --storm SECS: every request a 429 with that Retry-After.
+#[test]
+fn sim_storm_answers_429_with_its_retry_after() {
     let (err, log, stats) = list_fails_under(&["--storm", "1"], &[]);
     assert!(
         err.contains("rate limited by the server; retry after 1s"),
@@ -449,8 +456,11 @@ fn each_fault_flag_of_the_simulator_shows_on_a_request() {
     );
     assert_eq!(stats["tooManyRequests"], 3, "--storm: {err}");
     assert_eq!(retry_delays(&log), ["1s", "1s"], "--storm: {log}");
+}
 
-    // --drop-rate 1: the connection drops before an answer.
+/// --drop-rate 1: the connection drops before an answer.
+#[test]
+fn sim_drop_rate_drops_the_connection() {
     let (err, _, _) = list_fails_under(&["--drop-rate", "1"], &[]);
     assert!(
         around_a_port(
@@ -461,8 +471,11 @@ fn each_fault_flag_of_the_simulator_shows_on_a_request() {
         ),
         "--drop-rate: {err}"
     );
+}
 
-    // --token-down: the token endpoint answers 503, and the message says it is that one.
+/// --token-down: the token endpoint answers 503, and the message says it is that one.
+#[test]
+fn sim_token_down_fails_the_token_endpoint() {
     let (err, _, _) = list_fails_under(&["--token-down"], &[]);
     assert!(
         around_a_port(
