@@ -1033,3 +1033,26 @@ async fn the_partition_id_variable_is_the_partition_the_api_is_asked_for() {
     assert_eq!(o.status.code(), Some(1), "the flag wins: {}", stdout(&o));
     assert!(asked_for(WRONG_FLAG));
 }
+
+/// Found while writing the login tests: with the organization set and only the secret
+/// missing, the failure began "extapps does not know which organization to manage". It names
+/// what is missing, and only that.
+#[test]
+fn a_missing_secret_is_not_called_an_unknown_organization() {
+    let home = Home::new();
+    let o = home
+        .cmd(&["apps", "list"])
+        .env("UIPATH_URI", "http://127.0.0.1:9")
+        .env("UIPATH_ORGANIZATION", "demo-org")
+        .env("UIPATH_CLIENT_ID", "demo-admin")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "extapps: extapps lacks settings to sign in. Set UIPATH_CLIENT_SECRET, or \
+         client_secret_env / client_secret_command in the profile (that application's secret). \
+         Profiles live in a config file (`extapps config init` writes one). To try extapps \
+         without an account, run it with --demo.\n"
+    );
+}
