@@ -143,26 +143,42 @@ fn update_reads_the_app_fresh_writes_it_whole_and_prints_the_diff() {
     assert_eq!(secrets(&app), secrets(&before), "the secrets as they were");
 }
 
+/// An app as it was before it was deleted.
+struct Was {
+    id: &'static str,
+    name: &'static str,
+    confidential: bool,
+    uris: &'static [&'static str],
+    scopes: &'static [&'static str],
+}
+
 #[test]
 fn restore_brings_the_app_back_as_it_was() {
     let org = Org::start();
-    let cases: [(&str, &str, bool, &[&str], &[&str]); 2] = [
-        (
-            MOBILE,
-            "Mobile Approvals (public)",
-            false,
-            &MOBILE_URIS,
-            &MOBILE_SCOPES,
-        ),
-        (
-            INVOICE,
-            "Invoice Processing Bot",
-            true,
-            &[],
-            &INVOICE_SCOPES,
-        ),
+    let cases = [
+        Was {
+            id: MOBILE,
+            name: "Mobile Approvals (public)",
+            confidential: false,
+            uris: &MOBILE_URIS,
+            scopes: &MOBILE_SCOPES,
+        },
+        Was {
+            id: INVOICE,
+            name: "Invoice Processing Bot",
+            confidential: true,
+            uris: &[],
+            scopes: &INVOICE_SCOPES,
+        },
     ];
-    for (id, name, confidential, uris, scope_list) in cases {
+    for Was {
+        id,
+        name,
+        confidential,
+        uris,
+        scopes: scope_list,
+    } in cases
+    {
         let o = org.exec(&["apps", "delete", id, "--yes"]);
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
         let backup = line_value(&stdout(&o), "backup: ");
