@@ -68,6 +68,14 @@ fn update_reads_the_app_fresh_writes_it_whole_and_prints_the_diff() {
     // A run that read every app, so that details from before are on disk...
     let o = org.exec(&["secrets", "list", "--format", "csv"]);
     assert!(matches!(o.status.code(), Some(0 | 3 | 4)), "{}", stderr(&o));
+    let cached = std::fs::read_dir(org.dir.path().join("cache"))
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with("details-")
+        })
+        .count();
+    assert_eq!(cached, 1, "the details of every app were kept");
     // ...then someone adds a redirect URI in the portal.
     assert!(
         org.state()
