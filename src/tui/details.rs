@@ -536,7 +536,6 @@ pub fn plan(model: &Model, limit: usize) -> Vec<String> {
 
 /// An app's details arrived (or did not).
 pub fn answered(model: &mut Model, req: RequestId, client_id: &str, result: Result<App, ApiError>) {
-    model.in_flight.remove(&req);
     let d = &mut model.details;
     match d.in_flight.get(client_id) {
         Some(f) if f.req == req => {}
