@@ -380,7 +380,7 @@ pub fn created(model: &mut Model, id: &str) {
 
 fn request(model: &mut Model, id: &str, fill: bool) -> Effect {
     let req = model.new_request(RequestKind::Details);
-    let stamp = AppStore::next_stamp();
+    let stamp = model.apps.next_stamp();
     model
         .details
         .in_flight

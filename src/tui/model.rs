@@ -805,4 +805,18 @@ mod tests {
         m.rebuild_view();
         assert_eq!(&*m.view[0], "id-15");
     }
+
+    /// `update` is a function of the model and the message: the store's generations and
+    /// stamps come from the store, not from a counter shared by every model in the process.
+    #[test]
+    fn the_same_changes_give_the_same_generations_and_stamps() {
+        let run = || {
+            let mut m = model(tricky());
+            m.apps.get_mut("id-15").unwrap().name = "Renamed".into();
+            m.set_apps(tricky());
+            let stamp = m.apps.next_stamp();
+            (m.apps.generation, m.apps.stamp("id-15"), stamp)
+        };
+        assert_eq!(run(), run());
+    }
 }

@@ -4,12 +4,11 @@
 //! anywhere else in the model.
 //!
 //! Each overlay has one way to take a key (`update::overlay_key` hands the top one every key
-//! first), one way to take a worker answer (`waits_for` says whose it is), and one way to be
-//! drawn (`view::overlay`).
+//! first) and one way to be drawn (`view::draw_overlay`); a worker answer reaches the flow
+//! that asked, which finds its state here by type (`Overlays::get`) and compares request ids.
 
 use std::ops::Deref;
 
-use super::effect::RequestId;
 use super::flows::app_form::{AppForm, Review};
 use super::flows::delete_app::DeleteApp;
 use super::flows::delete_secret::DeleteSecret;
@@ -122,21 +121,6 @@ impl Overlay {
             Overlay::Login(_) => Mode::Login,
         }
     }
-
-    /// Whether this overlay waits for the answer to `req` (the editing overlays share one
-    /// request, kept beside the scope catalog in `Model::edit`).
-    pub fn waits_for(&self, req: RequestId) -> bool {
-        match self {
-            Overlay::SecretNew(f) => f.pending == Some(req),
-            Overlay::Rotate(r) => r.pending == Some(req) || r.deleting.contains_key(&req),
-            Overlay::DeleteSecret(d) => d.pending == Some(req),
-            Overlay::Reveal(r) => r.copy_req == Some(req),
-            Overlay::TokenTest(t) => t.pending == Some(req),
-            Overlay::Profiles(p) => p.pending == Some(req),
-            Overlay::Login(l) => l.req == req,
-            _ => false,
-        }
-    }
 }
 
 /// A flow state that an overlay variant carries.
@@ -225,11 +209,6 @@ impl Overlays {
         self.0.iter_mut().rev().find_map(T::of_mut)
     }
 
-    /// The state of the top overlay, when it is a `T`.
-    pub fn top_mut<T: OverlayState>(&mut self) -> Option<&mut T> {
-        self.0.last_mut().and_then(T::of_mut)
-    }
-
     /// Puts `overlay` on top. One of its kind already open is replaced (with its state).
     pub fn open(&mut self, overlay: Overlay) {
         let kind = overlay.kind();
@@ -260,16 +239,7 @@ impl Overlays {
         T::from_overlay(self.0.remove(at))
     }
 
-    pub fn pop(&mut self) -> Option<Overlay> {
-        self.0.pop()
-    }
-
     pub fn clear(&mut self) {
         self.0.clear();
-    }
-
-    /// Whether some overlay waits for `req`.
-    pub fn waiting_for(&self, req: RequestId) -> Option<OverlayKind> {
-        self.0.iter().find(|o| o.waits_for(req)).map(Overlay::kind)
     }
 }

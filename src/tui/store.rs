@@ -32,9 +32,13 @@ pub struct AppStore {
     /// Client id → slot. foldhash: ids come from the server, and it is seeded per map.
     index: HashMap<Arc<str>, usize, foldhash::fast::RandomState>,
     /// Changed by every change, so that orders computed from the slots know they are stale.
-    /// Drawn from one process-wide counter: a store built afresh (a refresh) must never
-    /// reuse a generation an older store had, or a cached order would outlive its slots.
+    /// Drawn from `clock`: a store rebuilt by a refresh must never reuse a generation the
+    /// one before had, or a cached order would outlive its slots.
     pub(super) generation: u64,
+    /// The store's change counter: generations and stamps are drawn from it, and a refresh
+    /// that rebuilds the store carries it over. Kept here rather than process-wide, so that
+    /// the same model and the same message give the same result.
+    clock: u64,
     /// Some slot was handed out mutably and its keys must be recomputed before use.
     stale: bool,
     /// Slots by name (then client id), and each slot's place in that order, for the
@@ -51,8 +55,8 @@ pub(super) struct Slot {
     pub(super) app: App,
     keys: SearchKeys,
     stale: bool,
-    /// When this app last changed, on the process-wide counter: a detail read that left
-    /// before it is older than what the slot holds.
+    /// When this app last changed, on the store's clock: a detail read that left before it
+    /// is older than what the slot holds.
     stamp: u64,
 }
 
@@ -131,13 +135,13 @@ impl SearchKeys {
 const SEPARATOR: u8 = b'\n';
 
 impl Slot {
-    fn new(id: Arc<str>, app: App) -> Self {
+    fn new(id: Arc<str>, app: App, stamp: u64) -> Self {
         Slot {
             id,
             keys: SearchKeys::of(&app),
             app,
             stale: false,
-            stamp: AppStore::next_stamp(),
+            stamp,
         }
     }
 
@@ -177,7 +181,16 @@ impl AppStore {
                 .zip(&self.slots)
                 .all(|(new, slot)| *slot.id == *new.id && slot.app == *new);
         if !same {
-            *self = AppStore::from_list(apps);
+            let clock = self.clock;
+            *self = AppStore {
+                clock,
+                ..AppStore::default()
+            };
+            self.slots.reserve(apps.len());
+            for app in apps {
+                let id: Arc<str> = Arc::from(app.id.as_str());
+                self.insert(id, app);
+            }
         }
     }
 
@@ -192,7 +205,7 @@ impl AppStore {
         self.stale = true;
         let slot = &mut self.slots[i];
         slot.stale = true;
-        slot.stamp = AppStore::next_stamp();
+        slot.stamp = self.generation;
         Some(&mut slot.app)
     }
 
@@ -209,9 +222,11 @@ impl AppStore {
         }
     }
 
-    /// A point on the process-wide change counter: later than every change made so far.
-    pub fn next_stamp() -> u64 {
-        GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    /// A point on the store's clock: later than every change made so far, earlier than
+    /// every change to come.
+    pub fn next_stamp(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
     }
 
     pub fn contains_key(&self, id: &str) -> bool {
@@ -222,11 +237,12 @@ impl AppStore {
     pub fn insert(&mut self, id: impl Into<Arc<str>>, app: App) -> Option<App> {
         let id = id.into();
         self.bump();
+        let slot = Slot::new(Arc::clone(&id), app, self.generation);
         match self.index.get(&id) {
-            Some(&i) => Some(std::mem::replace(&mut self.slots[i], Slot::new(id, app)).app),
+            Some(&i) => Some(std::mem::replace(&mut self.slots[i], slot).app),
             None => {
-                self.index.insert(Arc::clone(&id), self.slots.len());
-                self.slots.push(Slot::new(id, app));
+                self.index.insert(id, self.slots.len());
+                self.slots.push(slot);
                 None
             }
         }
@@ -311,11 +327,9 @@ impl Index<&str> for AppStore {
     }
 }
 
-static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
 impl AppStore {
     fn bump(&mut self) {
-        self.generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.generation = self.next_stamp();
     }
 }
 
