@@ -5,7 +5,9 @@ mod common;
 
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::Effect;
+use extapps::tui::flows::app_form::AppForm;
 use extapps::tui::flows::app_form::FormField;
+use extapps::tui::flows::scope_picker::ScopePicker;
 use extapps::tui::keymap::{Action, FlowKey};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update, view};
@@ -91,7 +93,7 @@ fn settled(model: &mut Model, width: u16, height: u16) -> String {
 /// fails the test instead of hanging it.
 fn focus(model: &mut Model, field: FormField) {
     for _ in 0..32 {
-        if model.edit.form.as_ref().unwrap().focus == field {
+        if model.overlays.get::<AppForm>().unwrap().focus == field {
             return;
         }
         flow(model, FlowKey::NextField);
@@ -148,7 +150,10 @@ fn scope_picker_refuses_or_default_which_every_token_gets_anyway() {
     focus(&mut model, FormField::Scopes);
     typed(&mut model, "OR.Default");
     flow(&mut model, FlowKey::Toggle);
-    let picker = model.edit.picker.as_ref().expect("the picker is open");
+    let picker = model
+        .overlays
+        .get::<ScopePicker>()
+        .expect("the picker is open");
     assert!(picker.chosen.is_empty(), "{:?}", picker.chosen);
     assert_eq!(
         picker.notice.as_deref(),

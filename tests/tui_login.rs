@@ -3,6 +3,9 @@
 
 mod common;
 
+use extapps::tui::flows::login::LoginFlow;
+use extapps::tui::flows::token::Inspector;
+use extapps::tui::flows::token::PasteToken;
 use std::time::Duration;
 
 use common::*;
@@ -11,7 +14,7 @@ use extapps::sim::{DEMO_LOGIN_CLIENT_ID, DEMO_USER_ID, DEMO_USER_NAME, demo_apps
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::flows::login::{self, LoginAnswer, LoginOutcome, LoginStage};
 use extapps::tui::keymap::{Action, SecretKey};
-use extapps::tui::model::{Mode, Overlay, ToastLevel};
+use extapps::tui::model::{Mode, OverlayKind, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update, view};
 use jiff::{SignedDuration, Timestamp};
@@ -87,7 +90,7 @@ fn login_command_starts_a_login_with_the_demo_app() {
     let req = started(&mut model);
     assert_eq!(model.mode(), Mode::Login);
     assert!(model.is_busy());
-    let flow = model.login.as_ref().unwrap();
+    let flow = model.overlays.get::<LoginFlow>().unwrap();
     assert_eq!(flow.req, req);
     assert_eq!(flow.stage, LoginStage::Preparing);
 }
@@ -118,8 +121,9 @@ fn the_url_answer_shows_in_the_overlay_and_the_done_answer_ends_it() {
     let mut model = loaded("127.0.0.1:41234");
     let req = started(&mut model);
     update(&mut model, url_answer(req));
-    let Some(LoginStage::Waiting { url, .. }) = model.login.as_ref().map(|f| &f.stage) else {
-        panic!("{:?}", model.login)
+    let Some(LoginStage::Waiting { url, .. }) = model.overlays.get::<LoginFlow>().map(|f| &f.stage)
+    else {
+        panic!("{:?}", model.overlays.get::<LoginFlow>())
     };
     assert!(url.contains("code_challenge_method=S256"));
     assert!(model.is_busy(), "still waiting for the browser");
@@ -144,10 +148,10 @@ fn the_url_answer_shows_in_the_overlay_and_the_done_answer_ends_it() {
         },
     );
     assert_eq!(
-        model.login.as_ref().map(|f| &f.stage),
+        model.overlays.get::<LoginFlow>().map(|f| &f.stage),
         Some(&LoginStage::Done(Ok(outcome)))
     );
-    assert!(!model.in_flight.contains_key(&req));
+    assert!(!model.requests.contains_key(&req));
     // Closing a finished login cancels nothing.
     assert!(press(&mut model, Action::Back).is_empty());
     assert_eq!(model.mode(), Mode::Normal);
@@ -170,13 +174,13 @@ fn a_stale_answer_is_dropped() {
         },
     );
     assert_eq!(
-        model.login.as_ref().map(|f| &f.stage),
+        model.overlays.get::<LoginFlow>().map(|f| &f.stage),
         Some(&LoginStage::Preparing)
     );
     // And once closed, nothing reopens it.
     press(&mut model, Action::Back);
     update(&mut model, url_answer(second));
-    assert!(model.login.is_none());
+    assert!(model.overlays.get::<LoginFlow>().is_none());
     assert_eq!(model.mode(), Mode::Normal);
 }
 
@@ -186,14 +190,11 @@ fn esc_closes_and_cancels_the_waiting_login() {
     let req = started(&mut model);
     update(&mut model, url_answer(req));
     let effects = press(&mut model, Action::Back);
-    assert_eq!(effects, vec![Effect::CancelLogin]);
+    assert_eq!(effects, vec![Effect::CancelLogin { req }]);
     assert_eq!(model.mode(), Mode::Normal);
-    assert!(model.login.is_none());
-    assert!(!model.overlays.contains(&Overlay::Login));
-    assert!(
-        !model.in_flight.contains_key(&req),
-        "no spinner left behind"
-    );
+    assert!(model.overlays.get::<LoginFlow>().is_none());
+    assert!(!model.overlays.is_open(OverlayKind::Login));
+    assert!(!model.requests.contains_key(&req), "no spinner left behind");
 }
 
 #[test]
@@ -240,7 +241,7 @@ fn model_debug_never_holds_a_token() {
     assert_eq!(model.mode(), Mode::Token);
     extapps::tui::flows::token::open_paste(&mut model);
     update(&mut model, Msg::Paste(token.clone()));
-    let held = model.token_flows.paste.as_ref().expect("the paste field");
+    let held = model.overlays.get::<PasteToken>().expect("the paste field");
     assert_eq!(held.input.0.value(), token, "the model holds the token");
 
     let debug = format!("{model:?}");
@@ -459,6 +460,6 @@ async fn worker_login_against_the_simulator() {
     );
     press(&mut model, Action::Submit);
     assert_eq!(model.mode(), Mode::Token);
-    let source = &model.token_flows.inspector.as_ref().unwrap().source;
+    let source = &model.overlays.get::<Inspector>().unwrap().source;
     assert_eq!(source, &format!("login token of {DEMO_USER_NAME}"));
 }

@@ -13,7 +13,7 @@ use extapps::config::{ProfileInfo, ProfileSource};
 use extapps::sim::{self, SimSettings, demo_apps};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::keymap::Action;
-use extapps::tui::model::{Mode, Overlay, ToastLevel};
+use extapps::tui::model::{Mode, OverlayKind, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, ProfileList, SwitchInfo, TextEdit};
 use extapps::tui::worker::{Worker, build_profile_client};
 use extapps::tui::{Model, TuiOptions, update};
@@ -127,7 +127,7 @@ fn enter_in_the_picker_asks_to_switch() {
     press(&mut model, Action::Down);
     let effects = press(&mut model, Action::Submit);
     switch_req(&effects, "staging");
-    assert!(!model.overlays.contains(&Overlay::Profiles));
+    assert!(!model.overlays.is_open(OverlayKind::Profiles));
     assert!(model.is_busy(), "the switch shows as running");
 }
 

@@ -15,10 +15,7 @@ use crate::tui::theme::Theme;
 
 use super::app_form::centered;
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(flow) = &model.login else {
-        return;
-    };
+pub fn render(model: &Model, flow: &LoginFlow, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Edge to edge: the panes do not show through beside a border-less popup.
     let width = area.width;
     let inner = width.max(1) as usize;
