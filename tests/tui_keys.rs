@@ -8,9 +8,11 @@ mod common;
 use extapps::api::model::Secret;
 use extapps::sim::demo_apps;
 use extapps::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
+use extapps::tui::flows::reveal::Reveal;
 use extapps::tui::keymap::{self, Action};
-use extapps::tui::model::{Mode, Overlay, Pane, SortKey, ToastLevel};
+use extapps::tui::model::{Mode, Pane, SortKey, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, SecretResult};
+use extapps::tui::overlay::OverlayKind;
 use extapps::tui::{Model, TuiOptions, update, view};
 use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
@@ -221,10 +223,10 @@ fn y_on_a_revealed_secret_copies_the_value_never_shown_on_screen() {
     assert_eq!(what, "the new secret");
     // Still masked: copying does not show it.
     assert!(!render(&mut model).contains(FAKE));
-    let reveal = model.secret_flows.reveal.as_ref().unwrap();
+    let reveal = model.overlays.get::<Reveal>().unwrap();
     assert!(!reveal.taken(), "not taken before the copy is confirmed");
     copied(&mut model, req, &what);
-    let reveal = model.secret_flows.reveal.as_ref().unwrap();
+    let reveal = model.overlays.get::<Reveal>().unwrap();
     assert!(
         reveal.taken(),
         "a confirmed copy means someone holds the value"
@@ -253,7 +255,7 @@ fn a_failed_copy_of_a_secret_says_so_and_does_not_count_as_held() {
             }),
         },
     );
-    assert!(!model.secret_flows.reveal.as_ref().unwrap().taken());
+    assert!(!model.overlays.get::<Reveal>().unwrap().taken());
     assert_eq!(
         last_toast(&model),
         (
@@ -379,8 +381,8 @@ fn enter_in_the_app_list_and_the_secrets_opens_the_details() {
         key(&mut model, KeyCode::Char(pane));
         let effects = key(&mut model, KeyCode::Enter);
         assert_eq!(
-            model.overlays.last(),
-            Some(&Overlay::Details),
+            model.overlays.top(),
+            Some(OverlayKind::Details),
             "pane {pane}"
         );
         // The list that just came carried the app whole: nothing is read again.
@@ -389,7 +391,7 @@ fn enter_in_the_app_list_and_the_secrets_opens_the_details() {
         assert!(screen.contains("App details · Esc closes"), "{screen}");
         assert!(screen.contains(AUDIT_ID), "{screen}");
         key(&mut model, KeyCode::Esc);
-        assert_eq!(model.overlays.last(), None);
+        assert_eq!(model.overlays.top(), None);
     }
 }
 

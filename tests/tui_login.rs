@@ -284,7 +284,7 @@ fn listed_scopes(screen: &str) -> Vec<String> {
 
 /// The URL the overlay shows (the worker's answer held by the model).
 fn shown_url(model: &Model) -> String {
-    match model.login.as_ref().map(|f| &f.stage) {
+    match model.overlays.get::<LoginFlow>().map(|f| &f.stage) {
         Some(LoginStage::Waiting { url, .. }) => url.clone(),
         other => panic!("not waiting: {other:?}"),
     }
@@ -293,10 +293,15 @@ fn shown_url(model: &Model) -> String {
 /// "Waiting for the browser" is honestly busy: the one request in flight is the login, and
 /// nothing else was left unanswered.
 fn only_the_login_in_flight(model: &Model, req: RequestId) {
-    let in_flight: Vec<_> = model.in_flight.iter().collect();
+    let in_flight: Vec<_> = model
+        .requests
+        .keys()
+        .copied()
+        .zip(model.requests.kinds())
+        .collect();
     assert_eq!(
         in_flight,
-        vec![(&req, &extapps::tui::model::RequestKind::Login)],
+        vec![(req, extapps::tui::model::RequestKind::Login)],
         "only the login may be pending"
     );
 }

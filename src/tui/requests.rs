@@ -59,6 +59,11 @@ impl Requests {
     pub fn keys(&self) -> impl Iterator<Item = &RequestId> {
         self.in_flight.keys()
     }
+
+    /// What is in flight, by kind, oldest first.
+    pub fn kinds(&self) -> impl Iterator<Item = RequestKind> + '_ {
+        self.in_flight.values().copied()
+    }
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@ use extapps::tui::model::RequestKind;
 /// Nothing in flight, and the status line of `screen` (a frame of `model`) says so.
 pub fn assert_settled(model: &Model, screen: &str) {
     assert!(
-        model.in_flight.is_empty(),
+        model.requests.is_empty(),
         "requests left unanswered: {:?}",
-        model.in_flight
+        model.requests
     );
     assert!(
         screen.lines().last().is_some_and(|l| l.contains("● idle")),
@@ -22,6 +22,6 @@ pub fn assert_settled(model: &Model, screen: &str) {
 /// screen (details still loading, a login waiting for the browser), and nothing else left
 /// unanswered.
 pub fn assert_only_in_flight(model: &Model, kind: RequestKind, count: usize) {
-    let kinds: Vec<RequestKind> = model.in_flight.values().copied().collect();
-    assert_eq!(kinds, vec![kind; count], "in flight: {:?}", model.in_flight);
+    let kinds: Vec<RequestKind> = model.requests.kinds().collect();
+    assert_eq!(kinds, vec![kind; count], "in flight: {:?}", model.requests);
 }
