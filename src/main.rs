@@ -391,5 +391,5 @@ fn read_write(settings: &config::Settings) -> Result<(), Failure> {
 fn backup_dir() -> std::path::PathBuf {
     std::env::var_os("EXTAPPS_BACKUP_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(extapps::backup::default_dir)
+        .unwrap_or_else(extapps::domain::backup::default_dir)
 }

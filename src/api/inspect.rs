@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde_json::{Map, Value};
 
 use super::jwt::DecodedJwt;
-use super::permissions::{self, Action, Missing};
+use crate::domain::permissions::{self, Action, Missing};
 
 /// Shown with every decoded token: nothing here is verified.
 pub const UNVERIFIED: &str = "Signature NOT checked: extapps decodes the token without the issuer's key, so anyone could have written these claims.";

@@ -13,7 +13,7 @@ use crate::api::outcome::{EXIT_UNKNOWN, Outcome};
 use crate::api::readback::{self, Applied, UpdateError};
 use crate::api::{ApiError, IdentityClient};
 use crate::domain::sanitize;
-use crate::{app_rules, backup, diff};
+use crate::domain::{app_rules, backup, diff};
 
 /// Turns `NAME`, `NAME:user` or `NAME:app` into a scope for the body. Without a suffix the type
 /// follows the catalog where it allows one kind only, else the app's kind: public apps hold
@@ -38,7 +38,7 @@ pub fn parse_scopes(
                 }
                 None => (s.as_str(), None),
             };
-            if let Some(why) = crate::app_rules::implicit_scope_refusal(name) {
+            if let Some(why) = crate::domain::app_rules::implicit_scope_refusal(name) {
                 return Err(Failure::new(format!("scope {name}: {why}."), 2));
             }
             let kind = kind.unwrap_or_else(|| {
@@ -46,7 +46,10 @@ pub fn parse_scopes(
                     .iter()
                     .flat_map(|r| &r.scopes)
                     .find(|c| c.name == name);
-                crate::app_rules::default_scope_kind(in_catalog.map(|c| c.kind), confidential)
+                crate::domain::app_rules::default_scope_kind(
+                    in_catalog.map(|c| c.kind),
+                    confidential,
+                )
             });
             Ok(ScopeRef {
                 name: name.to_owned(),
@@ -296,7 +299,7 @@ fn not_stuck(applied: &Applied, look: &str) -> Failure {
     Failure::new(msg, 1)
 }
 
-fn join(changes: &[crate::diff::Change]) -> String {
+fn join(changes: &[crate::domain::diff::Change]) -> String {
     changes
         .iter()
         .map(ToString::to_string)

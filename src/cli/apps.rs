@@ -9,8 +9,8 @@ use super::output::write_json;
 use super::table::{Table, pad};
 use crate::api::IdentityClient;
 use crate::api::model::App;
+use crate::domain::expiry;
 use crate::domain::sanitize;
-use crate::expiry;
 
 pub async fn list(client: &IdentityClient, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
     let mut apps = client.list_apps().await?;

@@ -12,11 +12,10 @@ use crate::api::Endpoints;
 use crate::api::auth::AccessToken;
 use crate::api::inspect::human_duration;
 use crate::api::login::{self, LoginError, LoginRequest};
-use crate::api::permissions;
 use crate::api::token_cache::{CacheKey, CachedToken, TokenCache};
+use crate::domain::permissions;
 
-/// The registered redirect UiPath's own CLI uses; extapps defaults to it.
-pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:12700";
+use crate::domain::login::DEFAULT_REDIRECT_URI;
 
 /// Where and as which app to sign in, before the command line has its say.
 #[derive(Debug, Clone)]

@@ -13,8 +13,8 @@ use super::{Failure, shell_quote};
 use crate::api::model::{App, Secret};
 use crate::api::outcome::{EXIT_UNKNOWN, Outcome};
 use crate::api::{ApiError, IdentityClient};
+use crate::domain::expiry;
 use crate::domain::sanitize;
-use crate::expiry;
 
 /// How the new secret should expire, as the flags said.
 #[derive(Debug, Clone, Default)]
@@ -32,9 +32,8 @@ impl ExpiryFlags {
             return Ok(None);
         }
         if let Some(date) = self.expires {
-            let at =
-                crate::tui::flows::secret_new::parse_date(&date.to_string(), now, &TimeZone::UTC)
-                    .map_err(|e| Failure::new(format!("--expires: {e}"), 2))?;
+            let at = crate::domain::expiry::parse_date(&date.to_string(), now, &TimeZone::UTC)
+                .map_err(|e| Failure::new(format!("--expires: {e}"), 2))?;
             return Ok(Some(at));
         }
         let lifetime = self
@@ -182,7 +181,7 @@ pub async fn delete(
     else {
         return already_gone(secret_id, None, json, out);
     };
-    let last = crate::tui::flows::delete_secret::is_last_working(app, secret_id, now);
+    let last = crate::domain::expiry::is_last_working(app, secret_id, now);
     let question = if last {
         format!(
             "Delete secret {} of {:?} ({})? It is the app's last unexpired secret: nothing will get a token as this app afterwards.",

@@ -11,8 +11,8 @@ use super::details::{DetailOptions, Unread};
 use super::table::Table;
 use crate::api::IdentityClient;
 use crate::api::model::App;
+use crate::domain::expiry;
 use crate::domain::{csv_cell, sanitize};
-use crate::expiry;
 
 /// Nothing expired, and nothing expiring within the window.
 pub const EXIT_OK: i32 = 0;

@@ -6,7 +6,7 @@ use jiff::{Timestamp, tz::TimeZone};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 // One definition of expiry wording for the CLI and the TUI.
-pub use crate::expiry::{Urgency, badge as time_left, span as compact, urgency};
+pub use crate::domain::expiry::{Urgency, badge as time_left, span as compact, urgency};
 
 /// `3m ago`, `just now`.
 pub fn ago(then: Timestamp, now: Timestamp) -> String {

@@ -10,7 +10,7 @@ use crate::api::details_cache::{CachedApp, CachedApps, DetailsCache, OrgKey};
 use crate::api::model::App;
 use crate::api::outcome::Outcome;
 use crate::api::{ApiError, IdentityClient};
-use crate::backup;
+use crate::domain::backup;
 
 use super::effect::{Effect, SecretEffect};
 use super::msg::{ApiResult, Msg, ProfileList, SecretResult, SwitchInfo, TokenInfo};
@@ -221,7 +221,7 @@ impl Worker {
                 scopes,
             } => {
                 tokio::spawn(async move {
-                    let outcome = crate::api::token_test::test_app_token(
+                    let outcome = crate::api::app_token::test_app_token(
                         &client,
                         &app.0,
                         &secret.0,

@@ -1,7 +1,10 @@
 //! How long until a secret expires, as the short text badges show (`EXPIRED`, `3d`, `5w`,
-//! `never`). Text first: state is never shown by colour alone.
+//! `never`), which secret an app cannot lose, and the expiry dates users type. Text first:
+//! state is never shown by colour alone.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::{SignedDuration, Timestamp, civil::Date, tz::TimeZone};
+
+use crate::api::model::{App, Secret};
 
 /// How urgent an expiry is; views pick colours from this, the text stands on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,6 +67,30 @@ pub fn span(secs: i64) -> String {
 /// `2026-11-23` in UTC: the date part of a timestamp, for tables.
 pub fn date(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d").to_string()
+}
+
+/// Whether deleting `secret_id` leaves `app` without any unexpired secret.
+pub fn is_last_working(app: &App, secret_id: i64, now: Timestamp) -> bool {
+    let alive = |s: &Secret| s.expiry_time.is_none_or(|t| t > now);
+    app.secrets.iter().any(|s| s.id == secret_id && alive(s))
+        && !app.secrets.iter().any(|s| s.id != secret_id && alive(s))
+}
+
+/// A `YYYY-MM-DD` expiry date, at the end of that day in the shown time zone; it must lie ahead.
+pub fn parse_date(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp, String> {
+    let date: Date = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{:?} is not a date: write it as YYYY-MM-DD", text.trim()))?;
+    let at = date
+        .at(23, 59, 59, 0)
+        .to_zoned(tz.clone())
+        .map_err(|e| format!("{date}: {e}"))?
+        .timestamp();
+    if at <= now {
+        return Err(format!("{date} is not in the future"));
+    }
+    Ok(at)
 }
 
 #[cfg(test)]
