@@ -51,7 +51,12 @@ pub fn write_show(r: &Resolved, files: &ConfigFiles, out: &mut dyn Write) -> std
             "auto_refresh",
             s.auto_refresh
                 .and_then(|d| jiff::SignedDuration::try_from(d).ok())
-                .map(config::duration::format)
+                .map(|d| {
+                    crate::domain::duration::format(
+                        d.as_secs(),
+                        crate::domain::duration::Style::Exact,
+                    )
+                })
                 .unwrap_or_else(|| "off".to_owned()),
         ),
         ("theme", s.theme.as_str().to_owned()),

@@ -10,9 +10,9 @@ use secrecy::SecretString;
 use super::Failure;
 use crate::api::Endpoints;
 use crate::api::auth::AccessToken;
-use crate::api::inspect::human_duration;
 use crate::api::login::{self, LoginError, LoginRequest};
 use crate::api::token_cache::{CacheKey, CachedToken, TokenCache};
+use crate::domain::duration::{self, Style};
 use crate::domain::permissions;
 
 use crate::domain::login::DEFAULT_REDIRECT_URI;
@@ -177,7 +177,7 @@ pub async fn run(
         err,
         "Waiting for the sign-in on {} (up to {}).",
         pending.redirect_uri,
-        human_duration(opts.timeout.as_secs() as i64)
+        duration::format(opts.timeout.as_secs() as i64, Style::TwoUnits)
     )?;
     writeln!(err, "{}.", login::register_hint(&pending.redirect_uri))?;
     err.flush()?;
@@ -253,7 +253,7 @@ fn summary(
     writeln!(
         out,
         "The access token expires in {}{}.",
-        human_duration(left),
+        duration::format(left, Style::TwoUnits),
         if has_refresh {
             "; a refresh token renews it"
         } else {

@@ -42,7 +42,10 @@ impl ExpiryFlags {
         if lifetime <= SignedDuration::ZERO {
             return Err(Failure::new("--expires-in must be positive", 2));
         }
-        let latest = crate::config::duration::format(crate::config::duration::MAX);
+        let latest = crate::domain::duration::format(
+            crate::config::duration::MAX.as_secs(),
+            crate::domain::duration::Style::Exact,
+        );
         let at = now.checked_add(lifetime).map_err(|_| {
             Failure::new(
                 format!("--expires-in is too long; the longest is {latest}"),

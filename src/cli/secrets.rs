@@ -96,7 +96,7 @@ impl Report {
                 } else {
                     "expire"
                 },
-                crate::config::duration::format(w)
+                crate::domain::duration::format(w.as_secs(), crate::domain::duration::Style::Exact)
             ));
         }
         (!parts.is_empty()).then(|| parts.join(" and "))

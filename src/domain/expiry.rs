@@ -45,23 +45,7 @@ pub fn badge(expiry: Option<Timestamp>, now: Timestamp) -> String {
     if secs <= 0 {
         return "EXPIRED".to_owned();
     }
-    span(secs)
-}
-
-/// A positive number of seconds as the largest unit that reads naturally.
-pub fn span(secs: i64) -> String {
-    const MIN: i64 = 60;
-    const HOUR: i64 = 60 * MIN;
-    const DAY: i64 = 24 * HOUR;
-    match secs {
-        s if s < MIN => format!("{s}s"),
-        s if s < HOUR => format!("{}m", s / MIN),
-        s if s < 2 * DAY => format!("{}h", s / HOUR),
-        s if s < 14 * DAY => format!("{}d", s / DAY),
-        s if s < 70 * DAY => format!("{}w", s / (7 * DAY)),
-        s if s < 548 * DAY => format!("{}mo", s / (30 * DAY)),
-        s => format!("{}y", s / (365 * DAY)),
-    }
+    super::duration::format(secs, super::duration::Style::Badge)
 }
 
 /// `2026-11-23` in UTC: the date part of a timestamp, for tables.
@@ -113,7 +97,6 @@ mod tests {
         assert_eq!(badge(at(35, 0), now), "5w");
         assert_eq!(badge(at(200, 0), now), "6mo");
         assert_eq!(badge(at(1000, 0), now), "2y");
-        assert_eq!(span(30), "30s");
     }
 
     #[test]

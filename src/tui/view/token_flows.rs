@@ -138,7 +138,10 @@ pub fn render_test(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
                 lines.push(Line::from(Span::styled(
                     format!(
                         "  valid for {}; the token itself was not kept",
-                        crate::api::inspect::human_duration(g.expires_in as i64)
+                        crate::domain::duration::format(
+                            g.expires_in as i64,
+                            crate::domain::duration::Style::TwoUnits
+                        )
                     ),
                     theme.dim(),
                 )));
