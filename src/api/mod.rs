@@ -2,6 +2,7 @@
 
 pub mod app_token;
 pub mod auth;
+pub mod backup_delete;
 mod cache_dir;
 pub mod client;
 pub mod details_cache;

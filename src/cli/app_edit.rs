@@ -2,12 +2,12 @@
 
 use std::io::Write;
 
-use jiff::Timestamp;
 use secrecy::ExposeSecret;
 
 use super::output::write_json;
 use super::prompt::confirm;
 use super::{Failure, shell_quote};
+use crate::api::backup_delete::{BackupDeleteError, backup_then_delete};
 use crate::api::model::{App, Resource, ScopeRef, ScopeType, UpdateAppRequest, join_redirect_uris};
 use crate::api::outcome::{EXIT_UNKNOWN, Outcome};
 use crate::api::readback::{self, Applied, UpdateError};
@@ -339,26 +339,28 @@ pub async fn delete(
         }
     }
     confirm(&question, &app.name, yes)?;
-    let path =
-        backup::write(backup_dir, &backup::AppBackup::of(&app, Timestamp::now())).map_err(|e| {
-            Failure::new(
+    let path = match backup_then_delete(client, id, &app, backup_dir.to_path_buf()).await {
+        Ok(path) => path,
+        Err(BackupDeleteError::Backup(e)) => {
+            return Err(Failure::new(
                 format!("cannot write the backup, so nothing was deleted: {e}"),
                 1,
-            )
-        })?;
-    match client.delete_app(id).await {
-        Ok(()) => {}
+            ));
+        }
         // Gone between the read and the delete: what the user wanted.
-        Err(ApiError::NotFound { .. }) => return already_gone(id, out),
-        Err(e) => {
+        Err(BackupDeleteError::Delete {
+            error: ApiError::NotFound { .. },
+            ..
+        }) => return already_gone(id, out),
+        Err(BackupDeleteError::Delete { error, backup }) => {
             let look = format!("extapps apps show {}", shell_quote(id));
             let what = format!("deleting the app {:?} ({})", app.name, app.id);
-            let mut f = Failure::change(e, &what, &look);
+            let mut f = Failure::change(error, &what, &look);
             f.message
-                .push_str(&format!(" (a backup was written to {})", path.display()));
+                .push_str(&format!(" (a backup was written to {})", backup.display()));
             return Err(f);
         }
-    }
+    };
     writeln!(
         out,
         "deleted {:?} ({})",

@@ -284,13 +284,7 @@ pub async fn rotate(
         out.flush()?;
     }
     let verified = match &secret.secret {
-        Some(v) => client.request_token_for(&app.id, v, &[]).await.map(|t| {
-            t.scope
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        }),
+        Some(v) => crate::api::app_token::verify_new_secret(client, &app.id, v).await,
         None => Err(crate::api::ApiError::Config("no value was returned".into())),
     };
     let mut report = json!({ "secret": secret_json(&app, &secret) });
