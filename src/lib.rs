@@ -1,11 +1,9 @@
 //! extapps: manage UiPath external applications (OAuth clients) from the terminal.
 
 pub mod api;
-pub mod args;
 pub mod bounded;
 pub mod cli;
 pub mod config;
-pub mod demo;
 pub mod domain;
 pub mod logging;
 pub mod memory;

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::Failure;
 use super::table::Table;
-use crate::args::InitArgs;
+use crate::cli::args::InitArgs;
 use crate::config::default_file::{DEFAULT_CONFIG, NewProfile};
 use crate::config::files::extapps_path;
 use crate::config::{self, ConfigError, ConfigFiles, Flags, Origin, Resolved};
@@ -373,4 +373,19 @@ async fn test_connection(path: &Path, name: &str) -> Result<String, String> {
         );
     }
     Ok(text)
+}
+
+/// `extapps config ...`: files only, no server.
+pub async fn run(
+    cli: &crate::cli::args::Cli,
+    cmd: &crate::cli::args::ConfigCommand,
+) -> Result<(), Failure> {
+    use crate::cli::args::ConfigCommand;
+    let flags = cli.config_flags();
+    let out = &mut std::io::stdout();
+    match cmd {
+        ConfigCommand::Show => show(&flags, out),
+        ConfigCommand::Profiles => profiles(&flags, out),
+        ConfigCommand::Init(args) => init(&flags, args, out).await,
+    }
 }

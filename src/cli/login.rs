@@ -274,3 +274,32 @@ fn summary(
     }
     Ok(())
 }
+
+/// `extapps login`: against the demo simulator with `--demo`, else the configured server.
+pub async fn run_command(
+    cli: &super::args::Cli,
+    args: &super::args::LoginArgs,
+) -> Result<(), Failure> {
+    let opts = LoginOptions {
+        client_id: args.client_id.clone(),
+        redirect_uri: args.redirect_uri.clone(),
+        scopes: args.scopes.clone(),
+        no_browser: args.no_browser,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr();
+    if cli.demo {
+        let (handle, _) = crate::sim::demo_mode::start()
+            .await
+            .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
+        let target = demo_target(&handle);
+        let mut opts = opts;
+        demo_register_redirect(&handle, &mut opts);
+        // Demo tokens are not kept: the simulator and its signing key end with this process.
+        return run(target, &opts, None, &mut out, &mut err).await;
+    }
+    let cache = TokenCache::default_location(|k| std::env::var(k).ok());
+    let target = target_from_env(|k| std::env::var(k).ok())?;
+    run(target, &opts, cache.as_ref(), &mut out, &mut err).await
+}
