@@ -292,7 +292,7 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::SecretsCommand) -> R
         } => {
             let details = super::details::DetailOptions {
                 max_age: *max_age,
-                budget: read_budget.clone(),
+                budget: *read_budget,
                 ..conn.details.clone()
             };
             list_with(client, *expiring_within, *format, &details, out).await
