@@ -3,7 +3,7 @@
 use std::io::Cursor;
 use std::os::unix::fs::PermissionsExt;
 
-use extapps::args::InitArgs;
+use extapps::cli::args::InitArgs;
 use extapps::cli::config_cmd::{gather, write_profile};
 use extapps::config::{Flags, file};
 

@@ -11,7 +11,7 @@ use extapps::api::ApiError;
 use extapps::api::auth::AccessToken;
 use extapps::api::error::OAuthCode;
 use extapps::api::login::{self, AuthCode, LoginError, LoginRequest, PendingLogin};
-use extapps::api::permissions::{Action, allows};
+use extapps::domain::permissions::{Action, allows};
 use extapps::sim::{DEMO_LOGIN_CLIENT_ID, DEMO_USER_ID, DEMO_USER_NAME, SimHandle};
 use secrecy::{ExposeSecret, SecretString};
 

@@ -103,7 +103,7 @@ async fn a_public_app_asking_for_client_credentials_gets_unauthorized_client() {
     // The TUI's token test, on an app it still believes confidential (changed since loaded).
     let mut app = h.state().app(PUBLIC_APP).unwrap();
     app.is_confidential = true;
-    let outcome = extapps::api::token_test::test_app_token(
+    let outcome = extapps::api::app_token::test_app_token(
         &admin(&h),
         &app,
         &SecretString::from("anything".to_owned()),
@@ -434,7 +434,10 @@ async fn a_deleted_app_stays_readable_for_the_lag() {
 #[tokio::test]
 async fn the_catalog_has_the_scopes_seen_live_and_or_default_comes_unasked() {
     let h = sim().await;
-    for catalog in [h.state().catalog(), extapps::app_rules::fallback_catalog()] {
+    for catalog in [
+        h.state().catalog(),
+        extapps::domain::app_rules::fallback_catalog(),
+    ] {
         let kind = |n: &str| {
             catalog
                 .iter()

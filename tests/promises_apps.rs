@@ -296,9 +296,9 @@ fn nothing_is_deleted_when_the_backup_cannot_be_written() {
 fn read_only_refuses_every_change_before_sending() {
     let org = Org::start();
     let audit = org.app(AUDIT).unwrap();
-    let backup = extapps::backup::write(
+    let backup = extapps::domain::backup::write(
         &org.dir.path().join("made-by-the-test"),
-        &extapps::backup::AppBackup::of(&audit, Timestamp::now()),
+        &extapps::domain::backup::AppBackup::of(&audit, Timestamp::now()),
     )
     .unwrap();
     let backup = backup.display().to_string();

@@ -5,7 +5,7 @@ mod common;
 use extapps::api::ApiError;
 use extapps::api::model::{Resource, Scope, ScopeType};
 use extapps::api::readback::Applied;
-use extapps::app_rules::{Field, Severity};
+use extapps::domain::app_rules::{Field, Severity};
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::flows::app_form::AppForm;

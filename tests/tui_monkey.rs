@@ -942,7 +942,7 @@ impl Monkey {
                 })
             }
             Effect::TestToken { scopes, .. } => {
-                use extapps::api::token_test::{Granted, Refused, TokenTestOutcome};
+                use extapps::domain::token_check::{Granted, Refused, TokenTestOutcome};
                 let requested = scopes.clone();
                 ApiResult::TokenTest(TokenTestOutcome {
                     result: if fails {

@@ -4,7 +4,7 @@
 mod common;
 
 use extapps::api::jwt::{self, DecodedJwt, encode_parts};
-use extapps::api::token_test::{Granted, TokenTestOutcome};
+use extapps::domain::token_check::{Granted, TokenTestOutcome};
 use extapps::sim::demo_apps;
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::flows::token::Inspector;

@@ -5,7 +5,8 @@ use jiff::Timestamp;
 use serde_json::{Map, Value};
 
 use super::jwt::DecodedJwt;
-use super::permissions::{self, Action, Missing};
+use crate::domain::duration::{self, Style};
+use crate::domain::permissions::{self, Action, Missing};
 
 /// Shown with every decoded token: nothing here is verified.
 pub const UNVERIFIED: &str = "Signature NOT checked: extapps decodes the token without the issuer's key, so anyone could have written these claims.";
@@ -167,28 +168,11 @@ fn plain(value: &Value) -> String {
 /// `in 59m 12s` / `3m ago`; for `exp`, the past reads `expired 3m ago`.
 fn relative(delta: i64, is_expiry: bool) -> String {
     match delta {
-        d if d > 0 => format!("in {}", human_duration(d)),
+        d if d > 0 => format!("in {}", duration::format(d, Style::TwoUnits)),
         0 if is_expiry => "expires now".to_owned(),
         0 => "now".to_owned(),
-        d if is_expiry => format!("expired {} ago", human_duration(-d)),
-        d => format!("{} ago", human_duration(-d)),
-    }
-}
-
-/// The two largest units: `45s`, `59m 12s`, `3h 5m`, `12d 4h`.
-pub fn human_duration(secs: i64) -> String {
-    let secs = secs.max(0);
-    let (d, h, m, s) = (
-        secs / 86_400,
-        secs % 86_400 / 3600,
-        secs % 3600 / 60,
-        secs % 60,
-    );
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, _) => format!("{m}m {s}s"),
-        (0, _, _) => format!("{h}h {m}m"),
-        _ => format!("{d}d {h}h"),
+        d if is_expiry => format!("expired {} ago", duration::format(-d, Style::TwoUnits)),
+        d => format!("{} ago", duration::format(-d, Style::TwoUnits)),
     }
 }
 
@@ -315,13 +299,5 @@ mod tests {
                 expect("TM", &["TM.Projects.Read"]),
             ]
         );
-    }
-
-    #[test]
-    fn durations_read_well() {
-        assert_eq!(human_duration(45), "45s");
-        assert_eq!(human_duration(3552), "59m 12s");
-        assert_eq!(human_duration(3 * 3600 + 5 * 60), "3h 5m");
-        assert_eq!(human_duration(12 * 86_400 + 4 * 3600), "12d 4h");
     }
 }

@@ -1,6 +1,8 @@
 //! The Identity Server client: wire types, token handling and one function per route.
 
+pub mod app_token;
 pub mod auth;
+pub mod backup_delete;
 mod cache_dir;
 pub mod client;
 pub mod details_cache;
@@ -13,12 +15,10 @@ pub mod login;
 pub mod model;
 pub mod outcome;
 pub mod pacer;
-pub mod permissions;
 pub mod readback;
 pub mod secret_check;
 pub mod shared_str;
 pub mod token_cache;
-pub mod token_test;
 
 pub use client::{ClientConfig, IdentityClient};
 pub use endpoints::Endpoints;

@@ -46,7 +46,12 @@ impl Budget {
 impl std::fmt::Display for Budget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let w = jiff::SignedDuration::try_from(self.window).unwrap_or(jiff::SignedDuration::MAX);
-        write!(f, "{}/{}", self.count, crate::config::duration::format(w))
+        write!(
+            f,
+            "{}/{}",
+            self.count,
+            crate::domain::duration::format(w.as_secs(), crate::domain::duration::Style::Exact)
+        )
     }
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::client::IdentityClient;
 use super::error::ApiError;
 use super::model::{App, UpdateAppRequest};
-use crate::diff::{self, Change};
+use crate::domain::diff::{self, Change};
 
 /// How hard to look for a change after the PUT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

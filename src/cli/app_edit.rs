@@ -2,18 +2,18 @@
 
 use std::io::Write;
 
-use jiff::Timestamp;
 use secrecy::ExposeSecret;
 
 use super::output::write_json;
 use super::prompt::confirm;
 use super::{Failure, shell_quote};
+use crate::api::backup_delete::{BackupDeleteError, backup_then_delete};
 use crate::api::model::{App, Resource, ScopeRef, ScopeType, UpdateAppRequest, join_redirect_uris};
 use crate::api::outcome::{EXIT_UNKNOWN, Outcome};
 use crate::api::readback::{self, Applied, UpdateError};
 use crate::api::{ApiError, IdentityClient};
 use crate::domain::sanitize;
-use crate::{app_rules, backup, diff};
+use crate::domain::{app_rules, backup, diff};
 
 /// Turns `NAME`, `NAME:user` or `NAME:app` into a scope for the body. Without a suffix the type
 /// follows the catalog where it allows one kind only, else the app's kind: public apps hold
@@ -38,7 +38,7 @@ pub fn parse_scopes(
                 }
                 None => (s.as_str(), None),
             };
-            if let Some(why) = crate::app_rules::implicit_scope_refusal(name) {
+            if let Some(why) = crate::domain::app_rules::implicit_scope_refusal(name) {
                 return Err(Failure::new(format!("scope {name}: {why}."), 2));
             }
             let kind = kind.unwrap_or_else(|| {
@@ -46,7 +46,10 @@ pub fn parse_scopes(
                     .iter()
                     .flat_map(|r| &r.scopes)
                     .find(|c| c.name == name);
-                crate::app_rules::default_scope_kind(in_catalog.map(|c| c.kind), confidential)
+                crate::domain::app_rules::default_scope_kind(
+                    in_catalog.map(|c| c.kind),
+                    confidential,
+                )
             });
             Ok(ScopeRef {
                 name: name.to_owned(),
@@ -303,7 +306,7 @@ fn not_stuck(applied: &Applied, look: &str) -> Failure {
     Failure::new(msg, 1)
 }
 
-fn join(changes: &[crate::diff::Change]) -> String {
+fn join(changes: &[crate::domain::diff::Change]) -> String {
     changes
         .iter()
         .map(ToString::to_string)
@@ -343,29 +346,31 @@ pub async fn delete(
         }
     }
     confirm(&question, &app.name, yes)?;
-    let path =
-        backup::write(backup_dir, &backup::AppBackup::of(&app, Timestamp::now())).map_err(|e| {
-            Failure::new(
+    let path = match backup_then_delete(client, id, &app, backup_dir.to_path_buf()).await {
+        Ok(path) => path,
+        Err(BackupDeleteError::Backup(e)) => {
+            return Err(Failure::new(
                 format!(
                     "cannot write the backup to {} ({e}), so nothing was deleted. Set EXTAPPS_BACKUP_DIR to a writable directory.",
                     backup_dir.display()
                 ),
                 1,
-            )
-        })?;
-    match client.delete_app(id).await {
-        Ok(()) => {}
+            ));
+        }
         // Gone between the read and the delete: what the user wanted.
-        Err(ApiError::NotFound { .. }) => return already_gone(id, out),
-        Err(e) => {
+        Err(BackupDeleteError::Delete {
+            error: ApiError::NotFound { .. },
+            ..
+        }) => return already_gone(id, out),
+        Err(BackupDeleteError::Delete { error, backup }) => {
             let look = format!("extapps apps show {}", shell_quote(id));
             let what = format!("deleting the app {:?} ({})", app.name, app.id);
-            let mut f = Failure::change(e, &what, &look);
+            let mut f = Failure::change(error, &what, &look);
             f.message
-                .push_str(&format!(" (a backup was written to {})", path.display()));
+                .push_str(&format!(" (a backup was written to {})", backup.display()));
             return Err(f);
         }
-    }
+    };
     writeln!(
         out,
         "deleted {:?} ({})",

@@ -9,8 +9,8 @@ use super::output::write_json;
 use super::table::{Table, pad};
 use crate::api::IdentityClient;
 use crate::api::model::App;
+use crate::domain::expiry;
 use crate::domain::sanitize;
-use crate::expiry;
 
 pub async fn list(client: &IdentityClient, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
     let mut apps = client.list_apps().await?;
@@ -155,4 +155,69 @@ fn next_expiry(app: &App, now: Timestamp) -> String {
         return "-".to_owned();
     }
     expiry::badge(app.nearest_expiry(), now)
+}
+
+/// `extapps apps ...`: the reads here, the changes in `app_edit`.
+pub async fn run(cli: &super::args::Cli, cmd: &super::args::AppsCommand) -> Result<(), Failure> {
+    use super::app_edit;
+    use super::args::AppsCommand;
+    let conn = super::connect::connect(cli).await?;
+    let client = &conn.client;
+    let out = &mut std::io::stdout().lock();
+    match cmd {
+        AppsCommand::List { json } => list(client, *json, out).await,
+        AppsCommand::Show { id, json } => show(client, id, *json, out).await,
+        AppsCommand::Create {
+            name,
+            public,
+            redirect_uris,
+            scopes,
+            json,
+        } => {
+            conn.read_write()?;
+            let args = app_edit::CreateArgs {
+                name,
+                public: *public,
+                redirect_uris,
+                scopes,
+                json: *json,
+            };
+            app_edit::create(client, args, out).await
+        }
+        AppsCommand::Update {
+            id,
+            name,
+            add_scopes,
+            remove_scopes,
+            redirect_uris,
+            add_redirect_uris,
+            remove_redirect_uris,
+            json,
+        } => {
+            conn.read_write()?;
+            let args = app_edit::UpdateArgs {
+                id,
+                name: name.as_deref(),
+                add_scopes,
+                remove_scopes,
+                redirect_uris: redirect_uris.as_deref(),
+                add_redirect_uris,
+                remove_redirect_uris,
+                json: *json,
+            };
+            app_edit::update(client, args, out).await
+        }
+        AppsCommand::Delete { id, yes } => {
+            conn.read_write()?;
+            // `EXTAPPS_BACKUP_DIR`, else the user's data directory.
+            let dir = std::env::var_os("EXTAPPS_BACKUP_DIR")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(crate::domain::backup::default_dir);
+            app_edit::delete(client, id, *yes, &dir, out).await
+        }
+        AppsCommand::Restore { file, json } => {
+            conn.read_write()?;
+            app_edit::restore(client, file, *json, out).await
+        }
+    }
 }

@@ -47,3 +47,9 @@ pub(super) fn report_cleared(
     writeln!(out, "{} from {}.", removed(n), dir.display())?;
     Ok(())
 }
+
+/// `extapps cache clear`, on the default cache location.
+pub fn run() -> Result<(), Failure> {
+    let cache = DetailsCache::default_location(|k| std::env::var(k).ok());
+    clear(cache.as_ref(), &mut std::io::stdout().lock())
+}

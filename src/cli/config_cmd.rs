@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::Failure;
 use super::table::Table;
-use crate::args::InitArgs;
+use crate::cli::args::InitArgs;
 use crate::config::default_file::{DEFAULT_CONFIG, NewProfile};
 use crate::config::files::extapps_path;
 use crate::config::{self, ConfigError, ConfigFiles, Flags, Origin, Resolved};
@@ -51,7 +51,12 @@ pub fn write_show(r: &Resolved, files: &ConfigFiles, out: &mut dyn Write) -> std
             "auto_refresh",
             s.auto_refresh
                 .and_then(|d| jiff::SignedDuration::try_from(d).ok())
-                .map(config::duration::format)
+                .map(|d| {
+                    crate::domain::duration::format(
+                        d.as_secs(),
+                        crate::domain::duration::Style::Exact,
+                    )
+                })
                 .unwrap_or_else(|| "off".to_owned()),
         ),
         ("theme", s.theme.as_str().to_owned()),
@@ -368,4 +373,19 @@ async fn test_connection(path: &Path, name: &str) -> Result<String, String> {
         );
     }
     Ok(text)
+}
+
+/// `extapps config ...`: files only, no server.
+pub async fn run(
+    cli: &crate::cli::args::Cli,
+    cmd: &crate::cli::args::ConfigCommand,
+) -> Result<(), Failure> {
+    use crate::cli::args::ConfigCommand;
+    let flags = cli.config_flags();
+    let out = &mut std::io::stdout();
+    match cmd {
+        ConfigCommand::Show => show(&flags, out),
+        ConfigCommand::Profiles => profiles(&flags, out),
+        ConfigCommand::Init(args) => init(&flags, args, out).await,
+    }
 }

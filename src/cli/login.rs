@@ -10,13 +10,12 @@ use secrecy::SecretString;
 use super::Failure;
 use crate::api::Endpoints;
 use crate::api::auth::AccessToken;
-use crate::api::inspect::human_duration;
 use crate::api::login::{self, LoginError, LoginRequest};
-use crate::api::permissions;
 use crate::api::token_cache::{CacheKey, CachedToken, TokenCache};
+use crate::domain::duration::{self, Style};
+use crate::domain::permissions;
 
-/// The registered redirect UiPath's own CLI uses; extapps defaults to it.
-pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:12700";
+use crate::domain::login::DEFAULT_REDIRECT_URI;
 
 /// Where and as which app to sign in, before the command line has its say.
 #[derive(Debug, Clone)]
@@ -174,7 +173,7 @@ pub async fn run(
         err,
         "Waiting for the sign-in on {} (up to {}).",
         pending.redirect_uri,
-        human_duration(opts.timeout.as_secs() as i64)
+        duration::format(opts.timeout.as_secs() as i64, Style::TwoUnits)
     )?;
     writeln!(err, "{}.", login::register_hint(&pending.redirect_uri))?;
     err.flush()?;
@@ -250,7 +249,7 @@ fn summary(
     writeln!(
         out,
         "The access token expires in {}{}.",
-        human_duration(left),
+        duration::format(left, Style::TwoUnits),
         if has_refresh {
             "; a refresh token renews it"
         } else {
@@ -270,4 +269,33 @@ fn summary(
         writeln!(out, "  {:16} {verdict}", action.label())?;
     }
     Ok(())
+}
+
+/// `extapps login`: against the demo simulator with `--demo`, else the configured server.
+pub async fn run_command(
+    cli: &super::args::Cli,
+    args: &super::args::LoginArgs,
+) -> Result<(), Failure> {
+    let opts = LoginOptions {
+        client_id: args.client_id.clone(),
+        redirect_uri: args.redirect_uri.clone(),
+        scopes: args.scopes.clone(),
+        no_browser: args.no_browser,
+        timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr();
+    if cli.demo {
+        let (handle, _) = crate::sim::demo_mode::start()
+            .await
+            .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
+        let target = demo_target(&handle);
+        let mut opts = opts;
+        demo_register_redirect(&handle, &mut opts);
+        // Demo tokens are not kept: the simulator and its signing key end with this process.
+        return run(target, &opts, None, &mut out, &mut err).await;
+    }
+    let cache = TokenCache::default_location(|k| std::env::var(k).ok());
+    let target = target_from_env(|k| std::env::var(k).ok())?;
+    run(target, &opts, cache.as_ref(), &mut out, &mut err).await
 }

@@ -3,8 +3,10 @@
 
 pub mod app_edit;
 pub mod apps;
+pub mod args;
 pub mod cache;
 pub mod config_cmd;
+pub mod connect;
 pub mod details;
 pub mod login;
 pub mod meta;
@@ -12,8 +14,10 @@ pub mod output;
 pub mod prompt;
 pub mod secret_ops;
 pub mod secrets;
+pub mod sim_cmd;
 pub mod table;
 pub mod token;
+pub mod tui_cmd;
 
 use crate::api::ApiError;
 use crate::api::error::OAuthCode;

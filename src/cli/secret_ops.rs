@@ -13,8 +13,8 @@ use super::{Failure, shell_quote};
 use crate::api::model::{App, Secret};
 use crate::api::outcome::{EXIT_UNKNOWN, Outcome};
 use crate::api::{ApiError, IdentityClient};
+use crate::domain::expiry;
 use crate::domain::sanitize;
-use crate::expiry;
 
 /// How the new secret should expire, as the flags said.
 #[derive(Debug, Clone, Default)]
@@ -32,9 +32,8 @@ impl ExpiryFlags {
             return Ok(None);
         }
         if let Some(date) = self.expires {
-            let at =
-                crate::tui::flows::secret_new::parse_date(&date.to_string(), now, &TimeZone::UTC)
-                    .map_err(|e| Failure::new(format!("--expires: {e}"), 2))?;
+            let at = crate::domain::expiry::parse_date(&date.to_string(), now, &TimeZone::UTC)
+                .map_err(|e| Failure::new(format!("--expires: {e}"), 2))?;
             return Ok(Some(at));
         }
         let lifetime = self
@@ -43,7 +42,10 @@ impl ExpiryFlags {
         if lifetime <= SignedDuration::ZERO {
             return Err(Failure::new("--expires-in must be positive", 2));
         }
-        let latest = crate::config::duration::format(crate::config::duration::MAX);
+        let latest = crate::domain::duration::format(
+            crate::config::duration::MAX.as_secs(),
+            crate::domain::duration::Style::Exact,
+        );
         let at = now.checked_add(lifetime).map_err(|_| {
             Failure::new(
                 format!("--expires-in is too long; the longest is {latest}"),
@@ -182,7 +184,7 @@ pub async fn delete(
     else {
         return already_gone(secret_id, None, json, out);
     };
-    let last = crate::tui::flows::delete_secret::is_last_working(app, secret_id, now);
+    let last = crate::domain::expiry::is_last_working(app, secret_id, now);
     let question = if last {
         format!(
             "Delete secret {} of {:?} ({})? It is the app's last unexpired secret: nothing will get a token as this app afterwards.",
@@ -282,13 +284,7 @@ pub async fn rotate(
         out.flush()?;
     }
     let verified = match &secret.secret {
-        Some(v) => client.request_token_for(&app.id, v, &[]).await.map(|t| {
-            t.scope
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        }),
+        Some(v) => crate::api::app_token::verify_new_secret(client, &app.id, v).await,
         None => Err(crate::api::ApiError::Config("no value was returned".into())),
     };
     let mut report = json!({ "secret": secret_json(&app, &secret) });

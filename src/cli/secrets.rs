@@ -11,8 +11,8 @@ use super::details::{DetailOptions, Unread};
 use super::table::Table;
 use crate::api::IdentityClient;
 use crate::api::model::App;
+use crate::domain::expiry;
 use crate::domain::{csv_cell, sanitize};
-use crate::expiry;
 
 /// Nothing expired, and nothing expiring within the window.
 pub const EXIT_OK: i32 = 0;
@@ -96,7 +96,7 @@ impl Report {
                 } else {
                     "expire"
                 },
-                crate::config::duration::format(w)
+                crate::domain::duration::format(w.as_secs(), crate::domain::duration::Style::Exact)
             ));
         }
         (!parts.is_empty()).then(|| parts.join(" and "))
@@ -274,4 +274,60 @@ fn incomplete(unread: &[Unread], read: usize, found: Option<String>) -> String {
     )
     .trim_end()
     .to_owned()
+}
+
+/// `extapps secrets ...`: the listing here, the changes in `secret_ops`.
+pub async fn run(cli: &super::args::Cli, cmd: &super::args::SecretsCommand) -> Result<(), Failure> {
+    use super::args::SecretsCommand;
+    use super::secret_ops;
+    let conn = super::connect::connect(cli).await?;
+    let client = &conn.client;
+    let out = &mut std::io::stdout().lock();
+    match cmd {
+        SecretsCommand::List {
+            expiring_within,
+            format,
+            max_age,
+            read_budget,
+        } => {
+            let details = super::details::DetailOptions {
+                max_age: *max_age,
+                budget: *read_budget,
+                ..conn.details.clone()
+            };
+            list_with(client, *expiring_within, *format, &details, out).await
+        }
+        SecretsCommand::Create { app, new, json } => {
+            conn.read_write()?;
+            let expiry = new.expiry();
+            secret_ops::create(client, app, new.description.clone(), &expiry, *json, out).await
+        }
+        SecretsCommand::Delete {
+            secret_id,
+            yes,
+            json,
+        } => {
+            conn.read_write()?;
+            secret_ops::delete(client, *secret_id, *yes, *json, &conn.details, out).await
+        }
+        SecretsCommand::Rotate {
+            app,
+            new,
+            delete_old,
+            yes,
+            json,
+        } => {
+            conn.read_write()?;
+            let expiry = new.expiry();
+            let args = secret_ops::RotateArgs {
+                app_id: app,
+                description: new.description.clone(),
+                expiry: &expiry,
+                delete_old: *delete_old,
+                yes: *yes,
+                json: *json,
+            };
+            secret_ops::rotate(client, args, out).await
+        }
+    }
 }

@@ -187,3 +187,27 @@ fn to_json(decoded: &DecodedJwt, view: &TokenView) -> Value {
         "allows": allows,
     })
 }
+
+/// `extapps token`: clear and decode need no server; showing the token connects.
+pub async fn run(cli: &super::args::Cli, args: &super::args::TokenArgs) -> Result<(), Failure> {
+    use super::args::{TokenArgs, TokenCommand};
+    let out = &mut std::io::stdout().lock();
+    match args {
+        TokenArgs {
+            action: Some(TokenCommand::Clear),
+            ..
+        } => clear(
+            TokenCache::default_location(|k| std::env::var(k).ok()).as_ref(),
+            out,
+        ),
+        TokenArgs {
+            decode: Some(token),
+            json,
+            ..
+        } => decode(token, *json, &mut std::io::stdin().lock(), out),
+        TokenArgs { json, raw, .. } => {
+            let conn = super::connect::connect(cli).await?;
+            show(&conn.client, *json, *raw, out).await
+        }
+    }
+}

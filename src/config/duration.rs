@@ -1,6 +1,9 @@
-//! Short human durations as users type them: `30m`, `48h`, `7d`, `2w`, `3mo`, `1y`.
+//! Short human durations as users type them: `30m`, `48h`, `7d`, `2w`, `3mo`, `1y`. They are
+//! written back with `domain::duration::format(_, Style::Exact)`, which `parse` reads again.
 
 use jiff::SignedDuration;
+
+use crate::domain::duration::{Style, format};
 
 /// The longest duration accepted: a century covers any real expiry or warning window, and
 /// keeps "now + duration" far inside the dates a timestamp can hold (years up to 9999).
@@ -13,7 +16,12 @@ pub fn parse(text: &str) -> Result<SignedDuration, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
-    let too_long = || format!("`{t}` is too long; the longest duration is {}", format(MAX));
+    let too_long = || {
+        format!(
+            "`{t}` is too long; the longest duration is {}",
+            format(MAX.as_secs(), Style::Exact)
+        )
+    };
     if digits.is_empty() {
         return Err(format!(
             "`{text}` is not a duration; write a number and a unit, like 30m, 48h, 7d, 2w or 1y"
@@ -46,23 +54,6 @@ pub fn parse(text: &str) -> Result<SignedDuration, String> {
         .ok_or_else(too_long)
 }
 
-/// The inverse of [`parse`] for display: the largest unit that divides evenly.
-pub fn format(d: SignedDuration) -> String {
-    let s = d.as_secs();
-    for (unit, per) in [
-        ("y", 365 * 86_400),
-        ("w", 7 * 86_400),
-        ("d", 86_400),
-        ("h", 3600),
-        ("m", 60),
-    ] {
-        if s != 0 && s % per == 0 {
-            return format!("{}{unit}", s / per);
-        }
-    }
-    format!("{s}s")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,8 +74,8 @@ mod tests {
         assert!(parse("7").unwrap_err().contains("no unit"));
         assert!(parse("7x").unwrap_err().contains("not a unit"));
         assert!(parse("d").unwrap_err().contains("not a duration"));
-        assert_eq!(format(parse("14d").unwrap()), "2w");
-        assert_eq!(format(parse("90m").unwrap()), "90m");
+        assert_eq!(format(parse("14d").unwrap().as_secs(), Style::Exact), "2w");
+        assert_eq!(format(parse("90m").unwrap().as_secs(), Style::Exact), "90m");
     }
 
     #[test]

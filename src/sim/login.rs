@@ -22,10 +22,7 @@ use crate::api::model::{ScopeType, split_redirect_uris};
 pub const DEMO_USER_ID: &str = "0c6f3e2a-5b7d-4e91-a8c4-3d2f1e0b9a87";
 pub const DEMO_USER_NAME: &str = "Demo User";
 
-/// The demo app a login uses: the public "UiPath CLI (uipathcli)" app of the demo organization,
-/// with its registered loopback redirect and its user scopes.
-pub const DEMO_LOGIN_CLIENT_ID: &str = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
-pub const DEMO_LOGIN_REDIRECT_URI: &str = "http://localhost:12700";
+pub use crate::domain::login::{DEMO_LOGIN_CLIENT_ID, DEMO_LOGIN_REDIRECT_URI};
 
 /// Codes are good for this long, once.
 pub const CODE_LIFETIME_SECS: i64 = 60;

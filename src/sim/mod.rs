@@ -8,6 +8,7 @@
 //! move together with [`SimState::advance_clock`].
 
 mod demo;
+pub mod demo_mode;
 mod details;
 pub mod faults;
 mod lag;

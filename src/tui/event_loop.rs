@@ -51,7 +51,7 @@ pub async fn run_with_cache(
     }
     // Resolved here so that the delete confirmation can say where the backup goes.
     opts.backup_dir
-        .get_or_insert_with(crate::backup::default_dir);
+        .get_or_insert_with(crate::domain::backup::default_dir);
     let previous_hook = install_panic_hook();
     let result = async {
         let mut guard = TerminalGuard::enter()?;

@@ -6,7 +6,7 @@ use jiff::{Timestamp, tz::TimeZone};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 // One definition of expiry wording for the CLI and the TUI.
-pub use crate::expiry::{Urgency, badge as time_left, span as compact, urgency};
+pub use crate::domain::expiry::{Urgency, badge as time_left, urgency};
 
 /// `3m ago`, `just now`.
 pub fn ago(then: Timestamp, now: Timestamp) -> String {
@@ -14,7 +14,10 @@ pub fn ago(then: Timestamp, now: Timestamp) -> String {
     if secs < 5 {
         "just now".to_owned()
     } else {
-        format!("{} ago", compact(secs))
+        format!(
+            "{} ago",
+            crate::domain::duration::format(secs, crate::domain::duration::Style::Badge)
+        )
     }
 }
 

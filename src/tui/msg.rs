@@ -104,7 +104,7 @@ pub enum ApiResult {
     /// Answers for the secret flows (`tui::flows::secrets` routes them).
     Secret(SecretResult),
     /// "Test a token for an app": what the token endpoint granted, or why not.
-    TokenTest(crate::api::token_test::TokenTestOutcome),
+    TokenTest(crate::domain::token_check::TokenTestOutcome),
     /// Every profile of the config files, for the picker.
     Profiles(Result<ProfileList, String>),
     /// `:login`: the URL to open, then the outcome.

@@ -3,7 +3,7 @@
 
 use tui_input::InputRequest;
 
-use crate::api::permissions;
+use crate::domain::permissions;
 
 use super::details;
 use super::effect::{Effect, RequestId};

@@ -6,11 +6,12 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::api::backup_delete;
 use crate::api::details_cache::{CachedApp, CachedApps, DetailsCache, OrgKey};
 use crate::api::model::App;
 use crate::api::outcome::Outcome;
 use crate::api::{ApiError, IdentityClient};
-use crate::backup;
+use crate::domain::backup;
 
 use super::effect::{Effect, SecretEffect};
 use super::msg::{ApiResult, Msg, ProfileList, SecretResult, SwitchInfo, TokenInfo};
@@ -221,7 +222,7 @@ impl Worker {
                 scopes,
             } => {
                 tokio::spawn(async move {
-                    let outcome = crate::api::token_test::test_app_token(
+                    let outcome = crate::api::app_token::test_app_token(
                         &client,
                         &app.0,
                         &secret.0,
@@ -426,16 +427,8 @@ fn spawn_secret(client: Arc<IdentityClient>, tx: UnboundedSender<Msg>, effect: S
             secret,
         } => {
             tokio::spawn(async move {
-                let result = client
-                    .request_token_for(&client_id, &secret.0, &[])
-                    .await
-                    .map(|t| {
-                        t.scope
-                            .unwrap_or_default()
-                            .split_whitespace()
-                            .map(str::to_owned)
-                            .collect()
-                    });
+                let result =
+                    crate::api::app_token::verify_new_secret(&client, &client_id, &secret.0).await;
                 send(req, SecretResult::Verified(result));
             });
         }
@@ -471,23 +464,30 @@ async fn backup_then_delete(
         ));
     }
     let dir = dir.unwrap_or_else(backup::default_dir);
-    let backup = backup::AppBackup::of(&app, jiff::Timestamp::now());
-    let path = tokio::task::spawn_blocking(move || backup::write(&dir, &backup))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| format!("Cannot write the backup, so nothing was deleted: {e}"))?;
-    client.delete_app(client_id).await.map_err(|e| {
-        tracing::warn!(error = %e, %client_id, "deleting an app failed");
-        let backup = format!("A backup was written to {}.", path.display());
-        match e.outcome() {
-            _ if matches!(e, ApiError::NotFound { .. }) => format!("{ALREADY_GONE} {backup}"),
-            Outcome::NotDone => format!("Deleting failed: {e}. {backup}"),
-            _ => format!(
-                "{} {backup}",
-                crate::api::outcome::unknown_reread("delete", &e, "The app may or may not be gone")
-            ),
+    let path = match backup_delete::backup_then_delete(client, client_id, &app, dir).await {
+        Ok(path) => path,
+        Err(backup_delete::BackupDeleteError::Backup(e)) => {
+            return Err(format!(
+                "Cannot write the backup, so nothing was deleted: {e}"
+            ));
         }
-    })?;
+        Err(backup_delete::BackupDeleteError::Delete { error: e, backup }) => {
+            tracing::warn!(error = %e, %client_id, "deleting an app failed");
+            let backup = format!("A backup was written to {}.", backup.display());
+            return Err(match e.outcome() {
+                _ if matches!(e, ApiError::NotFound { .. }) => format!("{ALREADY_GONE} {backup}"),
+                Outcome::NotDone => format!("Deleting failed: {e}. {backup}"),
+                _ => format!(
+                    "{} {backup}",
+                    crate::api::outcome::unknown_reread(
+                        "delete",
+                        &e,
+                        "The app may or may not be gone"
+                    )
+                ),
+            });
+        }
+    };
     tracing::info!(%client_id, backup = %path.display(), "app deleted");
     Ok(path)
 }

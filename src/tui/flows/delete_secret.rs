@@ -1,10 +1,10 @@
 //! Deleting a secret: the confirmation, stricter for an app's last working secret.
 
-use jiff::Timestamp;
 use tui_input::Input;
 
 use crate::api::ApiError;
-use crate::api::model::{App, Secret};
+use crate::api::model::Secret;
+use crate::domain::expiry::is_last_working;
 use crate::tui::effect::{Effect, RequestId, SecretEffect};
 use crate::tui::keymap::{Action, SecretKey};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
@@ -21,13 +21,6 @@ pub struct DeleteSecret {
     pub typed: Input,
     pub error: Option<String>,
     pub pending: Option<RequestId>,
-}
-
-/// Whether deleting `secret_id` leaves `app` without any unexpired secret.
-pub fn is_last_working(app: &App, secret_id: i64, now: Timestamp) -> bool {
-    let alive = |s: &Secret| s.expiry_time.is_none_or(|t| t > now);
-    app.secrets.iter().any(|s| s.id == secret_id && alive(s))
-        && !app.secrets.iter().any(|s| s.id != secret_id && alive(s))
 }
 
 /// Opens the confirmation for the secret under the cursor of pane 3.

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::api::model::{App, Resource, UpdateAppRequest};
-use crate::app_rules;
+use crate::domain::app_rules;
 use crate::tui::effect::{Effect, RequestId};
 use crate::tui::keymap::{Action, Feature, FlowKey};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};

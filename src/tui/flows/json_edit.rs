@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use crate::api::model::{App, ScopeRef, ScopeType, UpdateAppRequest, join_redirect_uris};
-use crate::app_rules::{self, Draft, Severity};
+use crate::domain::app_rules::{self, Draft, Severity};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Feature;
 use crate::tui::model::{Model, RequestKind, ToastLevel};

@@ -91,7 +91,9 @@ pub fn start(model: &mut Model, line: &str) -> Vec<Effect> {
     let mut words = line.trim_start_matches(':').split_whitespace().skip(1);
     let client_id = match words.next() {
         Some(id) => id.to_owned(),
-        None if is_loopback(&model.opts.identity_host) => crate::sim::DEMO_LOGIN_CLIENT_ID.into(),
+        None if is_loopback(&model.opts.identity_host) => {
+            crate::domain::login::DEMO_LOGIN_CLIENT_ID.into()
+        }
         None => {
             model.push_toast(
                 ToastLevel::Error,
@@ -272,7 +274,7 @@ pub fn spawn(
             &client,
             client_id,
             scopes,
-            crate::cli::login::DEFAULT_REDIRECT_URI,
+            crate::domain::login::DEFAULT_REDIRECT_URI,
             LOGIN_TIMEOUT,
             true,
             send,

@@ -4,7 +4,7 @@
 use tui_input::Input;
 
 use crate::api::model::{Resource, ScopeRef, ScopeType};
-use crate::app_rules::default_scope_kind;
+use crate::domain::app_rules::default_scope_kind;
 use crate::tui::keymap::FlowKey;
 use crate::tui::model::{ListCursor, Model, OverlayKind};
 use crate::tui::msg::TextEdit;
@@ -86,8 +86,8 @@ pub fn close(model: &mut Model, keep: bool) {
         if form.checked {
             let apps = &model.apps;
             let own = form.loaded.as_ref().map(|a| a.id.clone());
-            form.problems = crate::app_rules::check(
-                &crate::app_rules::Draft {
+            form.problems = crate::domain::app_rules::check(
+                &crate::domain::app_rules::Draft {
                     name: form.name.value(),
                     confidential: form.confidential,
                     redirect_uris: &form.uris,
@@ -183,7 +183,7 @@ pub fn key(model: &mut Model, key: FlowKey) {
             let current = picker.kind_of(&scope.name);
             // Held already (an older app): it may still be removed, never added.
             if current.is_none()
-                && let Some(why) = crate::app_rules::implicit_scope_refusal(&scope.name)
+                && let Some(why) = crate::domain::app_rules::implicit_scope_refusal(&scope.name)
             {
                 picker.notice = Some(why);
                 return;

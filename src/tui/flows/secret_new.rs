@@ -1,10 +1,11 @@
 //! Minting a new secret: description and expiry preset, sent once.
 
-use jiff::{SignedDuration, Timestamp, civil::Date, tz::TimeZone};
+use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use tui_input::Input;
 
 use crate::api::ApiError;
 use crate::api::model::{App, Secret};
+use crate::domain::expiry::parse_date;
 use crate::tui::effect::{Effect, RequestId, SecretEffect};
 use crate::tui::format;
 use crate::tui::keymap::{Action, SecretKey};
@@ -163,23 +164,6 @@ impl SecretForm {
         };
         Ok((description, expiry))
     }
-}
-
-/// A `YYYY-MM-DD` expiry date, at the end of that day in the shown time zone; it must lie ahead.
-pub fn parse_date(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp, String> {
-    let date: Date = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{:?} is not a date: write it as YYYY-MM-DD", text.trim()))?;
-    let at = date
-        .at(23, 59, 59, 0)
-        .to_zoned(tz.clone())
-        .map_err(|e| format!("{date}: {e}"))?
-        .timestamp();
-    if at <= now {
-        return Err(format!("{date} is not in the future"));
-    }
-    Ok(at)
 }
 
 pub use crate::tui::msg::input_request;

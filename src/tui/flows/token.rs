@@ -6,7 +6,7 @@ use tui_input::Input;
 
 use crate::api::jwt::{self, DecodedJwt};
 use crate::api::model::App;
-use crate::api::token_test::{self, TokenTestOutcome};
+use crate::domain::token_check::{self, TokenTestOutcome};
 use crate::tui::effect::{AppSnapshot, Effect, RequestId, Sensitive};
 use crate::tui::keymap::{Action, FlowKey};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
@@ -192,7 +192,7 @@ pub fn open_test(model: &mut Model) {
         );
         return;
     }
-    let scopes = token_test::default_scopes(&app).join(" ");
+    let scopes = token_check::default_scopes(&app).join(" ");
     model.overlays.show(TokenTest {
         app,
         secret: MaskedInput::default(),

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use tui_input::Input;
 
-use crate::app_rules::{Field, Severity};
+use crate::domain::app_rules::{Field, Severity};
 use crate::tui::flows::app_form::{AppForm, FormField, Review};
 use crate::tui::flows::editing::Waiting;
 use crate::tui::format::{self, Urgency};

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
-use crate::api::inspect::human_duration;
+use crate::domain::duration::{self, Style};
 use crate::tui::flows::login::{LoginFlow, LoginStage};
 use crate::tui::keymap::{Action, SecretKey, key_for};
 use crate::tui::model::Model;
@@ -80,7 +80,7 @@ fn lines<'a>(model: &Model, flow: &'a LoginFlow, theme: &Theme, width: usize) ->
             let waited = model.now.duration_since(flow.started).as_secs().max(0);
             out.push(Line::from(format!(
                 "Waiting for the browser on {redirect_uri}… ({})",
-                human_duration(waited)
+                duration::format(waited, Style::TwoUnits)
             )));
             out.push(Line::styled(
                 format!("{}.", crate::api::login::register_hint(redirect_uri)),
@@ -121,7 +121,7 @@ fn lines<'a>(model: &Model, flow: &'a LoginFlow, theme: &Theme, width: usize) ->
                     "{} {} (in {}){}",
                     crate::tui::format::date(o.expires_at, &model.tz),
                     crate::tui::format::clock(o.expires_at, &model.tz),
-                    human_duration(left),
+                    duration::format(left, Style::TwoUnits),
                     if o.has_refresh {
                         "; a refresh token renews it"
                     } else {

@@ -218,7 +218,10 @@ fn secret_name(model: &Model, s: &Secret) -> String {
         "#{} {:?} · created {} ago · {}",
         s.id,
         format::clean(s.description.as_deref().unwrap_or("(no description)")),
-        format::compact(model.now.duration_since(s.creation_time).as_secs().max(1)),
+        crate::domain::duration::format(
+            model.now.duration_since(s.creation_time).as_secs().max(1),
+            crate::domain::duration::Style::Badge,
+        ),
         expiry_text(model, s.expiry_time)
     )
 }

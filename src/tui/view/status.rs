@@ -36,7 +36,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     spans.push(Span::styled(refreshed, theme.dim()));
     if let Some(every) = model.opts.auto_refresh {
         spans.push(Span::styled(
-            format!("│ auto {} ", format::compact(every.as_secs() as i64)),
+            format!(
+                "│ auto {} ",
+                crate::domain::duration::format(
+                    every.as_secs() as i64,
+                    crate::domain::duration::Style::Badge
+                )
+            ),
             theme.dim(),
         ));
     }

@@ -50,11 +50,11 @@ fn claim_lines(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
         Expiry::Unknown => "no expiry claim".to_owned(),
         Expiry::Valid { seconds_left } => format!(
             "valid for {}",
-            crate::api::inspect::human_duration(seconds_left)
+            crate::domain::duration::format(seconds_left, crate::domain::duration::Style::TwoUnits)
         ),
         Expiry::Expired { seconds_ago } => format!(
             "EXPIRED {} ago",
-            crate::api::inspect::human_duration(seconds_ago)
+            crate::domain::duration::format(seconds_ago, crate::domain::duration::Style::TwoUnits)
         ),
     };
     lines.push(Line::from(vec![

@@ -136,7 +136,10 @@ pub fn render_test(t: &TokenTest, theme: &Theme, frame: &mut Frame, area: Rect) 
                 lines.push(Line::from(Span::styled(
                     format!(
                         "  valid for {}; the token itself was not kept",
-                        crate::api::inspect::human_duration(g.expires_in as i64)
+                        crate::domain::duration::format(
+                            g.expires_in as i64,
+                            crate::domain::duration::Style::TwoUnits
+                        )
                     ),
                     theme.dim(),
                 )));

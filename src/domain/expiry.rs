@@ -1,7 +1,10 @@
 //! How long until a secret expires, as the short text badges show (`EXPIRED`, `3d`, `5w`,
-//! `never`). Text first: state is never shown by colour alone.
+//! `never`), which secret an app cannot lose, and the expiry dates users type. Text first:
+//! state is never shown by colour alone.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::{SignedDuration, Timestamp, civil::Date, tz::TimeZone};
+
+use crate::api::model::{App, Secret};
 
 /// How urgent an expiry is; views pick colours from this, the text stands on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -42,28 +45,36 @@ pub fn badge(expiry: Option<Timestamp>, now: Timestamp) -> String {
     if secs <= 0 {
         return "EXPIRED".to_owned();
     }
-    span(secs)
-}
-
-/// A positive number of seconds as the largest unit that reads naturally.
-pub fn span(secs: i64) -> String {
-    const MIN: i64 = 60;
-    const HOUR: i64 = 60 * MIN;
-    const DAY: i64 = 24 * HOUR;
-    match secs {
-        s if s < MIN => format!("{s}s"),
-        s if s < HOUR => format!("{}m", s / MIN),
-        s if s < 2 * DAY => format!("{}h", s / HOUR),
-        s if s < 14 * DAY => format!("{}d", s / DAY),
-        s if s < 70 * DAY => format!("{}w", s / (7 * DAY)),
-        s if s < 548 * DAY => format!("{}mo", s / (30 * DAY)),
-        s => format!("{}y", s / (365 * DAY)),
-    }
+    super::duration::format(secs, super::duration::Style::Badge)
 }
 
 /// `2026-11-23` in UTC: the date part of a timestamp, for tables.
 pub fn date(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d").to_string()
+}
+
+/// Whether deleting `secret_id` leaves `app` without any unexpired secret.
+pub fn is_last_working(app: &App, secret_id: i64, now: Timestamp) -> bool {
+    let alive = |s: &Secret| s.expiry_time.is_none_or(|t| t > now);
+    app.secrets.iter().any(|s| s.id == secret_id && alive(s))
+        && !app.secrets.iter().any(|s| s.id != secret_id && alive(s))
+}
+
+/// A `YYYY-MM-DD` expiry date, at the end of that day in the shown time zone; it must lie ahead.
+pub fn parse_date(text: &str, now: Timestamp, tz: &TimeZone) -> Result<Timestamp, String> {
+    let date: Date = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{:?} is not a date: write it as YYYY-MM-DD", text.trim()))?;
+    let at = date
+        .at(23, 59, 59, 0)
+        .to_zoned(tz.clone())
+        .map_err(|e| format!("{date}: {e}"))?
+        .timestamp();
+    if at <= now {
+        return Err(format!("{date} is not in the future"));
+    }
+    Ok(at)
 }
 
 #[cfg(test)]
@@ -86,7 +97,6 @@ mod tests {
         assert_eq!(badge(at(35, 0), now), "5w");
         assert_eq!(badge(at(200, 0), now), "6mo");
         assert_eq!(badge(at(1000, 0), now), "2y");
-        assert_eq!(span(30), "30s");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What a token lets extapps do: each action against the scopes the contract says it needs
 //! (the lists in `client.rs`, the same ones a 403 names), decided before anything is sent.
 
-use super::client::{READ_SCOPES, SECRET_SCOPES, WRITE_SCOPES};
+use crate::api::client::{READ_SCOPES, SECRET_SCOPES, WRITE_SCOPES};
 
 /// The things extapps does to external apps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

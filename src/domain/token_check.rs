@@ -1,13 +1,12 @@
-//! "Test a token for an app": ask the token endpoint for a client-credentials token with a
-//! secret the user holds, and say what was granted, or why not, in words.
+//! "Test a token for an app": what a client-credentials token asked for with a secret the
+//! user holds was granted, or why not, in words. Asking is `api::app_token`'s job; the
+//! judgement of the answer lives here, free of the network.
 
 use jiff::Timestamp;
-use secrecy::SecretString;
 
-use super::client::IdentityClient;
-use super::error::{ApiError, OAuthCode};
-use super::inspect::{TokenView, inspect};
-use super::model::{App, ScopeType};
+use crate::api::error::{ApiError, OAuthCode};
+use crate::api::inspect::{TokenView, inspect};
+use crate::api::model::{App, ScopeType, TokenResponse};
 
 /// The scopes a test asks for when the user picks none: every application scope of the app.
 pub fn default_scopes(app: &App) -> Vec<String> {
@@ -47,31 +46,34 @@ pub struct Refused {
     pub error: Option<ApiError>,
 }
 
-/// Requests the token and explains the answer. Never retried: a wrong secret stays wrong.
-pub async fn test_app_token(
-    client: &IdentityClient,
+/// The answer for a public app, which is never asked: public apps have no client credentials.
+pub fn refuse_public(app: &App, scopes: &[String]) -> Option<TokenTestOutcome> {
+    (!app.is_confidential).then(|| TokenTestOutcome {
+        requested: scopes.to_vec(),
+        result: Err(Refused {
+            explanation: format!(
+                "{} is a public app: public apps sign users in and cannot use client credentials. Test it with a login, or use a confidential app for a script or service.",
+                app.name
+            ),
+            error: None,
+        }),
+    })
+}
+
+/// The token endpoint's answer to a request for `scopes`, judged: what was granted and what
+/// not, or the refusal explained.
+pub fn judge(
     app: &App,
-    secret: &SecretString,
     scopes: &[String],
+    answer: Result<TokenResponse, ApiError>,
     now: Timestamp,
 ) -> TokenTestOutcome {
     let requested = scopes.to_vec();
-    if !app.is_confidential {
-        return TokenTestOutcome {
-            requested,
-            result: Err(Refused {
-                explanation: format!(
-                    "{} is a public app: public apps sign users in and cannot use client credentials. Test it with a login, or use a confidential app for a script or service.",
-                    app.name
-                ),
-                error: None,
-            }),
-        };
-    }
-    let result = match client.request_token_for(&app.id, secret, scopes).await {
+    let result = match answer {
         Ok(resp) => {
             let decoded =
-                super::jwt::decode(secrecy::ExposeSecret::expose_secret(&resp.access_token)).ok();
+                crate::api::jwt::decode(secrecy::ExposeSecret::expose_secret(&resp.access_token))
+                    .ok();
             let granted: Vec<String> = match &resp.scope {
                 Some(s) => s.split_whitespace().map(str::to_owned).collect(),
                 None => decoded.as_ref().map(|d| d.scopes()).unwrap_or_default(),

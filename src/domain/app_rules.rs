@@ -11,7 +11,7 @@ use crate::api::model::{
 /// The catalog shipped with extapps, for when `GET /api/ExternalApiResource` cannot be read.
 /// It is the contract's list of scopes seen in the wild, so it may lack an organization's own.
 pub fn fallback_catalog() -> Vec<Resource> {
-    serde_json::from_str(include_str!("../assets/fallback-catalog.json"))
+    serde_json::from_str(include_str!("../../assets/fallback-catalog.json"))
         .expect("assets/fallback-catalog.json is a valid catalog (checked by a test)")
 }
 
