@@ -197,6 +197,8 @@ pub enum RequestKind {
     Apps,
     Token,
     Secret,
+    /// Putting text on the clipboard.
+    Copy,
     Catalog,
     /// A read or write of one app by an editing flow.
     AppChange,
