@@ -5,7 +5,9 @@ mod common;
 
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::Effect;
+use extapps::tui::flows::app_form::AppForm;
 use extapps::tui::flows::app_form::FormField;
+use extapps::tui::flows::scope_picker::ScopePicker;
 use extapps::tui::keymap::{Action, FlowKey};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update, view};
@@ -62,8 +64,9 @@ fn select(model: &mut Model, name: &str) {
     model.rebuild_view();
 }
 
-fn new_form(model: &mut Model) {
-    if let [Effect::LoadCatalog { req }] = key(model, Action::NewApp)[..] {
+/// Answers the catalog read a form asks for when it opens (`effects`), as the worker would.
+fn answer_catalog(model: &mut Model, effects: Vec<Effect>) {
+    if let [Effect::LoadCatalog { req }] = effects[..] {
         update(
             model,
             Msg::Api {
@@ -74,11 +77,23 @@ fn new_form(model: &mut Model) {
     }
 }
 
+fn new_form(model: &mut Model) {
+    let effects = key(model, Action::NewApp);
+    answer_catalog(model, effects);
+}
+
+/// A frame of a screen with nothing left in flight (checked).
+fn settled(model: &mut Model, width: u16, height: u16) -> String {
+    let screen = render(model, width, height);
+    common::settled::assert_settled(model, &screen);
+    screen
+}
+
 /// Tabs to `field`; a form has fewer fields than the bound, so a field that Tab never reaches
 /// fails the test instead of hanging it.
 fn focus(model: &mut Model, field: FormField) {
     for _ in 0..32 {
-        if model.edit.form.as_ref().unwrap().focus == field {
+        if model.overlays.get::<AppForm>().unwrap().focus == field {
             return;
         }
         flow(model, FlowKey::NextField);
@@ -105,13 +120,13 @@ fn invalid_form() -> Model {
 #[test]
 fn create_form_with_validation_errors_120x35() {
     let mut model = invalid_form();
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
 fn create_form_with_validation_errors_80x24() {
     let mut model = invalid_form();
-    insta::assert_snapshot!(render(&mut model, 80, 24));
+    insta::assert_snapshot!(settled(&mut model, 80, 24));
 }
 
 #[test]
@@ -125,7 +140,7 @@ fn scope_picker_filtered_120x35() {
     flow(&mut model, FlowKey::Down);
     flow(&mut model, FlowKey::Toggle);
     flow(&mut model, FlowKey::Kind);
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -135,7 +150,10 @@ fn scope_picker_refuses_or_default_which_every_token_gets_anyway() {
     focus(&mut model, FormField::Scopes);
     typed(&mut model, "OR.Default");
     flow(&mut model, FlowKey::Toggle);
-    let picker = model.edit.picker.as_ref().expect("the picker is open");
+    let picker = model
+        .overlays
+        .get::<ScopePicker>()
+        .expect("the picker is open");
     assert!(picker.chosen.is_empty(), "{:?}", picker.chosen);
     assert_eq!(
         picker.notice.as_deref(),
@@ -150,7 +168,12 @@ fn scope_picker_refuses_or_default_which_every_token_gets_anyway() {
 fn edit_diff_with_a_server_change_120x35() {
     let mut model = loaded();
     select(&mut model, "Audit Log Exporter (SIEM)");
-    key(&mut model, Action::EditApp);
+    let effects = key(&mut model, Action::EditApp);
+    assert!(
+        matches!(effects[..], [Effect::LoadCatalog { .. }]),
+        "{effects:?}"
+    );
+    answer_catalog(&mut model, effects);
     key(&mut model, Action::Edit(TextEdit::Clear));
     typed(&mut model, "SIEM exporter");
     focus(&mut model, FormField::RedirectUris);
@@ -169,7 +192,7 @@ fn edit_diff_with_a_server_change_120x35() {
             result: ApiResult::FreshApp(Ok(fresh)),
         },
     );
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -179,7 +202,7 @@ fn delete_confirmation_120x35() {
     key(&mut model, Action::DeleteApp);
     typed(&mut model, "CI/CD");
     flow(&mut model, FlowKey::Activate);
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -188,7 +211,7 @@ fn delete_confirmation_80x24() {
     select(&mut model, "CI/CD Pipeline");
     key(&mut model, Action::DeleteApp);
     typed(&mut model, "CI/CD Pipeline");
-    insta::assert_snapshot!(render(&mut model, 80, 24));
+    insta::assert_snapshot!(settled(&mut model, 80, 24));
 }
 
 #[test]
@@ -203,7 +226,7 @@ fn deleting_the_app_this_session_signs_in_as_warns() {
         decoded: None,
     });
     key(&mut model, Action::DeleteApp);
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(
         screen.contains("extapps itself signs in as this app"),
         "{screen}"
@@ -212,7 +235,7 @@ fn deleting_the_app_this_session_signs_in_as_warns() {
     key(&mut model, Action::Back);
     select(&mut model, "Audit Log Exporter (SIEM)");
     key(&mut model, Action::DeleteApp);
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(!screen.contains("extapps itself signs in"), "{screen}");
 }
 
@@ -221,7 +244,7 @@ fn create_form_duplicate_name_warning_120x35() {
     let mut model = loaded();
     new_form(&mut model);
     typed(&mut model, "queue monitor teams bot");
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(screen.contains("warning"), "{screen}");
     assert!(screen.contains("another app is named"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -244,7 +267,7 @@ fn delete_confirmation_shows_the_name_as_the_list_does() {
     let mut model = common::tui::loaded_model(opts, now(), apps, None);
     select(&mut model, "Tab\there");
     key(&mut model, Action::DeleteApp);
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(
         screen.contains("Delete app Tab here (tab-app-id)?"),
         "{screen}"

@@ -104,8 +104,11 @@ pub enum Effect {
         client_id: String,
         scopes: Vec<String>,
     },
-    /// Abandon the running login: its listener closes.
-    CancelLogin,
+    /// Abandon the running login: its listener closes and `req` gets no answer (the model
+    /// withdrew it when it asked for this).
+    CancelLogin {
+        req: RequestId,
+    },
     Quit,
 }
 
@@ -179,7 +182,7 @@ impl Effect {
                 | SecretEffect::Delete { req, .. }
                 | SecretEffect::Verify { req, .. },
             ) => Some(*req),
-            Effect::Quit | Effect::CancelLogin => None,
+            Effect::Quit | Effect::CancelLogin { .. } => None,
         }
     }
 }

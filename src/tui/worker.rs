@@ -41,9 +41,9 @@ pub struct WorkerState {
     /// Where a profile switch reads variables (the config location, the token cache, the
     /// profile's `client_secret_env`): the process environment, or a test's map.
     env: Env,
-    /// The login task running now: a new login or Esc ends it, which closes its listener at
-    /// once (the registered port is then free for the next one).
-    login: Mutex<Option<AbortHandle>>,
+    /// The login task running now, with its request: a new login or Esc ends it, which closes
+    /// its listener at once (the registered port is then free for the next one).
+    login: Mutex<Option<(RequestId, AbortHandle)>>,
 }
 
 /// A variable lookup shared with blocking tasks.
@@ -103,17 +103,20 @@ impl Worker {
     pub fn spawn(&self, effect: Effect) {
         match &effect {
             Effect::Quit | Effect::EditJson { .. } => return,
-            Effect::CancelLogin => {
-                self.state.end_login();
+            Effect::CancelLogin { req } => {
+                self.state.end_login(Some(*req));
                 return;
             }
             Effect::SwitchProfile { req, .. } => {
                 self.state.latest_switch.store(req.0, Ordering::SeqCst)
             }
-            Effect::StartLogin { .. } => self.state.end_login(),
+            Effect::StartLogin { .. } => self.state.end_login(None),
             _ => {}
         }
-        let is_login = matches!(effect, Effect::StartLogin { .. });
+        let login = match &effect {
+            Effect::StartLogin { req, .. } => Some(*req),
+            _ => None,
+        };
         let state = Arc::clone(&self.state);
         let out = self.out.clone();
         let client = self.state.client();
@@ -121,8 +124,9 @@ impl Worker {
             let answers = perform(effect, Arc::clone(&client), &state, &out).await;
             state.send(&out, &client, answers);
         });
-        if is_login {
-            *self.state.login.lock().unwrap_or_else(|e| e.into_inner()) = Some(task.abort_handle());
+        if let Some(req) = login {
+            *self.state.login.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((req, task.abort_handle()));
         }
     }
 }
@@ -132,9 +136,15 @@ impl WorkerState {
         Arc::clone(&self.client.read().unwrap_or_else(|e| e.into_inner()))
     }
 
-    /// Ends the running login, if any.
-    fn end_login(&self) {
-        if let Some(task) = self.login.lock().unwrap_or_else(|e| e.into_inner()).take() {
+    /// Ends the running login: any one (`None`), or only the one of `req`. An aborted login
+    /// answers nothing more.
+    fn end_login(&self, req: Option<RequestId>) {
+        let mut running = self.login.lock().unwrap_or_else(|e| e.into_inner());
+        if running
+            .as_ref()
+            .is_some_and(|(r, _)| req.is_none_or(|req| req == *r))
+            && let Some((_, task)) = running.take()
+        {
             task.abort();
         }
     }
@@ -342,7 +352,7 @@ pub async fn perform(
             done.map_or_else(Vec::new, |answer| api(req, ApiResult::Login(answer)))
         }
         // Handled by `Worker::spawn` in dispatch order, or the event loop's business.
-        Effect::CancelLogin | Effect::EditJson { .. } | Effect::Quit => Vec::new(),
+        Effect::CancelLogin { .. } | Effect::EditJson { .. } | Effect::Quit => Vec::new(),
     }
 }
 
