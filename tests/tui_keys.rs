@@ -97,11 +97,11 @@ fn the_copy(effects: &[Effect]) -> (RequestId, String, String) {
     use secrecy::ExposeSecret;
     match effects {
         [
-            Effect::Secret(SecretEffect::Copy {
+            Effect::Copy {
                 req,
                 what,
                 text: Sensitive(text),
-            }),
+            },
         ] => (*req, what.clone(), text.expose_secret().to_owned()),
         other => panic!("one copy effect expected: {other:?}"),
     }
@@ -112,10 +112,10 @@ fn copied(model: &mut Model, req: RequestId, what: &str) {
         model,
         Msg::Api {
             req,
-            result: ApiResult::Secret(SecretResult::Copied {
+            result: ApiResult::Copied {
                 what: what.to_owned(),
                 result: Ok("tmux clipboard (OSC 52)".to_owned()),
-            }),
+            },
         },
     );
 }
@@ -249,10 +249,10 @@ fn a_failed_copy_of_a_secret_says_so_and_does_not_count_as_held() {
         &mut model,
         Msg::Api {
             req,
-            result: ApiResult::Secret(SecretResult::Copied {
+            result: ApiResult::Copied {
                 what: what.clone(),
                 result: Err("no clipboard here".to_owned()),
-            }),
+            },
         },
     );
     assert!(!model.overlays.get::<Reveal>().unwrap().taken());

@@ -129,7 +129,7 @@ fn the_url_answer_shows_in_the_overlay_and_the_done_answer_ends_it() {
     assert!(model.is_busy(), "still waiting for the browser");
     // `y` copies the URL through the clipboard effect.
     let copy = press(&mut model, Action::Secret(SecretKey::CopySecret));
-    assert!(matches!(&copy[..], [Effect::Secret(_)]), "{copy:?}");
+    assert!(matches!(&copy[..], [Effect::Copy { .. }]), "{copy:?}");
 
     let outcome = LoginOutcome {
         decoded: None,

@@ -931,16 +931,14 @@ impl Monkey {
                     Ok(vec!["OR.Machines".into(), "OR.Robots.Read".into()])
                 }))
             }
-            Effect::Secret(SecretEffect::Copy { what, .. }) => {
-                ApiResult::Secret(SecretResult::Copied {
-                    what: what.clone(),
-                    result: if fails {
-                        Err("no clipboard".into())
-                    } else {
-                        Ok("tmux clipboard (OSC 52)".into())
-                    },
-                })
-            }
+            Effect::Copy { what, .. } => ApiResult::Copied {
+                what: what.clone(),
+                result: if fails {
+                    Err("no clipboard".into())
+                } else {
+                    Ok("tmux clipboard (OSC 52)".into())
+                },
+            },
             Effect::TestToken { scopes, .. } => {
                 use extapps::domain::token_check::{Granted, Refused, TokenTestOutcome};
                 let requested = scopes.clone();

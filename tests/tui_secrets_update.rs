@@ -486,29 +486,33 @@ fn step_4_refuses_to_delete_until_the_new_value_was_shown_or_copied() {
 
     // A copy that failed does not count; one that reached a clipboard does.
     let copy = press(&mut model, sk(SecretKey::CopySecret));
-    let Some(Effect::Secret(SecretEffect::Copy { req, .. })) = copy.first().cloned() else {
+    let Some(Effect::Copy { req, .. }) = copy.first().cloned() else {
         panic!("{copy:?}")
     };
-    answer(
+    update(
         &mut model,
-        req,
-        SecretResult::Copied {
-            what: "the new secret".into(),
-            result: Err("no clipboard".into()),
+        Msg::Api {
+            req,
+            result: ApiResult::Copied {
+                what: "the new secret".into(),
+                result: Err("no clipboard".into()),
+            },
         },
     );
     press(&mut model, Action::Submit);
     assert_eq!(step(&model), Step::OfferDelete);
     let copy = press(&mut model, sk(SecretKey::CopySecret));
-    let Some(Effect::Secret(SecretEffect::Copy { req, .. })) = copy.first().cloned() else {
+    let Some(Effect::Copy { req, .. }) = copy.first().cloned() else {
         panic!("{copy:?}")
     };
-    answer(
+    update(
         &mut model,
-        req,
-        SecretResult::Copied {
-            what: "the new secret".into(),
-            result: Ok("tmux clipboard (OSC 52)".into()),
+        Msg::Api {
+            req,
+            result: ApiResult::Copied {
+                what: "the new secret".into(),
+                result: Ok("tmux clipboard (OSC 52)".into()),
+            },
         },
     );
     press(&mut model, Action::Submit);

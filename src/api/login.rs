@@ -12,8 +12,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngExt;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use std::future::IntoFuture;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 use url::Url;
 
 use super::auth::token_request;
@@ -247,8 +249,14 @@ const DONE_PAGE: &str = "<!doctype html><meta charset=utf-8><title>extapps</titl
 impl PendingLogin {
     /// Serves requests until the redirect arrives (other paths, such as a browser's favicon
     /// request, get a 404), checks its `state`, answers the browser and returns the code.
+    /// The listener closes when this returns.
     pub async fn wait(self, timeout: Duration) -> Result<AuthCode, LoginError> {
-        let outcome = tokio::time::timeout(timeout, self.serve()).await;
+        let redirect = Redirect {
+            path: self.path,
+            state: self.state,
+            outcome: std::sync::Mutex::new(None),
+        };
+        let outcome = tokio::time::timeout(timeout, serve(self.listener, redirect)).await;
         let code = outcome.map_err(|_| LoginError::Timeout {
             after: timeout,
             redirect_uri: self.redirect_uri.clone(),
@@ -259,103 +267,114 @@ impl PendingLogin {
             redirect_uri: self.redirect_uri,
         })
     }
+}
 
-    async fn serve(&self) -> Result<SecretString, LoginError> {
-        loop {
-            let (mut stream, _) = self
-                .listener
-                .accept()
-                .await
-                .map_err(|e| LoginError::Io(e.to_string()))?;
-            let Some(target) = read_request_target(&mut stream).await else {
-                respond(&mut stream, 400, "<p>Bad request</p>").await;
-                continue;
-            };
-            let Ok(url) = Url::parse(&format!("http://localhost{target}")) else {
-                respond(&mut stream, 400, "<p>Bad request</p>").await;
-                continue;
-            };
-            if url.path().trim_end_matches('/') != self.path.trim_end_matches('/') {
-                respond(&mut stream, 404, "<p>Not found</p>").await;
-                continue;
-            }
-            let param = |k: &str| {
-                url.query_pairs()
-                    .find(|(n, _)| n == k)
-                    .map(|(_, v)| v.into_owned())
-            };
-            if param("state").as_deref() != Some(self.state.as_str()) {
-                respond(
-                    &mut stream,
-                    400,
-                    "<h1>Login refused</h1><p>The state does not match. Start the login again from extapps.</p>",
-                )
-                .await;
-                return Err(LoginError::StateMismatch);
-            }
-            if let Some(error) = param("error") {
-                respond(
-                    &mut stream,
-                    200,
-                    "<h1>Sign-in refused</h1><p>extapps shows why. You can close this tab.</p>",
-                )
-                .await;
-                return Err(LoginError::Denied {
-                    error,
-                    description: param("error_description"),
-                });
-            }
-            let Some(code) = param("code").filter(|c| !c.is_empty()) else {
-                respond(&mut stream, 400, "<p>No code in the redirect.</p>").await;
-                return Err(LoginError::NoCode);
-            };
-            respond(&mut stream, 200, DONE_PAGE).await;
-            return Ok(SecretString::from(code));
-        }
+/// What the listener expects of the redirect, and where the first one that settles the login
+/// goes.
+struct Redirect {
+    path: String,
+    state: String,
+    outcome: std::sync::Mutex<Option<oneshot::Sender<Result<SecretString, LoginError>>>>,
+}
+
+/// Serves the loopback listener over HTTP until a request settles the login. Each connection
+/// is served on its own, so one that never says anything (a browser's speculative
+/// preconnect) cannot hold up the one that carries the code; the page of the settling request
+/// still reaches the browser after the listener is gone.
+async fn serve(listener: TcpListener, redirect: Redirect) -> Result<SecretString, LoginError> {
+    let (tx, rx) = oneshot::channel();
+    *redirect.outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+    let app = axum::Router::new()
+        .fallback(answer)
+        .with_state(std::sync::Arc::new(redirect));
+    tokio::select! {
+        outcome = rx => outcome.unwrap_or_else(|_| Err(LoginError::Io("the listener stopped".into()))),
+        served = axum::serve(listener, app).into_future() => Err(LoginError::Io(match served {
+            Err(e) => e.to_string(),
+            Ok(()) => "the listener stopped".to_owned(),
+        })),
     }
 }
 
-/// The request target of the first line of an HTTP request, reading at most 16 KiB.
-async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 1024];
-    let read = async {
-        while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16 * 1024 {
-            let n = stream.read(&mut chunk).await.ok()?;
-            if n == 0 {
-                break;
-            }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        Some(())
+/// One request to the listener: a page for the browser, and the login's outcome when this
+/// request settles it (the redirect on its path, once).
+async fn answer(
+    axum::extract::State(redirect): axum::extract::State<std::sync::Arc<Redirect>>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    let target = uri.path_and_query().map_or("/", |t| t.as_str());
+    let url = (method == axum::http::Method::GET && target.starts_with('/'))
+        .then(|| Url::parse(&format!("http://localhost{target}")).ok())
+        .flatten();
+    let Some(url) = url else {
+        return page(400, "<p>Bad request</p>");
     };
-    // A connection that never says anything (a browser's speculative preconnect) must not
-    // hold up the one that carries the code.
-    tokio::time::timeout(Duration::from_secs(5), read)
-        .await
-        .ok()??;
-    let text = String::from_utf8_lossy(&buf);
-    let line = text.lines().next()?;
-    let mut parts = line.split_whitespace();
-    let (Some("GET"), Some(target)) = (parts.next(), parts.next()) else {
-        return None;
+    if url.path().trim_end_matches('/') != redirect.path.trim_end_matches('/') {
+        return page(404, "<p>Not found</p>");
+    }
+    // Taken once: a second redirect finds the login settled and the listener closing.
+    let Some(settle) = redirect
+        .outcome
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+    else {
+        return page(404, "<p>Not found</p>");
     };
-    target.starts_with('/').then(|| target.to_owned())
+    let (status, html, outcome) = settle_with(&url, &redirect.state);
+    let _ = settle.send(outcome);
+    page(status, html)
 }
 
-async fn respond(stream: &mut TcpStream, status: u16, html: &str) {
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        _ => "Bad Request",
+/// What the redirect says: the page to answer with, and the login's outcome.
+fn settle_with(url: &Url, state: &str) -> (u16, &'static str, Result<SecretString, LoginError>) {
+    let param = |k: &str| {
+        url.query_pairs()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.into_owned())
     };
-    let resp = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n\
-         Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{html}",
-        html.len()
-    );
-    let _ = stream.write_all(resp.as_bytes()).await;
-    let _ = stream.shutdown().await;
+    if param("state").as_deref() != Some(state) {
+        return (
+            400,
+            "<h1>Login refused</h1><p>The state does not match. Start the login again from extapps.</p>",
+            Err(LoginError::StateMismatch),
+        );
+    }
+    if let Some(error) = param("error") {
+        return (
+            200,
+            "<h1>Sign-in refused</h1><p>extapps shows why. You can close this tab.</p>",
+            Err(LoginError::Denied {
+                error,
+                description: param("error_description"),
+            }),
+        );
+    }
+    match param("code").filter(|c| !c.is_empty()) {
+        Some(code) => (200, DONE_PAGE, Ok(SecretString::from(code))),
+        None => (
+            400,
+            "<p>No code in the redirect.</p>",
+            Err(LoginError::NoCode),
+        ),
+    }
+}
+
+fn page(status: u16, html: &'static str) -> axum::response::Response {
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONNECTION, "close"),
+        ],
+        html,
+    )
+        .into_response()
 }
 
 /// Exchanges a code for tokens (`grant_type=authorization_code`).
@@ -501,5 +520,61 @@ mod tests {
         let pending = prepare(&endpoints, &req).await.unwrap();
         let err = pending.wait(Duration::from_millis(50)).await.err().unwrap();
         assert!(err.to_string().contains("abandoned"), "{err}");
+    }
+
+    /// The listener as a browser meets it: a connection that says nothing holds nothing up,
+    /// other paths get a 404 and other methods a 400 without ending the login, the redirect
+    /// settles it once, and then the port is closed.
+    #[tokio::test]
+    async fn one_redirect_settles_the_login_and_the_listener_closes() {
+        let endpoints = Endpoints::resolve("https://cloud.uipath.com", "acme", None, None).unwrap();
+        let req = LoginRequest {
+            client_id: "c".into(),
+            client_secret: None,
+            redirect_uri: "http://localhost:0/cb".into(),
+            scopes: vec![],
+        };
+        let pending = prepare(&endpoints, &req).await.unwrap();
+        let state = pending
+            .authorize_url
+            .query_pairs()
+            .find(|(k, _)| k == "state")
+            .map(|(_, v)| v.into_owned())
+            .unwrap();
+        let base = pending.redirect_uri.clone();
+        let port = Url::parse(&base).unwrap().port().unwrap();
+        let waiting = tokio::spawn(pending.wait(Duration::from_secs(20)));
+
+        let _silent = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let http = reqwest::Client::new();
+        let origin = format!("http://127.0.0.1:{port}");
+        let favicon = http
+            .get(format!("{origin}/favicon.ico"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(favicon.status().as_u16(), 404);
+        let post = http.post(format!("{base}?code=x")).send().await.unwrap();
+        assert_eq!(post.status().as_u16(), 400);
+        assert!(!waiting.is_finished(), "neither ends the login");
+
+        let done = http
+            .get(format!("{origin}/cb?code=the-code&state={state}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status().as_u16(), 200);
+        assert_eq!(done.headers()["cache-control"], "no-store");
+        assert!(done.text().await.unwrap().contains("close this tab"));
+        let code = waiting.await.unwrap().unwrap();
+        assert_eq!(code.code.expose_secret(), "the-code");
+        assert!(
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_err(),
+            "the listener is closed"
+        );
     }
 }

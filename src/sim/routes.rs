@@ -3,18 +3,21 @@
 //! them), and translation of store results into the contract's status codes and bodies.
 
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
@@ -288,48 +291,96 @@ fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
 
 // ---- External Client routes ---------------------------------------------------------------
 
-async fn list_apps(
-    State(s): St,
-    Path((org, prt)): Path<(String, String)>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    admit(&s, &org, Some(&prt), &method, &headers, READ_SCOPES)?;
-    let apps = lock(&s.org).visible_list(s.clock.org_now());
-    Ok(match s.details.shape() {
-        ListShape::Full => json(StatusCode::OK, &apps),
-        ListShape::Summary => {
-            let summaries: Vec<AppSummary> = apps.iter().map(AppSummary::from).collect();
-            json(StatusCode::OK, &summaries)
-        }
-    })
+/// The scopes a route needs (any one of them).
+trait Access {
+    const SCOPES: &'static [&'static str];
 }
 
-async fn get_app(
-    State(s): St,
-    Path((org, prt, client_id)): Path<(String, String, String)>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    admit(&s, &org, Some(&prt), &method, &headers, READ_SCOPES)?;
-    if !s.details.read(&client_id) {
+struct Read;
+struct Write;
+struct Secrets;
+
+impl Access for Read {
+    const SCOPES: &'static [&'static str] = READ_SCOPES;
+}
+impl Access for Write {
+    const SCOPES: &'static [&'static str] = WRITE_SCOPES;
+}
+impl Access for Secrets {
+    const SCOPES: &'static [&'static str] = SECRET_SCOPES;
+}
+
+/// A call that passed `admit` for the scopes of `A`, with the organization and partition of
+/// its path: every API handler starts from one, so a handler states only what it does.
+/// Extracted before the body, so a refused call never has its body read.
+struct Admitted<A> {
+    s: Arc<Shared>,
+    _access: PhantomData<A>,
+}
+
+impl<A: Access> FromRequestParts<Arc<Shared>> for Admitted<A> {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        shared: &Arc<Shared>,
+    ) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, shared)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let org = params.get("org").map_or("", String::as_str);
+        let prt = params.get("prt").map(String::as_str);
+        admit(shared, org, prt, &parts.method, &parts.headers, A::SCOPES)
+            .map_err(IntoResponse::into_response)?;
+        Ok(Admitted {
+            s: Arc::clone(shared),
+            _access: PhantomData,
+        })
+    }
+}
+
+impl<A> Admitted<A> {
+    /// Runs a change to one app under the store's lock, keeping its previous version for
+    /// lagged reads. `change` gets the organization's time of the call.
+    fn change<T>(
+        &self,
+        client_id: &str,
+        change: impl FnOnce(&mut super::store::Org, Timestamp) -> Result<T, StoreError>,
+    ) -> Result<T, Failure> {
+        let now = self.s.clock.org_now();
+        Ok(lock(&self.s.org).changing(client_id, now, |o| change(o, now))?)
+    }
+}
+
+/// The app a route names.
+#[derive(serde::Deserialize)]
+struct AppPath {
+    client_id: String,
+}
+
+fn ok<T: serde::Serialize>(value: &T) -> ApiResult {
+    Ok(json(StatusCode::OK, value))
+}
+
+async fn list_apps(Admitted { s, .. }: Admitted<Read>) -> ApiResult {
+    let apps = lock(&s.org).visible_list(s.clock.org_now());
+    match s.details.shape() {
+        ListShape::Full => ok(&apps),
+        ListShape::Summary => ok(&apps.iter().map(AppSummary::from).collect::<Vec<_>>()),
+    }
+}
+
+async fn get_app(Admitted { s, .. }: Admitted<Read>, Path(p): Path<AppPath>) -> ApiResult {
+    if !s.details.read(&p.client_id) {
         return Err(Failure::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "injected failure of this app's read",
         ));
     }
-    let app = lock(&s.org).visible_get(&client_id, s.clock.org_now())?;
-    Ok(json(StatusCode::OK, &app))
+    ok(&lock(&s.org).visible_get(&p.client_id, s.clock.org_now())?)
 }
 
-async fn create_app(
-    State(s): St,
-    Path(org): Path<String>,
-    method: Method,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult {
-    admit(&s, &org, None, &method, &headers, WRITE_SCOPES)?;
+async fn create_app(Admitted { s, .. }: Admitted<Write>, bytes: Bytes) -> ApiResult {
     let req: CreateAppRequest = body(&bytes)?;
     let now = s.clock.org_now();
     let mut o = lock(&s.org);
@@ -338,91 +389,58 @@ async fn create_app(
     Ok(json(StatusCode::CREATED, &app))
 }
 
-async fn update_app(
-    State(s): St,
-    Path((org, prt, client_id)): Path<(String, String, String)>,
-    method: Method,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult {
-    admit(&s, &org, Some(&prt), &method, &headers, WRITE_SCOPES)?;
+async fn update_app(a: Admitted<Write>, Path(p): Path<AppPath>, bytes: Bytes) -> ApiResult {
     let req: UpdateAppRequest = body(&bytes)?;
-    let now = s.clock.org_now();
-    lock(&s.org).changing(&client_id, now, |o| o.update(&client_id, req))?;
+    a.change(&p.client_id, |o, _| o.update(&p.client_id, req))?;
     // The live server answers an update with 200 and no body at all; clients read the app back.
     Ok(StatusCode::OK.into_response())
 }
 
-async fn delete_app(
-    State(s): St,
-    Path((org, prt, client_id)): Path<(String, String, String)>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    admit(&s, &org, Some(&prt), &method, &headers, WRITE_SCOPES)?;
-    let now = s.clock.org_now();
-    lock(&s.org).changing(&client_id, now, |o| o.delete(&client_id))?;
+async fn delete_app(a: Admitted<Write>, Path(p): Path<AppPath>) -> ApiResult {
+    a.change(&p.client_id, |o, _| o.delete(&p.client_id))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn generate_secret(
-    State(s): St,
-    Path(org): Path<String>,
-    method: Method,
-    headers: HeaderMap,
-    bytes: Bytes,
-) -> ApiResult {
-    admit(&s, &org, None, &method, &headers, SECRET_SCOPES)?;
+async fn generate_secret(a: Admitted<Secrets>, bytes: Bytes) -> ApiResult {
     let req: GenerateSecretRequest = body(&bytes)?;
-    let now = s.clock.org_now();
     let client_id = req.client_id.clone();
-    let secret = lock(&s.org).changing(&client_id, now, |o| o.generate_secret(req, now))?;
-    Ok(json(StatusCode::OK, &secret))
+    ok(&a.change(&client_id, |o, now| o.generate_secret(req, now))?)
 }
 
 /// The old generator: a GET that mints a never-expiring secret and answers its value as a bare
 /// JSON string.
-async fn generate_secret_legacy(
-    State(s): St,
-    Path((org, prt, client_id)): Path<(String, String, String)>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    admit(&s, &org, Some(&prt), &method, &headers, SECRET_SCOPES)?;
-    let now = s.clock.org_now();
+async fn generate_secret_legacy(a: Admitted<Secrets>, Path(p): Path<AppPath>) -> ApiResult {
     let value = super::store::new_secret_value();
-    lock(&s.org).changing(&client_id, now, |o| {
-        o.add_secret(&client_id, &value, None, None, now)
+    a.change(&p.client_id, |o, now| {
+        o.add_secret(&p.client_id, &value, None, None, now)
     })?;
-    Ok(json(StatusCode::OK, &value))
+    ok(&value)
+}
+
+/// The secret a route names, as the path has it (bound to a number after the checks).
+#[derive(serde::Deserialize)]
+struct SecretPath {
+    secret_id: String,
 }
 
 async fn delete_secret(
-    State(s): St,
-    Path((org, prt, secret_id)): Path<(String, String, String)>,
-    method: Method,
-    headers: HeaderMap,
+    Admitted { s, .. }: Admitted<Secrets>,
+    Path(p): Path<SecretPath>,
 ) -> ApiResult {
-    admit(&s, &org, Some(&prt), &method, &headers, SECRET_SCOPES)?;
+    let secret_id = p.secret_id;
     let id: i64 = secret_id.parse().map_err(|_| {
         Failure::unbound("secretId", format!("The value '{secret_id}' is not valid."))
     })?;
     let now = s.clock.org_now();
+    // One lock for finding the owner and changing it.
     let mut o = lock(&s.org);
     let owner = o.secret_owner(id).unwrap_or_default();
     o.changing(&owner, now, |o| o.delete_secret(id))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn catalog(
-    State(s): St,
-    Path(org): Path<String>,
-    method: Method,
-    headers: HeaderMap,
-) -> ApiResult {
-    admit(&s, &org, None, &method, &headers, READ_SCOPES)?;
-    let catalog = lock(&s.org).catalog().to_vec();
-    Ok(json(StatusCode::OK, &catalog))
+async fn catalog(Admitted { s, .. }: Admitted<Read>) -> ApiResult {
+    ok(&lock(&s.org).catalog().to_vec())
 }
 
 // ---- token endpoint ---------------------------------------------------------------------------

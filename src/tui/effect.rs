@@ -1,5 +1,5 @@
 //! What `update` asks the outside world to do. The worker runs the network ones; the event
-//! loop handles `Quit`.
+//! loop handles `Quit` and `EditJson`.
 
 use std::path::PathBuf;
 
@@ -30,8 +30,15 @@ pub enum Effect {
     LoadToken {
         req: RequestId,
     },
-    /// Secret mutations, verification and the clipboard (`tui::flows::secrets`).
+    /// Secret mutations and verification (`tui::flows::secrets`).
     Secret(SecretEffect),
+    /// Put `text` on the clipboard; answered with `ApiResult::Copied`, saying where it went.
+    Copy {
+        req: RequestId,
+        /// What is copied, for the toast ("the new secret").
+        what: String,
+        text: Sensitive,
+    },
     /// The scope catalog, for the scope picker.
     LoadCatalog {
         req: RequestId,
@@ -131,11 +138,6 @@ pub enum SecretEffect {
         client_id: String,
         secret: Sensitive,
     },
-    Copy {
-        req: RequestId,
-        what: String,
-        text: Sensitive,
-    },
 }
 
 /// A value that must never be printed: `Debug` is redacted, equality is for tests.
@@ -172,13 +174,13 @@ impl Effect {
             | Effect::EditJson { req, .. }
             | Effect::TestToken { req, .. }
             | Effect::LoadProfiles { req }
+            | Effect::Copy { req, .. }
             | Effect::StartLogin { req, .. }
             | Effect::SwitchProfile { req, .. } => Some(*req),
             Effect::Secret(
                 SecretEffect::Generate { req, .. }
                 | SecretEffect::Delete { req, .. }
-                | SecretEffect::Verify { req, .. }
-                | SecretEffect::Copy { req, .. },
+                | SecretEffect::Verify { req, .. },
             ) => Some(*req),
             Effect::Quit | Effect::CancelLogin { .. } => None,
         }

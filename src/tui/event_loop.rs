@@ -27,7 +27,7 @@ use super::TuiOptions;
 use super::effect::Effect;
 use super::keymap;
 use super::model::Model;
-use super::msg::Msg;
+use super::msg::{ApiResult, Msg};
 use super::update::{tick_and_refresh, update};
 use super::view::view;
 use super::worker::Worker;
@@ -274,7 +274,12 @@ pub struct LoopCore<'t, B: Backend> {
     pub model: Model,
     /// Frames drawn so far.
     pub draws: u64,
+    /// How often freed memory was asked to go back to the system (after large lists).
+    pub trims: u64,
 }
+
+/// Replacing at least this many apps frees enough memory to be worth giving back.
+const RELEASE_MEMORY_FROM: usize = 1000;
 
 impl<'t, B: Backend> LoopCore<'t, B> {
     pub fn new(terminal: &'t mut Terminal<B>, model: Model) -> Self {
@@ -282,6 +287,7 @@ impl<'t, B: Backend> LoopCore<'t, B> {
             terminal,
             model,
             draws: 0,
+            trims: 0,
         }
     }
 
@@ -303,11 +309,30 @@ impl<'t, B: Backend> LoopCore<'t, B> {
 
     /// A message from the terminal or the worker.
     pub fn message(&mut self, msg: Msg, now: Timestamp) -> Vec<Effect> {
+        let frees_memory = frees_a_large_list(&msg, &self.model);
         // Every message sees the current time, so toasts and refresh times are exact even
         // when the tick is off.
         let mut effects = update(&mut self.model, Msg::Tick { now });
         effects.extend(update(&mut self.model, msg));
+        if frees_memory {
+            // Here rather than in `update`, which stays a pure function of model and message.
+            self.trims += 1;
+            crate::memory::release_free_memory_soon();
+        }
         effects
+    }
+}
+
+/// Whether `msg` is a list answer that frees a large list on this thread: the list it
+/// replaces, or itself when it is dropped as stale. The list is allocated on a worker thread
+/// and freed on this one, which glibc does not give back on its own (see `crate::memory`).
+fn frees_a_large_list(msg: &Msg, model: &Model) -> bool {
+    match msg {
+        Msg::Api {
+            result: ApiResult::Apps { apps: Ok(apps), .. },
+            ..
+        } => apps.len().max(model.apps.len()) >= RELEASE_MEMORY_FROM,
+        _ => false,
     }
 }
 
@@ -335,4 +360,58 @@ fn dispatch(worker: &Worker, effects: Vec<Effect>) -> bool {
         }
     }
     quit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::TuiOptions;
+    use crate::tui::fixtures::many_apps;
+    use ratatui::backend::TestBackend;
+
+    /// Answers the list request among `effects` with `apps` apps.
+    fn list_answer(
+        core: &mut LoopCore<'_, TestBackend>,
+        effects: Vec<Effect>,
+        apps: usize,
+        now: Timestamp,
+    ) {
+        let req = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::LoadApps { req } => Some(*req),
+                _ => None,
+            })
+            .expect("a list request");
+        let apps = Ok(many_apps(apps, now));
+        let result = ApiResult::Apps {
+            apps,
+            token_expires: None,
+        };
+        core.message(Msg::Api { req, result }, now);
+    }
+
+    fn refresh(core: &mut LoopCore<'_, TestBackend>, now: Timestamp) -> Vec<Effect> {
+        core.message(Msg::Key(keymap::Action::Refresh), now)
+    }
+
+    #[test]
+    fn the_loop_gives_memory_back_after_a_large_list() {
+        let now: Timestamp = "2025-06-02T09:00:00Z".parse().unwrap();
+        let mut terminal = Terminal::new(TestBackend::new(120, 35)).unwrap();
+        let mut model = Model::new(TuiOptions::default(), now);
+        model.size = (120, 35);
+        let mut core = LoopCore::new(&mut terminal, model);
+        let init = core.message(Msg::Init, now);
+        list_answer(&mut core, init, 20, now);
+        assert_eq!(core.trims, 0, "a small list frees little");
+        let again = refresh(&mut core, now);
+        list_answer(&mut core, again, RELEASE_MEMORY_FROM, now);
+        assert_eq!(core.model.apps.len(), RELEASE_MEMORY_FROM);
+        assert_eq!(core.trims, 1);
+        // Replacing the large list by a small one frees the large one.
+        let again = refresh(&mut core, now);
+        list_answer(&mut core, again, 20, now);
+        assert_eq!(core.trims, 2);
+    }
 }

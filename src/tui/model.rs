@@ -157,6 +157,8 @@ pub enum RequestKind {
     Apps,
     Token,
     Secret,
+    /// Putting text on the clipboard.
+    Copy,
     Catalog,
     /// A read or write of one app by an editing flow.
     AppChange,
@@ -403,11 +405,7 @@ impl Model {
 
     /// Replaces every app with a fresh list, keeping the selection by id.
     pub fn set_apps(&mut self, apps: Vec<App>) {
-        let large = apps.len().max(self.apps.len()) >= RELEASE_MEMORY_FROM;
         self.apps.replace_all(apps);
-        if large {
-            crate::memory::release_free_memory_soon();
-        }
         self.rebuild_view();
         self.clamp_detail_cursors();
     }
@@ -625,9 +623,6 @@ pub fn secrets_by_expiry(app: &App) -> Vec<&Secret> {
 pub fn expiry_key(t: Option<Timestamp>) -> (bool, Option<Timestamp>) {
     (t.is_none(), t)
 }
-
-/// Replacing at least this many apps frees enough memory to be worth giving back.
-const RELEASE_MEMORY_FROM: usize = 1000;
 
 /// The slots `0..len` sorted by `key`.
 fn order_by_key<K: Ord>(len: usize, key: impl Fn(usize) -> K) -> Vec<u32> {

@@ -103,6 +103,11 @@ pub enum ApiResult {
     },
     /// Answers for the secret flows (`tui::flows::secrets` routes them).
     Secret(SecretResult),
+    /// Where the text of `Effect::Copy` went (`Ok("tmux clipboard (OSC 52)")`), or why not.
+    Copied {
+        what: String,
+        result: Result<String, String>,
+    },
     /// "Test a token for an app": what the token endpoint granted, or why not.
     TokenTest(crate::domain::token_check::TokenTestOutcome),
     /// Every profile of the config files, for the picker.
@@ -158,11 +163,6 @@ pub enum SecretResult {
     },
     /// A client-credentials token with the new secret: the scopes it granted.
     Verified(Result<Vec<String>, ApiError>),
-    /// Where the text went (`Ok("tmux clipboard (OSC 52)")`), or why it could not.
-    Copied {
-        what: String,
-        result: Result<String, String>,
-    },
 }
 
 /// What the TUI shows of the access token; never the token itself.

@@ -236,6 +236,9 @@ fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effec
         }
         ApiResult::TokenTest(outcome) => token::tested(model, req, outcome),
         ApiResult::Profiles(list) => profile::loaded(model, req, list),
+        ApiResult::Copied { what, result } => {
+            super::flows::secrets::copied(model, req, &what, result)
+        }
         other => {
             // A created app shows at once; the server may list it only after a lag.
             let created = match (&other, model.edit.waiting_for(req)) {

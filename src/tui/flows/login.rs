@@ -1,16 +1,14 @@
 //! `:login`: sign in as a user with Authorization Code + PKCE, from the TUI. The pure half
 //! (the overlay's state, its keys, the answers) is here with the async half the worker runs
-//! ([`spawn`], [`run`]), which drives `api::login` exactly as `extapps login` does.
+//! ([`run`]), which drives `api::login` exactly as `extapps login` does.
 //!
 //! Tokens never reach the model: the worker keeps them (and the token cache, when there is
 //! one) and answers with the decoded claims only.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use tokio::sync::mpsc::UnboundedSender;
 
 use crate::api::IdentityClient;
 use crate::api::auth::AccessToken;
@@ -18,10 +16,9 @@ use crate::api::jwt::DecodedJwt;
 use crate::api::login::{self, LoginRequest};
 use crate::api::model::ScopeType;
 use crate::api::token_cache::{CacheKey, CachedToken};
-use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
+use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::Action;
 use crate::tui::model::{Model, RequestKind, ToastLevel};
-use crate::tui::msg::{ApiResult, Msg};
 
 /// How long the browser has to come back.
 pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -212,12 +209,12 @@ fn copy_url(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     };
     let text = Sensitive(url.clone().into());
-    let req = model.new_request(RequestKind::Secret);
-    vec![Effect::Secret(SecretEffect::Copy {
+    let req = model.new_request(RequestKind::Copy);
+    vec![Effect::Copy {
         req,
         what: "the login URL".to_owned(),
         text,
-    })]
+    }]
 }
 
 /// A worker answer; dropped unless it belongs to the login on screen.
@@ -249,51 +246,6 @@ pub fn answer(model: &mut Model, req: RequestId, answer: LoginAnswer) {
 }
 
 // ---- the worker's half ----
-
-/// The login task running now: a new login or Esc ends it, which closes its listener at once
-/// (the registered port is then free for the next one).
-static RUNNING: Mutex<Option<tokio::task::AbortHandle>> = Mutex::new(None);
-
-/// Starts a login on the worker's runtime, ending one still running.
-pub fn spawn(
-    client: Arc<IdentityClient>,
-    tx: UnboundedSender<Msg>,
-    req: RequestId,
-    client_id: String,
-    scopes: Vec<String>,
-) {
-    cancel();
-    let task = tokio::spawn(async move {
-        let send = |answer| {
-            let _ = tx.send(Msg::Api {
-                req,
-                result: ApiResult::Login(answer),
-            });
-        };
-        run(
-            &client,
-            client_id,
-            scopes,
-            crate::domain::login::DEFAULT_REDIRECT_URI,
-            LOGIN_TIMEOUT,
-            true,
-            send,
-        )
-        .await;
-    });
-    if let Ok(mut running) = RUNNING.lock() {
-        *running = Some(task.abort_handle());
-    }
-}
-
-/// Ends the running login, if any.
-pub fn cancel() {
-    if let Ok(mut running) = RUNNING.lock()
-        && let Some(task) = running.take()
-    {
-        task.abort();
-    }
-}
 
 /// The whole login: bind and build the URL (answered at once), open the browser when asked
 /// and possible, wait for the redirect, exchange the code, keep the tokens in the client's

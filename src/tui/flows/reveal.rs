@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
+use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::{Action, SecretKey};
 use crate::tui::model::{Model, OverlayKind, RequestKind};
 
@@ -89,15 +89,15 @@ pub fn reveal_key(
             let Some(text) = pick(model).map(|r| Sensitive(r.value.clone())) else {
                 return Vec::new();
             };
-            let req = model.new_request(RequestKind::Secret);
+            let req = model.new_request(RequestKind::Copy);
             if let Some(r) = pick(model) {
                 r.copy_req = Some(req);
             }
-            vec![Effect::Secret(SecretEffect::Copy {
+            vec![Effect::Copy {
                 req,
                 what: "the new secret".to_owned(),
                 text,
-            })]
+            }]
         }
         _ => Vec::new(),
     }

@@ -1,7 +1,7 @@
 //! Where the secret flows meet `update`: their state in the model, which keys and answers go
 //! to which flow, and the read-only refusal. Each flow's logic stays in its own module.
 
-use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
+use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::SecretKey;
 use crate::tui::model::{Model, RequestKind, ToastLevel};
 use crate::tui::msg::SecretResult;
@@ -52,12 +52,12 @@ fn copy_id(model: &mut Model) -> Vec<Effect> {
     let Some(id) = model.selected.clone() else {
         return Vec::new();
     };
-    let req = model.new_request(RequestKind::Secret);
-    vec![Effect::Secret(SecretEffect::Copy {
+    let req = model.new_request(RequestKind::Copy);
+    vec![Effect::Copy {
         req,
         what: format!("client id {id}"),
         text: Sensitive(id.into()),
-    })]
+    }]
 }
 
 /// Answers of secret requests. An answer nobody waits for any more is stale, but a mint or
@@ -104,10 +104,6 @@ pub fn on_result(model: &mut Model, req: RequestId, result: SecretResult) -> Vec
             }
             model.request_apps()
         }
-        SecretResult::Copied { what, result } => {
-            copied(model, req, &what, result);
-            Vec::new()
-        }
         other => {
             tracing::debug!(?req, kind = kind(&other), "dropping a stale secret answer");
             Vec::new()
@@ -120,11 +116,10 @@ fn kind(r: &SecretResult) -> &'static str {
         SecretResult::Minted(_) => "minted",
         SecretResult::Deleted { .. } => "deleted",
         SecretResult::Verified(_) => "verified",
-        SecretResult::Copied { .. } => "copied",
     }
 }
 
-fn copied(model: &mut Model, req: RequestId, what: &str, result: Result<String, String>) {
+pub fn copied(model: &mut Model, req: RequestId, what: &str, result: Result<String, String>) {
     match result {
         Ok(place) => {
             if let Some(r) = model.overlays.get_mut::<Reveal>()

@@ -20,7 +20,8 @@ const LABEL: usize = 20;
 /// How many rows of a list (URIs, scopes) the form shows around the cursor.
 const LIST_ROWS: usize = 5;
 
-/// A rectangle of at most `width`×`height`, centred in `area`.
+/// A rectangle of at most `width`×`height`, centred in `area`. Not ratatui's `Rect::centered`:
+/// it puts an odd spare cell before the popup instead of after, moving every such popup by one.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use tui_input::Input;
 
 use crate::api::model::Secret;
@@ -50,18 +50,8 @@ fn popup(frame: &mut Frame, area: Rect, theme: &Theme, title: String, lines: Vec
         .iter()
         .map(|l| l.width().max(1).div_ceil(inner_width))
         .sum();
-    let height = (rows as u16 + 2).min(area.height);
-    let rect = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + (area.height - height) / 2,
-        width,
-        height,
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(theme.border(true))
-        .title(Line::from(Span::styled(title, theme.title(true))));
+    let rect = super::app_form::centered(area, width, rows as u16 + 2);
+    let block = super::app_form::popup_block(theme, title);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
