@@ -74,7 +74,10 @@ async fn exit_status_follows_the_nearest_expiry() {
 #[tokio::test]
 async fn the_binary_exits_with_the_status_on_the_demo_org() {
     // The demo organization has expired secrets, so the status is 4, with a summary on stderr.
-    let log = tempfile::NamedTempFile::new().unwrap();
+    // Its own HOME and a clean environment: the run keeps a details cache, which belongs in
+    // this test's directory, not in the user's or one another test reads.
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("extapps.log");
     let out = Command::new(env!("CARGO_BIN_EXE_extapps"))
         .args([
             "--demo",
@@ -86,7 +89,10 @@ async fn the_binary_exits_with_the_status_on_the_demo_org() {
             "json",
         ])
         .arg("--log-file")
-        .arg(log.path())
+        .arg(&log)
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
         .output()
         .unwrap();
     assert_eq!(

@@ -7,7 +7,6 @@
 
 use crate::common::sim_process::{Sim, run_sim};
 
-use std::process::Command;
 use std::time::Duration;
 
 use crate::common::tmux::Tmux;
@@ -24,16 +23,10 @@ fn env(sim: &Sim) -> String {
     )
 }
 
+/// Through `Sim::exec`: a clean environment and the simulator's own HOME and caches, never
+/// the user's (nor a directory another test reads).
 fn show(sim: &Sim) -> serde_json::Value {
-    let o = Command::new(BIN)
-        .args(["apps", "show", APP, "--json", "--log-file"])
-        .arg(sim.file("show.log"))
-        .env("UIPATH_URI", &sim.1)
-        .env("UIPATH_ORGANIZATION", "demo-org")
-        .env("UIPATH_CLIENT_ID", "demo-admin")
-        .env("UIPATH_CLIENT_SECRET", "demo-admin-secret")
-        .output()
-        .unwrap();
+    let o = sim.exec(&["apps", "show", APP, "--json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).unwrap()
 }
