@@ -1,7 +1,6 @@
 //! Contract tests: the real client against the real simulator over 127.0.0.1, every route with
 //! its success shape and the errors the contract lists.
 
-
 use std::time::Duration;
 
 use crate::common::*;

@@ -3,7 +3,6 @@
 //! change must be sent exactly once, and what the client reports (done, not done, unknown, done
 //! with its answer lost) must match what the server did.
 
-
 use std::time::Duration;
 
 use crate::common::*;

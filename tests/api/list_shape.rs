@@ -1,7 +1,6 @@
 //! The list's two shapes: summaries (the simulator's default, as the live server answers) and
 //! full; and the client marking whether an app's scopes and secrets are known.
 
-
 use crate::common::*;
 use extapps::sim::{ListShape, SimSettings};
 

@@ -2,7 +2,6 @@
 //! authorize redirect by hand, then calls the loopback listener), then the code exchange,
 //! refresh-token rotation, and each way a login must fail.
 
-
 use std::time::Duration;
 
 use crate::common::*;

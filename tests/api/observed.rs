@@ -1,7 +1,6 @@
 //! Behaviours of the live server (issue 13, docs/server-behaviour.md): each one in the simulator,
 //! spoken to over HTTP, and in the client that has to cope with it.
 
-
 use std::time::Duration;
 
 use crate::common::*;

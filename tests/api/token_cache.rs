@@ -1,7 +1,6 @@
 //! The token cache under the real client: tokens reused across client instances, renewed after
 //! a revocation, and a cached login renewed with its refresh token (stored again each time).
 
-
 use std::time::Duration;
 
 use crate::common::*;

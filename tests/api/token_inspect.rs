@@ -1,10 +1,9 @@
 //! Decoding and inspecting tokens the simulator made, odd tokens that must not panic, and the
 //! "test a token for an app" outcomes with their explanations.
 
-
+use crate::common::*;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use crate::common::*;
 use extapps::api::inspect::{Expiry, inspect};
 use extapps::api::jwt::{self, JwtError};
 use extapps::api::permissions::Action;

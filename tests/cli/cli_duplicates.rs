@@ -2,7 +2,6 @@
 //! app that has it, and still create (names need not be unique): restoring one backup twice
 //! must not make a second app silently.
 
-
 use crate::common::sim_process::{Sim, run_sim};
 
 use std::process::{Command, Output, Stdio};

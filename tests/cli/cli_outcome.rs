@@ -3,7 +3,6 @@
 //! of the answer, each command says what the server did (done, not done, unknown), leaves with
 //! the agreed status (5: unknown), never advises a retry, and sent its request exactly once.
 
-
 use std::process::Output;
 
 use crate::common::sim_process::{Sim, run_sim, run_sim_with};

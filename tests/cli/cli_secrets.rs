@@ -1,7 +1,6 @@
 //! `extapps secrets create|delete|rotate` through the real binary against `extapps sim` in
 //! its own process, so each command sees what the previous one changed.
 
-
 use crate::common::sim_process::{Sim, run_sim};
 
 use std::process::{Command, Output, Stdio};

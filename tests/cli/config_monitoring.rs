@@ -1,6 +1,8 @@
 //! `secrets list` on fixture apps with known expiry times and a fixed clock: what is listed,
 //! in which order, in which format, and the exit status a cron job sees.
 
+use crate::common::clock::expiry_fixture_now;
+
 use extapps::api::model::App;
 use extapps::cli::secrets::{
     EXIT_EXPIRED, EXIT_EXPIRING, EXIT_OK, Format, Report, Status, report, write,
@@ -8,12 +10,6 @@ use extapps::cli::secrets::{
 use extapps::config::duration::parse;
 use extapps::domain::csv_cell;
 use jiff::Timestamp;
-
-/// 2026-03-01T00:00:00Z: 102 expired two days ago, 201 expires in 4 days, 302 in 19 days,
-/// 101 in three months, 301 never.
-fn now() -> Timestamp {
-    "2026-03-01T00:00:00Z".parse().unwrap()
-}
 
 fn apps() -> Vec<App> {
     serde_json::from_str(include_str!("../fixtures/apps-expiry.json")).unwrap()
@@ -23,15 +19,15 @@ fn ids(r: &Report) -> Vec<i64> {
     r.rows.iter().map(|r| r.secret_id).collect()
 }
 
-fn render(r: &Report, f: Format) -> String {
+fn printed(r: &Report, f: Format) -> String {
     let mut out = Vec::new();
-    write(r, f, now(), &mut out).unwrap();
+    write(r, f, expiry_fixture_now(), &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
 #[test]
 fn without_a_window_everything_is_listed_expired_first_never_last() {
-    let r = report(&apps(), now(), None);
+    let r = report(&apps(), expiry_fixture_now(), None);
     assert_eq!(ids(&r), [102, 201, 302, 101, 301]);
     assert_eq!(r.rows[0].status, Status::Expired);
     assert_eq!(r.rows[4].status, Status::Never);
@@ -42,7 +38,7 @@ fn without_a_window_everything_is_listed_expired_first_never_last() {
 
 #[test]
 fn window_keeps_expiring_and_expired_ones() {
-    let r = report(&apps(), now(), Some(parse("7d").unwrap()));
+    let r = report(&apps(), expiry_fixture_now(), Some(parse("7d").unwrap()));
     assert_eq!(ids(&r), [102, 201]);
     assert_eq!((r.expired, r.expiring), (1, 1));
     assert_eq!(r.exit_code(), EXIT_EXPIRED, "4 wins over 3");
@@ -50,7 +46,7 @@ fn window_keeps_expiring_and_expired_ones() {
         r.summary(Some(parse("7d").unwrap())).unwrap(),
         "1 secret has expired and 1 secret expires within 1w"
     );
-    let r = report(&apps(), now(), Some(parse("3w").unwrap()));
+    let r = report(&apps(), expiry_fixture_now(), Some(parse("3w").unwrap()));
     assert_eq!(ids(&r), [102, 201, 302]);
 }
 
@@ -60,7 +56,11 @@ fn exit_3_when_something_expires_within_the_window_and_nothing_expired() {
         .into_iter()
         .filter(|a| a.id != "billing-sync")
         .collect();
-    let r = report(&later_apps, now(), Some(parse("30d").unwrap()));
+    let r = report(
+        &later_apps,
+        expiry_fixture_now(),
+        Some(parse("30d").unwrap()),
+    );
     assert_eq!(ids(&r), [201, 302]);
     assert_eq!(r.exit_code(), EXIT_EXPIRING);
     assert_eq!(
@@ -68,12 +68,19 @@ fn exit_3_when_something_expires_within_the_window_and_nothing_expired() {
         "2 secrets expire within 30d"
     );
     // A narrower window than anything left: nothing listed, exit 0, no summary.
-    let r = report(&later_apps, now(), Some(parse("48h").unwrap()));
+    let r = report(
+        &later_apps,
+        expiry_fixture_now(),
+        Some(parse("48h").unwrap()),
+    );
     assert!(r.rows.is_empty());
     assert_eq!(r.exit_code(), EXIT_OK);
     assert_eq!(r.summary(Some(parse("48h").unwrap())), None);
     // Without a window nothing expired means 0, even with secrets expiring tomorrow.
-    assert_eq!(report(&later_apps, now(), None).exit_code(), EXIT_OK);
+    assert_eq!(
+        report(&later_apps, expiry_fixture_now(), None).exit_code(),
+        EXIT_OK
+    );
 }
 
 #[test]
@@ -86,8 +93,8 @@ fn a_secret_expiring_exactly_now_is_expired() {
 
 #[test]
 fn table_shows_app_ids_dates_and_badges() {
-    let out = render(
-        &report(&apps(), now(), Some(parse("3w").unwrap())),
+    let out = printed(
+        &report(&apps(), expiry_fixture_now(), Some(parse("3w").unwrap())),
         Format::Table,
     );
     let lines: Vec<&str> = out.lines().collect();
@@ -108,7 +115,7 @@ fn table_shows_app_ids_dates_and_badges() {
 
 #[test]
 fn json_is_an_array_of_flat_objects() {
-    let out = render(&report(&apps(), now(), None), Format::Json);
+    let out = printed(&report(&apps(), expiry_fixture_now(), None), Format::Json);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let first = &v[0];
     assert_eq!(first["appName"], "Billing sync");
@@ -125,8 +132,8 @@ fn json_is_an_array_of_flat_objects() {
 
 #[test]
 fn csv_has_a_header_and_quotes_what_needs_it() {
-    let out = render(
-        &report(&apps(), now(), Some(parse("7d").unwrap())),
+    let out = printed(
+        &report(&apps(), expiry_fixture_now(), Some(parse("7d").unwrap())),
         Format::Csv,
     );
     assert_eq!(

@@ -3,7 +3,6 @@
 //! endpoint that is down must be named (and not taken for a refusal of a rotated secret), and
 //! an insecure connection must be announced.
 
-
 use std::path::Path;
 use std::process::Output;
 

@@ -259,28 +259,18 @@ mod tui {
     use extapps::tui::keymap::Action;
     use extapps::tui::msg::Msg;
     use extapps::tui::{Model, TuiOptions, update, view};
-    use jiff::{SignedDuration, Timestamp};
+    use jiff::SignedDuration;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
     use super::{BIDI, CLIPBOARD, FORGED, FORMULA, TITLE};
+    use crate::common::tui::{self, now};
 
-    fn now() -> Timestamp {
-        "2026-11-23T09:00:00Z".parse().unwrap()
-    }
-
+    /// No colour, so the frames hold exactly the text a NO_COLOR user reads.
     fn options() -> TuiOptions {
         TuiOptions {
-            organization: "demo-org".to_owned(),
-            identity_host: "cloud.uipath.com".to_owned(),
-            profile: None,
-            read_only: false,
-            read_only_flag: false,
-            auto_refresh: None,
             no_color: true,
-            insecure: false,
-            log_path: None,
-            backup_dir: None,
+            ..tui::options()
         }
     }
 
@@ -295,7 +285,7 @@ mod tui {
                 s.description = Some(format!("{FORMULA}\u{1b}[2J\u{202e}"));
             }
         }
-        super::common::tui::loaded_model(
+        tui::loaded_model(
             options(),
             now(),
             apps,

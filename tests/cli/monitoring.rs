@@ -1,7 +1,6 @@
 //! `secrets list` against the simulator, with secrets set to expire at known times: the exit
 //! status a cron job or CI pipeline alerts on. Both the library call and the real binary.
 
-
 use std::process::Command;
 
 use crate::common::*;

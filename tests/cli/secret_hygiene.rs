@@ -2,7 +2,6 @@
 //! with it and delete it, then look for every secret value the run saw in the log, in stderr,
 //! in the token cache and in the backups. Stdout is the one place a new secret may appear.
 
-
 use crate::common::sim_process::{Sim, run_sim};
 
 use std::path::Path;

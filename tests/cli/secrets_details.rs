@@ -3,7 +3,6 @@
 //! when fresh; an app that could not be read makes the result incomplete (exit 6), never
 //! "nothing expiring". The real binary against an in-process simulator.
 
-
 use std::path::Path;
 use std::process::{Command, Output};
 

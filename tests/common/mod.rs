@@ -1,5 +1,6 @@
 #![allow(dead_code)] // each test crate uses its own part of this
 
+pub mod clock;
 pub mod sim_process;
 pub mod tmux;
 pub mod tui;

@@ -2,7 +2,6 @@
 //! (adds a scope, through the diff), and deletes it with the typed confirmation, checking the
 //! screen at each step.
 
-
 use std::time::Duration;
 
 use crate::common::tmux::Tmux;

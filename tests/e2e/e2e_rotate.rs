@@ -4,7 +4,6 @@
 //! other way round: without ever showing or copying the new value, the wizard refuses to
 //! delete the old secret, which is still on the server afterwards.
 
-
 use crate::common::sim_process::{Sim, run_sim};
 
 use std::time::Duration;

@@ -1,7 +1,6 @@
 //! End to end: the real binary with `--demo` in tmux. It waits for the app list, filters,
 //! moves, opens help, quits with `q`, and finds a usable shell with the terminal restored.
 
-
 use std::time::Duration;
 
 use crate::common::tmux::Tmux;

@@ -5,6 +5,7 @@
 //! TestBackend + insta.
 
 use crate::common;
+use crate::common::tui::{now, render, screen_options};
 
 use extapps::api::ApiError;
 use extapps::api::model::{App, Details};
@@ -13,24 +14,8 @@ use extapps::tui::details::{self, FILL_PER_WINDOW, WINDOW};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::keymap::{Action, FlowKey};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
-use extapps::tui::{Model, TuiOptions, update, view};
+use extapps::tui::{Model, update};
 use jiff::{SignedDuration, Timestamp};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
-
-fn options() -> TuiOptions {
-    TuiOptions {
-        organization: "demo-org".to_owned(),
-        identity_host: "cloud.uipath.com".to_owned(),
-        profile: Some("prod".to_owned()),
-        no_color: true,
-        ..TuiOptions::default()
-    }
-}
 
 /// What the live list says of an app: no scopes, no secrets, and so nothing known of them.
 fn summary(app: &App) -> App {
@@ -62,7 +47,7 @@ fn org(n: usize) -> Vec<App> {
 
 /// A model after `Init` and a summary list of `apps`; the effects of the list answer.
 fn loaded(apps: &[App], size: (u16, u16)) -> (Model, Vec<Effect>) {
-    let mut model = Model::new(options(), now());
+    let mut model = Model::new(screen_options(), now());
     update(
         &mut model,
         Msg::Resize {
@@ -109,13 +94,6 @@ fn answer(model: &mut Model, apps: &[App], req: RequestId, id: &str) -> Vec<Effe
             },
         },
     )
-}
-
-fn render(model: &mut Model, width: u16, height: u16) -> String {
-    update(model, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(model, f)).unwrap();
-    terminal.backend().to_string()
 }
 
 fn tick(model: &mut Model, at: Timestamp) -> Vec<Effect> {
@@ -529,7 +507,7 @@ async fn details_arrive_from_the_simulators_summary_list() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let worker = Worker::new(Arc::new(common::admin(&h)), tx);
     let mut clock = now();
-    let mut model = Model::new(options(), clock);
+    let mut model = Model::new(screen_options(), clock);
     update(
         &mut model,
         Msg::Resize {

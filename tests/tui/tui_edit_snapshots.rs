@@ -1,53 +1,25 @@
 //! Snapshots of the editing overlays on a fixed clock and the demo organization, without
 //! colour: what a NO_COLOR user reads.
 
-use crate::common;
+use crate::common::tui::{loaded, loaded_model, now, press, render, screen_options, type_text};
 
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::Effect;
 use extapps::tui::flows::app_form::FormField;
 use extapps::tui::keymap::{Action, FlowKey};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
-use extapps::tui::{Model, TuiOptions, update, view};
-use jiff::Timestamp;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use extapps::tui::{Model, TuiOptions, update};
 
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
-
-fn loaded() -> Model {
-    let opts = TuiOptions {
-        organization: "demo-org".to_owned(),
-        identity_host: "cloud.uipath.com".to_owned(),
-        profile: Some("prod".to_owned()),
-        no_color: true,
+/// The snapshots' options, with the backup directory a delete confirmation names.
+fn options() -> TuiOptions {
+    TuiOptions {
         backup_dir: Some("/home/ada/.local/share/extapps/backups".into()),
-        ..TuiOptions::default()
-    };
-    common::tui::loaded_model(opts, now(), demo_apps(now()), None)
-}
-
-fn key(model: &mut Model, action: Action) -> Vec<Effect> {
-    update(model, Msg::Key(action))
-}
-
-fn flow(model: &mut Model, k: FlowKey) -> Vec<Effect> {
-    key(model, Action::Flow(k))
-}
-
-fn typed(model: &mut Model, text: &str) {
-    for c in text.chars() {
-        key(model, Action::Edit(TextEdit::Insert(c)));
+        ..screen_options()
     }
 }
 
-fn render(model: &mut Model, width: u16, height: u16) -> String {
-    update(model, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(model, f)).unwrap();
-    terminal.backend().to_string()
+fn flow(model: &mut Model, k: FlowKey) -> Vec<Effect> {
+    press(model, Action::Flow(k))
 }
 
 fn select(model: &mut Model, name: &str) {
@@ -63,7 +35,7 @@ fn select(model: &mut Model, name: &str) {
 }
 
 fn new_form(model: &mut Model) {
-    if let [Effect::LoadCatalog { req }] = key(model, Action::NewApp)[..] {
+    if let [Effect::LoadCatalog { req }] = press(model, Action::NewApp)[..] {
         update(
             model,
             Msg::Api {
@@ -88,16 +60,16 @@ fn focus(model: &mut Model, field: FormField) {
 
 /// A public app named like an existing one, with an application scope and no redirect URI.
 fn invalid_form() -> Model {
-    let mut model = loaded();
+    let mut model = loaded(options());
     new_form(&mut model);
-    typed(&mut model, "Queue Monitor");
+    type_text(&mut model, "Queue Monitor");
     focus(&mut model, FormField::Scopes);
     flow(&mut model, FlowKey::Activate);
-    typed(&mut model, "OR.Queues.Read");
+    type_text(&mut model, "OR.Queues.Read");
     flow(&mut model, FlowKey::Toggle);
     flow(&mut model, FlowKey::Activate);
     focus(&mut model, FormField::Confidential);
-    typed(&mut model, " ");
+    type_text(&mut model, " ");
     assert!(flow(&mut model, FlowKey::Save).is_empty());
     model
 }
@@ -116,10 +88,10 @@ fn create_form_with_validation_errors_80x24() {
 
 #[test]
 fn scope_picker_filtered_120x35() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     new_form(&mut model);
     focus(&mut model, FormField::Scopes);
-    typed(&mut model, "read");
+    type_text(&mut model, "read");
     flow(&mut model, FlowKey::Toggle);
     flow(&mut model, FlowKey::Down);
     flow(&mut model, FlowKey::Down);
@@ -130,10 +102,10 @@ fn scope_picker_filtered_120x35() {
 
 #[test]
 fn scope_picker_refuses_or_default_which_every_token_gets_anyway() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     new_form(&mut model);
     focus(&mut model, FormField::Scopes);
-    typed(&mut model, "OR.Default");
+    type_text(&mut model, "OR.Default");
     flow(&mut model, FlowKey::Toggle);
     let picker = model.edit.picker.as_ref().expect("the picker is open");
     assert!(picker.chosen.is_empty(), "{:?}", picker.chosen);
@@ -148,13 +120,13 @@ fn scope_picker_refuses_or_default_which_every_token_gets_anyway() {
 
 #[test]
 fn edit_diff_with_a_server_change_120x35() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     select(&mut model, "Audit Log Exporter (SIEM)");
-    key(&mut model, Action::EditApp);
-    key(&mut model, Action::Edit(TextEdit::Clear));
-    typed(&mut model, "SIEM exporter");
+    press(&mut model, Action::EditApp);
+    press(&mut model, Action::Edit(TextEdit::Clear));
+    type_text(&mut model, "SIEM exporter");
     focus(&mut model, FormField::RedirectUris);
-    typed(&mut model, "https://siem.example.com/oauth/cb");
+    type_text(&mut model, "https://siem.example.com/oauth/cb");
     focus(&mut model, FormField::Scopes);
     flow(&mut model, FlowKey::Remove);
     let [Effect::GetApp { req, ref client_id }] = flow(&mut model, FlowKey::Save)[..] else {
@@ -174,26 +146,26 @@ fn edit_diff_with_a_server_change_120x35() {
 
 #[test]
 fn delete_confirmation_120x35() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     select(&mut model, "CI/CD Pipeline");
-    key(&mut model, Action::DeleteApp);
-    typed(&mut model, "CI/CD");
+    press(&mut model, Action::DeleteApp);
+    type_text(&mut model, "CI/CD");
     flow(&mut model, FlowKey::Activate);
     insta::assert_snapshot!(render(&mut model, 120, 35));
 }
 
 #[test]
 fn delete_confirmation_80x24() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     select(&mut model, "CI/CD Pipeline");
-    key(&mut model, Action::DeleteApp);
-    typed(&mut model, "CI/CD Pipeline");
+    press(&mut model, Action::DeleteApp);
+    type_text(&mut model, "CI/CD Pipeline");
     insta::assert_snapshot!(render(&mut model, 80, 24));
 }
 
 #[test]
 fn deleting_the_app_this_session_signs_in_as_warns() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     select(&mut model, "CI/CD Pipeline");
     let id = model.selected.clone().unwrap();
     model.token = Some(extapps::tui::msg::TokenInfo {
@@ -202,25 +174,25 @@ fn deleting_the_app_this_session_signs_in_as_warns() {
         scopes: Vec::new(),
         decoded: None,
     });
-    key(&mut model, Action::DeleteApp);
+    press(&mut model, Action::DeleteApp);
     let screen = render(&mut model, 120, 35);
     assert!(
         screen.contains("extapps itself signs in as this app"),
         "{screen}"
     );
     // Another app: no warning.
-    key(&mut model, Action::Back);
+    press(&mut model, Action::Back);
     select(&mut model, "Audit Log Exporter (SIEM)");
-    key(&mut model, Action::DeleteApp);
+    press(&mut model, Action::DeleteApp);
     let screen = render(&mut model, 120, 35);
     assert!(!screen.contains("extapps itself signs in"), "{screen}");
 }
 
 #[test]
 fn create_form_duplicate_name_warning_120x35() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     new_form(&mut model);
-    typed(&mut model, "queue monitor teams bot");
+    type_text(&mut model, "queue monitor teams bot");
     let screen = render(&mut model, 120, 35);
     assert!(screen.contains("warning"), "{screen}");
     assert!(screen.contains("another app is named"), "{screen}");
@@ -241,9 +213,9 @@ fn delete_confirmation_shows_the_name_as_the_list_does() {
     odd.id = "tab-app-id".into();
     odd.name = "Tab\there".into();
     apps.push(odd);
-    let mut model = common::tui::loaded_model(opts, now(), apps, None);
+    let mut model = loaded_model(opts, now(), apps, None);
     select(&mut model, "Tab\there");
-    key(&mut model, Action::DeleteApp);
+    press(&mut model, Action::DeleteApp);
     let screen = render(&mut model, 120, 35);
     assert!(
         screen.contains("Delete app Tab here (tab-app-id)?"),

@@ -1,6 +1,6 @@
 //! The editing flows through `update` alone: keys and answers in, model and effects out.
 
-use crate::common;
+use crate::common::tui::{loaded, loaded_model, now, options, press, type_text};
 
 use extapps::api::ApiError;
 use extapps::api::model::{Resource, Scope, ScopeType};
@@ -13,45 +13,14 @@ use extapps::tui::keymap::{Action, FlowKey};
 use extapps::tui::model::{Mode, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update};
-use jiff::Timestamp;
 use secrecy::SecretString;
-
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
-
-fn options() -> TuiOptions {
-    TuiOptions {
-        organization: "demo-org".into(),
-        identity_host: "cloud.uipath.com".into(),
-        ..TuiOptions::default()
-    }
-}
-
-fn loaded_with(opts: TuiOptions) -> Model {
-    common::tui::loaded_model(opts, now(), demo_apps(now()), None)
-}
-
-fn loaded() -> Model {
-    loaded_with(options())
-}
 
 fn api(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
     update(model, Msg::Api { req, result })
 }
 
-fn press(model: &mut Model, action: Action) -> Vec<Effect> {
-    update(model, Msg::Key(action))
-}
-
 fn flow(model: &mut Model, key: FlowKey) -> Vec<Effect> {
     press(model, Action::Flow(key))
-}
-
-fn type_text(model: &mut Model, text: &str) {
-    for c in text.chars() {
-        press(model, Action::Edit(TextEdit::Insert(c)));
-    }
 }
 
 fn focus(model: &mut Model, field: FormField) {
@@ -98,7 +67,7 @@ fn bad_request(message: &str) -> ApiError {
 
 #[test]
 fn validation_problems_show_beside_their_fields_and_nothing_is_sent() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     new_form(&mut model);
     assert!(flow(&mut model, FlowKey::Save).is_empty());
     let form = model.edit.form.as_ref().unwrap();
@@ -185,7 +154,7 @@ fn validation_problems_show_beside_their_fields_and_nothing_is_sent() {
 
 #[test]
 fn a_duplicate_name_warns_but_does_not_block() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let existing = demo_apps(now())[0].name.clone();
     new_form(&mut model);
     type_text(&mut model, &existing.to_uppercase());
@@ -214,7 +183,7 @@ fn a_duplicate_name_warns_but_does_not_block() {
 
 #[test]
 fn a_failed_create_keeps_the_form_and_shows_the_server() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     new_form(&mut model);
     type_text(&mut model, "Nightly sync");
     let effects = flow(&mut model, FlowKey::Save);
@@ -295,7 +264,7 @@ fn lost_text(model: &Model) -> String {
 
 #[test]
 fn a_lost_create_is_not_resent_and_the_tui_looks_by_itself() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let effects = lose_a_create(&mut model, "Nightly sync", timeout());
     // It refreshes by itself: a read, never the create again.
     assert!(
@@ -330,7 +299,7 @@ fn a_lost_create_is_not_resent_and_the_tui_looks_by_itself() {
 
 #[test]
 fn after_a_lost_create_that_did_not_happen_enter_reopens_the_form() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     // A name another app already had: that one is no evidence the create happened.
     let existing = demo_apps(now())[1].name.clone();
     let effects = lose_a_create(&mut model, &existing, timeout());
@@ -354,7 +323,7 @@ fn after_a_lost_create_that_did_not_happen_enter_reopens_the_form() {
 
 #[test]
 fn a_lost_answer_never_says_to_check_the_uri_setting() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let lost = ApiError::Network {
         host: "127.0.0.1:9".into(),
         detail: "connection reset by peer".into(),
@@ -388,7 +357,7 @@ fn a_lost_answer_never_says_to_check_the_uri_setting() {
 
 #[test]
 fn a_created_confidential_app_reveals_its_secret_once() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let before = model.apps.len();
     new_form(&mut model);
     type_text(&mut model, "Nightly sync");
@@ -416,7 +385,7 @@ fn a_created_confidential_app_reveals_its_secret_once() {
 
 #[test]
 fn read_only_sessions_refuse_every_editing_key_and_send_nothing() {
-    let mut model = loaded_with(TuiOptions {
+    let mut model = loaded(TuiOptions {
         read_only: true,
         ..options()
     });
@@ -448,7 +417,7 @@ fn edit_and_save(model: &mut Model, name: &str, new_name: &str) -> (String, Requ
 
 #[test]
 fn an_app_changed_on_the_server_is_shown_not_overwritten() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let (id, req) = edit_and_save(&mut model, "Audit Log Exporter (SIEM)", "Audit exporter");
     let mut fresh = model.apps[&id].clone();
     // Someone added a scope meanwhile.
@@ -495,7 +464,7 @@ fn an_app_changed_on_the_server_is_shown_not_overwritten() {
 
 #[test]
 fn a_failed_save_goes_back_to_the_form_with_the_servers_message() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let (id, req) = edit_and_save(&mut model, "Audit Log Exporter (SIEM)", "Audit exporter");
     let fresh = model.apps[&id].clone();
     api(&mut model, req, ApiResult::FreshApp(Ok(fresh)));
@@ -528,7 +497,7 @@ fn a_failed_save_goes_back_to_the_form_with_the_servers_message() {
 
 #[test]
 fn a_saved_edit_updates_the_app_and_closes_the_form() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let (id, req) = edit_and_save(&mut model, "Audit Log Exporter (SIEM)", "Audit exporter");
     let fresh = model.apps[&id].clone();
     api(&mut model, req, ApiResult::FreshApp(Ok(fresh.clone())));
@@ -546,7 +515,7 @@ fn a_saved_edit_updates_the_app_and_closes_the_form() {
 
 #[test]
 fn a_save_that_did_not_stick_says_which_changes_are_missing() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let (id, req) = edit_and_save(&mut model, "Audit Log Exporter (SIEM)", "Audit exporter");
     let fresh = model.apps[&id].clone();
     api(&mut model, req, ApiResult::FreshApp(Ok(fresh.clone())));
@@ -580,7 +549,7 @@ fn a_save_that_did_not_stick_says_which_changes_are_missing() {
 
 #[test]
 fn a_save_whose_answer_was_lost_reads_the_list_again_and_never_says_retry() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let (id, req) = edit_and_save(&mut model, "Audit Log Exporter (SIEM)", "Audit exporter");
     let fresh = model.apps[&id].clone();
     api(&mut model, req, ApiResult::FreshApp(Ok(fresh)));
@@ -614,7 +583,7 @@ fn a_save_whose_answer_was_lost_reads_the_list_again_and_never_says_retry() {
 
 #[test]
 fn stale_answers_are_dropped_by_request_id() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let (id, old) = edit_and_save(&mut model, "Audit Log Exporter (SIEM)", "Audit exporter");
     // Esc stops the fresh read; saving again starts a new one.
     press(&mut model, Action::Back);
@@ -648,7 +617,7 @@ fn stale_answers_are_dropped_by_request_id() {
 
 #[test]
 fn esc_asks_before_discarding_a_changed_form() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     new_form(&mut model);
     press(&mut model, Action::Back);
     assert_eq!(model.mode(), Mode::Normal, "an untouched form just closes");
@@ -666,7 +635,7 @@ fn esc_asks_before_discarding_a_changed_form() {
 
 #[test]
 fn the_catalog_falls_back_to_the_shipped_one_with_a_notice() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let [Effect::LoadCatalog { req }] = press(&mut model, Action::NewApp)[..] else {
         panic!()
     };
@@ -699,7 +668,7 @@ fn the_catalog_falls_back_to_the_shipped_one_with_a_notice() {
 
 #[test]
 fn delete_needs_the_exact_name_and_reports_the_backup() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     select(&mut model, "CI/CD Pipeline");
     let id = model.selected.clone().unwrap();
     assert!(press(&mut model, Action::DeleteApp).is_empty());
@@ -746,7 +715,7 @@ fn delete_needs_the_exact_name_and_reports_the_backup() {
 
 #[test]
 fn a_failed_delete_keeps_the_confirmation_and_the_app() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     select(&mut model, "CI/CD Pipeline");
     let id = model.selected.clone().unwrap();
     press(&mut model, Action::DeleteApp);
@@ -787,7 +756,7 @@ fn json_edit(model: &mut Model) -> (RequestId, String) {
 
 #[test]
 fn json_edits_are_validated_kept_on_failure_and_then_diffed() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     select(&mut model, "Audit Log Exporter (SIEM)");
     let (req, text) = json_edit(&mut model);
     assert!(text.contains("\"type\": \"application\""), "{text}");
@@ -826,7 +795,7 @@ fn json_edits_are_validated_kept_on_failure_and_then_diffed() {
 
 #[test]
 fn editor_results_for_an_old_request_are_dropped() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     select(&mut model, "Audit Log Exporter (SIEM)");
     let (req, text) = json_edit(&mut model);
     let effects = update(
@@ -844,7 +813,7 @@ fn with_odd_names() -> Model {
     let mut apps = demo_apps(now());
     apps.push(app_named("tab-app-id", "Tab\there"));
     apps.push(app_named("cafe-app-id", "Cafe\u{301}"));
-    common::tui::loaded_model(options(), now(), apps, None)
+    loaded_model(options(), now(), apps, None)
 }
 
 fn delete_typing(model: &mut Model, id: &str, typed: &str) -> Vec<Effect> {

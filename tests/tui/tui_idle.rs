@@ -2,6 +2,8 @@
 //! most once a second while a countdown or a spinner is on screen. Counted, never timed: the
 //! loop core runs a scripted idle period against a fake clock and a `TestBackend`.
 
+use crate::common::clock::now;
+
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::event_loop::LoopCore;
 use extapps::tui::fixtures::sample_apps;
@@ -14,12 +16,8 @@ use ratatui::backend::TestBackend;
 
 const IDLE_SECONDS: i64 = 600;
 
-fn start() -> Timestamp {
-    "2025-06-02T09:00:00Z".parse().unwrap()
-}
-
 fn at(second: i64) -> Timestamp {
-    start() + SignedDuration::from_secs(second)
+    now() + SignedDuration::from_secs(second)
 }
 
 fn load_req(effects: &[Effect]) -> RequestId {
@@ -41,20 +39,20 @@ fn loaded(
             identity_host: "cloud.uipath.com".into(),
             ..TuiOptions::default()
         },
-        start(),
+        now(),
     );
     model.size = (120, 35);
     let mut core = LoopCore::new(terminal, model);
-    let req = load_req(&core.message(Msg::Init, start()));
+    let req = load_req(&core.message(Msg::Init, now()));
     core.message(
         Msg::Api {
             req,
             result: ApiResult::Apps {
-                apps: Ok(sample_apps(start())),
+                apps: Ok(sample_apps(now())),
                 token_expires: token_left.map(at),
             },
         },
-        start(),
+        now(),
     );
     core.draw_if_dirty().unwrap();
     assert_eq!(core.draws, 1);
@@ -105,7 +103,7 @@ fn a_token_countdown_ticks_each_second_but_redraws_when_its_text_changes() {
 fn a_spinner_redraws_at_most_once_a_second_and_stops_with_the_request() {
     let mut terminal = Terminal::new(TestBackend::new(120, 35)).unwrap();
     let mut core = loaded(&mut terminal, None);
-    let req = load_req(&core.message(Msg::Key(Action::Refresh), start()));
+    let req = load_req(&core.message(Msg::Key(Action::Refresh), now()));
     core.draw_if_dirty().unwrap();
     let (ticks, draws) = idle(&mut core, 0, 30);
     assert_eq!(ticks, 30);
@@ -116,7 +114,7 @@ fn a_spinner_redraws_at_most_once_a_second_and_stops_with_the_request() {
         Msg::Api {
             req,
             result: ApiResult::Apps {
-                apps: Ok(sample_apps(start())),
+                apps: Ok(sample_apps(now())),
                 token_expires: None,
             },
         },
@@ -131,7 +129,7 @@ fn a_spinner_redraws_at_most_once_a_second_and_stops_with_the_request() {
 fn a_toast_fades_with_one_frame_then_the_ticks_stop() {
     let mut terminal = Terminal::new(TestBackend::new(120, 35)).unwrap();
     let mut core = loaded(&mut terminal, None);
-    core.message(Msg::Key(Action::CycleSort), start()); // "Sorted by …", an info toast
+    core.message(Msg::Key(Action::CycleSort), now()); // "Sorted by …", an info toast
     core.draw_if_dirty().unwrap();
     let (ticks, draws) = idle(&mut core, 0, IDLE_SECONDS);
     assert_eq!(draws, 1, "only the fading of the toast is drawn");

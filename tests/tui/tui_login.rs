@@ -1,26 +1,20 @@
 //! `:login` from the TUI: the flow through `update` alone, the worker's half against the
 //! simulator with the test as the browser, and a snapshot of the overlay while it waits.
 
-use crate::common;
+use crate::common::tui::{self, now, press, render};
 
 use std::time::Duration;
 
 use crate::common::*;
 use extapps::api::token_cache::TokenCache;
-use extapps::sim::{DEMO_LOGIN_CLIENT_ID, DEMO_USER_ID, DEMO_USER_NAME, demo_apps};
+use extapps::sim::{DEMO_LOGIN_CLIENT_ID, DEMO_USER_ID, DEMO_USER_NAME};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::flows::login::{self, LoginAnswer, LoginOutcome, LoginStage};
 use extapps::tui::keymap::{Action, SecretKey};
 use extapps::tui::model::{Mode, Overlay, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
-use extapps::tui::{Model, TuiOptions, update, view};
-use jiff::{SignedDuration, Timestamp};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
+use extapps::tui::{Model, TuiOptions, update};
+use jiff::SignedDuration;
 
 const DEMO_SCOPES: &[&str] = &[
     "OR.Default",
@@ -30,18 +24,13 @@ const DEMO_SCOPES: &[&str] = &[
     "DataService.Data.Read",
 ];
 
+/// The demo organization as served from `host`: `:login` signs in there.
 fn loaded(host: &str) -> Model {
-    let opts = TuiOptions {
-        organization: "demo-org".into(),
+    tui::loaded(TuiOptions {
         identity_host: host.into(),
         no_color: true,
-        ..TuiOptions::default()
-    };
-    common::tui::loaded_model(opts, now(), demo_apps(now()), None)
-}
-
-fn press(model: &mut Model, action: Action) -> Vec<Effect> {
-    update(model, Msg::Key(action))
+        ..tui::options()
+    })
 }
 
 fn command(model: &mut Model, line: &str) -> Vec<Effect> {
@@ -253,13 +242,6 @@ fn model_debug_never_holds_a_token() {
         assert!(!debug.contains(part), "a part of the token: {part}");
     }
     assert!(!debug.contains("eyJ"));
-}
-
-fn render(model: &mut Model, width: u16, height: u16) -> String {
-    update(model, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(model, f)).unwrap();
-    terminal.backend().to_string()
 }
 
 #[test]

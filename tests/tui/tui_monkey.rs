@@ -10,6 +10,8 @@
 //! A failure prints the seed, the step and the last messages, so it can be replayed with
 //! `MONKEY_SEED=<seed> cargo test --test tui tui_monkey::`.
 
+use crate::common::clock::now;
+
 use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
@@ -46,10 +48,6 @@ const DEFAULT_EVENTS_PER_SEED: usize = 5_000;
 const HISTORY: usize = 24;
 /// The fixed sizes every run draws at, from absurd to roomy.
 const SIZES: [(u16, u16); 5] = [(1, 1), (20, 5), (80, 24), (120, 35), (60, 16)];
-
-fn start() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
 
 // ---------------------------------------------------------------------------------------------
 // A small seeded PRNG (splitmix64): no `rand`, the same run for the same seed everywhere.
@@ -445,7 +443,7 @@ impl std::ops::AddAssign for Stats {
 
 impl Monkey {
     fn new(seed: u64) -> Self {
-        let now = start();
+        let now = now();
         let opts = TuiOptions {
             organization: "monkey-org".into(),
             identity_host: "cloud.uipath.com".into(),

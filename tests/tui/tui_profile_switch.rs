@@ -2,7 +2,7 @@
 //! its answer starts the model over for the new organization. The worker half runs against
 //! two in-process simulators with a temporary config file.
 
-use crate::common;
+use crate::common::tui::{self, now, press, render};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,25 +17,18 @@ use extapps::tui::model::{Mode, Overlay, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, ProfileList, SwitchInfo, TextEdit};
 use extapps::tui::worker::{Worker, build_profile_client};
 use extapps::tui::{Model, TuiOptions, update};
-use jiff::Timestamp;
-
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
 
 fn opts(read_only_flag: bool) -> TuiOptions {
     TuiOptions {
-        organization: "demo-org".into(),
-        identity_host: "cloud.uipath.com".into(),
         profile: Some("prod".into()),
         read_only: read_only_flag,
         read_only_flag,
-        ..TuiOptions::default()
+        ..tui::options()
     }
 }
 
 fn loaded(read_only_flag: bool) -> Model {
-    let mut model = common::tui::loaded_model(opts(read_only_flag), now(), demo_apps(now()), None);
+    let mut model = tui::loaded(opts(read_only_flag));
     update(
         &mut model,
         Msg::Resize {
@@ -45,10 +38,6 @@ fn loaded(read_only_flag: bool) -> Model {
     );
     assert!(!model.apps.is_empty());
     model
-}
-
-fn press(model: &mut Model, action: Action) -> Vec<Effect> {
-    update(model, Msg::Key(action))
 }
 
 fn command(model: &mut Model, line: &str) -> Vec<Effect> {
@@ -197,7 +186,7 @@ fn a_switch_starts_the_model_over_for_the_new_organization() {
     );
     assert!(model.apps.is_empty(), "the old org's list is dropped");
     // The header says where we are now.
-    let screen = render(&model);
+    let screen = render(&mut model, 120, 40);
     assert!(screen.contains("other-org"), "{screen}");
     assert!(screen.contains("staging"), "{screen}");
 }
@@ -265,19 +254,6 @@ fn a_stale_switch_answer_is_dropped() {
     let effects = answer(&mut model, second, Ok(switched("test", "x-org", false)));
     assert!(effects.is_empty());
     assert_eq!(model.opts.organization, "test-org");
-}
-
-fn render(model: &Model) -> String {
-    use ratatui::{Terminal, backend::TestBackend};
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    terminal.draw(|f| extapps::tui::view(model, f)).unwrap();
-    let buffer = terminal.backend().buffer().clone();
-    buffer
-        .content()
-        .chunks(120)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 // -- The worker -------------------------------------------------------------------------------

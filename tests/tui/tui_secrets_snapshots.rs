@@ -2,46 +2,25 @@
 //! the rotation wizard (the reveal masked and shown), the delete confirmation and the
 //! read-only refusal.
 
-use crate::common;
+use crate::common::tui::{self, now, press, render};
 
 use extapps::api::ApiError;
 use extapps::api::model::Secret;
-use extapps::sim::demo_apps;
 use extapps::tui::effect::{Effect, RequestId, SecretEffect};
 use extapps::tui::keymap::{Action, SecretKey};
 use extapps::tui::model::Pane;
 use extapps::tui::msg::{ApiResult, Msg, SecretResult};
-use extapps::tui::{Model, TuiOptions, update, view};
-use jiff::{SignedDuration, Timestamp};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use extapps::tui::{Model, TuiOptions, update};
+use jiff::SignedDuration;
 use secrecy::SecretString;
 
 const FAKE: &str = "FAKE-not-a-real-secret-0123";
 
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
-
 fn loaded(read_only: bool) -> Model {
-    let opts = TuiOptions {
-        organization: "demo-org".to_owned(),
-        identity_host: "cloud.uipath.com".to_owned(),
-        profile: Some("prod".to_owned()),
+    tui::signed_in(TuiOptions {
         read_only,
-        no_color: true,
-        ..TuiOptions::default()
-    };
-    common::tui::loaded_model(
-        opts,
-        now(),
-        demo_apps(now()),
-        Some(now() + SignedDuration::from_mins(47)),
-    )
-}
-
-fn press(model: &mut Model, action: Action) -> Vec<Effect> {
-    update(model, Msg::Key(action))
+        ..tui::screen_options()
+    })
 }
 
 fn answer(model: &mut Model, req: RequestId, result: SecretResult) {
@@ -64,13 +43,6 @@ fn req_of(effects: &[Effect]) -> RequestId {
             _ => None,
         })
         .expect("a secret request")
-}
-
-fn render(model: &mut Model, width: u16, height: u16) -> String {
-    update(model, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(model, f)).unwrap();
-    terminal.backend().to_string()
 }
 
 fn minted() -> Secret {

@@ -1,34 +1,27 @@
 //! The secret flows through `update` alone: messages in, model and effects out.
 
-use crate::common;
+use crate::common::tui::{self, now, press, type_text};
 
 use extapps::api::ApiError;
 use extapps::api::model::Secret;
-use extapps::sim::demo_apps;
 use extapps::tui::effect::{Effect, RequestId, SecretEffect};
 use extapps::tui::flows::rotate::Step;
 use extapps::tui::keymap::{Action, SecretKey};
 use extapps::tui::model::{Mode, Pane};
 use extapps::tui::msg::{ApiResult, Msg, SecretResult, TextEdit};
 use extapps::tui::{Model, TuiOptions, update};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use secrecy::SecretString;
 
 const AUDIT: &str = "4b5c6d7e-8f90-41a2-b3c4-d5e6f7a8b9c0";
 const FAKE: &str = "FAKE-s3cret-value-for-tests";
 
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
-
+/// The demo organization with the audit exporter (two secrets) selected.
 fn loaded(read_only: bool) -> Model {
-    let opts = TuiOptions {
-        organization: "demo-org".into(),
-        identity_host: "cloud.uipath.com".into(),
+    let mut model = tui::loaded(TuiOptions {
         read_only,
-        ..TuiOptions::default()
-    };
-    let mut model = common::tui::loaded_model(opts, now(), demo_apps(now()), None);
+        ..tui::options()
+    });
     select(&mut model, AUDIT);
     model
 }
@@ -38,18 +31,8 @@ fn select(model: &mut Model, id: &str) {
     model.rebuild_view();
 }
 
-fn press(model: &mut Model, action: Action) -> Vec<Effect> {
-    update(model, Msg::Key(action))
-}
-
 fn sk(k: SecretKey) -> Action {
     Action::Secret(k)
-}
-
-fn type_text(model: &mut Model, text: &str) -> Vec<Effect> {
-    text.chars()
-        .flat_map(|c| press(model, Action::Edit(TextEdit::Insert(c))))
-        .collect()
 }
 
 fn answer(model: &mut Model, req: RequestId, result: SecretResult) -> Vec<Effect> {

@@ -1,45 +1,23 @@
 //! Snapshots of the TUI on a fixed clock and the simulator's demo organization (TestBackend, no colour in the
 //! text snapshots, so they show exactly what a NO_COLOR user reads).
 
-use crate::common;
+use crate::common::tui::{now, render, screen_options, signed_in, type_text};
 
 use extapps::api::ApiError;
-use extapps::sim::demo_apps;
 use extapps::tui::effect::Effect;
 use extapps::tui::keymap::Action;
-use extapps::tui::msg::{ApiResult, Msg, TextEdit};
+use extapps::tui::msg::{ApiResult, Msg};
 use extapps::tui::{Model, TuiOptions, update, view};
-use jiff::{SignedDuration, Timestamp};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
-
+/// The snapshots' options, with the paths a real user's help screen shows.
 fn options() -> TuiOptions {
     TuiOptions {
-        organization: "demo-org".to_owned(),
-        identity_host: "cloud.uipath.com".to_owned(),
-        profile: Some("prod".to_owned()),
-        read_only: false,
-        read_only_flag: false,
-        auto_refresh: None,
-        no_color: true,
-        insecure: false,
         log_path: Some("/home/ada/.local/state/extapps/extapps.log".into()),
         backup_dir: Some("/home/ada/.local/share/extapps/backups".into()),
+        ..screen_options()
     }
-}
-
-/// A model that loaded the fixture organization at `now`, token good for 47 more minutes.
-fn loaded(opts: TuiOptions) -> Model {
-    common::tui::loaded_model(
-        opts,
-        now(),
-        demo_apps(now()),
-        Some(now() + SignedDuration::from_mins(47)),
-    )
 }
 
 fn keys(model: &mut Model, actions: &[Action]) {
@@ -48,57 +26,44 @@ fn keys(model: &mut Model, actions: &[Action]) {
     }
 }
 
-fn typed(model: &mut Model, text: &str) {
-    for c in text.chars() {
-        update(model, Msg::Key(Action::Edit(TextEdit::Insert(c))));
-    }
-}
-
-fn render(model: &mut Model, width: u16, height: u16) -> String {
-    update(model, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(model, f)).unwrap();
-    terminal.backend().to_string()
-}
-
 #[test]
 fn main_screen_120x35() {
-    let mut model = loaded(options());
+    let mut model = signed_in(options());
     insta::assert_snapshot!(render(&mut model, 120, 35));
 }
 
 #[test]
 fn main_screen_80x24() {
-    let mut model = loaded(options());
+    let mut model = signed_in(options());
     keys(&mut model, &[Action::Down, Action::Down]);
     insta::assert_snapshot!(render(&mut model, 80, 24));
 }
 
 #[test]
 fn filter_active_120x35() {
-    let mut model = loaded(options());
+    let mut model = signed_in(options());
     update(&mut model, Msg::Key(Action::StartFilter));
-    typed(&mut model, "or.jobs");
+    type_text(&mut model, "or.jobs");
     insta::assert_snapshot!(render(&mut model, 120, 35));
 }
 
 #[test]
 fn help_overlay_120x35() {
-    let mut model = loaded(options());
+    let mut model = signed_in(options());
     update(&mut model, Msg::Key(Action::Help));
     insta::assert_snapshot!(render(&mut model, 120, 35));
 }
 
 #[test]
 fn expiring_view_120x35() {
-    let mut model = loaded(options());
+    let mut model = signed_in(options());
     update(&mut model, Msg::Key(Action::ShowExpiring));
     insta::assert_snapshot!(render(&mut model, 120, 35));
 }
 
 #[test]
 fn error_toast_120x35() {
-    let mut model = loaded(TuiOptions {
+    let mut model = signed_in(TuiOptions {
         read_only: true,
         ..options()
     });
@@ -124,14 +89,14 @@ fn error_toast_120x35() {
 
 #[test]
 fn tiny_terminal_40x10() {
-    let mut model = loaded(options());
+    let mut model = signed_in(options());
     insta::assert_snapshot!(render(&mut model, 40, 10));
 }
 
 #[test]
 fn selection_is_reversed_and_no_color_means_no_colour() {
     use ratatui::style::{Color, Modifier};
-    let mut model = loaded(options());
+    let mut model = signed_in(options());
     update(
         &mut model,
         Msg::Resize {
@@ -156,7 +121,7 @@ fn selection_is_reversed_and_no_color_means_no_colour() {
 
 #[test]
 fn ten_thousand_apps_render_only_the_visible_rows() {
-    let mut model = loaded(options());
+    let mut model = signed_in(options());
     let req = match update(&mut model, Msg::Key(Action::Refresh))[..] {
         [Effect::LoadApps { req }] => req,
         _ => unreachable!(),
@@ -187,13 +152,13 @@ fn ten_thousand_apps_render_only_the_visible_rows() {
 fn insecure_tls_is_flagged_in_the_header_for_the_whole_session() {
     let mut opts = options();
     opts.insecure = true;
-    let mut model = loaded(opts);
+    let mut model = signed_in(opts);
     for (w, h) in [(120, 35), (80, 24)] {
         let screen = render(&mut model, w, h);
         let header = screen.lines().next().unwrap();
         assert!(header.contains("INSECURE TLS"), "{header}");
         assert!(header.contains("demo-org"), "{header}");
     }
-    let screen = render(&mut loaded(options()), 120, 35);
+    let screen = render(&mut signed_in(options()), 120, 35);
     assert!(!screen.contains("INSECURE"));
 }

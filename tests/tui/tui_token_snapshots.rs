@@ -1,37 +1,13 @@
 //! Snapshots of the token inspector on a fixed clock over the demo organization, no colour:
 //! exactly what a NO_COLOR user reads.
 
-use crate::common;
+use crate::common::tui::{now, render, screen_options, signed_in};
 
 use extapps::api::jwt::{self, DecodedJwt, encode_parts};
-use extapps::sim::demo_apps;
 use extapps::tui::flows::token::open_inspector;
 use extapps::tui::msg::Msg;
-use extapps::tui::{Model, TuiOptions, update, view};
-use jiff::{SignedDuration, Timestamp};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use extapps::tui::{Model, update};
 use serde_json::json;
-
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
-
-fn loaded() -> Model {
-    let opts = TuiOptions {
-        organization: "demo-org".to_owned(),
-        identity_host: "cloud.uipath.com".to_owned(),
-        profile: Some("prod".to_owned()),
-        no_color: true,
-        ..TuiOptions::default()
-    };
-    common::tui::loaded_model(
-        opts,
-        now(),
-        demo_apps(now()),
-        Some(now() + SignedDuration::from_mins(47)),
-    )
-}
 
 /// A token issued 13 minutes ago, valid for 47 more, with fixed claims.
 fn token(client: &str, scopes: &[&str]) -> DecodedJwt {
@@ -60,15 +36,8 @@ const ADMIN: &[&str] = &[
     "openid",
 ];
 
-fn render(model: &mut Model, width: u16, height: u16) -> String {
-    update(model, Msg::Resize { width, height });
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view(model, f)).unwrap();
-    terminal.backend().to_string()
-}
-
 fn inspecting(client: &str, scopes: &[&str]) -> Model {
-    let mut model = loaded();
+    let mut model = signed_in(screen_options());
     open_inspector(
         &mut model,
         token(client, scopes),

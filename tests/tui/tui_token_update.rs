@@ -1,35 +1,17 @@
 //! The token inspector, the paste field, the permission gate and the token test through
 //! `update` alone: keys and answers in, model and effects out.
 
-use crate::common;
+use crate::common::tui::{loaded, now, options, press};
 
 use extapps::api::jwt::{self, DecodedJwt, encode_parts};
 use extapps::api::token_test::{Granted, TokenTestOutcome};
-use extapps::sim::demo_apps;
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::keymap::{Action, SecretKey};
 use extapps::tui::model::{Mode, Overlay, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit, TokenInfo};
-use extapps::tui::{Model, TuiOptions, update};
-use jiff::{SignedDuration, Timestamp};
+use extapps::tui::{Model, update};
+use jiff::SignedDuration;
 use serde_json::json;
-
-fn now() -> Timestamp {
-    "2026-11-23T09:00:00Z".parse().unwrap()
-}
-
-fn loaded() -> Model {
-    let opts = TuiOptions {
-        organization: "demo-org".into(),
-        identity_host: "cloud.uipath.com".into(),
-        ..TuiOptions::default()
-    };
-    common::tui::loaded_model(opts, now(), demo_apps(now()), None)
-}
-
-fn press(model: &mut Model, action: Action) -> Vec<Effect> {
-    update(model, Msg::Key(action))
-}
 
 fn token_text(client: &str, scopes: &[&str]) -> String {
     let claims = json!({
@@ -83,7 +65,7 @@ fn paste(model: &mut Model, text: &str) {
 
 #[test]
 fn t_asks_the_worker_for_the_token() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     load_token_req(&press(&mut model, Action::Token));
     assert_eq!(
         model.mode(),
@@ -94,7 +76,7 @@ fn t_asks_the_worker_for_the_token() {
 
 #[test]
 fn the_answer_opens_the_inspector_on_the_session_token() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let req = load_token_req(&press(&mut model, Action::Token));
     update(
         &mut model,
@@ -122,7 +104,7 @@ fn the_answer_opens_the_inspector_on_the_session_token() {
 
 #[test]
 fn a_stale_token_answer_is_dropped() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let first = load_token_req(&press(&mut model, Action::Token));
     let second = load_token_req(&press(&mut model, Action::Token));
     assert_ne!(first, second);
@@ -150,7 +132,7 @@ fn a_stale_token_answer_is_dropped() {
 
 #[test]
 fn pasting_garbage_says_why_and_keeps_the_field() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let req = load_token_req(&press(&mut model, Action::Token));
     update(
         &mut model,
@@ -181,7 +163,7 @@ fn pasting_garbage_says_why_and_keeps_the_field() {
 
 #[test]
 fn pasting_a_token_shows_its_claims_and_drops_the_text() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     extapps::tui::flows::token::open_paste(&mut model);
     // A copied token often carries a trailing newline: it is not text of a one-line field.
     paste(
@@ -202,7 +184,7 @@ fn pasting_a_token_shows_its_claims_and_drops_the_text() {
 
 #[test]
 fn the_paste_field_shows_only_a_mask_and_a_length() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     extapps::tui::flows::token::open_paste(&mut model);
     paste(&mut model, "abc.def.ghi");
     let p = model.token_flows.paste.as_ref().unwrap();
@@ -212,7 +194,7 @@ fn the_paste_field_shows_only_a_mask_and_a_length() {
 
 #[test]
 fn the_gate_refuses_new_app_with_a_read_only_token_and_sends_nothing() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     update(
         &mut model,
         Msg::SessionToken(info("reader", &["PM.OAuthApp.Read"])),
@@ -234,7 +216,7 @@ fn the_gate_refuses_new_app_with_a_read_only_token_and_sends_nothing() {
 
 #[test]
 fn the_gate_lets_new_app_through_with_pm_oauthapp() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     update(
         &mut model,
         Msg::SessionToken(info("admin", &["PM.OAuthApp"])),
@@ -249,7 +231,7 @@ fn the_gate_lets_new_app_through_with_pm_oauthapp() {
 
 #[test]
 fn unknown_scopes_let_everything_through() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     assert_eq!(model.session_scopes, None);
     press(&mut model, Action::NewApp);
     assert_eq!(model.mode(), Mode::Form);
@@ -257,7 +239,7 @@ fn unknown_scopes_let_everything_through() {
 
 #[test]
 fn testing_a_token_on_a_public_app_says_why_not() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     select(&mut model, false);
     let effects = press(&mut model, Action::TestToken);
     assert!(effects.is_empty());
@@ -274,7 +256,7 @@ fn testing_a_token_on_a_public_app_says_why_not() {
 
 #[test]
 fn testing_a_token_sends_the_secret_once_and_never_shows_it() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     let id = select(&mut model, true);
     press(&mut model, Action::TestToken);
     assert_eq!(model.mode(), Mode::TokenTest);
@@ -334,7 +316,7 @@ fn testing_a_token_sends_the_secret_once_and_never_shows_it() {
 
 #[test]
 fn profile_without_a_name_opens_the_picker() {
-    let mut model = loaded();
+    let mut model = loaded(options());
     press(&mut model, Action::OpenCommand);
     for c in "profile".chars() {
         press(&mut model, Action::Edit(TextEdit::Insert(c)));

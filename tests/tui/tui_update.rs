@@ -1,5 +1,7 @@
 //! `update` is pure: these tests feed messages and look at the model and the effects.
 
+use crate::common::tui::{loaded_model, now, press, type_text};
+
 use extapps::api::ApiError;
 use extapps::api::model::App;
 use extapps::tui::effect::{Effect, RequestId};
@@ -8,11 +10,7 @@ use extapps::tui::keymap::Action;
 use extapps::tui::model::{Mode, Overlay, Pane, SortKey, ToastLevel, TreeRow};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit, TokenInfo};
 use extapps::tui::{Model, TuiOptions, update};
-use jiff::{SignedDuration, Timestamp};
-
-fn now() -> Timestamp {
-    "2025-06-02T09:00:00Z".parse().unwrap()
-}
+use jiff::SignedDuration;
 
 fn options() -> TuiOptions {
     TuiOptions {
@@ -43,24 +41,11 @@ fn answer(model: &mut Model, req: RequestId, apps: Vec<App>) {
 }
 
 fn loaded_with(apps: Vec<App>) -> Model {
-    let mut model = Model::new(options(), now());
-    let req = load_req(&update(&mut model, Msg::Init));
-    answer(&mut model, req, apps);
-    model
+    loaded_model(options(), now(), apps, None)
 }
 
 fn loaded() -> Model {
     loaded_with(sample_apps(now()))
-}
-
-fn press(model: &mut Model, action: Action) -> Vec<Effect> {
-    update(model, Msg::Key(action))
-}
-
-fn type_text(model: &mut Model, text: &str) {
-    for c in text.chars() {
-        press(model, Action::Edit(TextEdit::Insert(c)));
-    }
 }
 
 fn selected_name(model: &Model) -> String {
