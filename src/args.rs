@@ -250,6 +250,7 @@ impl FaultArgs {
         crate::sim::Faults {
             latency: Duration::from_millis(self.latency_ms),
             storm_retry_after: self.storm,
+            storm_as_date: false,
             error_rate: self.error_rate,
             drop_before_rate: self.drop_rate,
             drop_after_rate: self.drop_after_rate,

@@ -123,6 +123,20 @@ pub fn register_hint(redirect_uri: &str) -> String {
     )
 }
 
+/// The scopes a login asks the server for: the ones named, plus `offline_access` when it is
+/// missing, since a refresh token is what lets extapps renew without the browser. The URL and
+/// every list shown to the user come from here, so they cannot disagree.
+pub fn asked_scopes(named: &[String]) -> Vec<String> {
+    let mut scopes = named.to_vec();
+    if !scopes.iter().any(|s| s == OFFLINE_ACCESS) {
+        scopes.push(OFFLINE_ACCESS.to_owned());
+    }
+    scopes
+}
+
+/// The scope that brings a refresh token.
+pub const OFFLINE_ACCESS: &str = "offline_access";
+
 /// An unguessable `state`.
 pub fn random_state() -> String {
     let bytes: [u8; 24] = rand::rng().random();
@@ -412,6 +426,20 @@ pub fn open_browser(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_asks_for_offline_access_once_after_the_scopes_named() {
+        let named = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            asked_scopes(&named(&["OR.Jobs", "OR.Folders.Read"])),
+            named(&["OR.Jobs", "OR.Folders.Read", "offline_access"])
+        );
+        assert_eq!(
+            asked_scopes(&named(&["offline_access", "OR.Jobs"])),
+            named(&["offline_access", "OR.Jobs"])
+        );
+        assert_eq!(asked_scopes(&[]), named(&["offline_access"]));
+    }
 
     #[test]
     fn verifier_and_challenge_follow_rfc7636() {

@@ -75,6 +75,13 @@ pub async fn create(
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     check_redirect_uris("--redirect-uri", a.redirect_uris)?;
+    // The server refuses it; said before anything is sent, as a usage error.
+    if a.public && a.redirect_uris.is_empty() {
+        return Err(Failure::new(
+            "--public: a public (non-confidential) app needs a redirect URI: add --redirect-uri URI. Nothing was sent.",
+            2,
+        ));
+    }
     let scopes = parse_scopes(a.scopes, !a.public, &catalog(client).await)?;
     warn_if_taken(client, a.name, !a.public).await;
     let app = client
@@ -339,7 +346,10 @@ pub async fn delete(
     let path =
         backup::write(backup_dir, &backup::AppBackup::of(&app, Timestamp::now())).map_err(|e| {
             Failure::new(
-                format!("cannot write the backup, so nothing was deleted: {e}"),
+                format!(
+                    "cannot write the backup to {} ({e}), so nothing was deleted. Set EXTAPPS_BACKUP_DIR to a writable directory.",
+                    backup_dir.display()
+                ),
                 1,
             )
         })?;

@@ -148,11 +148,7 @@ pub async fn run(
             2,
         ));
     }
-    // A refresh token is what lets extapps renew without the browser.
-    let mut scopes = asked.clone();
-    if !scopes.iter().any(|s| s == "offline_access") {
-        scopes.push("offline_access".to_owned());
-    }
+    let scopes = login::asked_scopes(&asked);
     let req = LoginRequest {
         client_id: client_id.clone(),
         client_secret,

@@ -150,10 +150,19 @@ impl Planned {
     /// Fails on missing settings with one message naming all of them, else reads the secret.
     fn fetch(self, env: &dyn Fn(&str) -> Option<String>) -> Result<Resolved, ConfigError> {
         if !self.missing.is_empty() {
-            let what = self
-                .missing_in
-                .clone()
-                .unwrap_or_else(|| "extapps does not know which organization to manage".to_owned());
+            // Say the organization is unknown only when it is among what is missing: with it
+            // set and only the secret missing, that lead sent people looking in the wrong place.
+            let org_missing = self
+                .missing
+                .iter()
+                .any(|m| m.starts_with("UIPATH_ORGANIZATION"));
+            let what = self.missing_in.clone().unwrap_or_else(|| {
+                if org_missing {
+                    "extapps does not know which organization to manage".to_owned()
+                } else {
+                    "extapps lacks settings to sign in".to_owned()
+                }
+            });
             return Err(ConfigError(format!(
                 "{what}. Set {}. Profiles live in a config file (`extapps config init` writes \
                  one). To try extapps without an account, run it with --demo.",

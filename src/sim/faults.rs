@@ -23,6 +23,9 @@ pub struct Faults {
     pub latency: Duration,
     /// Every API request answered 429 with this Retry-After (seconds), as in a throttling storm.
     pub storm_retry_after: Option<u64>,
+    /// The storm's Retry-After as an HTTP date (that many seconds from now) instead of seconds:
+    /// the other form RFC 9110 allows, which a client must read too.
+    pub storm_as_date: bool,
     /// Share of API requests answered 500, 502 or 503 without reaching the handler.
     pub error_rate: f64,
     /// Share of API requests whose connection drops before the server acts on them.
@@ -67,6 +70,8 @@ pub struct FaultState {
     /// Mutating API requests (anything but a plain read) that reached the simulator, counted
     /// before any fault decides their fate: tests use it to prove that nothing was sent twice.
     pub mutations: AtomicU64,
+    /// API requests answered 429 by the storm: tests prove with it that a 429 happened.
+    pub storm_answers: AtomicU64,
 }
 
 impl FaultState {
@@ -126,13 +131,19 @@ pub async fn inject(
         tokio::time::sleep(f.latency).await;
     }
     if let Some(secs) = f.storm_retry_after {
+        state.storm_answers.fetch_add(1, Ordering::Relaxed);
         let mut resp = (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::CONTENT_TYPE, "application/json")],
             r#"{"message":"Too many requests"}"#,
         )
             .into_response();
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        let value = if f.storm_as_date {
+            http_date(secs)
+        } else {
+            secs.to_string()
+        };
+        if let Ok(v) = HeaderValue::from_str(&value) {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
         return resp;
@@ -195,6 +206,17 @@ pub async fn inject(
         return resp;
     }
     resp
+}
+
+/// `secs` from now as an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`), on the real clock: the
+/// client compares it with its own.
+fn http_date(secs: u64) -> String {
+    let when = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_secs(secs as i64))
+        .unwrap_or(jiff::Timestamp::MAX);
+    jiff::fmt::rfc2822::DateTimePrinter::new()
+        .timestamp_to_rfc9110_string(&when)
+        .unwrap_or_default()
 }
 
 /// An answer whose body fails at once: hyper aborts the connection, and the client sees it

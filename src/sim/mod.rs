@@ -291,6 +291,14 @@ impl SimState {
         lock(&self.shared.limiter).refused()
     }
 
+    /// API requests answered 429 by the storm fault so far.
+    pub fn storm_answers(&self) -> u64 {
+        self.shared
+            .faults
+            .storm_answers
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Forgets the requests counted so far.
     pub fn reset_rate_limits(&self) {
         lock(&self.shared.limiter).reset();

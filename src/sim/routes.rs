@@ -67,13 +67,13 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// What the simulator counted, for tests that run it as a process of its own: the writes that
-/// reached it (before any fault), to prove that a change was sent at most once.
+/// reached it (before any fault), to prove that a change was sent at most once, and the 429s
+/// it answered (storm and rate limits), to prove that one happened.
 async fn stats(State(shared): St) -> Response {
-    let writes = shared
-        .faults
-        .mutations
-        .load(std::sync::atomic::Ordering::Relaxed);
-    axum::Json(json!({ "writeRequests": writes })).into_response()
+    use std::sync::atomic::Ordering::Relaxed;
+    let writes = shared.faults.mutations.load(Relaxed);
+    let limited = shared.faults.storm_answers.load(Relaxed) + lock(&shared.limiter).refused();
+    axum::Json(json!({ "writeRequests": writes, "tooManyRequests": limited })).into_response()
 }
 
 /// Method, path and status only: bodies and headers carry secrets and tokens.

@@ -380,7 +380,7 @@ pub fn created(model: &mut Model, id: &str) {
 
 fn request(model: &mut Model, id: &str, fill: bool) -> Effect {
     let req = model.new_request(RequestKind::Details);
-    let stamp = AppStore::next_stamp();
+    let stamp = model.apps.next_stamp();
     model
         .details
         .in_flight
@@ -536,7 +536,6 @@ pub fn plan(model: &Model, limit: usize) -> Vec<String> {
 
 /// An app's details arrived (or did not).
 pub fn answered(model: &mut Model, req: RequestId, client_id: &str, result: Result<App, ApiError>) {
-    model.in_flight.remove(&req);
     let d = &mut model.details;
     match d.in_flight.get(client_id) {
         Some(f) if f.req == req => {}

@@ -97,8 +97,11 @@ pub enum Effect {
         client_id: String,
         scopes: Vec<String>,
     },
-    /// Abandon the running login: its listener closes.
-    CancelLogin,
+    /// Abandon the running login: its listener closes and `req` gets no answer (the model
+    /// withdrew it when it asked for this).
+    CancelLogin {
+        req: RequestId,
+    },
     Quit,
 }
 
@@ -177,7 +180,7 @@ impl Effect {
                 | SecretEffect::Verify { req, .. }
                 | SecretEffect::Copy { req, .. },
             ) => Some(*req),
-            Effect::Quit | Effect::CancelLogin => None,
+            Effect::Quit | Effect::CancelLogin { .. } => None,
         }
     }
 }

@@ -465,6 +465,35 @@ pub fn help_sections() -> Vec<(Group, Vec<(String, &'static str)>)> {
         .collect()
 }
 
+/// The commands of the `:` line: name, argument, what it does. Completion and the help use it.
+pub const COMMANDS: &[(&str, &str, &str)] = &[
+    ("apps", "", "back to the app list"),
+    ("expiring", "", "every secret of the org by expiry"),
+    (
+        "token",
+        "[paste]",
+        "inspect the session token, or paste one",
+    ),
+    ("profile", "[NAME]", "pick a profile, or name one"),
+    (
+        "login",
+        "[CLIENT_ID [SCOPE...]]",
+        "sign in as a user in the browser (PKCE)",
+    ),
+    ("refresh", "", "reload from the server"),
+    ("sort", "FIELD", "sort by name, expiry or scopes"),
+    ("help", "", "the keys"),
+    ("q", "", "quit"),
+];
+
+/// How many lines the help has: each section's title and lines, the commands, and a blank
+/// line after each section. The view draws exactly these; `update` scrolls by them.
+pub fn help_line_count() -> usize {
+    let sections = help_sections();
+    let keys: usize = sections.iter().map(|(_, lines)| 1 + lines.len()).sum();
+    keys + 1 + COMMANDS.len() + sections.len() + 1
+}
+
 /// The key that triggers `action` in the panes, for hints like "press X".
 pub fn key_for(action: Action) -> Option<String> {
     BINDINGS

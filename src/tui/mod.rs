@@ -12,6 +12,9 @@ pub mod format;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+pub mod overlay;
+pub mod requests;
+pub mod store;
 pub mod theme;
 pub mod update;
 pub mod view;
@@ -45,4 +48,61 @@ pub struct TuiOptions {
     pub log_path: Option<PathBuf>,
     /// Where app backups go before a delete; `None`: the user's data directory.
     pub backup_dir: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod layers {
+    //! The layers inside `tui` stay acyclic: drawing reads the model and never reaches into
+    //! `update`, `update` never draws, and flows never call back into `update`.
+
+    use std::path::Path;
+
+    fn sources(dir: &str) -> Vec<(String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("the source folder") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("a source file");
+                out.push((path.display().to_string(), text));
+            }
+        }
+        out
+    }
+
+    fn imports(text: &str, module: &str) -> bool {
+        text.lines().map(str::trim).any(|l| {
+            !l.starts_with("//")
+                && (l.contains(&format!("tui::{module}::"))
+                    || l.contains(&format!("super::{module}::"))
+                    || l.contains(&format!("tui::{module};"))
+                    || l.contains(&format!("super::{module};"))
+                    || l.contains(&format!("super::super::{module}")))
+        })
+    }
+
+    #[test]
+    fn view_never_imports_update() {
+        for (path, text) in sources("src/tui/view") {
+            assert!(!imports(&text, "update"), "{path} imports update");
+        }
+    }
+
+    #[test]
+    fn update_and_model_never_import_view() {
+        for (path, text) in sources("src/tui").into_iter().filter(|(p, _)| {
+            ["update.rs", "model.rs", "store.rs"]
+                .iter()
+                .any(|f| p.ends_with(f))
+        }) {
+            assert!(!imports(&text, "view"), "{path} imports view");
+        }
+    }
+
+    #[test]
+    fn flows_never_call_back_into_update() {
+        for (path, text) in sources("src/tui/flows") {
+            assert!(!imports(&text, "update"), "{path} imports update");
+        }
+    }
 }

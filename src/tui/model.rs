@@ -3,8 +3,8 @@
 //! cursor to another app.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ops::{Index, Range};
+use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
@@ -15,6 +15,16 @@ use crate::api::model::{App, Secret};
 use super::TuiOptions;
 use super::effect::RequestId;
 use super::msg::TokenInfo;
+
+/// Below this the three panes cannot be drawn usefully; a plain message is shown instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+/// Whether a terminal of this size gets the "Terminal too small" screen instead of the panes.
+/// `update` asks the same question, so that no key acts on what that screen hides.
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
 
 /// How long an info toast stays on screen.
 pub const INFO_TOAST_LIFETIME: SignedDuration = SignedDuration::from_secs(4);
@@ -101,58 +111,8 @@ impl Mode {
     }
 }
 
-/// Things drawn over the panes, as a stack: Esc pops the top one. Each flow keeps its state in
-/// its own part of the model; the overlay only says it is on screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Overlay {
-    Help,
-    Filter,
-    Command,
-    Expiring,
-    Details,
-    /// States of these live in `Model::secret_flows`.
-    SecretNew,
-    Reveal,
-    Rotate,
-    DeleteSecret,
-    AppForm,
-    ScopePicker,
-    Review,
-    DeleteApp,
-    /// States of these live in `Model::token_flows`.
-    Token,
-    TokenPaste,
-    TokenTest,
-    /// State in `Model::profiles`.
-    Profiles,
-    /// State in `Model::login`.
-    Login,
-}
-
-impl Overlay {
-    pub fn mode(&self) -> Mode {
-        match self {
-            Overlay::Help => Mode::Help,
-            Overlay::Filter => Mode::Filter,
-            Overlay::Command => Mode::Command,
-            Overlay::Expiring => Mode::Expiring,
-            Overlay::Details => Mode::Details,
-            Overlay::SecretNew => Mode::SecretForm,
-            Overlay::Reveal => Mode::SecretReveal,
-            Overlay::Rotate => Mode::SecretWizard,
-            Overlay::DeleteSecret => Mode::SecretConfirm,
-            Overlay::AppForm => Mode::Form,
-            Overlay::ScopePicker => Mode::Picker,
-            Overlay::Review => Mode::Review,
-            Overlay::DeleteApp => Mode::DeleteApp,
-            Overlay::Token => Mode::Token,
-            Overlay::TokenPaste => Mode::TokenPaste,
-            Overlay::TokenTest => Mode::TokenTest,
-            Overlay::Profiles => Mode::Profiles,
-            Overlay::Login => Mode::Login,
-        }
-    }
-}
+pub use super::overlay::{Overlay, OverlayKind, Overlays};
+pub use super::store::{AppStore, matches_filter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
@@ -324,7 +284,8 @@ pub struct Model {
     pub sort: SortKey,
     pub filter: Input,
     pub focus: Pane,
-    pub overlays: Vec<Overlay>,
+    /// What is drawn over the panes; each overlay carries its flow's state.
+    pub overlays: Overlays,
 
     /// Folded resources, by resource name: folding `UiPath.Orchestrator` folds it in every app.
     pub folded: HashSet<String>,
@@ -336,13 +297,12 @@ pub struct Model {
     /// The apps generation `expiring_rows` were made for.
     expiring_for: Option<u64>,
     pub command: CommandLine,
-    pub secret_flows: super::flows::secrets::SecretFlows,
 
     pub toasts: Vec<Toast>,
-    pub in_flight: BTreeMap<RequestId, RequestKind>,
+    /// Every request asked and not yet answered (see `requests::Requests`).
+    pub requests: super::requests::Requests,
     pub awaiting_apps: Option<RequestId>,
     pub awaiting_token: Option<RequestId>,
-    pub next_request: u64,
     /// False until the first list answer arrived (successfully or not).
     pub loaded: bool,
     pub last_refresh: Option<Timestamp>,
@@ -351,15 +311,10 @@ pub struct Model {
     /// The session token's scopes once known; the permission gate refuses editing keys the
     /// token cannot do. `None`: not known yet, and nothing is refused.
     pub session_scopes: Option<Vec<String>>,
-    /// The token inspector, the paste field and the token test.
-    pub token_flows: crate::tui::flows::token::TokenFlows,
-    /// The profile picker, while open.
-    pub profiles: Option<crate::tui::flows::profile::ProfilePicker>,
     /// The profile switch waited for; any other `ProfileSwitched` answer is stale.
     pub switching: Option<RequestId>,
-    /// `:login`, while its overlay is open.
-    pub login: Option<crate::tui::flows::login::LoginFlow>,
-    /// The create, edit and delete flows and the scope catalog they share.
+    /// What the create, edit, JSON-edit and delete flows share beyond their overlays: the
+    /// scope catalog, the one request they wait for, a JSON draft kept for `E`.
     pub edit: crate::tui::flows::editing::EditState,
     /// Loading the scopes and secrets a summary list does not carry.
     pub details: super::details::DetailState,
@@ -386,7 +341,7 @@ impl Model {
             sort: SortKey::Name,
             filter: Input::default(),
             focus: Pane::Apps,
-            overlays: Vec::new(),
+            overlays: Overlays::default(),
             folded: HashSet::new(),
             scopes: ListCursor::default(),
             secrets: ListCursor::default(),
@@ -395,21 +350,16 @@ impl Model {
             expiring_rows: Vec::new(),
             expiring_for: None,
             command: CommandLine::default(),
-            secret_flows: Default::default(),
             toasts: Vec::new(),
-            in_flight: BTreeMap::new(),
+            requests: Default::default(),
             awaiting_apps: None,
             awaiting_token: None,
-            next_request: 1,
             loaded: false,
             last_refresh: None,
             token: None,
             token_expires: None,
             session_scopes: None,
-            token_flows: Default::default(),
-            profiles: None,
             switching: None,
-            login: None,
             edit: Default::default(),
             details: Default::default(),
             spinner: 0,
@@ -417,18 +367,16 @@ impl Model {
         }
     }
 
+    /// Which keys the keyboard is talking to: the top overlay's, or the panes'.
     pub fn mode(&self) -> Mode {
-        // A flow's step can change which keys it takes, so its state refines the mode.
-        self.overlays.last().map_or(Mode::Normal, |o| {
-            super::flows::secrets::refine_mode(self, o.mode())
-        })
+        self.overlays.last().map_or(Mode::Normal, Overlay::mode)
     }
 
     /// The last drawn size hides everything behind "Terminal too small". A size not yet known
     /// (no `Resize` yet) is not too small.
     pub fn too_small(&self) -> bool {
         let (width, height) = self.size;
-        self.size != (0, 0) && super::view::too_small(width, height)
+        self.size != (0, 0) && too_small(width, height)
     }
 
     pub fn selected_app(&self) -> Option<&App> {
@@ -440,7 +388,7 @@ impl Model {
     }
 
     pub fn is_busy(&self) -> bool {
-        !self.in_flight.is_empty()
+        !self.requests.is_empty()
     }
 
     /// Whether the event loop should send a tick every second: something on screen moves, or
@@ -654,10 +602,15 @@ impl Model {
     }
 
     pub fn new_request(&mut self, kind: RequestKind) -> RequestId {
-        let req = RequestId(self.next_request);
-        self.next_request += 1;
-        self.in_flight.insert(req, kind);
-        req
+        self.requests.start(kind)
+    }
+
+    /// Reads the app list again: the one effect for it, which any flow may return. A newer
+    /// list supersedes an older one still in flight: that one's answer will be dropped.
+    pub fn request_apps(&mut self) -> Vec<super::effect::Effect> {
+        let req = self.new_request(RequestKind::Apps);
+        self.awaiting_apps = Some(req);
+        vec![super::effect::Effect::LoadApps { req }]
     }
 }
 
@@ -694,327 +647,6 @@ fn expiry_rank(app: &App) -> (u8, Option<Timestamp>) {
         (true, _) => (2, None),
         (false, Some(t)) => (0, Some(t)),
         (false, None) => (1, None),
-    }
-}
-
-/// Case-insensitive match on the name, client id, a scope name or a redirect URI.
-/// `needle` is already lower case.
-pub fn matches_filter(app: &App, needle: &str) -> bool {
-    let has = |s: &str| s.to_lowercase().contains(needle);
-    has(&app.name)
-        || has(&app.id)
-        || app.redirect_uri.as_deref().is_some_and(has)
-        || app
-            .resources
-            .iter()
-            .flat_map(|r| r.scopes.iter())
-            .any(|s| has(&s.name))
-}
-
-/// The apps of the organization, each held once and keyed by client id, next to what the
-/// filter and the sort need: lower-cased once when an app arrives or changes, instead of on
-/// every keystroke and every comparison. Reads look like a `HashMap<String, App>`; every way
-/// to change an app goes through here so that its keys can never go stale.
-#[derive(Debug, Default)]
-pub struct AppStore {
-    slots: Vec<Slot>,
-    /// Client id → slot. foldhash: ids come from the server, and it is seeded per map.
-    index: HashMap<Arc<str>, usize, foldhash::fast::RandomState>,
-    /// Changed by every change, so that orders computed from the slots know they are stale.
-    /// Drawn from one process-wide counter: a store built afresh (a refresh) must never
-    /// reuse a generation an older store had, or a cached order would outlive its slots.
-    generation: u64,
-    /// Some slot was handed out mutably and its keys must be recomputed before use.
-    stale: bool,
-    /// Slots by name (then client id), and each slot's place in that order, for the
-    /// generation in `names_for`: every sort and the expiry rows break ties with it.
-    name_order: Vec<u32>,
-    name_rank: Vec<u32>,
-    names_for: Option<u64>,
-}
-
-#[derive(Debug)]
-struct Slot {
-    /// The key `index` holds it under (normally `app.id`), shared with the views.
-    id: Arc<str>,
-    app: App,
-    keys: SearchKeys,
-    stale: bool,
-    /// When this app last changed, on the process-wide counter: a detail read that left
-    /// before it is older than what the slot holds.
-    stamp: u64,
-}
-
-#[derive(Debug, Default)]
-struct SearchKeys {
-    /// Every field the filter looks at, lower-cased, one per line, the name first. Bytes of
-    /// UTF-8: the filter searches it with `memmem`, and the name sorts as bytes, which is how
-    /// `str` sorts too.
-    haystack: Box<[u8]>,
-    name_len: usize,
-    /// The first 16 bytes of the lower-cased name, zero-padded, big-endian: most name
-    /// comparisons are settled by one integer comparison.
-    name_prefix: u128,
-}
-
-impl SearchKeys {
-    fn of(app: &App) -> Self {
-        let scopes = || app.resources.iter().flat_map(|r| &r.scopes);
-        let fields = || {
-            std::iter::once(app.name.as_str())
-                .chain(std::iter::once(app.id.as_str()))
-                .chain(app.redirect_uri.as_deref())
-                .chain(scopes().map(|s| s.name.as_str()))
-        };
-        let mut haystack = Vec::with_capacity(fields().map(|f| f.len() + 1).sum::<usize>());
-        for (i, field) in fields().enumerate() {
-            if i > 0 {
-                haystack.push(SEPARATOR);
-            }
-            haystack.extend_from_slice(field.as_bytes());
-        }
-        // Lower-cased in one pass over the whole text: per field, the calls cost more than
-        // the work (an app has some twenty short scope names).
-        let name_len = if haystack.is_ascii() {
-            haystack.make_ascii_lowercase();
-            app.name.len()
-        } else {
-            haystack.clear();
-            let mut name_len = 0;
-            for (i, field) in fields().enumerate() {
-                if i > 0 {
-                    haystack.push(SEPARATOR);
-                }
-                // Per field, not per char: `to_lowercase` knows the final sigma.
-                haystack.extend_from_slice(field.to_lowercase().as_bytes());
-                if i == 0 {
-                    name_len = haystack.len();
-                }
-            }
-            name_len
-        };
-        let mut prefix = [0u8; 16];
-        let head = &haystack[..name_len.min(16)];
-        prefix[..head.len()].copy_from_slice(head);
-        SearchKeys {
-            haystack: haystack.into_boxed_slice(),
-            name_len,
-            name_prefix: u128::from_be_bytes(prefix),
-        }
-    }
-
-    fn name(&self) -> &[u8] {
-        &self.haystack[..self.name_len]
-    }
-
-    /// By lower-cased name, as bytes.
-    fn cmp_name(&self, other: &Self) -> std::cmp::Ordering {
-        self.name_prefix
-            .cmp(&other.name_prefix)
-            .then_with(|| self.name().cmp(other.name()))
-    }
-}
-
-/// Between fields of the haystack. A filter cannot contain it (the filter line is one line),
-/// so no match can span two fields; should one ever do, the slow path keeps the meaning.
-const SEPARATOR: u8 = b'\n';
-
-impl Slot {
-    fn new(id: Arc<str>, app: App) -> Self {
-        Slot {
-            id,
-            keys: SearchKeys::of(&app),
-            app,
-            stale: false,
-            stamp: AppStore::next_stamp(),
-        }
-    }
-
-    /// `matches_filter`, on the precomputed keys. `needle` is already lower case and
-    /// `finder` looks for it.
-    fn matches(&self, needle: &str, finder: &memchr::memmem::Finder) -> bool {
-        if needle.as_bytes().contains(&SEPARATOR) {
-            return matches_filter(&self.app, needle);
-        }
-        finder.find(&self.keys.haystack).is_some()
-    }
-}
-
-impl AppStore {
-    /// A store of exactly these apps, keyed by their client ids (the last of a duplicate id
-    /// wins, as with repeated `insert`).
-    pub fn from_list(apps: Vec<App>) -> Self {
-        let mut store = AppStore {
-            slots: Vec::with_capacity(apps.len()),
-            index: HashMap::with_capacity_and_hasher(apps.len(), Default::default()),
-            ..AppStore::default()
-        };
-        for app in apps {
-            let id: Arc<str> = Arc::from(app.id.as_str());
-            store.insert(id, app);
-        }
-        store
-    }
-
-    /// Replaces the apps with `apps`, the answer of a refresh. That answer is usually the
-    /// same apps again: then the store keeps its slots, keys and generation, so that the
-    /// orders and rows computed from it stay valid, and only the copy that came in is freed.
-    pub fn replace_all(&mut self, apps: Vec<App>) {
-        let same = apps.len() == self.slots.len()
-            && apps
-                .iter()
-                .zip(&self.slots)
-                .all(|(new, slot)| *slot.id == *new.id && slot.app == *new);
-        if !same {
-            *self = AppStore::from_list(apps);
-        }
-    }
-
-    pub fn get(&self, id: &str) -> Option<&App> {
-        self.index.get(id).map(|&i| &self.slots[i].app)
-    }
-
-    /// The app to change in place; its search keys are recomputed before the next filter.
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut App> {
-        let &i = self.index.get(id)?;
-        self.bump();
-        self.stale = true;
-        let slot = &mut self.slots[i];
-        slot.stale = true;
-        slot.stamp = AppStore::next_stamp();
-        Some(&mut slot.app)
-    }
-
-    /// When the app under `id` last changed (see `AppStore::next_stamp`).
-    pub fn stamp(&self, id: &str) -> Option<u64> {
-        self.index.get(id).map(|&i| self.slots[i].stamp)
-    }
-
-    /// Gives the app under `id` the stamp it had before a list replaced its slot with the
-    /// same knowledge.
-    pub fn set_stamp(&mut self, id: &str, stamp: u64) {
-        if let Some(&i) = self.index.get(id) {
-            self.slots[i].stamp = stamp;
-        }
-    }
-
-    /// A point on the process-wide change counter: later than every change made so far.
-    pub fn next_stamp() -> u64 {
-        GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    }
-
-    pub fn contains_key(&self, id: &str) -> bool {
-        self.index.contains_key(id)
-    }
-
-    /// Adds or replaces the app under `id`, returning the one it replaced.
-    pub fn insert(&mut self, id: impl Into<Arc<str>>, app: App) -> Option<App> {
-        let id = id.into();
-        self.bump();
-        match self.index.get(&id) {
-            Some(&i) => Some(std::mem::replace(&mut self.slots[i], Slot::new(id, app)).app),
-            None => {
-                self.index.insert(Arc::clone(&id), self.slots.len());
-                self.slots.push(Slot::new(id, app));
-                None
-            }
-        }
-    }
-
-    pub fn remove(&mut self, id: &str) -> Option<App> {
-        let i = self.index.remove(id)?;
-        self.bump();
-        let removed = self.slots.swap_remove(i);
-        if let Some(moved) = self.slots.get(i) {
-            // The last slot took the removed one's place.
-            if let Some(j) = self.index.get_mut(&moved.id) {
-                *j = i;
-            }
-        }
-        Some(removed.app)
-    }
-
-    pub fn clear(&mut self) {
-        self.bump();
-        self.slots.clear();
-        self.index.clear();
-    }
-
-    pub fn len(&self) -> usize {
-        self.slots.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
-    }
-
-    pub fn values(&self) -> impl Iterator<Item = &App> {
-        self.slots.iter().map(|s| &s.app)
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.slots.iter().map(|s| &*s.id)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &App)> {
-        self.slots.iter().map(|s| (&*s.id, &s.app))
-    }
-
-    fn refresh_keys(&mut self) {
-        if !self.stale {
-            return;
-        }
-        for slot in self.slots.iter_mut().filter(|s| s.stale) {
-            slot.keys = SearchKeys::of(&slot.app);
-            slot.stale = false;
-        }
-        self.stale = false;
-    }
-
-    /// Computes the name order and ranks, once per generation (with fresh keys).
-    fn refresh_names(&mut self) {
-        self.refresh_keys();
-        if self.names_for != Some(self.generation) {
-            let slots = &self.slots;
-            let mut order: Vec<u32> = (0..slots.len() as u32).collect();
-            order.sort_unstable_by(|&a, &b| {
-                let (a, b) = (&slots[a as usize], &slots[b as usize]);
-                a.keys.cmp_name(&b.keys).then_with(|| a.id.cmp(&b.id))
-            });
-            let mut rank = vec![0u32; slots.len()];
-            for (place, &slot) in order.iter().enumerate() {
-                rank[slot as usize] = place as u32;
-            }
-            self.name_order = order;
-            self.name_rank = rank;
-            self.names_for = Some(self.generation);
-        }
-    }
-}
-
-impl Index<&str> for AppStore {
-    type Output = App;
-
-    fn index(&self, id: &str) -> &App {
-        self.get(id).expect("no app with this client id")
-    }
-}
-
-static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-impl AppStore {
-    fn bump(&mut self) {
-        self.generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
-impl<K: Into<Arc<str>>> FromIterator<(K, App)> for AppStore {
-    fn from_iter<I: IntoIterator<Item = (K, App)>>(iter: I) -> Self {
-        let mut store = AppStore::default();
-        for (id, app) in iter {
-            store.insert(id, app);
-        }
-        store
     }
 }
 
@@ -1172,5 +804,19 @@ mod tests {
         m.filter = Input::new("renamed".into());
         m.rebuild_view();
         assert_eq!(&*m.view[0], "id-15");
+    }
+
+    /// `update` is a function of the model and the message: the store's generations and
+    /// stamps come from the store, not from a counter shared by every model in the process.
+    #[test]
+    fn the_same_changes_give_the_same_generations_and_stamps() {
+        let run = || {
+            let mut m = model(tricky());
+            m.apps.get_mut("id-15").unwrap().name = "Renamed".into();
+            m.set_apps(tricky());
+            let stamp = m.apps.next_stamp();
+            (m.apps.generation, m.apps.stamp("id-15"), stamp)
+        };
+        assert_eq!(run(), run());
     }
 }

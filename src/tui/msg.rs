@@ -114,6 +114,17 @@ pub enum ApiResult {
     ProfileSwitched(Result<SwitchInfo, String>),
 }
 
+impl ApiResult {
+    /// Whether this is the last answer its request gets. Only a login answers twice (its URL
+    /// first, then the outcome).
+    pub fn is_final(&self) -> bool {
+        !matches!(
+            self,
+            ApiResult::Login(super::flows::login::LoginAnswer::Url { .. })
+        )
+    }
+}
+
 /// What the TUI needs to know of the profile the worker switched to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SwitchInfo {

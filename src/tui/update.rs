@@ -8,33 +8,12 @@ use crate::api::permissions;
 use super::details;
 use super::effect::{Effect, RequestId};
 use super::flows::{editing, lost_create, profile, token};
-use super::keymap::{Action, SecretKey, key_for};
+use super::keymap::{Action, COMMANDS, SecretKey};
 use super::model::{
-    INFO_TOAST_LIFETIME, Mode, Model, Overlay, Pane, RequestKind, SortKey, ToastLevel, TreeRow,
-    secrets_by_expiry,
+    INFO_TOAST_LIFETIME, ListCursor, Model, Overlay, OverlayKind, Pane, RequestKind, SortKey,
+    ToastLevel, TreeRow, secrets_by_expiry,
 };
-use super::msg::{ApiResult, Msg, SecretResult, TextEdit};
-
-/// The commands of the `:` line: name, argument, what it does. Completion and the help use it.
-pub const COMMANDS: &[(&str, &str, &str)] = &[
-    ("apps", "", "back to the app list"),
-    ("expiring", "", "every secret of the org by expiry"),
-    (
-        "token",
-        "[paste]",
-        "inspect the session token, or paste one",
-    ),
-    ("profile", "[NAME]", "pick a profile, or name one"),
-    (
-        "login",
-        "[CLIENT_ID [SCOPE...]]",
-        "sign in as a user in the browser (PKCE)",
-    ),
-    ("refresh", "", "reload from the server"),
-    ("sort", "FIELD", "sort by name, expiry or scopes"),
-    ("help", "", "the keys"),
-    ("q", "", "quit"),
-];
+use super::msg::{ApiResult, Msg, SecretResult};
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -51,6 +30,17 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
         other => {
             model.dirty = true;
             let selected_before = model.selected.clone();
+            // The one place an answer clears its request: before any flow sees it, whether
+            // the flow still waits for it or drops it as stale.
+            match &other {
+                Msg::Api { req, result } if result.is_final() => {
+                    model.requests.answered(*req);
+                }
+                Msg::Edited { req, .. } => {
+                    model.requests.answered(*req);
+                }
+                _ => {}
+            }
             let mut effects = match other {
                 Msg::Init => request_apps(model),
                 Msg::Resize { width, height } => {
@@ -77,10 +67,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 Msg::Api {
                     req,
                     result: ApiResult::ProfileSwitched(result),
-                } => {
-                    model.in_flight.remove(&req);
-                    profile::switched(model, req, result)
-                }
+                } => profile::switched(model, req, result),
                 Msg::Api {
                     req,
                     result: ApiResult::Login(answer),
@@ -96,10 +83,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     Vec::new()
                 }
                 Msg::Api {
-                    req,
                     result: ApiResult::CachedDetails(apps),
+                    ..
                 } => {
-                    model.in_flight.remove(&req);
                     details::cached_arrived(model, apps);
                     Vec::new()
                 }
@@ -133,7 +119,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects.extend(details::pump(model));
             // The expiry view's rows (every secret of the organization, sorted) are made
             // only while it is open, and then only when the apps changed.
-            if model.overlays.contains(&Overlay::Expiring) {
+            if model.overlays.is_open(OverlayKind::Expiring) {
                 model.rebuild_expiring();
             }
             effects
@@ -186,11 +172,8 @@ pub fn tick_and_refresh(model: &mut Model, now: jiff::Timestamp) -> Vec<Effect> 
     effects
 }
 
-pub(crate) fn request_apps(model: &mut Model) -> Vec<Effect> {
-    // A newer list supersedes an older one still in flight: its answer will be dropped.
-    let req = model.new_request(RequestKind::Apps);
-    model.awaiting_apps = Some(req);
-    vec![Effect::LoadApps { req }]
+fn request_apps(model: &mut Model) -> Vec<Effect> {
+    model.request_apps()
 }
 
 /// A list answer. The first one that leaves apps unknown also asks for the details cache.
@@ -200,7 +183,6 @@ fn apps_arrived(
     apps: Result<Vec<crate::api::model::App>, crate::api::ApiError>,
     token_expires: Option<jiff::Timestamp>,
 ) -> Vec<Effect> {
-    model.in_flight.remove(&req);
     if model.awaiting_apps != Some(req) {
         tracing::debug!(?req, "dropping a stale app list");
         return Vec::new();
@@ -236,7 +218,6 @@ fn request_token(model: &mut Model) -> Vec<Effect> {
 }
 
 fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
-    model.in_flight.remove(&req);
     match result {
         ApiResult::Apps { .. } | ApiResult::Details { .. } | ApiResult::CachedDetails(_) => {
             unreachable!("routed by `update`")
@@ -275,7 +256,7 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
     if refused_by_token(model, action) {
         return Vec::new();
     }
-    if model.mode() == Mode::Normal
+    if model.overlays.is_empty()
         && permission_needed(action).is_some()
         && !matches!(action, Action::NewApp)
         && let Some(app) = model.selected_app()
@@ -290,18 +271,57 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         );
         return details::enter(model);
     }
-    if let Some(effects) = token::route_key(model, action) {
-        return effects;
+    match overlay_key(model, action) {
+        Some(effects) => effects,
+        None => pane_key(model, action),
     }
-    if let Some(effects) = profile::route_key(model, action) {
-        return effects;
+}
+
+/// The top overlay takes every key first. `None`: it did not use the key (or there is no
+/// overlay), and the panes may. The flows' overlays are modal and use every key but quitting;
+/// the list overlays use their own keys and let the global ones (refresh, help, …) through.
+/// Moving keys never fall through: a list under an overlay does not move.
+fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
+    use super::flows::{delete_secret, login, reveal, rotate, secret_new};
+    use OverlayKind as K;
+    let top = model.overlays.top()?;
+    if action == Action::Quit {
+        return None;
     }
-    if let Some(effects) = super::flows::login::route_key(model, action) {
-        return effects;
+    let modal = |effects: Vec<Effect>| Some(effects);
+    let moves = Step::of(action).is_some();
+    match top {
+        K::Help => help_key(model, action).then(Vec::new),
+        K::Filter => filter_key(model, action).then(Vec::new),
+        K::Command => command_key(model, action),
+        K::Expiring => expiring_key(model, action).then(Vec::new),
+        K::Details => match action {
+            Action::Back => {
+                model.overlays.close(K::Details);
+                Some(Vec::new())
+            }
+            _ => moves.then(Vec::new),
+        },
+        K::SecretNew => modal(secret_new::key(model, action)),
+        K::Reveal => modal(reveal::key(model, action)),
+        K::Rotate => modal(rotate::key(model, action)),
+        K::DeleteSecret => modal(delete_secret::key(model, action)),
+        K::AppForm | K::ScopePicker | K::Review | K::DeleteApp => match action {
+            Action::Flow(_) | Action::Edit(_) | Action::Back => {
+                Some(editing::key(model, top, action))
+            }
+            _ => moves.then(Vec::new),
+        },
+        K::Token => modal(token::inspector_key(model, action)),
+        K::TokenPaste => modal(token::paste_key(model, action)),
+        K::TokenTest => modal(token::test_key(model, action)),
+        K::Profiles => modal(profile::key(model, action)),
+        K::Login => modal(login::key(model, action)),
     }
-    if let Some(effects) = super::flows::secrets::route_key(model, action) {
-        return effects;
-    }
+}
+
+/// Keys with no overlay open: the three panes.
+fn pane_key(model: &mut Model, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => return vec![Effect::Quit],
         Action::Up => move_cursor(model, Step::By(-1)),
@@ -315,7 +335,7 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Focus(p) => model.focus = p,
         Action::ShowDetails => {
             if model.selected_app().is_some() {
-                push_overlay(model, Overlay::Details);
+                model.overlays.push_unique(Overlay::Details);
                 return details::enter(model);
             }
         }
@@ -323,44 +343,112 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::StartFilter => {
             model.focus = Pane::Apps;
             model.filter.handle(InputRequest::GoToEnd);
-            push_overlay(model, Overlay::Filter);
+            model.overlays.push_unique(Overlay::Filter);
         }
         Action::OpenCommand => {
             model.command.input.reset();
             model.command.browsing = None;
             model.command.hint = None;
-            push_overlay(model, Overlay::Command);
+            model.overlays.push_unique(Overlay::Command);
         }
-        Action::Help => {
-            if model.mode() == Mode::Help {
-                model.overlays.pop();
-            } else {
-                model.help.reset();
-                push_overlay(model, Overlay::Help);
-            }
-        }
+        Action::Help => open_help(model),
         Action::Refresh => return request_apps(model),
         Action::CycleSort => set_sort(model, model.sort.next()),
-        Action::ShowExpiring => push_overlay(model, Overlay::Expiring),
-        Action::JumpToApp => jump_to_expiring_app(model),
+        Action::ShowExpiring => model.overlays.push_unique(Overlay::Expiring),
         Action::Token => return request_token(model),
-        Action::Back if editing::owns(model.mode()) => return editing::back(model),
+        Action::TestToken => token::open_test(model),
+        Action::Secret(k) => return super::flows::secrets::pane_key(model, k),
         Action::Back => back(model),
-        Action::Submit => return submit(model),
-        Action::Complete => complete(model),
-        Action::HistoryPrev => browse_history(model, -1),
-        Action::HistoryNext => browse_history(model, 1),
-        Action::Edit(edit) if editing::owns(model.mode()) => editing::text(model, edit),
-        Action::Edit(edit) => edit_text(model, edit),
         Action::NewApp => return editing::new_app(model),
         Action::EditApp => return editing::edit_app(model),
         Action::EditJson => return super::flows::json_edit::start(model),
         Action::DeleteApp => super::flows::delete_app::open(model),
-        Action::Flow(k) => return editing::key(model, k),
-        // Handled by `token::route_key` where they mean something.
-        Action::Secret(_) | Action::PasteToken | Action::TestToken => {}
+        // The keys of overlays: with none open they mean nothing.
+        Action::JumpToApp
+        | Action::PasteToken
+        | Action::Submit
+        | Action::Complete
+        | Action::HistoryPrev
+        | Action::HistoryNext
+        | Action::Edit(_)
+        | Action::Flow(_) => {}
     }
     Vec::new()
+}
+
+fn open_help(model: &mut Model) {
+    model.help.reset();
+    model.overlays.push_unique(Overlay::Help);
+}
+
+/// The help: scroll, close. False: not a key of the help.
+fn help_key(model: &mut Model, action: Action) -> bool {
+    let len = super::keymap::help_line_count();
+    match action {
+        Action::Back | Action::Help => model.overlays.close(OverlayKind::Help),
+        other => match Step::of(other) {
+            Some(step) => step_cursor(&mut model.help, step, len),
+            None => return false,
+        },
+    }
+    true
+}
+
+/// The expiry view: move, go to the app, close. False: not a key of the view.
+fn expiring_key(model: &mut Model, action: Action) -> bool {
+    match action {
+        Action::Back => model.overlays.close(OverlayKind::Expiring),
+        Action::JumpToApp => jump_to_expiring_app(model),
+        other => match Step::of(other) {
+            Some(step) => {
+                let len = model.expiring_rows.len();
+                step_cursor(&mut model.expiring, step, len);
+            }
+            None => return false,
+        },
+    }
+    true
+}
+
+/// Filtering as you type: the view is rebuilt on every change of the text. Enter keeps the
+/// filter, Esc clears it. False: not a key of the filter.
+fn filter_key(model: &mut Model, action: Action) -> bool {
+    match action {
+        Action::Edit(edit) => {
+            let req = crate::tui::msg::input_request(edit);
+            if model.filter.handle(req).is_some_and(|c| c.value) {
+                model.rebuild_view();
+            }
+        }
+        Action::Submit => model.overlays.close(OverlayKind::Filter),
+        Action::Back => {
+            model.overlays.close(OverlayKind::Filter);
+            model.filter.reset();
+            model.rebuild_view();
+        }
+        other => return Step::of(other).is_some(),
+    }
+    true
+}
+
+/// The command line. `None`: not one of its keys.
+fn command_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
+    match action {
+        Action::Edit(edit) => {
+            model
+                .command
+                .input
+                .handle(crate::tui::msg::input_request(edit));
+            model.command.hint = None;
+        }
+        Action::Submit => return Some(submit_command(model)),
+        Action::Complete => complete(model),
+        Action::HistoryPrev => browse_history(model, -1),
+        Action::HistoryNext => browse_history(model, 1),
+        Action::Back => model.overlays.close(OverlayKind::Command),
+        other => return Step::of(other).is_some().then(Vec::new),
+    }
+    Some(Vec::new())
 }
 
 /// What an editing key asks the server to do, in the terms of `api::permissions`.
@@ -414,13 +502,6 @@ fn paste(model: &mut Model, text: &str) -> Vec<Effect> {
     effects
 }
 
-fn push_overlay(model: &mut Model, overlay: Overlay) {
-    // Opening what is already on top does nothing, so repeated keys never stack copies.
-    if model.overlays.last() != Some(&overlay) {
-        model.overlays.push(overlay);
-    }
-}
-
 enum Step {
     By(isize),
     Page(isize),
@@ -428,46 +509,47 @@ enum Step {
     Bottom,
 }
 
+impl Step {
+    fn of(action: Action) -> Option<Step> {
+        Some(match action {
+            Action::Up => Step::By(-1),
+            Action::Down => Step::By(1),
+            Action::Top => Step::Top,
+            Action::Bottom => Step::Bottom,
+            Action::PageUp => Step::Page(-1),
+            Action::PageDown => Step::Page(1),
+            _ => return None,
+        })
+    }
+}
+
+/// Moves the cursor of the focused pane.
 fn move_cursor(model: &mut Model, step: Step) {
-    let mode = model.mode();
-    let (cursor, len) = match mode {
-        Mode::Expiring => (&mut model.expiring, model.expiring_rows.len()),
-        Mode::Help => {
-            let len = super::view::help::line_count();
-            (&mut model.help, len)
+    match model.focus {
+        Pane::Apps => {
+            let len = model.view.len();
+            let mut index = model.list.index;
+            apply_step(&mut index, &model.list, step, len);
+            model.select_row(index);
         }
-        Mode::Normal => match model.focus {
-            Pane::Apps => {
-                let len = model.view.len();
-                let mut index = model.list.index;
-                apply_step(&mut index, &model.list, step, len);
-                model.select_row(index);
-                return;
-            }
-            Pane::Scopes => {
-                let len = model.tree_rows().len();
-                (&mut model.scopes, len)
-            }
-            Pane::Secrets => {
-                let len = model.selected_app().map_or(0, |a| a.secrets.len());
-                (&mut model.secrets, len)
-            }
-        },
-        Mode::Filter
-        | Mode::Command
-        | Mode::Details
-        | Mode::Form
-        | Mode::Picker
-        | Mode::Review
-        | Mode::DeleteApp => return,
-        _ => return,
-    };
+        Pane::Scopes => {
+            let len = model.tree_rows().len();
+            step_cursor(&mut model.scopes, step, len);
+        }
+        Pane::Secrets => {
+            let len = model.selected_app().map_or(0, |a| a.secrets.len());
+            step_cursor(&mut model.secrets, step, len);
+        }
+    }
+}
+
+fn step_cursor(cursor: &mut ListCursor, step: Step, len: usize) {
     let mut index = cursor.index;
     apply_step(&mut index, cursor, step, len);
     cursor.index = index;
 }
 
-fn apply_step(index: &mut usize, cursor: &super::model::ListCursor, step: Step, len: usize) {
+fn apply_step(index: &mut usize, cursor: &ListCursor, step: Step, len: usize) {
     if len == 0 {
         *index = 0;
         return;
@@ -528,7 +610,7 @@ fn jump_to_expiring_app(model: &mut Model) {
     }
     model.selected = Some(row.app_id.to_string());
     model.rebuild_view();
-    model.overlays.retain(|o| *o != Overlay::Expiring);
+    model.overlays.close(OverlayKind::Expiring);
     model.focus = Pane::Secrets;
     if let Some(app) = model.apps.get(&row.app_id)
         && let Some(pos) = secrets_by_expiry(app)
@@ -539,51 +621,33 @@ fn jump_to_expiring_app(model: &mut Model) {
     }
 }
 
+/// Esc with no overlay: clear the filter, else dismiss the newest error.
 fn back(model: &mut Model) {
-    match model.overlays.pop() {
-        Some(Overlay::Filter) => {
-            model.filter.reset();
-            model.rebuild_view();
-        }
-        Some(_) => {}
-        None if !model.filter.value().is_empty() => {
-            model.filter.reset();
-            model.rebuild_view();
-        }
-        None => {
-            if let Some(pos) = model
-                .toasts
-                .iter()
-                .rposition(|t| t.level == ToastLevel::Error)
-            {
-                model.toasts.remove(pos);
-            }
-        }
+    if !model.filter.value().is_empty() {
+        model.filter.reset();
+        model.rebuild_view();
+    } else if let Some(pos) = model
+        .toasts
+        .iter()
+        .rposition(|t| t.level == ToastLevel::Error)
+    {
+        model.toasts.remove(pos);
     }
 }
 
-fn submit(model: &mut Model) -> Vec<Effect> {
-    match model.mode() {
-        Mode::Filter => {
-            model.overlays.pop();
-            Vec::new()
-        }
-        Mode::Command => {
-            let line = model.command.input.value().trim().to_owned();
-            model.overlays.pop();
-            model.command.input.reset();
-            model.command.browsing = None;
-            model.command.hint = None;
-            if line.is_empty() {
-                return Vec::new();
-            }
-            if model.command.history.last() != Some(&line) {
-                model.command.history.push(line.clone());
-            }
-            run_command(model, &line)
-        }
-        _ => Vec::new(),
+fn submit_command(model: &mut Model) -> Vec<Effect> {
+    let line = model.command.input.value().trim().to_owned();
+    model.overlays.close(OverlayKind::Command);
+    model.command.input.reset();
+    model.command.browsing = None;
+    model.command.hint = None;
+    if line.is_empty() {
+        return Vec::new();
     }
+    if model.command.history.last() != Some(&line) {
+        model.command.history.push(line.clone());
+    }
+    run_command(model, &line)
 }
 
 fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
@@ -596,14 +660,11 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
             model.overlays.clear();
             model.focus = Pane::Apps;
         }
-        ("expiring" | "exp", _) => push_overlay(model, Overlay::Expiring),
+        ("expiring" | "exp", _) => model.overlays.push_unique(Overlay::Expiring),
         ("token", Some("paste")) => token::open_paste(model),
         ("token", _) => return request_token(model),
         ("refresh", _) => return request_apps(model),
-        ("help", _) => {
-            model.help.reset();
-            push_overlay(model, Overlay::Help);
-        }
+        ("help", _) => open_help(model),
         ("sort", Some("name")) => set_sort(model, SortKey::Name),
         ("sort", Some("expiry")) => set_sort(model, SortKey::Expiry),
         ("sort", Some("scopes")) => set_sort(model, SortKey::Scopes),
@@ -696,39 +757,4 @@ fn browse_history(model: &mut Model, delta: isize) {
     cmd.browsing = next;
     let text = next.map_or_else(|| cmd.draft.clone(), |i| cmd.history[i].clone());
     cmd.input = tui_input::Input::new(text);
-}
-
-fn edit_text(model: &mut Model, edit: TextEdit) {
-    let req = crate::tui::msg::input_request(edit);
-    let mode = model.mode();
-    if mode == Mode::Filter {
-        // Filtering as you type: the view is rebuilt on every change of the text.
-        let changed = model.filter.handle(req).is_some_and(|c| c.value);
-        if changed {
-            model.rebuild_view();
-        }
-    } else if mode == Mode::Command {
-        model.command.input.handle(req);
-        model.command.hint = None;
-    }
-}
-
-/// The hint the empty list shows, naming the keys from the keymap.
-pub fn empty_list_hint(model: &Model) -> String {
-    if !model.loaded {
-        "Loading the organization's apps…".to_owned()
-    } else if !model.filter.value().is_empty() {
-        format!(
-            "No app matches {:?}. {} clears the filter.",
-            model.filter.value(),
-            key_for(Action::Back).unwrap_or_default()
-        )
-    } else if model.apps.is_empty() {
-        format!(
-            "This organization has no external apps. {} refreshes.",
-            key_for(Action::Refresh).unwrap_or_default()
-        )
-    } else {
-        String::new()
-    }
 }

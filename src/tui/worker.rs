@@ -276,7 +276,7 @@ impl Worker {
                 client_id,
                 scopes,
             } => super::flows::login::spawn(client, tx, req, client_id, scopes),
-            Effect::CancelLogin => super::flows::login::cancel(),
+            Effect::CancelLogin { .. } => super::flows::login::cancel(),
             // The event loop's business: it owns the terminal.
             Effect::EditJson { .. } | Effect::Quit => {}
         }

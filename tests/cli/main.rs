@@ -18,6 +18,8 @@ mod hardening;
 mod hardening_cli;
 mod hostile_text;
 mod monitoring;
+mod promises_apps;
+mod promises_config;
 mod secret_hygiene;
 mod secrets_details;
 mod token_cli;

@@ -1,6 +1,9 @@
 #![allow(dead_code)] // each test crate uses its own part of this
 
 pub mod clock;
+pub mod promises;
+pub mod promises_config;
+pub mod settled;
 pub mod sim_process;
 pub mod tmux;
 pub mod tui;

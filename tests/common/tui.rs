@@ -94,3 +94,11 @@ pub fn render(model: &mut Model, width: u16, height: u16) -> String {
     terminal.draw(|f| view(model, f)).unwrap();
     terminal.backend().to_string()
 }
+
+/// A frame of a screen with nothing left in flight (checked): what a snapshot named for a
+/// settled state must show.
+pub fn settled(model: &mut Model, width: u16, height: u16) -> String {
+    let screen = render(model, width, height);
+    super::settled::assert_settled(model, &screen);
+    screen
+}

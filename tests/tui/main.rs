@@ -9,6 +9,7 @@ mod tui_details;
 mod tui_edit_snapshots;
 mod tui_edit_update;
 mod tui_idle;
+mod tui_keys;
 mod tui_login;
 mod tui_monkey;
 mod tui_profile_switch;

@@ -13,6 +13,7 @@ use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::details::{self, FILL_PER_WINDOW, WINDOW};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::keymap::{Action, FlowKey};
+use extapps::tui::model::RequestKind;
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, update};
 use jiff::{SignedDuration, Timestamp};
@@ -96,6 +97,28 @@ fn answer(model: &mut Model, apps: &[App], req: RequestId, id: &str) -> Vec<Effe
     )
 }
 
+/// Answers the details-cache read among `effects` the way the worker does when there is no
+/// cache of an earlier run: with nothing. Returns what the answer asks for.
+fn no_cache(model: &mut Model, effects: &[Effect]) -> Vec<Effect> {
+    let reads: Vec<RequestId> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadDetailCache { req } => Some(*req),
+            _ => None,
+        })
+        .collect();
+    let [req] = reads[..] else {
+        panic!("one cache read: {effects:?}")
+    };
+    update(
+        model,
+        Msg::Api {
+            req,
+            result: ApiResult::CachedDetails(Vec::new()),
+        },
+    )
+}
+
 fn tick(model: &mut Model, at: Timestamp) -> Vec<Effect> {
     update(model, Msg::Tick { now: at })
 }
@@ -105,6 +128,13 @@ fn unknown_apps_show_an_ellipsis_never_zero_120x35() {
     let apps: Vec<App> = demo_apps(now()).iter().map(full).collect();
     let (mut model, effects) = loaded(&apps, (120, 35));
     assert!(!detail_reads(&effects).is_empty());
+    assert!(detail_reads(&no_cache(&mut model, &effects)).is_empty());
+    // The spinner is the point: the detail reads are on their way, and only they.
+    common::settled::assert_only_in_flight(
+        &model,
+        RequestKind::Details,
+        detail_reads(&effects).len(),
+    );
     let screen = render(&mut model, 120, 35);
     assert!(screen.contains("loading details…"), "{screen}");
     assert!(!screen.contains("no scopes"), "{screen}");
@@ -116,10 +146,17 @@ fn unknown_apps_show_an_ellipsis_never_zero_120x35() {
 fn unknown_apps_show_an_ellipsis_never_zero_80x24() {
     let apps: Vec<App> = demo_apps(now()).iter().map(full).collect();
     let (mut model, effects) = loaded(&apps, (80, 24));
-    // The first app's details arrive; the rest are still on their way.
+    assert!(detail_reads(&no_cache(&mut model, &effects)).is_empty());
+    // The first app's details arrive; the rest are still on their way, and only they.
     let (req, id) = detail_reads(&effects)[0].clone();
-    answer(&mut model, &apps, req, &id);
+    assert!(detail_reads(&answer(&mut model, &apps, req, &id)).is_empty());
+    common::settled::assert_only_in_flight(
+        &model,
+        RequestKind::Details,
+        detail_reads(&effects).len() - 1,
+    );
     let screen = render(&mut model, 80, 24);
+    assert!(screen.contains("…"), "{screen}");
     insta::assert_snapshot!(screen);
 }
 
@@ -127,12 +164,15 @@ fn unknown_apps_show_an_ellipsis_never_zero_80x24() {
 fn the_expiry_view_says_how_complete_it_is() {
     let apps: Vec<App> = demo_apps(now()).iter().map(full).collect();
     let (mut model, effects) = loaded(&apps, (120, 35));
+    no_cache(&mut model, &effects);
     for (req, id) in detail_reads(&effects) {
-        answer(&mut model, &apps, req, &id);
+        assert!(detail_reads(&answer(&mut model, &apps, req, &id)).is_empty());
     }
     update(&mut model, Msg::Key(Action::ShowExpiring));
     let known = model.apps.values().filter(|a| a.details_known()).count();
     let screen = render(&mut model, 120, 35);
+    // Between two paced reads of the fill: nothing in flight, the rest not loaded yet.
+    common::settled::assert_settled(&model, &screen);
     let title = format!("(details for {known} of {} apps)", apps.len());
     assert!(screen.contains(&title), "{screen}");
     insta::assert_snapshot!(screen);

@@ -1,11 +1,15 @@
 //! Snapshots of the editing overlays on a fixed clock and the demo organization, without
 //! colour: what a NO_COLOR user reads.
 
-use crate::common::tui::{loaded, loaded_model, now, press, render, screen_options, type_text};
+use crate::common::tui::{
+    loaded, loaded_model, now, press, render, screen_options, settled, type_text,
+};
 
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::Effect;
+use extapps::tui::flows::app_form::AppForm;
 use extapps::tui::flows::app_form::FormField;
+use extapps::tui::flows::scope_picker::ScopePicker;
 use extapps::tui::keymap::{Action, FlowKey};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update};
@@ -34,8 +38,9 @@ fn select(model: &mut Model, name: &str) {
     model.rebuild_view();
 }
 
-fn new_form(model: &mut Model) {
-    if let [Effect::LoadCatalog { req }] = press(model, Action::NewApp)[..] {
+/// Answers the catalog read a form asks for when it opens (`effects`), as the worker would.
+fn answer_catalog(model: &mut Model, effects: Vec<Effect>) {
+    if let [Effect::LoadCatalog { req }] = effects[..] {
         update(
             model,
             Msg::Api {
@@ -46,11 +51,16 @@ fn new_form(model: &mut Model) {
     }
 }
 
+fn new_form(model: &mut Model) {
+    let effects = press(model, Action::NewApp);
+    answer_catalog(model, effects);
+}
+
 /// Tabs to `field`; a form has fewer fields than the bound, so a field that Tab never reaches
 /// fails the test instead of hanging it.
 fn focus(model: &mut Model, field: FormField) {
     for _ in 0..32 {
-        if model.edit.form.as_ref().unwrap().focus == field {
+        if model.overlays.get::<AppForm>().unwrap().focus == field {
             return;
         }
         flow(model, FlowKey::NextField);
@@ -77,13 +87,13 @@ fn invalid_form() -> Model {
 #[test]
 fn create_form_with_validation_errors_120x35() {
     let mut model = invalid_form();
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
 fn create_form_with_validation_errors_80x24() {
     let mut model = invalid_form();
-    insta::assert_snapshot!(render(&mut model, 80, 24));
+    insta::assert_snapshot!(settled(&mut model, 80, 24));
 }
 
 #[test]
@@ -97,7 +107,7 @@ fn scope_picker_filtered_120x35() {
     flow(&mut model, FlowKey::Down);
     flow(&mut model, FlowKey::Toggle);
     flow(&mut model, FlowKey::Kind);
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -107,7 +117,10 @@ fn scope_picker_refuses_or_default_which_every_token_gets_anyway() {
     focus(&mut model, FormField::Scopes);
     type_text(&mut model, "OR.Default");
     flow(&mut model, FlowKey::Toggle);
-    let picker = model.edit.picker.as_ref().expect("the picker is open");
+    let picker = model
+        .overlays
+        .get::<ScopePicker>()
+        .expect("the picker is open");
     assert!(picker.chosen.is_empty(), "{:?}", picker.chosen);
     assert_eq!(
         picker.notice.as_deref(),
@@ -122,7 +135,12 @@ fn scope_picker_refuses_or_default_which_every_token_gets_anyway() {
 fn edit_diff_with_a_server_change_120x35() {
     let mut model = loaded(options());
     select(&mut model, "Audit Log Exporter (SIEM)");
-    press(&mut model, Action::EditApp);
+    let effects = press(&mut model, Action::EditApp);
+    assert!(
+        matches!(effects[..], [Effect::LoadCatalog { .. }]),
+        "{effects:?}"
+    );
+    answer_catalog(&mut model, effects);
     press(&mut model, Action::Edit(TextEdit::Clear));
     type_text(&mut model, "SIEM exporter");
     focus(&mut model, FormField::RedirectUris);
@@ -141,7 +159,7 @@ fn edit_diff_with_a_server_change_120x35() {
             result: ApiResult::FreshApp(Ok(fresh)),
         },
     );
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -151,7 +169,7 @@ fn delete_confirmation_120x35() {
     press(&mut model, Action::DeleteApp);
     type_text(&mut model, "CI/CD");
     flow(&mut model, FlowKey::Activate);
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -160,7 +178,7 @@ fn delete_confirmation_80x24() {
     select(&mut model, "CI/CD Pipeline");
     press(&mut model, Action::DeleteApp);
     type_text(&mut model, "CI/CD Pipeline");
-    insta::assert_snapshot!(render(&mut model, 80, 24));
+    insta::assert_snapshot!(settled(&mut model, 80, 24));
 }
 
 #[test]
@@ -175,7 +193,7 @@ fn deleting_the_app_this_session_signs_in_as_warns() {
         decoded: None,
     });
     press(&mut model, Action::DeleteApp);
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(
         screen.contains("extapps itself signs in as this app"),
         "{screen}"
@@ -184,7 +202,7 @@ fn deleting_the_app_this_session_signs_in_as_warns() {
     press(&mut model, Action::Back);
     select(&mut model, "Audit Log Exporter (SIEM)");
     press(&mut model, Action::DeleteApp);
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(!screen.contains("extapps itself signs in"), "{screen}");
 }
 
@@ -193,7 +211,7 @@ fn create_form_duplicate_name_warning_120x35() {
     let mut model = loaded(options());
     new_form(&mut model);
     type_text(&mut model, "queue monitor teams bot");
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(screen.contains("warning"), "{screen}");
     assert!(screen.contains("another app is named"), "{screen}");
     insta::assert_snapshot!(screen);
@@ -216,7 +234,7 @@ fn delete_confirmation_shows_the_name_as_the_list_does() {
     let mut model = loaded_model(opts, now(), apps, None);
     select(&mut model, "Tab\there");
     press(&mut model, Action::DeleteApp);
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(
         screen.contains("Delete app Tab here (tab-app-id)?"),
         "{screen}"

@@ -8,7 +8,12 @@ use extapps::api::readback::Applied;
 use extapps::app_rules::{Field, Severity};
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::{Effect, RequestId};
+use extapps::tui::flows::app_form::AppForm;
 use extapps::tui::flows::app_form::FormField;
+use extapps::tui::flows::app_form::Review;
+use extapps::tui::flows::delete_app::DeleteApp;
+use extapps::tui::flows::reveal::Reveal;
+use extapps::tui::flows::scope_picker::ScopePicker;
 use extapps::tui::keymap::{Action, FlowKey};
 use extapps::tui::model::{Mode, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
@@ -25,7 +30,7 @@ fn flow(model: &mut Model, key: FlowKey) -> Vec<Effect> {
 
 fn focus(model: &mut Model, field: FormField) {
     for _ in 0..6 {
-        if model.edit.form.as_ref().unwrap().focus == field {
+        if model.overlays.get::<AppForm>().unwrap().focus == field {
             return;
         }
         flow(model, FlowKey::NextField);
@@ -70,7 +75,7 @@ fn validation_problems_show_beside_their_fields_and_nothing_is_sent() {
     let mut model = loaded(options());
     new_form(&mut model);
     assert!(flow(&mut model, FlowKey::Save).is_empty());
-    let form = model.edit.form.as_ref().unwrap();
+    let form = model.overlays.get::<AppForm>().unwrap();
     assert!(
         form.problems_at(Field::Name)
             .any(|p| p.text.contains("name is required"))
@@ -85,9 +90,9 @@ fn validation_problems_show_beside_their_fields_and_nothing_is_sent() {
     type_text(&mut model, "Mobile thing");
     focus(&mut model, FormField::Confidential);
     type_text(&mut model, " ");
-    assert!(!model.edit.form.as_ref().unwrap().confidential);
+    assert!(!model.overlays.get::<AppForm>().unwrap().confidential);
     assert!(flow(&mut model, FlowKey::Save).is_empty());
-    let form = model.edit.form.as_ref().unwrap();
+    let form = model.overlays.get::<AppForm>().unwrap();
     assert!(form.problems_at(Field::Name).next().is_none());
     assert!(
         form.problems_at(Field::RedirectUris)
@@ -98,7 +103,7 @@ fn validation_problems_show_beside_their_fields_and_nothing_is_sent() {
     focus(&mut model, FormField::RedirectUris);
     type_text(&mut model, "localhost 8080");
     assert!(flow(&mut model, FlowKey::Save).is_empty());
-    let form = model.edit.form.as_ref().unwrap();
+    let form = model.overlays.get::<AppForm>().unwrap();
     assert!(
         form.uri_error
             .as_deref()
@@ -110,7 +115,7 @@ fn validation_problems_show_beside_their_fields_and_nothing_is_sent() {
     type_text(&mut model, "http://localhost:8080/cb");
     flow(&mut model, FlowKey::Activate);
     assert_eq!(
-        model.edit.form.as_ref().unwrap().uris,
+        model.overlays.get::<AppForm>().unwrap().uris,
         ["http://localhost:8080/cb"]
     );
 
@@ -121,7 +126,7 @@ fn validation_problems_show_beside_their_fields_and_nothing_is_sent() {
     type_text(&mut model, "OR.Jobs.Read");
     flow(&mut model, FlowKey::Toggle);
     flow(&mut model, FlowKey::Kind);
-    let picker = model.edit.picker.as_ref().unwrap();
+    let picker = model.overlays.get::<ScopePicker>().unwrap();
     assert!(
         picker
             .notice
@@ -159,7 +164,7 @@ fn a_duplicate_name_warns_but_does_not_block() {
     new_form(&mut model);
     type_text(&mut model, &existing.to_uppercase());
     // Said while typing, before any save: the save does not stop for a warning.
-    let form = model.edit.form.as_ref().unwrap();
+    let form = model.overlays.get::<AppForm>().unwrap();
     let p: Vec<_> = form.problems_at(Field::Name).collect();
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0].severity, Severity::Warning);
@@ -175,7 +180,7 @@ fn a_duplicate_name_warns_but_does_not_block() {
         matches!(effects[..], [Effect::CreateApp { .. }]),
         "{effects:?}"
     );
-    let form = model.edit.form.as_ref().unwrap();
+    let form = model.overlays.get::<AppForm>().unwrap();
     let p: Vec<_> = form.problems_at(Field::Name).collect();
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].severity, Severity::Warning);
@@ -201,7 +206,7 @@ fn a_failed_create_keeps_the_form_and_shows_the_server() {
         ))),
     );
     assert_eq!(model.mode(), Mode::Form);
-    let form = model.edit.form.as_ref().unwrap();
+    let form = model.overlays.get::<AppForm>().unwrap();
     assert_eq!(form.name.value(), "Nightly sync");
     assert!(form.server_error.as_deref().unwrap().contains("OR.Nope"));
     // And it can be sent again.
@@ -253,7 +258,7 @@ fn app_named(id: &str, name: &str) -> extapps::api::model::App {
 }
 
 fn lost_text(model: &Model) -> String {
-    let form = model.edit.form.as_ref().expect("the form stays");
+    let form = model.overlays.get::<AppForm>().expect("the form stays");
     let lost = form.lost.as_ref().expect("the lost answer is on screen");
     extapps::tui::flows::lost_create::lines(lost)
         .into_iter()
@@ -274,7 +279,7 @@ fn a_lost_create_is_not_resent_and_the_tui_looks_by_itself() {
     // `r` (the old advice) is not text in the name any more, nor anything else typed.
     type_text(&mut model, "r");
     assert_eq!(
-        model.edit.form.as_ref().unwrap().name.value(),
+        model.overlays.get::<AppForm>().unwrap().name.value(),
         "Nightly sync"
     );
     assert!(flow(&mut model, FlowKey::Save).is_empty());
@@ -293,7 +298,7 @@ fn a_lost_create_is_not_resent_and_the_tui_looks_by_itself() {
     assert!(text.contains("probably happened"), "{text}");
     // Enter closes on the app found; nothing is sent.
     assert!(flow(&mut model, FlowKey::Activate).is_empty());
-    assert!(model.edit.form.is_none());
+    assert!(model.overlays.get::<AppForm>().is_none());
     assert_eq!(model.selected.as_deref(), Some("new-client-id"));
 }
 
@@ -311,7 +316,7 @@ fn after_a_lost_create_that_did_not_happen_enter_reopens_the_form() {
     );
     assert!(text.contains("press Enter to reopen the form"), "{text}");
     assert!(flow(&mut model, FlowKey::Activate).is_empty());
-    let form = model.edit.form.as_ref().expect("reopened");
+    let form = model.overlays.get::<AppForm>().expect("reopened");
     assert!(form.lost.is_none());
     assert_eq!(form.name.value(), existing);
     assert_eq!(model.mode(), Mode::Form);
@@ -373,11 +378,11 @@ fn a_created_confidential_app_reveals_its_secret_once() {
     assert_eq!(model.selected.as_deref(), Some("new-client-id"));
     assert!(model.apps["new-client-id"].secret.is_none());
     assert_eq!(model.mode(), Mode::SecretReveal);
-    assert!(model.edit.form.is_none());
+    assert!(model.overlays.get::<AppForm>().is_none());
     assert!(!format!("{model:?}").contains("s3cr3t-value-xyz"));
     press(&mut model, Action::Back);
     assert!(
-        model.secret_flows.reveal.is_none(),
+        model.overlays.get::<Reveal>().is_none(),
         "closing drops the value"
     );
     assert_eq!(model.mode(), Mode::Normal);
@@ -439,7 +444,7 @@ fn an_app_changed_on_the_server_is_shown_not_overwritten() {
     assert!(effects.is_empty(), "nothing is sent without a confirmation");
     assert_eq!(model.apps[&id], fresh, "the panes show the server's state");
     assert_eq!(model.mode(), Mode::Review);
-    let review = model.edit.review.as_ref().unwrap();
+    let review = model.overlays.get::<Review>().unwrap();
     let told: Vec<String> = review
         .server_changes
         .iter()
@@ -457,7 +462,7 @@ fn an_app_changed_on_the_server_is_shown_not_overwritten() {
     // Default No: Enter goes back to the form, which now shows the new state.
     assert!(flow(&mut model, FlowKey::Activate).is_empty());
     assert_eq!(model.mode(), Mode::Form);
-    let form = model.edit.form.as_ref().unwrap();
+    let form = model.overlays.get::<AppForm>().unwrap();
     assert!(form.scopes.iter().any(|s| s.name == "Insights"));
     assert_eq!(form.name.value(), "Audit exporter");
 }
@@ -484,7 +489,7 @@ fn a_failed_save_goes_back_to_the_form_with_the_servers_message() {
         .into())),
     );
     assert_eq!(model.mode(), Mode::Form);
-    let form = model.edit.form.as_ref().unwrap();
+    let form = model.overlays.get::<AppForm>().unwrap();
     assert_eq!(form.name.value(), "Audit exporter");
     assert!(
         form.server_error
@@ -536,9 +541,8 @@ fn a_save_that_did_not_stick_says_which_changes_are_missing() {
     let applied = extapps::api::readback::compare(base, body, server);
     api(&mut model, req, ApiResult::Saved(Ok(applied)));
     let form = model
-        .edit
-        .form
-        .as_ref()
+        .overlays
+        .get::<AppForm>()
         .expect("the form stays, with the user's work");
     let error = form.server_error.as_deref().unwrap();
     assert!(error.contains("not on it"), "{error}");
@@ -566,9 +570,8 @@ fn a_save_whose_answer_was_lost_reads_the_list_again_and_never_says_retry() {
         "{effects:?}"
     );
     let error = model
-        .edit
-        .form
-        .as_ref()
+        .overlays
+        .get::<AppForm>()
         .unwrap()
         .server_error
         .clone()
@@ -624,13 +627,16 @@ fn esc_asks_before_discarding_a_changed_form() {
     new_form(&mut model);
     type_text(&mut model, "draft");
     press(&mut model, Action::Back);
-    assert!(model.edit.form.as_ref().unwrap().confirm_discard);
+    assert!(model.overlays.get::<AppForm>().unwrap().confirm_discard);
     type_text(&mut model, "n");
-    assert_eq!(model.edit.form.as_ref().unwrap().name.value(), "draft");
+    assert_eq!(
+        model.overlays.get::<AppForm>().unwrap().name.value(),
+        "draft"
+    );
     press(&mut model, Action::Back);
     type_text(&mut model, "y");
     assert_eq!(model.mode(), Mode::Normal);
-    assert!(model.edit.form.is_none());
+    assert!(model.overlays.get::<AppForm>().is_none());
 }
 
 #[test]
@@ -677,7 +683,7 @@ fn delete_needs_the_exact_name_and_reports_the_backup() {
     assert!(flow(&mut model, FlowKey::Activate).is_empty());
     type_text(&mut model, "ci/cd pipeline");
     assert!(flow(&mut model, FlowKey::Activate).is_empty());
-    assert!(model.edit.delete.as_ref().unwrap().error.is_some());
+    assert!(model.overlays.get::<DeleteApp>().unwrap().error.is_some());
     press(&mut model, Action::Edit(TextEdit::Clear));
     type_text(&mut model, "CI/CD Pipeline");
     let effects = flow(&mut model, FlowKey::Activate);
@@ -706,7 +712,7 @@ fn delete_needs_the_exact_name_and_reports_the_backup() {
     );
     assert!(!model.apps.contains_key(&id));
     assert_eq!(
-        model.edit.delete.as_ref().unwrap().done.as_deref(),
+        model.overlays.get::<DeleteApp>().unwrap().done.as_deref(),
         Some(std::path::Path::new("/backups/ci-cd-pipeline.json"))
     );
     flow(&mut model, FlowKey::Activate);
@@ -735,9 +741,8 @@ fn a_failed_delete_keeps_the_confirmation_and_the_app() {
     assert!(model.apps.contains_key(&id));
     assert!(
         model
-            .edit
-            .delete
-            .as_ref()
+            .overlays
+            .get::<DeleteApp>()
             .unwrap()
             .error
             .as_deref()
@@ -788,7 +793,7 @@ fn json_edits_are_validated_kept_on_failure_and_then_diffed() {
     api(&mut model, req, ApiResult::FreshApp(Ok(fresh)));
     assert_eq!(model.mode(), Mode::Review);
     assert_eq!(
-        model.edit.review.as_ref().unwrap().body.name,
+        model.overlays.get::<Review>().unwrap().body.name,
         "SIEM exporter"
     );
 }
@@ -844,7 +849,13 @@ fn names_with_a_tab_or_a_decomposed_accent_can_be_deleted() {
     for (id, typed) in [("tab-app-id", "tab here"), ("cafe-app-id", "tab-app-id")] {
         let mut model = with_odd_names();
         assert!(delete_typing(&mut model, id, typed).is_empty(), "{typed}");
-        let error = model.edit.delete.as_ref().unwrap().error.clone().unwrap();
+        let error = model
+            .overlays
+            .get::<DeleteApp>()
+            .unwrap()
+            .error
+            .clone()
+            .unwrap();
         assert!(!error.contains("\\t"), "{error}");
     }
 }

@@ -3,6 +3,9 @@
 
 use crate::common::tui::{self, now, press, render};
 
+use extapps::tui::flows::login::LoginFlow;
+use extapps::tui::flows::token::Inspector;
+use extapps::tui::flows::token::PasteToken;
 use std::time::Duration;
 
 use crate::common::*;
@@ -11,7 +14,7 @@ use extapps::sim::{DEMO_LOGIN_CLIENT_ID, DEMO_USER_ID, DEMO_USER_NAME};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::flows::login::{self, LoginAnswer, LoginOutcome, LoginStage};
 use extapps::tui::keymap::{Action, SecretKey};
-use extapps::tui::model::{Mode, Overlay, ToastLevel};
+use extapps::tui::model::{Mode, OverlayKind, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update};
 use jiff::SignedDuration;
@@ -63,7 +66,7 @@ fn url_answer(req: RequestId) -> Msg {
     Msg::Api {
         req,
         result: ApiResult::Login(LoginAnswer::Url {
-            url: "http://127.0.0.1:41234/identity_/connect/authorize?response_type=code&client_id=9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a&redirect_uri=http%3A%2F%2Flocalhost%3A12700&scope=OR.Default+OR.Jobs+offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=abc".into(),
+            url: "http://127.0.0.1:41234/identity_/connect/authorize?response_type=code&client_id=9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a&redirect_uri=http%3A%2F%2Flocalhost%3A12700&scope=OR.Default+OR.Folders.Read+OR.Jobs+TM.Projects.Read+DataService.Data.Read+offline_access&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=abc".into(),
             redirect_uri: "http://localhost:12700".into(),
             browser_opened: false,
         }),
@@ -76,7 +79,7 @@ fn login_command_starts_a_login_with_the_demo_app() {
     let req = started(&mut model);
     assert_eq!(model.mode(), Mode::Login);
     assert!(model.is_busy());
-    let flow = model.login.as_ref().unwrap();
+    let flow = model.overlays.get::<LoginFlow>().unwrap();
     assert_eq!(flow.req, req);
     assert_eq!(flow.stage, LoginStage::Preparing);
 }
@@ -107,8 +110,9 @@ fn the_url_answer_shows_in_the_overlay_and_the_done_answer_ends_it() {
     let mut model = loaded("127.0.0.1:41234");
     let req = started(&mut model);
     update(&mut model, url_answer(req));
-    let Some(LoginStage::Waiting { url, .. }) = model.login.as_ref().map(|f| &f.stage) else {
-        panic!("{:?}", model.login)
+    let Some(LoginStage::Waiting { url, .. }) = model.overlays.get::<LoginFlow>().map(|f| &f.stage)
+    else {
+        panic!("{:?}", model.overlays.get::<LoginFlow>())
     };
     assert!(url.contains("code_challenge_method=S256"));
     assert!(model.is_busy(), "still waiting for the browser");
@@ -133,10 +137,10 @@ fn the_url_answer_shows_in_the_overlay_and_the_done_answer_ends_it() {
         },
     );
     assert_eq!(
-        model.login.as_ref().map(|f| &f.stage),
+        model.overlays.get::<LoginFlow>().map(|f| &f.stage),
         Some(&LoginStage::Done(Ok(outcome)))
     );
-    assert!(!model.in_flight.contains_key(&req));
+    assert!(!model.requests.contains_key(&req));
     // Closing a finished login cancels nothing.
     assert!(press(&mut model, Action::Back).is_empty());
     assert_eq!(model.mode(), Mode::Normal);
@@ -159,13 +163,13 @@ fn a_stale_answer_is_dropped() {
         },
     );
     assert_eq!(
-        model.login.as_ref().map(|f| &f.stage),
+        model.overlays.get::<LoginFlow>().map(|f| &f.stage),
         Some(&LoginStage::Preparing)
     );
     // And once closed, nothing reopens it.
     press(&mut model, Action::Back);
     update(&mut model, url_answer(second));
-    assert!(model.login.is_none());
+    assert!(model.overlays.get::<LoginFlow>().is_none());
     assert_eq!(model.mode(), Mode::Normal);
 }
 
@@ -175,14 +179,11 @@ fn esc_closes_and_cancels_the_waiting_login() {
     let req = started(&mut model);
     update(&mut model, url_answer(req));
     let effects = press(&mut model, Action::Back);
-    assert_eq!(effects, vec![Effect::CancelLogin]);
+    assert_eq!(effects, vec![Effect::CancelLogin { req }]);
     assert_eq!(model.mode(), Mode::Normal);
-    assert!(model.login.is_none());
-    assert!(!model.overlays.contains(&Overlay::Login));
-    assert!(
-        !model.in_flight.contains_key(&req),
-        "no spinner left behind"
-    );
+    assert!(model.overlays.get::<LoginFlow>().is_none());
+    assert!(!model.overlays.is_open(OverlayKind::Login));
+    assert!(!model.requests.contains_key(&req), "no spinner left behind");
 }
 
 #[test]
@@ -229,7 +230,7 @@ fn model_debug_never_holds_a_token() {
     assert_eq!(model.mode(), Mode::Token);
     extapps::tui::flows::token::open_paste(&mut model);
     update(&mut model, Msg::Paste(token.clone()));
-    let held = model.token_flows.paste.as_ref().expect("the paste field");
+    let held = model.overlays.get::<PasteToken>().expect("the paste field");
     assert_eq!(held.input.0.value(), token, "the model holds the token");
 
     let debug = format!("{model:?}");
@@ -242,6 +243,49 @@ fn model_debug_never_holds_a_token() {
         assert!(!debug.contains(part), "a part of the token: {part}");
     }
     assert!(!debug.contains("eyJ"));
+}
+
+/// The `scope` parameter of an authorize URL, as a list.
+fn url_scopes(url: &str) -> Vec<String> {
+    let url = url::Url::parse(url).unwrap();
+    let (_, scope) = url
+        .query_pairs()
+        .find(|(k, _)| k == "scope")
+        .expect("a scope parameter");
+    scope.split(' ').map(str::to_owned).collect()
+}
+
+/// The scopes the overlay lists ("Scopes asked: ..."), from a frame wide enough for one row.
+fn listed_scopes(screen: &str) -> Vec<String> {
+    let rest = screen
+        .lines()
+        .find_map(|l| l.trim_matches('"').trim().strip_prefix("Scopes asked: "))
+        .unwrap_or_else(|| panic!("no scope list: {screen}"));
+    rest.split_whitespace().map(str::to_owned).collect()
+}
+
+/// The URL the overlay shows (the worker's answer held by the model).
+fn shown_url(model: &Model) -> String {
+    match model.overlays.get::<LoginFlow>().map(|f| &f.stage) {
+        Some(LoginStage::Waiting { url, .. }) => url.clone(),
+        other => panic!("not waiting: {other:?}"),
+    }
+}
+
+/// "Waiting for the browser" is honestly busy: the one request in flight is the login, and
+/// nothing else was left unanswered.
+fn only_the_login_in_flight(model: &Model, req: RequestId) {
+    let in_flight: Vec<_> = model
+        .requests
+        .keys()
+        .copied()
+        .zip(model.requests.kinds())
+        .collect();
+    assert_eq!(
+        in_flight,
+        vec![(req, extapps::tui::model::RequestKind::Login)],
+        "only the login may be pending"
+    );
 }
 
 #[test]
@@ -258,6 +302,16 @@ fn overlay_waiting_for_the_browser_120x35() {
     let screen = render(&mut model, 120, 35);
     assert!(screen.contains("Waiting for the browser on http://localhost:12700"));
     assert!(screen.contains("code_challenge_method=S256"), "{screen}");
+    // The list beside the URL is the URL's own scopes: offline_access included, and said so.
+    let mut expected: Vec<String> = DEMO_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+    expected.push("offline_access".into());
+    assert_eq!(listed_scopes(&screen), expected);
+    assert_eq!(url_scopes(&shown_url(&model)), expected, "the fixture");
+    assert!(
+        screen.contains("(offline_access added by extapps: it brings a refresh token)"),
+        "{screen}"
+    );
+    only_the_login_in_flight(&model, req);
     insta::assert_snapshot!(screen);
 }
 
@@ -266,7 +320,21 @@ fn overlay_waiting_for_the_browser_80x24() {
     let mut model = loaded("127.0.0.1:41234");
     let req = started(&mut model);
     update(&mut model, url_answer(req));
+    only_the_login_in_flight(&model, req);
     insta::assert_snapshot!(render(&mut model, 80, 24));
+}
+
+#[test]
+fn offline_access_named_is_not_listed_twice_nor_called_added() {
+    let mut model = loaded("127.0.0.1:41234");
+    let effects = command(&mut model, "login my-app OR.Jobs offline_access");
+    let [Effect::StartLogin { req, .. }] = effects[..] else {
+        panic!("{effects:?}")
+    };
+    update(&mut model, url_answer(req));
+    let screen = render(&mut model, 120, 35);
+    assert_eq!(listed_scopes(&screen), ["OR.Jobs", "offline_access"]);
+    assert!(!screen.contains("added by extapps"), "{screen}");
 }
 
 /// The worker's half against the simulator; the test plays the browser.
@@ -292,6 +360,7 @@ async fn worker_login_against_the_simulator() {
             let _ = tx.send(a);
         },
     );
+    let real_url = std::sync::Mutex::new(None);
     let browser = async {
         let Some(LoginAnswer::Url {
             url, redirect_uri, ..
@@ -299,6 +368,7 @@ async fn worker_login_against_the_simulator() {
         else {
             panic!("the URL comes first");
         };
+        *real_url.lock().unwrap() = Some(url.clone());
         h.state()
             .register_redirect_uri(DEMO_LOGIN_CLIENT_ID, &redirect_uri);
         let no_redirects = reqwest::Client::builder()
@@ -346,6 +416,24 @@ async fn worker_login_against_the_simulator() {
         "no token in the answer"
     );
 
+    // The overlay lists exactly the scopes the worker's real URL asks for.
+    let real_url = real_url.into_inner().unwrap().expect("the URL was sent");
+    let mut model = loaded("127.0.0.1:41234");
+    let req = started(&mut model);
+    update(
+        &mut model,
+        Msg::Api {
+            req,
+            result: ApiResult::Login(LoginAnswer::Url {
+                url: real_url.clone(),
+                redirect_uri: "http://localhost:12700".into(),
+                browser_opened: false,
+            }),
+        },
+    );
+    let screen = render(&mut model, 120, 35);
+    assert_eq!(listed_scopes(&screen), url_scopes(&real_url), "{screen}");
+
     // And the answer drives the model to the result and Enter opens the inspector.
     let mut model = loaded("127.0.0.1:41234");
     let req = started(&mut model);
@@ -359,6 +447,6 @@ async fn worker_login_against_the_simulator() {
     );
     press(&mut model, Action::Submit);
     assert_eq!(model.mode(), Mode::Token);
-    let source = &model.token_flows.inspector.as_ref().unwrap().source;
+    let source = &model.overlays.get::<Inspector>().unwrap().source;
     assert_eq!(source, &format!("login token of {DEMO_USER_NAME}"));
 }

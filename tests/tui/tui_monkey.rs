@@ -21,8 +21,15 @@ use extapps::api::ApiError;
 use extapps::api::model::{App, Resource, Scope, ScopeRef, Secret};
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::{Effect, RequestId, SecretEffect};
+use extapps::tui::flows::app_form::AppForm;
+use extapps::tui::flows::delete_app::DeleteApp;
+use extapps::tui::flows::delete_secret::DeleteSecret;
+use extapps::tui::flows::reveal::Reveal;
+use extapps::tui::flows::rotate::Rotation;
+use extapps::tui::flows::scope_picker::ScopePicker;
+use extapps::tui::flows::secret_new::SecretForm;
 use extapps::tui::keymap;
-use extapps::tui::model::{Mode, Overlay, matches_filter};
+use extapps::tui::model::{Mode, OverlayKind, matches_filter};
 use extapps::tui::msg::{ApiResult, Msg, SecretResult, TokenInfo};
 use extapps::tui::{Model, TuiOptions, update, view};
 use jiff::{SignedDuration, Timestamp};
@@ -506,6 +513,12 @@ impl Monkey {
             self.fail(&format!("an effect prints a secret value: {printed}"));
         }
         for effect in effects {
+            // A cancelled login gets no answer from the worker: its task ends silently.
+            if let Effect::CancelLogin { req } = effect {
+                self.outstanding.remove(&req);
+                self.pending.retain(|e| e.request() != Some(req));
+                continue;
+            }
             let Some(req) = effect.request() else {
                 continue;
             };
@@ -601,12 +614,15 @@ impl Monkey {
     /// then instead of only ever failing validation.
     fn type_name(&mut self) {
         let text = match self.model.mode() {
-            Mode::DeleteApp => self.model.edit.delete.as_ref().map(|d| d.app.name.clone()),
+            Mode::DeleteApp => self
+                .model
+                .overlays
+                .get::<DeleteApp>()
+                .map(|d| d.app.name.clone()),
             Mode::SecretTyped => self
                 .model
-                .secret_flows
-                .delete
-                .as_ref()
+                .overlays
+                .get::<DeleteSecret>()
                 .map(|d| d.app_name.clone()),
             Mode::Form => Some(format!("Monkey app {}", self.rng.below(1000))),
             Mode::Filter => Some(
@@ -991,7 +1007,7 @@ impl Monkey {
                     })
                 }))
             }
-            Effect::Quit | Effect::CancelLogin => return,
+            Effect::Quit | Effect::CancelLogin { .. } => return,
         };
         self.send(Msg::Api { req, result });
     }
@@ -1034,10 +1050,9 @@ impl Monkey {
     }
 
     fn secret_shown(&self) -> bool {
-        let f = &self.model.secret_flows;
-        f.reveal.as_ref().is_some_and(|r| r.shown)
-            || f.rotation
-                .as_ref()
+        let o = &self.model.overlays;
+        o.get::<Reveal>().is_some_and(|r| r.shown)
+            || o.get::<Rotation>()
                 .and_then(|r| r.reveal.as_ref())
                 .is_some_and(|r| r.shown)
     }
@@ -1110,41 +1125,23 @@ impl Monkey {
             ));
         }
 
-        // Overlays: each at most once, each with its state, and no state without its overlay.
-        let open = |o: Overlay| m.overlays.contains(&o);
-        let mut seen = Vec::new();
-        for o in &m.overlays {
-            if seen.contains(&o) {
-                return Err(format!("overlay {o:?} is stacked twice"));
+        // Overlays: each at most once. Each carries its own state, so no state can outlive
+        // its overlay (the stack is the only place a flow's state lives).
+        let mut seen: Vec<OverlayKind> = Vec::new();
+        for o in m.overlays.iter() {
+            if seen.contains(&o.kind()) {
+                return Err(format!("overlay {:?} is stacked twice", o.kind()));
             }
-            seen.push(o);
+            seen.push(o.kind());
         }
-        let f = &m.secret_flows;
+        let o = &m.overlays;
         let e = &m.edit;
-        let pairs = [
-            ("secret form", Overlay::SecretNew, f.form.is_some()),
-            ("reveal", Overlay::Reveal, f.reveal.is_some()),
-            ("rotation", Overlay::Rotate, f.rotation.is_some()),
-            ("secret delete", Overlay::DeleteSecret, f.delete.is_some()),
-            ("app form", Overlay::AppForm, e.form.is_some()),
-            ("scope picker", Overlay::ScopePicker, e.picker.is_some()),
-            ("review", Overlay::Review, e.review.is_some()),
-            ("app delete", Overlay::DeleteApp, e.delete.is_some()),
-        ];
-        for (name, overlay, state) in pairs {
-            if open(overlay.clone()) != state {
-                return Err(format!(
-                    "{name}: overlay open {}, state present {state}",
-                    open(overlay)
-                ));
-            }
-        }
-        if e.picker.is_some() && e.form.is_none() {
+        if o.get::<ScopePicker>().is_some() && o.get::<AppForm>().is_none() {
             return Err("a scope picker without its form".into());
         }
 
         // Requests: what the model waits for is exactly what was asked and not yet answered.
-        let in_flight: BTreeSet<RequestId> = m.in_flight.keys().copied().collect();
+        let in_flight: BTreeSet<RequestId> = m.requests.keys().copied().collect();
         if in_flight != self.outstanding {
             return Err(format!(
                 "in_flight {in_flight:?} but unanswered requests are {:?}",
@@ -1156,19 +1153,22 @@ impl Monkey {
             ("awaiting_token", m.awaiting_token),
             ("catalog_req", e.catalog_req),
             ("edit.pending", e.pending.as_ref().map(|p| p.req)),
-            ("secret form", f.form.as_ref().and_then(|x| x.pending)),
-            ("secret delete", f.delete.as_ref().and_then(|x| x.pending)),
-            ("rotation", f.rotation.as_ref().and_then(|x| x.pending)),
+            ("secret form", o.get::<SecretForm>().and_then(|x| x.pending)),
+            (
+                "secret delete",
+                o.get::<DeleteSecret>().and_then(|x| x.pending),
+            ),
+            ("rotation", o.get::<Rotation>().and_then(|x| x.pending)),
         ];
         for (name, req) in waits {
             if let Some(req) = req
-                && !m.in_flight.contains_key(&req)
+                && !m.requests.contains_key(&req)
             {
                 return Err(format!("{name} waits for {req:?}, which is not in flight"));
             }
         }
-        if let Some(r) = &f.rotation
-            && let Some(req) = r.deleting.keys().find(|r| !m.in_flight.contains_key(r))
+        if let Some(r) = o.get::<Rotation>()
+            && let Some(req) = r.deleting.keys().find(|r| !m.requests.contains_key(r))
         {
             return Err(format!("rotation waits for delete {req:?}, not in flight"));
         }
@@ -1176,10 +1176,10 @@ impl Monkey {
         // Secrets: values live only in an open reveal (alone or in the rotation wizard),
         // never in the app list, and a value let go of never comes back.
         let mut held: Vec<&str> = Vec::new();
-        if let Some(r) = &f.reveal {
+        if let Some(r) = o.get::<Reveal>() {
             held.push(r.value.expose_secret());
         }
-        if let Some(r) = f.rotation.as_ref().and_then(|r| r.reveal.as_ref()) {
+        if let Some(r) = o.get::<Rotation>().and_then(|r| r.reveal.as_ref()) {
             held.push(r.value.expose_secret());
         }
         for app in m.apps.values() {
@@ -1187,7 +1187,7 @@ impl Monkey {
                 return Err(format!("app {} holds a secret value", app.id));
             }
         }
-        if let Some(r) = &f.rotation {
+        if let Some(r) = o.get::<Rotation>() {
             let minted = r.minted.as_ref().is_some_and(|s| s.secret.is_some());
             if minted || r.old.iter().any(|o| o.secret.secret.is_some()) {
                 return Err("the rotation keeps a value outside its reveal".into());

@@ -13,7 +13,7 @@ use extapps::config::{ProfileInfo, ProfileSource};
 use extapps::sim::{self, SimSettings, demo_apps};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::keymap::Action;
-use extapps::tui::model::{Mode, Overlay, ToastLevel};
+use extapps::tui::model::{Mode, OverlayKind, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, ProfileList, SwitchInfo, TextEdit};
 use extapps::tui::worker::{Worker, build_profile_client};
 use extapps::tui::{Model, TuiOptions, update};
@@ -116,7 +116,7 @@ fn enter_in_the_picker_asks_to_switch() {
     press(&mut model, Action::Down);
     let effects = press(&mut model, Action::Submit);
     switch_req(&effects, "staging");
-    assert!(!model.overlays.contains(&Overlay::Profiles));
+    assert!(!model.overlays.is_open(OverlayKind::Profiles));
     assert!(model.is_busy(), "the switch shows as running");
 }
 
@@ -299,16 +299,20 @@ fn config_for(
     ])
 }
 
+/// The worker's next answer, skipping its other messages. One bound for the whole wait: a
+/// worker that kept sending something else would otherwise keep the loop alive forever.
 async fn next_answer(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Msg>) -> (RequestId, ApiResult) {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(20), rx.recv())
-            .await
-            .expect("the worker answers")
-            .expect("the channel is open");
-        if let Msg::Api { req, result } = msg {
-            return (req, result);
+    let answer = async {
+        loop {
+            let msg = rx.recv().await.expect("the channel is open");
+            if let Msg::Api { req, result } = msg {
+                return (req, result);
+            }
         }
-    }
+    };
+    tokio::time::timeout(Duration::from_secs(20), answer)
+        .await
+        .expect("the worker answers within 20 s")
 }
 
 async fn app_count(

@@ -2,10 +2,11 @@
 //! the rotation wizard (the reveal masked and shown), the delete confirmation and the
 //! read-only refusal.
 
-use crate::common::tui::{self, now, press, render};
+use crate::common::tui::{self, now, press, settled};
 
 use extapps::api::ApiError;
-use extapps::api::model::Secret;
+use extapps::api::model::{App, Secret};
+use extapps::sim::demo_apps;
 use extapps::tui::effect::{Effect, RequestId, SecretEffect};
 use extapps::tui::keymap::{Action, SecretKey};
 use extapps::tui::model::Pane;
@@ -23,14 +24,60 @@ fn loaded(read_only: bool) -> Model {
     })
 }
 
-fn answer(model: &mut Model, req: RequestId, result: SecretResult) {
+fn answer(model: &mut Model, req: RequestId, result: SecretResult) -> Vec<Effect> {
     update(
         model,
         Msg::Api {
             req,
             result: ApiResult::Secret(result),
         },
+    )
+}
+
+/// The app the wizard rotates (the first of the list, selected at start).
+const AUDIT: &str = "4b5c6d7e-8f90-41a2-b3c4-d5e6f7a8b9c0";
+
+/// The organization as the server holds it after the rotation's writes: the minted secret
+/// listed (without its value, as a list never carries one), the deleted ones gone.
+fn server_after(minted: bool, deleted: &[i64]) -> Vec<App> {
+    let mut apps = demo_apps(now());
+    let audit = apps.iter_mut().find(|a| a.id == AUDIT).unwrap();
+    if minted {
+        let mut listed = self::minted();
+        listed.secret = None;
+        audit.secrets.push(listed);
+    }
+    audit.secrets.retain(|s| !deleted.contains(&s.id));
+    apps
+}
+
+/// Answers the list reads among `effects` with `apps`, as the worker would; any other
+/// request is the test's to answer.
+fn answer_lists(model: &mut Model, effects: Vec<Effect>, apps: &[App]) {
+    let reads: Vec<RequestId> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadApps { req } => Some(*req),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !reads.is_empty(),
+        "a write reads the list again: {effects:?}"
     );
+    for req in reads {
+        let more = update(
+            model,
+            Msg::Api {
+                req,
+                result: ApiResult::Apps {
+                    apps: Ok(apps.to_vec()),
+                    token_expires: Some(now() + SignedDuration::from_mins(47)),
+                },
+            },
+        );
+        assert!(more.is_empty(), "{more:?}");
+    }
 }
 
 fn req_of(effects: &[Effect]) -> RequestId {
@@ -59,7 +106,8 @@ fn wizard_at_reveal() -> Model {
     let mut model = loaded(false);
     press(&mut model, Action::Secret(SecretKey::Rotate));
     let req = req_of(&press(&mut model, Action::Submit));
-    answer(&mut model, req, SecretResult::Minted(Ok(minted())));
+    let reread = answer(&mut model, req, SecretResult::Minted(Ok(minted())));
+    answer_lists(&mut model, reread, &server_after(true, &[]));
     model
 }
 
@@ -67,7 +115,7 @@ fn wizard_at_reveal() -> Model {
 fn rotate_1_form() {
     let mut model = loaded(false);
     press(&mut model, Action::Secret(SecretKey::Rotate));
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -78,7 +126,7 @@ fn rotate_1_form_never_expires_80x24() {
     for _ in 0..2 {
         press(&mut model, Action::Edit(extapps::tui::msg::TextEdit::Left));
     }
-    let screen = render(&mut model, 80, 24);
+    let screen = settled(&mut model, 80, 24);
     assert!(screen.contains("never"), "{screen}");
     insta::assert_snapshot!(screen);
 }
@@ -86,7 +134,7 @@ fn rotate_1_form_never_expires_80x24() {
 #[test]
 fn rotate_2_reveal_masked() {
     let mut model = wizard_at_reveal();
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(!screen.contains(FAKE));
     insta::assert_snapshot!(screen);
 }
@@ -95,7 +143,7 @@ fn rotate_2_reveal_masked() {
 fn rotate_2_reveal_shown() {
     let mut model = wizard_at_reveal();
     press(&mut model, Action::Secret(SecretKey::ToggleMask));
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(screen.contains(FAKE));
     insta::assert_snapshot!(screen);
 }
@@ -109,7 +157,7 @@ fn rotate_3_verified() {
         req,
         SecretResult::Verified(Ok(vec!["PM.Audit.Read".into(), "OR.Audit.Read".into()])),
     );
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -121,7 +169,7 @@ fn rotate_3_verify_failed() {
         description: None,
     };
     answer(&mut model, req, SecretResult::Verified(Err(err)));
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -133,7 +181,7 @@ fn rotate_3_token_endpoint_down() {
         detail: "failed (503)".into(),
     };
     answer(&mut model, req, SecretResult::Verified(Err(err)));
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(
         screen.contains("Not verified: could not check it"),
         "{screen}"
@@ -171,7 +219,7 @@ fn wizard_from_reveal_to_offer(mut model: Model) -> Model {
 fn rotate_4_offer_delete() {
     let mut model = wizard_at_offer();
     press(&mut model, Action::Secret(SecretKey::Toggle));
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     // The header counts what is marked below it.
     assert!(screen.contains("1 of 2 marked"), "{screen}");
     assert!(!screen.contains("none is marked"), "{screen}");
@@ -183,7 +231,7 @@ fn rotate_4_refuses_to_delete_while_the_new_value_is_unseen() {
     let mut model = wizard_from_reveal_to_offer(wizard_at_reveal());
     press(&mut model, Action::Secret(SecretKey::Toggle));
     press(&mut model, Action::Submit);
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(screen.contains("never shown or copied"), "{screen}");
     assert!(screen.contains("Nothing deleted"), "{screen}");
     assert!(screen.contains("1 of 2 marked"), "{screen}");
@@ -196,7 +244,7 @@ fn rotate_4_confirm_delete() {
     let mut model = wizard_at_offer();
     press(&mut model, Action::Secret(SecretKey::Toggle));
     press(&mut model, Action::Submit);
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -209,7 +257,7 @@ fn rotate_4_done() {
     else {
         panic!("{effects:?}")
     };
-    answer(
+    let reread = answer(
         &mut model,
         req,
         SecretResult::Deleted {
@@ -217,7 +265,8 @@ fn rotate_4_done() {
             result: Ok(()),
         },
     );
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    answer_lists(&mut model, reread, &server_after(true, &[secret_id]));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -227,14 +276,14 @@ fn delete_last_secret_typed_80x24() {
     model.rebuild_view();
     press(&mut model, Action::Focus(Pane::Secrets));
     press(&mut model, Action::Secret(SecretKey::Delete));
-    insta::assert_snapshot!(render(&mut model, 80, 24));
+    insta::assert_snapshot!(settled(&mut model, 80, 24));
 }
 
 #[test]
 fn read_only_toast() {
     let mut model = loaded(true);
     press(&mut model, Action::Secret(SecretKey::Rotate));
-    insta::assert_snapshot!(render(&mut model, 120, 35));
+    insta::assert_snapshot!(settled(&mut model, 120, 35));
 }
 
 #[test]
@@ -255,7 +304,7 @@ fn deleting_an_expired_secret_says_it_is_already_unusable() {
     press(&mut model, Action::Focus(Pane::Secrets));
     model.secrets.index = index;
     press(&mut model, Action::Secret(SecretKey::Delete));
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(screen.contains("already unusable"), "{screen}");
     assert!(!screen.contains("still using"), "{screen}");
 }
@@ -264,7 +313,7 @@ fn deleting_an_expired_secret_says_it_is_already_unusable() {
 fn leaving_a_rotation_whose_new_value_nobody_saw() {
     let mut model = wizard_at_reveal();
     press(&mut model, Action::Back);
-    let screen = render(&mut model, 120, 35);
+    let screen = settled(&mut model, 120, 35);
     assert!(screen.contains("nobody holds it"), "{screen}");
     assert!(screen.contains("delete it and leave (default)"), "{screen}");
     insta::assert_snapshot!(screen);

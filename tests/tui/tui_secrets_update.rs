@@ -5,7 +5,11 @@ use crate::common::tui::{self, now, press, type_text};
 use extapps::api::ApiError;
 use extapps::api::model::Secret;
 use extapps::tui::effect::{Effect, RequestId, SecretEffect};
+use extapps::tui::flows::delete_secret::DeleteSecret;
+use extapps::tui::flows::reveal::Reveal;
+use extapps::tui::flows::rotate::Rotation;
 use extapps::tui::flows::rotate::Step;
+use extapps::tui::flows::secret_new::SecretForm;
 use extapps::tui::keymap::{Action, SecretKey};
 use extapps::tui::model::{Mode, Pane};
 use extapps::tui::msg::{ApiResult, Msg, SecretResult, TextEdit};
@@ -86,7 +90,7 @@ fn deletes(effects: &[Effect]) -> Vec<i64> {
 }
 
 fn step(model: &Model) -> Step {
-    model.secret_flows.rotation.as_ref().unwrap().step.clone()
+    model.overlays.get::<Rotation>().unwrap().step.clone()
 }
 
 fn toast(model: &Model) -> String {
@@ -185,7 +189,7 @@ fn leaving_the_wizard_at_any_step_deletes_nothing() {
             deletes(&effects).is_empty(),
             "stop {stop}: a delete was sent: {effects:?}"
         );
-        assert!(model.secret_flows.rotation.is_none(), "stop {stop}");
+        assert!(model.overlays.get::<Rotation>().is_none(), "stop {stop}");
         assert!(model.overlays.is_empty(), "stop {stop}");
         assert_eq!(model.apps[AUDIT].secrets.len(), 2, "stop {stop}");
     }
@@ -196,9 +200,7 @@ fn a_full_rotation_deletes_only_what_was_marked_after_yes() {
     let mut model = loaded(false);
     rotate_to(&mut model, 7);
     let effects = press(&mut model, sk(SecretKey::Yes));
-    let old = model.secret_flows.rotation.as_ref().unwrap().old[0]
-        .secret
-        .id;
+    let old = model.overlays.get::<Rotation>().unwrap().old[0].secret.id;
     assert_eq!(deletes(&effects), vec![old]);
     assert_eq!(step(&model), Step::Deleting);
     let Some(Effect::Secret(SecretEffect::Delete { req, .. })) = effects.first().cloned() else {
@@ -215,7 +217,7 @@ fn a_full_rotation_deletes_only_what_was_marked_after_yes() {
     assert_eq!(step(&model), Step::Done);
     assert!(matches!(after.as_slice(), [Effect::LoadApps { .. }]));
     press(&mut model, Action::Submit);
-    assert!(model.secret_flows.rotation.is_none());
+    assert!(model.overlays.get::<Rotation>().is_none());
 }
 
 #[test]
@@ -256,7 +258,7 @@ fn a_failed_submit_keeps_the_form_and_shows_the_server() {
         message: "expiryTime is too far away".into(),
     };
     answer(&mut model, req, SecretResult::Minted(Err(err)));
-    let form = model.secret_flows.form.as_ref().expect("the form stays");
+    let form = model.overlays.get::<SecretForm>().expect("the form stays");
     assert_eq!(form.description.value(), "for the SIEM forwarder");
     assert!(form.error.as_deref().unwrap().contains("too far away"));
     assert_eq!(model.mode(), Mode::SecretForm);
@@ -273,7 +275,7 @@ fn a_failed_submit_keeps_the_form_and_shows_the_server() {
         message: None,
     };
     answer(&mut model, req, SecretResult::Minted(Err(err)));
-    let r = model.secret_flows.rotation.as_ref().unwrap();
+    let r = model.overlays.get::<Rotation>().unwrap();
     assert_eq!(r.step, Step::Form);
     assert!(r.form.description.value().ends_with("(rotation)"));
     assert!(r.form.error.as_deref().unwrap().contains("PM.OAuthApp"));
@@ -290,7 +292,7 @@ fn a_lost_mint_answer_is_not_retried() {
     };
     answer(&mut model, req, SecretResult::Minted(Err(err)));
     assert_eq!(model.mode(), Mode::SecretWizard);
-    let form = model.secret_flows.form.as_ref().unwrap();
+    let form = model.overlays.get::<SecretForm>().unwrap();
     assert!(form.error.as_deref().unwrap().contains("NOT sent again"));
     let effects = press(&mut model, sk(SecretKey::Retry));
     assert!(
@@ -308,7 +310,7 @@ fn stale_answers_are_dropped() {
     press(&mut model, Action::Back);
     // The mint happened after the form closed: told, but no value is shown.
     answer(&mut model, req, SecretResult::Minted(Ok(fake_secret(9002))));
-    assert!(model.secret_flows.reveal.is_none());
+    assert!(model.overlays.get::<Reveal>().is_none());
     assert!(model.overlays.is_empty());
     assert!(toast(&model).contains("#9002"));
 
@@ -329,7 +331,14 @@ fn the_last_unexpired_secret_needs_the_apps_name() {
     assert!(press(&mut model, sk(SecretKey::Yes)).is_empty());
     type_text(&mut model, "extapps Demo");
     assert!(press(&mut model, Action::Submit).is_empty());
-    assert!(model.secret_flows.delete.as_ref().unwrap().error.is_some());
+    assert!(
+        model
+            .overlays
+            .get::<DeleteSecret>()
+            .unwrap()
+            .error
+            .is_some()
+    );
     type_text(&mut model, " Reader");
     let effects = press(&mut model, Action::Submit);
     assert_eq!(deletes(&effects).len(), 1);
@@ -360,13 +369,13 @@ fn the_secret_value_is_gone_once_the_reveal_closes() {
     let copy = press(&mut model, sk(SecretKey::CopySecret));
     assert!(!format!("{copy:?}").contains(FAKE));
     press(&mut model, Action::Back);
-    assert!(model.secret_flows.reveal.is_none());
+    assert!(model.overlays.get::<Reveal>().is_none());
     assert!(model.overlays.is_empty());
 
     let mut model = loaded(false);
     rotate_to(&mut model, 5);
     press(&mut model, Action::Back);
-    assert!(model.secret_flows.rotation.is_none());
+    assert!(model.overlays.get::<Rotation>().is_none());
 }
 
 /// The request id of the one secret delete in `effects`.
@@ -404,9 +413,8 @@ fn a_lost_delete_answer_is_unknown_reads_the_list_and_never_says_retry() {
         "{after:?}"
     );
     let error = model
-        .secret_flows
-        .delete
-        .as_ref()
+        .overlays
+        .get::<DeleteSecret>()
         .unwrap()
         .error
         .clone()
@@ -437,7 +445,10 @@ fn deleting_a_secret_that_is_already_gone_is_done() {
             result: Err(gone),
         },
     );
-    assert!(model.secret_flows.delete.is_none(), "closed: it is done");
+    assert!(
+        model.overlays.get::<DeleteSecret>().is_none(),
+        "closed: it is done"
+    );
     assert!(toast(&model).contains("already gone"), "{}", toast(&model));
 }
 
@@ -451,7 +462,7 @@ fn step_4_refuses_to_delete_until_the_new_value_was_shown_or_copied() {
         Step::OfferDelete,
         "not on to the confirmation"
     );
-    let r = model.secret_flows.rotation.as_ref().unwrap();
+    let r = model.overlays.get::<Rotation>().unwrap();
     let why = r.refusal.as_deref().expect("says why");
     assert!(why.contains("never shown or copied"), "{why}");
     assert!(deletes(&effects).is_empty(), "{effects:?}");
@@ -515,7 +526,7 @@ fn leaving_with_an_unseen_new_secret_offers_to_delete_it() {
         // The default (Enter) deletes the new secret, and only it.
         let effects = press(&mut model, sk(SecretKey::Yes));
         assert_eq!(deletes(&effects), vec![9001], "stop {stop}");
-        assert!(model.secret_flows.rotation.is_none(), "stop {stop}");
+        assert!(model.overlays.get::<Rotation>().is_none(), "stop {stop}");
         assert!(toast(&model).contains("#9001"), "stop {stop}");
 
         // n keeps it, and says what is kept.
@@ -524,7 +535,7 @@ fn leaving_with_an_unseen_new_secret_offers_to_delete_it() {
         press(&mut model, Action::Back);
         let effects = press(&mut model, sk(SecretKey::Keep));
         assert!(deletes(&effects).is_empty(), "stop {stop}");
-        assert!(model.secret_flows.rotation.is_none(), "stop {stop}");
+        assert!(model.overlays.get::<Rotation>().is_none(), "stop {stop}");
         let text = toast(&model);
         assert!(text.contains("#9001 was kept"), "stop {stop}: {text}");
         assert!(text.contains("nobody holds it"), "stop {stop}: {text}");

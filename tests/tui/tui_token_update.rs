@@ -6,8 +6,11 @@ use crate::common::tui::{loaded, now, options, press};
 use extapps::api::jwt::{self, DecodedJwt, encode_parts};
 use extapps::api::token_test::{Granted, TokenTestOutcome};
 use extapps::tui::effect::{Effect, RequestId};
+use extapps::tui::flows::token::Inspector;
+use extapps::tui::flows::token::PasteToken;
+use extapps::tui::flows::token::TokenTest;
 use extapps::tui::keymap::{Action, SecretKey};
-use extapps::tui::model::{Mode, Overlay, ToastLevel};
+use extapps::tui::model::{Mode, OverlayKind, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit, TokenInfo};
 use extapps::tui::{Model, update};
 use jiff::SignedDuration;
@@ -86,18 +89,18 @@ fn the_answer_opens_the_inspector_on_the_session_token() {
         },
     );
     assert_eq!(model.mode(), Mode::Token);
-    let inspector = model.token_flows.inspector.as_ref().unwrap();
+    let inspector = model.overlays.get::<Inspector>().unwrap();
     assert_eq!(inspector.source, "session token of ops-cli");
     assert_eq!(inspector.decoded.client_id(), Some("ops-cli"));
     assert_eq!(model.session_scopes, Some(vec!["PM.OAuthApp".to_owned()]));
 
     press(&mut model, Action::Down);
     press(&mut model, Action::Down);
-    assert_eq!(model.token_flows.inspector.as_ref().unwrap().scroll, 2);
+    assert_eq!(model.overlays.get::<Inspector>().unwrap().scroll, 2);
     press(&mut model, Action::Back);
     assert_eq!(model.mode(), Mode::Normal);
     assert!(
-        model.token_flows.inspector.is_none(),
+        model.overlays.get::<Inspector>().is_none(),
         "closing drops the claims"
     );
 }
@@ -116,7 +119,7 @@ fn a_stale_token_answer_is_dropped() {
         },
     );
     assert_eq!(model.mode(), Mode::Normal);
-    assert!(model.token_flows.inspector.is_none());
+    assert!(model.overlays.get::<Inspector>().is_none());
     update(
         &mut model,
         Msg::Api {
@@ -125,7 +128,7 @@ fn a_stale_token_answer_is_dropped() {
         },
     );
     assert_eq!(
-        model.token_flows.inspector.as_ref().unwrap().source,
+        model.overlays.get::<Inspector>().unwrap().source,
         "session token of new-cli"
     );
 }
@@ -146,7 +149,7 @@ fn pasting_garbage_says_why_and_keeps_the_field() {
     paste(&mut model, "hello.world");
     press(&mut model, Action::Submit);
     assert_eq!(model.mode(), Mode::TokenPaste, "the field stays open");
-    let p = model.token_flows.paste.as_ref().unwrap();
+    let p = model.overlays.get::<PasteToken>().unwrap();
     assert_eq!(
         p.error.as_deref(),
         Some("Cannot decode: this is not a JWT: it should be three dot-separated parts")
@@ -157,7 +160,7 @@ fn pasting_garbage_says_why_and_keeps_the_field() {
     press(&mut model, Action::Edit(TextEdit::Clear));
     paste(&mut model, "a.b!c.d");
     press(&mut model, Action::Submit);
-    let err = model.token_flows.paste.as_ref().unwrap().error.clone();
+    let err = model.overlays.get::<PasteToken>().unwrap().error.clone();
     assert!(err.unwrap().contains("not valid base64url"));
 }
 
@@ -172,8 +175,11 @@ fn pasting_a_token_shows_its_claims_and_drops_the_text() {
     );
     press(&mut model, Action::Submit);
     assert_eq!(model.mode(), Mode::Token);
-    assert!(model.token_flows.paste.is_none(), "the pasted text is gone");
-    let i = model.token_flows.inspector.as_ref().unwrap();
+    assert!(
+        model.overlays.get::<PasteToken>().is_none(),
+        "the pasted text is gone"
+    );
+    let i = model.overlays.get::<Inspector>().unwrap();
     assert_eq!(i.source, "pasted token");
     assert_eq!(i.decoded.client_id(), Some("pasted-cli"));
     assert_eq!(i.decoded.scopes(), ["PM.OAuthApp.Read"]);
@@ -187,7 +193,7 @@ fn the_paste_field_shows_only_a_mask_and_a_length() {
     let mut model = loaded(options());
     extapps::tui::flows::token::open_paste(&mut model);
     paste(&mut model, "abc.def.ghi");
-    let p = model.token_flows.paste.as_ref().unwrap();
+    let p = model.overlays.get::<PasteToken>().unwrap();
     assert_eq!(p.input.masked(), "••••••••••• 11 characters");
     assert!(!format!("{model:?}").contains("abc.def.ghi"));
 }
@@ -264,7 +270,7 @@ fn testing_a_token_sends_the_secret_once_and_never_shows_it() {
     assert_eq!(model.apps[&id].name, "Audit Log Exporter (SIEM)");
     let defaults = "OR.Audit.Read PM.Audit.Read PM.UserLoginAttempt.Read";
     assert_eq!(
-        model.token_flows.test.as_ref().unwrap().scopes.value(),
+        model.overlays.get::<TokenTest>().unwrap().scopes.value(),
         defaults
     );
     // Without a secret nothing is sent.
@@ -303,15 +309,15 @@ fn testing_a_token_sends_the_secret_once_and_never_shows_it() {
             }),
         },
     );
-    let t = model.token_flows.test.as_ref().unwrap();
+    let t = model.overlays.get::<TokenTest>().unwrap();
     assert!(t.pending.is_none());
     assert!(t.outcome.as_ref().unwrap().result.is_ok());
     press(&mut model, Action::Back);
     assert!(
-        model.token_flows.test.is_none(),
+        model.overlays.get::<TokenTest>().is_none(),
         "the secret goes with the overlay"
     );
-    assert!(!model.overlays.contains(&Overlay::TokenTest));
+    assert!(!model.overlays.is_open(OverlayKind::TokenTest));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use extapps::api::model::App;
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::fixtures::{many_apps, sample_apps};
 use extapps::tui::keymap::Action;
-use extapps::tui::model::{Mode, Overlay, Pane, SortKey, ToastLevel, TreeRow};
+use extapps::tui::model::{Mode, Overlay, OverlayKind, Pane, SortKey, ToastLevel, TreeRow};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit, TokenInfo};
 use extapps::tui::{Model, TuiOptions, update};
 use jiff::SignedDuration;
@@ -254,7 +254,7 @@ fn a_stale_result_is_dropped_by_request_id() {
     let old = load_req(&press(&mut model, Action::Refresh));
     let new = load_req(&press(&mut model, Action::Refresh));
     assert_ne!(old, new);
-    assert_eq!(model.in_flight.len(), 2);
+    assert_eq!(model.requests.len(), 2);
     answer(&mut model, new, sample_apps(now()));
     // The older answer arrives last, with a smaller org: it must not win.
     answer(&mut model, old, sample_apps(now())[..2].to_vec());
@@ -327,9 +327,10 @@ fn overlays_stack_and_esc_pops_one() {
     let mut model = loaded();
     press(&mut model, Action::ShowExpiring);
     press(&mut model, Action::ShowExpiring);
-    assert_eq!(model.overlays, [Overlay::Expiring]);
+    let kinds = |m: &Model| m.overlays.iter().map(Overlay::kind).collect::<Vec<_>>();
+    assert_eq!(kinds(&model), [OverlayKind::Expiring]);
     press(&mut model, Action::Help);
-    assert_eq!(model.overlays, [Overlay::Expiring, Overlay::Help]);
+    assert_eq!(kinds(&model), [OverlayKind::Expiring, OverlayKind::Help]);
     press(&mut model, Action::Back);
     assert_eq!(model.mode(), Mode::Expiring);
     press(&mut model, Action::Back);

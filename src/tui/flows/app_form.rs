@@ -15,7 +15,7 @@ use crate::app_rules::{self, Draft, Field, Problem, Severity};
 use crate::diff::{self, Change};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::FlowKey;
-use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::editing::{self, Origin, Waiting};
@@ -219,28 +219,23 @@ pub struct Review {
 }
 
 pub fn open_new(model: &mut Model) {
-    model.edit.form = Some(AppForm::new(None));
-    editing::push(model, Overlay::AppForm);
+    model.overlays.show(AppForm::new(None));
 }
 
 pub fn open_edit(model: &mut Model, app: App) {
-    model.edit.form = Some(AppForm::new(Some(app)));
-    editing::push(model, Overlay::AppForm);
+    model.overlays.show(AppForm::new(Some(app)));
 }
 
 fn close(model: &mut Model) {
-    model.edit.form = None;
-    model.edit.picker = None;
-    model.edit.review = None;
-    editing::pop(model, Overlay::AppForm);
-    editing::pop(model, Overlay::ScopePicker);
-    editing::pop(model, Overlay::Review);
+    model.overlays.close(OverlayKind::AppForm);
+    model.overlays.close(OverlayKind::ScopePicker);
+    model.overlays.close(OverlayKind::Review);
 }
 
 /// Whether the form waits for the server; it takes no edits meanwhile, so that what is sent
 /// is what is on screen.
 fn busy(model: &Model) -> bool {
-    model.edit.pending.is_some() && model.edit.form.is_some()
+    model.edit.pending.is_some() && model.overlays.get::<AppForm>().is_some()
 }
 
 pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
@@ -250,7 +245,7 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
     if lost_create::active(model) {
         return lost_create::key(model, key);
     }
-    let Some(form) = model.edit.form.as_mut() else {
+    let Some(form) = model.overlays.get_mut::<AppForm>() else {
         return Vec::new();
     };
     if form.confirm_discard {
@@ -344,7 +339,7 @@ fn add_pending_uri(form: &mut AppForm) -> bool {
 
 fn after_change(model: &mut Model) {
     let apps = &model.apps;
-    if let Some(form) = model.edit.form.as_mut() {
+    if let Some(form) = model.overlays.get_mut::<AppForm>() {
         form.notice = None;
         form.recheck(apps);
         if !form.checked {
@@ -360,7 +355,7 @@ pub fn text(model: &mut Model, edit: TextEdit) {
     if busy(model) || lost_create::active(model) {
         return;
     }
-    let Some(form) = model.edit.form.as_mut() else {
+    let Some(form) = model.overlays.get_mut::<AppForm>() else {
         return;
     };
     if form.confirm_discard {
@@ -415,12 +410,12 @@ pub fn back(model: &mut Model) {
     if busy(model) {
         // Only the fresh read is out: dropping it sends nothing.
         model.edit.pending = None;
-        if let Some(form) = model.edit.form.as_mut() {
+        if let Some(form) = model.overlays.get_mut::<AppForm>() {
             form.notice = Some("Stopped before sending; nothing was changed".to_owned());
         }
         return;
     }
-    let Some(form) = model.edit.form.as_mut() else {
+    let Some(form) = model.overlays.get_mut::<AppForm>() else {
         return;
     };
     if form.confirm_discard {
@@ -435,7 +430,7 @@ pub fn back(model: &mut Model) {
 /// Checks what the server would reject, then creates, or reads the app fresh before an edit.
 fn save(model: &mut Model) -> Vec<Effect> {
     let apps = &model.apps;
-    let Some(form) = model.edit.form.as_mut() else {
+    let Some(form) = model.overlays.get_mut::<AppForm>() else {
         return Vec::new();
     };
     // A URI typed but not yet added is meant to be part of the app.
@@ -552,7 +547,7 @@ pub fn fresh(
     if !server_changes.is_empty() {
         // The panes show the server's state from now on, whatever the user decides.
         editing::put_app(model, fresh.clone());
-        if let Some(form) = model.edit.form.as_mut() {
+        if let Some(form) = model.overlays.get_mut::<AppForm>() {
             form.rebase(fresh.clone(), &body);
         }
     }
@@ -562,13 +557,13 @@ pub fn fresh(
         } else {
             "The app changed on the server and already has your edits; nothing to send".to_owned()
         };
-        match (origin, model.edit.form.as_mut()) {
+        match (origin, model.overlays.get_mut::<AppForm>()) {
             (Origin::Form, Some(form)) => form.notice = Some(text),
             _ => model.push_toast(ToastLevel::Info, text),
         }
         return;
     }
-    model.edit.review = Some(Review {
+    model.overlays.show(Review {
         client_id: client_id.to_owned(),
         name: fresh.name.clone(),
         base: fresh_req,
@@ -578,14 +573,13 @@ pub fn fresh(
         yes: false,
         origin,
     });
-    editing::push(model, Overlay::Review);
 }
 
 pub fn review_key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
     if model.edit.pending.is_some() {
         return Vec::new();
     }
-    let Some(review) = model.edit.review.as_mut() else {
+    let Some(review) = model.overlays.get_mut::<Review>() else {
         return Vec::new();
     };
     match key {
@@ -599,7 +593,7 @@ pub fn review_key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
 }
 
 fn send(model: &mut Model) -> Vec<Effect> {
-    let Some(review) = model.edit.review.as_ref() else {
+    let Some(review) = model.overlays.get::<Review>() else {
         return Vec::new();
     };
     let (client_id, base, body, origin) = (
@@ -621,7 +615,7 @@ pub fn review_back(model: &mut Model) {
     if model.edit.writing() {
         return;
     }
-    if let Some(review) = model.edit.review.take()
+    if let Some(review) = model.overlays.take::<Review>()
         && review.origin == Origin::Json
     {
         model.push_toast(
@@ -629,7 +623,7 @@ pub fn review_back(model: &mut Model) {
             "Not sent. E opens your JSON again, as you left it",
         );
     }
-    editing::pop(model, Overlay::Review);
+    model.overlays.close(OverlayKind::Review);
 }
 
 pub fn saved(
@@ -639,7 +633,10 @@ pub fn saved(
 ) -> Vec<Effect> {
     match result {
         Ok(applied) if applied.stuck() => {
-            let n = model.edit.review.as_ref().map_or(0, |r| r.changes.len());
+            let n = model
+                .overlays
+                .get::<Review>()
+                .map_or(0, |r| r.changes.len());
             let name = applied.app.name.clone();
             close(model);
             model.edit.json = None;
@@ -660,8 +657,7 @@ pub fn saved(
         // Accepted, yet not all on the server: another edit overwrote it. The panes show the
         // server's state; the user's work stays where it was made.
         Ok(applied) => {
-            model.edit.review = None;
-            editing::pop(model, Overlay::Review);
+            model.overlays.close(OverlayKind::Review);
             let mut text = format!(
                 "The server accepted the save, but these changes are not on it: {}",
                 list(&applied.missing)
@@ -678,8 +674,7 @@ pub fn saved(
             Vec::new()
         }
         Err(e) => {
-            model.edit.review = None;
-            editing::pop(model, Overlay::Review);
+            model.overlays.close(OverlayKind::Review);
             let (text, reload) = match &e {
                 UpdateError::Put(e) if e.outcome() == Outcome::NotDone => {
                     (format!("Saving failed: {e}. Nothing was changed."), false)
@@ -703,7 +698,7 @@ pub fn saved(
             };
             failed(model, origin, text);
             if reload {
-                crate::tui::update::request_apps(model)
+                model.request_apps()
             } else {
                 Vec::new()
             }
@@ -721,7 +716,7 @@ fn list(changes: &[Change]) -> String {
 
 /// A failure goes back to where the user's work is: beside the form, or kept for `E`.
 fn failed(model: &mut Model, origin: Origin, text: String) {
-    match (origin, model.edit.form.as_mut()) {
+    match (origin, model.overlays.get_mut::<AppForm>()) {
         (Origin::Form, Some(form)) => form.server_error = Some(text),
         _ => {
             if let Some(json) = model.edit.json.as_mut() {

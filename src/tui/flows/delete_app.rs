@@ -8,7 +8,7 @@ use tui_input::Input;
 use crate::api::model::App;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{Feature, FlowKey};
-use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::app_form::input_request;
@@ -47,19 +47,17 @@ pub fn open(model: &mut Model) {
         .as_ref()
         .and_then(|t| t.client_id.as_deref())
         .is_some_and(|id| id == app.id);
-    model.edit.delete = Some(DeleteApp {
+    model.overlays.show(DeleteApp {
         app,
         typed: Input::default(),
         error: None,
         done: None,
         signed_in_as,
     });
-    editing::push(model, Overlay::DeleteApp);
 }
 
 fn close(model: &mut Model) {
-    model.edit.delete = None;
-    editing::pop(model, Overlay::DeleteApp);
+    model.overlays.close(OverlayKind::DeleteApp);
 }
 
 pub fn back(model: &mut Model) {
@@ -74,7 +72,7 @@ pub fn text(model: &mut Model, edit: TextEdit) {
     if model.edit.pending.is_some() {
         return;
     }
-    if let Some(d) = model.edit.delete.as_mut()
+    if let Some(d) = model.overlays.get_mut::<DeleteApp>()
         && d.done.is_none()
     {
         d.typed.handle(input_request(edit));
@@ -86,7 +84,7 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
     if key != FlowKey::Activate || model.edit.pending.is_some() {
         return Vec::new();
     }
-    let Some(d) = model.edit.delete.as_mut() else {
+    let Some(d) = model.overlays.get_mut::<DeleteApp>() else {
         return Vec::new();
     };
     if d.done.is_some() {
@@ -117,7 +115,7 @@ pub fn deleted(model: &mut Model, client_id: &str, result: Result<PathBuf, Strin
     match result {
         Ok(path) => {
             editing::remove_app(model, client_id);
-            match model.edit.delete.as_mut() {
+            match model.overlays.get_mut::<DeleteApp>() {
                 Some(d) => d.done = Some(path),
                 None => model.push_toast(
                     ToastLevel::Info,
@@ -127,11 +125,11 @@ pub fn deleted(model: &mut Model, client_id: &str, result: Result<PathBuf, Strin
             Vec::new()
         }
         Err(e) => {
-            match model.edit.delete.as_mut() {
+            match model.overlays.get_mut::<DeleteApp>() {
                 Some(d) => d.error = Some(e),
                 None => model.push_toast(ToastLevel::Error, e),
             }
-            crate::tui::update::request_apps(model)
+            model.request_apps()
         }
     }
 }

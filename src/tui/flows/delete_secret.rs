@@ -7,7 +7,7 @@ use crate::api::ApiError;
 use crate::api::model::{App, Secret};
 use crate::tui::effect::{Effect, RequestId, SecretEffect};
 use crate::tui::keymap::{Action, SecretKey};
-use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel, secrets_by_expiry};
+use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
 
 use super::secret_new::input_request;
 
@@ -52,18 +52,15 @@ pub fn open(model: &mut Model) {
         error: None,
         pending: None,
     };
-    model.secret_flows.delete = Some(state);
-    model.overlays.push(Overlay::DeleteSecret);
+    model.overlays.show(state);
 }
 
 fn close(model: &mut Model) {
-    model.overlays.retain(|o| *o != Overlay::DeleteSecret);
-    model.secret_flows.delete = None;
+    model.overlays.close(OverlayKind::DeleteSecret);
 }
 
 pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(d) = model.secret_flows.delete.as_mut() else {
-        close(model);
+    let Some(d) = model.overlays.get_mut::<DeleteSecret>() else {
         return Vec::new();
     };
     let go = match action {
@@ -95,7 +92,7 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
     }
     let secret_id = d.secret.id;
     let req = model.new_request(RequestKind::Secret);
-    if let Some(d) = model.secret_flows.delete.as_mut() {
+    if let Some(d) = model.overlays.get_mut::<DeleteSecret>() {
         d.pending = Some(req);
         d.error = None;
     }
@@ -103,7 +100,7 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
 }
 
 pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
-    let Some(d) = model.secret_flows.delete.as_mut() else {
+    let Some(d) = model.overlays.get_mut::<DeleteSecret>() else {
         return Vec::new();
     };
     d.pending = None;
@@ -112,7 +109,7 @@ pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
             let text = format!("Deleted secret #{} of {}", d.secret.id, d.app_name);
             close(model);
             model.push_toast(ToastLevel::Info, text);
-            crate::tui::update::request_apps(model)
+            model.request_apps()
         }
         // Deleting again after a lost answer: it is gone, which is what was asked.
         Err(ApiError::NotFound { .. }) => {
@@ -122,7 +119,7 @@ pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
             );
             close(model);
             model.push_toast(ToastLevel::Info, text);
-            crate::tui::update::request_apps(model)
+            model.request_apps()
         }
         Err(e) if e.outcome_unknown() => {
             d.error = Some(crate::api::outcome::unknown_reread(
@@ -130,7 +127,7 @@ pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
                 &e,
                 "The secret may or may not be gone",
             ));
-            crate::tui::update::request_apps(model)
+            model.request_apps()
         }
         Err(e) => {
             d.error = Some(format!("Not deleted: {e}"));

@@ -1,29 +1,26 @@
-//! What the create, edit, JSON-edit and delete flows share: their state in the model, the
-//! scope catalog, the one request they may have in flight, and the routing of keys and
-//! answers to the flow on top. `update.rs` only calls in here.
+//! What the create, edit, JSON-edit and delete flows share beyond their overlays (which carry
+//! each flow's own state): the scope catalog, the one request they may have in flight, the
+//! JSON draft kept for `E`, and the keys and answers of the editing overlays.
 
 use std::path::PathBuf;
 
 use crate::api::model::{App, Resource, UpdateAppRequest};
 use crate::app_rules;
 use crate::tui::effect::{Effect, RequestId};
-use crate::tui::keymap::{Feature, FlowKey};
-use crate::tui::model::{Mode, Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::keymap::{Action, Feature, FlowKey};
+use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::{ApiResult, TextEdit};
 
-use super::app_form::{self, AppForm, Review};
-use super::delete_app::{self, DeleteApp};
+use super::app_form;
+use super::delete_app;
 use super::json_edit::{self, JsonEdit};
-use super::scope_picker::{self, ScopePicker};
+use super::scope_picker;
 
 #[derive(Debug, Default)]
 pub struct EditState {
     pub catalog: Option<Catalog>,
     pub catalog_req: Option<RequestId>,
-    pub form: Option<AppForm>,
-    pub picker: Option<ScopePicker>,
-    pub review: Option<Review>,
-    pub delete: Option<DeleteApp>,
+    /// Kept after a failed JSON edit, so that `E` opens the text again as the user left it.
     pub json: Option<JsonEdit>,
     /// The one request the flows wait for. One at a time: a second save while the first is
     /// out could be applied in either order.
@@ -86,13 +83,6 @@ impl EditState {
     }
 }
 
-pub fn owns(mode: Mode) -> bool {
-    matches!(
-        mode,
-        Mode::Form | Mode::Picker | Mode::Review | Mode::DeleteApp
-    )
-}
-
 /// True (and a toast said why) when the session may not change anything.
 pub fn refused_read_only(model: &mut Model, feature: Feature) -> bool {
     if model.opts.read_only {
@@ -102,16 +92,6 @@ pub fn refused_read_only(model: &mut Model, feature: Feature) -> bool {
         );
     }
     model.opts.read_only
-}
-
-pub fn push(model: &mut Model, overlay: Overlay) {
-    if model.overlays.last() != Some(&overlay) {
-        model.overlays.push(overlay);
-    }
-}
-
-pub fn pop(model: &mut Model, overlay: Overlay) {
-    model.overlays.retain(|o| *o != overlay);
 }
 
 /// Starts a request the flows will wait for, superseding any older one.
@@ -151,41 +131,55 @@ pub fn edit_app(model: &mut Model) -> Vec<Effect> {
     want_catalog(model)
 }
 
-pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
-    match model.mode() {
-        Mode::Form => app_form::key(model, key),
-        Mode::Picker => {
-            scope_picker::key(model, key);
+/// Keys of the editing overlay on top (`top`): its flow keys, its text, Esc.
+pub fn key(model: &mut Model, top: OverlayKind, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Flow(key) => flow_key(model, top, key),
+        Action::Edit(edit) => {
+            text(model, top, edit);
             Vec::new()
         }
-        Mode::Review => app_form::review_key(model, key),
-        Mode::DeleteApp => delete_app::key(model, key),
+        Action::Back => {
+            back(model, top);
+            Vec::new()
+        }
         _ => Vec::new(),
     }
 }
 
-pub fn text(model: &mut Model, edit: TextEdit) {
-    match model.mode() {
-        Mode::Form => app_form::text(model, edit),
-        Mode::Picker => scope_picker::text(model, edit),
-        Mode::DeleteApp => delete_app::text(model, edit),
+fn flow_key(model: &mut Model, top: OverlayKind, key: FlowKey) -> Vec<Effect> {
+    match top {
+        OverlayKind::AppForm => app_form::key(model, key),
+        OverlayKind::ScopePicker => {
+            scope_picker::key(model, key);
+            Vec::new()
+        }
+        OverlayKind::Review => app_form::review_key(model, key),
+        OverlayKind::DeleteApp => delete_app::key(model, key),
+        _ => Vec::new(),
+    }
+}
+
+fn text(model: &mut Model, top: OverlayKind, edit: TextEdit) {
+    match top {
+        OverlayKind::AppForm => app_form::text(model, edit),
+        OverlayKind::ScopePicker => scope_picker::text(model, edit),
+        OverlayKind::DeleteApp => delete_app::text(model, edit),
         _ => {}
     }
 }
 
-pub fn back(model: &mut Model) -> Vec<Effect> {
-    match model.mode() {
-        Mode::Form => app_form::back(model),
-        Mode::Picker => scope_picker::close(model, false),
-        Mode::Review => app_form::review_back(model),
-        Mode::DeleteApp => delete_app::back(model),
+fn back(model: &mut Model, top: OverlayKind) {
+    match top {
+        OverlayKind::AppForm => app_form::back(model),
+        OverlayKind::ScopePicker => scope_picker::close(model, false),
+        OverlayKind::Review => app_form::review_back(model),
+        OverlayKind::DeleteApp => delete_app::back(model),
         _ => {}
     }
-    Vec::new()
 }
 
 pub fn edited(model: &mut Model, req: RequestId, text: Result<String, String>) -> Vec<Effect> {
-    model.in_flight.remove(&req);
     match model.edit.waiting_for(req).cloned() {
         Some(Waiting::Editor { client_id }) => {
             model.edit.pending = None;

@@ -20,7 +20,7 @@ use crate::api::model::ScopeType;
 use crate::api::token_cache::{CacheKey, CachedToken};
 use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
 use crate::tui::keymap::Action;
-use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::model::{Model, RequestKind, ToastLevel};
 use crate::tui::msg::{ApiResult, Msg};
 
 /// How long the browser has to come back.
@@ -72,6 +72,18 @@ pub struct LoginFlow {
     pub started: Timestamp,
 }
 
+impl LoginFlow {
+    /// The scopes the authorize URL carries: what the overlay lists.
+    pub fn asked(&self) -> Vec<String> {
+        login::asked_scopes(&self.scopes)
+    }
+
+    /// Whether extapps added `offline_access` to what was named.
+    pub fn added_offline_access(&self) -> bool {
+        !self.scopes.iter().any(|s| s == login::OFFLINE_ACCESS)
+    }
+}
+
 /// `:login [CLIENT_ID [SCOPE...]]`. Without a client id: the demo's login app when the
 /// identity host is this machine (the simulator). Without scopes: the app's user scopes, as
 /// the app list shows them.
@@ -99,22 +111,21 @@ pub fn start(model: &mut Model, line: &str) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    cancel_running(model);
+    let mut effects = cancel_running(model);
     let req = model.new_request(RequestKind::Login);
-    model.login = Some(LoginFlow {
+    model.overlays.show(LoginFlow {
         req,
         client_id: client_id.clone(),
         scopes: scopes.clone(),
         stage: LoginStage::Preparing,
         started: model.now,
     });
-    model.overlays.retain(|o| *o != Overlay::Login);
-    model.overlays.push(Overlay::Login);
-    vec![Effect::StartLogin {
+    effects.push(Effect::StartLogin {
         req,
         client_id,
         scopes,
-    }]
+    });
+    effects
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -137,18 +148,21 @@ fn user_scopes(model: &Model, client_id: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn cancel_running(model: &mut Model) {
-    if let Some(flow) = model.login.take() {
-        model.in_flight.remove(&flow.req);
+/// Ends the login on screen. One still waiting is stopped by `Effect::CancelLogin`, which
+/// withdraws its request (the worker's task ends without answering).
+pub(crate) fn cancel_running(model: &mut Model) -> Vec<Effect> {
+    match model.overlays.take::<LoginFlow>() {
+        Some(flow) if !matches!(flow.stage, LoginStage::Done(_)) => {
+            model.requests.withdraw(flow.req);
+            vec![Effect::CancelLogin { req: flow.req }]
+        }
+        _ => Vec::new(),
     }
 }
 
-/// Keys while the login overlay is on top. `None`: not ours.
-pub fn route_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    if model.overlays.last() != Some(&Overlay::Login) || action == Action::Quit {
-        return None;
-    }
-    Some(match action {
+/// Keys while the login overlay is on top.
+pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+    match action {
         Action::Back => close(model),
         Action::Submit => {
             inspect(model);
@@ -156,28 +170,22 @@ pub fn route_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Secret(crate::tui::keymap::SecretKey::CopySecret) => copy_url(model),
         _ => Vec::new(),
-    })
+    }
 }
 
 /// Esc: the overlay goes, and a login still waiting is abandoned (its listener closed).
 fn close(model: &mut Model) -> Vec<Effect> {
-    model.overlays.retain(|o| *o != Overlay::Login);
-    let waiting = model
-        .login
-        .as_ref()
-        .is_some_and(|f| !matches!(f.stage, LoginStage::Done(_)));
-    cancel_running(model);
-    if waiting {
+    let effects = cancel_running(model);
+    if !effects.is_empty() {
         model.push_toast(ToastLevel::Info, "Login cancelled");
-        vec![Effect::CancelLogin]
-    } else {
-        Vec::new()
     }
+    effects
 }
 
 /// Enter after a successful login: the token inspector on its claims.
 fn inspect(model: &mut Model) {
-    let Some(LoginStage::Done(Ok(outcome))) = model.login.as_ref().map(|f| &f.stage) else {
+    let Some(LoginStage::Done(Ok(outcome))) = model.overlays.get::<LoginFlow>().map(|f| &f.stage)
+    else {
         return;
     };
     let Some(decoded) = outcome.decoded.clone() else {
@@ -197,7 +205,8 @@ fn inspect(model: &mut Model) {
 
 /// `y` while waiting: the URL to the clipboard, for a browser elsewhere.
 fn copy_url(model: &mut Model) -> Vec<Effect> {
-    let Some(LoginStage::Waiting { url, .. }) = model.login.as_ref().map(|f| &f.stage) else {
+    let Some(LoginStage::Waiting { url, .. }) = model.overlays.get::<LoginFlow>().map(|f| &f.stage)
+    else {
         return Vec::new();
     };
     let text = Sensitive(url.clone().into());
@@ -211,7 +220,11 @@ fn copy_url(model: &mut Model) -> Vec<Effect> {
 
 /// A worker answer; dropped unless it belongs to the login on screen.
 pub fn answer(model: &mut Model, req: RequestId, answer: LoginAnswer) {
-    let Some(flow) = model.login.as_mut().filter(|f| f.req == req) else {
+    let Some(flow) = model
+        .overlays
+        .get_mut::<LoginFlow>()
+        .filter(|f| f.req == req)
+    else {
         tracing::debug!(?req, "dropping a stale login answer");
         return;
     };
@@ -228,7 +241,6 @@ pub fn answer(model: &mut Model, req: RequestId, answer: LoginAnswer) {
             };
         }
         LoginAnswer::Done(result) => {
-            model.in_flight.remove(&req);
             flow.stage = LoginStage::Done(result);
         }
     }
@@ -319,11 +331,8 @@ async fn login_steps(
     send: &impl Fn(LoginAnswer),
 ) -> Result<LoginOutcome, String> {
     let endpoints = client.endpoints().clone();
-    // A refresh token is what lets extapps renew without the browser.
-    let mut scopes = asked.clone();
-    if !scopes.iter().any(|s| s == "offline_access") {
-        scopes.push("offline_access".to_owned());
-    }
+    // The overlay lists the same value (`LoginFlow::asked`).
+    let scopes = login::asked_scopes(&asked);
     let req = LoginRequest {
         client_id: client_id.clone(),
         client_secret: None,

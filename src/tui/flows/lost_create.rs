@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use crate::api::ApiError;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::FlowKey;
-use crate::tui::model::Model;
+use crate::tui::model::{Model, OverlayKind};
 
+use super::app_form::AppForm;
 use super::typed_confirm::fold;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,13 +51,13 @@ fn same_name(model: &Model, name: &str) -> impl Iterator<Item = String> {
 
 /// The create's answer was lost: remember what was sent and look.
 pub fn start(model: &mut Model, e: &ApiError) -> Vec<Effect> {
-    let Some(form) = model.edit.form.as_ref() else {
+    let Some(form) = model.overlays.get::<AppForm>() else {
         return Vec::new();
     };
     let name = form.name.value().trim().to_owned();
     let confidential = form.confidential;
     let known = same_name(model, &name).collect();
-    if let Some(form) = model.edit.form.as_mut() {
+    if let Some(form) = model.overlays.get_mut::<AppForm>() {
         form.lost = Some(LostCreate {
             name,
             reason: e.lost_detail(),
@@ -65,21 +66,31 @@ pub fn start(model: &mut Model, e: &ApiError) -> Vec<Effect> {
             state: Look::Refreshing,
         });
     }
-    crate::tui::update::request_apps(model)
+    model.request_apps()
 }
 
 fn lost(model: &mut Model) -> Option<&mut LostCreate> {
-    model.edit.form.as_mut().and_then(|f| f.lost.as_mut())
+    model
+        .overlays
+        .get_mut::<AppForm>()
+        .and_then(|f| f.lost.as_mut())
 }
 
 /// Whether the form shows the lost answer rather than its fields.
 pub fn active(model: &Model) -> bool {
-    model.edit.form.as_ref().is_some_and(|f| f.lost.is_some())
+    model
+        .overlays
+        .get::<AppForm>()
+        .is_some_and(|f| f.lost.is_some())
 }
 
 /// A list arrived: it tells whether the app is there now.
 pub fn listed(model: &mut Model) {
-    let Some(l) = model.edit.form.as_ref().and_then(|f| f.lost.as_ref()) else {
+    let Some(l) = model
+        .overlays
+        .get::<AppForm>()
+        .and_then(|f| f.lost.as_ref())
+    else {
         return;
     };
     if !matches!(l.state, Look::Refreshing | Look::ListFailed { .. }) {
@@ -118,7 +129,7 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
     match state {
         Look::Refreshing => Vec::new(),
         Look::Missing => {
-            if let Some(form) = model.edit.form.as_mut() {
+            if let Some(form) = model.overlays.get_mut::<AppForm>() {
                 form.lost = None;
                 form.server_error = None;
                 form.notice = Some(
@@ -132,7 +143,7 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
             if let Some(l) = lost(model) {
                 l.state = Look::Refreshing;
             }
-            crate::tui::update::request_apps(model)
+            model.request_apps()
         }
         Look::Exists { client_id } => {
             close_on(model, Some(client_id));
@@ -151,8 +162,7 @@ pub fn back(model: &mut Model) {
 }
 
 fn close_on(model: &mut Model, client_id: Option<String>) {
-    model.edit.form = None;
-    super::editing::pop(model, crate::tui::model::Overlay::AppForm);
+    model.overlays.close(OverlayKind::AppForm);
     if let Some(id) = client_id
         && model.apps.contains_key(&id)
     {

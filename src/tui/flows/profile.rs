@@ -5,7 +5,7 @@
 
 use crate::tui::effect::{Effect, RequestId};
 use crate::tui::keymap::Action;
-use crate::tui::model::{ListCursor, Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::model::{ListCursor, Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::{ProfileList, SwitchInfo};
 
 #[derive(Debug, Default)]
@@ -28,18 +28,20 @@ impl ProfilePicker {
 /// `:profile` without a name.
 pub fn open(model: &mut Model) -> Vec<Effect> {
     let req = model.new_request(RequestKind::Profiles);
-    model.profiles = Some(ProfilePicker {
+    model.overlays.show(ProfilePicker {
         pending: Some(req),
         ..ProfilePicker::default()
     });
-    model.overlays.retain(|o| *o != Overlay::Profiles);
-    model.overlays.push(Overlay::Profiles);
     vec![Effect::LoadProfiles { req }]
 }
 
 pub fn loaded(model: &mut Model, req: RequestId, list: Result<ProfileList, String>) {
     let active = model.opts.profile.clone();
-    let Some(p) = model.profiles.as_mut().filter(|p| p.pending == Some(req)) else {
+    let Some(p) = model
+        .overlays
+        .get_mut::<ProfilePicker>()
+        .filter(|p| p.pending == Some(req))
+    else {
         tracing::debug!(?req, "dropping a stale profile list");
         return;
     };
@@ -53,11 +55,11 @@ pub fn loaded(model: &mut Model, req: RequestId, list: Result<ProfileList, Strin
     p.cursor.index = at.unwrap_or(0);
 }
 
-pub fn route_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    if model.overlays.last() != Some(&Overlay::Profiles) || action == Action::Quit {
-        return None;
-    }
-    let p = model.profiles.as_mut()?;
+/// Keys of the picker: move, choose, close.
+pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Some(p) = model.overlays.get_mut::<ProfilePicker>() else {
+        return Vec::new();
+    };
     let len = p.profiles().len();
     let page = p.cursor.page_size() as isize;
     match action {
@@ -70,18 +72,17 @@ pub fn route_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         Action::Submit | Action::ShowDetails => {
             if let Some(chosen) = p.profiles().get(p.cursor.index).map(|i| i.selector.clone()) {
                 close(model);
-                return Some(switch(model, &chosen));
+                return switch(model, &chosen);
             }
         }
         Action::Back => close(model),
         _ => {}
     }
-    Some(Vec::new())
+    Vec::new()
 }
 
 fn close(model: &mut Model) {
-    model.overlays.retain(|o| *o != Overlay::Profiles);
-    model.profiles = None;
+    model.overlays.close(OverlayKind::Profiles);
 }
 
 /// `:profile NAME` and Enter in the picker.
@@ -93,10 +94,8 @@ pub fn switch(model: &mut Model, selector: &str) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    // A newer switch supersedes one still running: only the last answer counts.
-    if let Some(old) = model.switching.take() {
-        model.in_flight.remove(&old);
-    }
+    // A newer switch supersedes one still running: only the last answer counts (the older
+    // one's answer still clears its request when it comes).
     let req = model.new_request(RequestKind::SwitchProfile);
     model.switching = Some(req);
     model.push_toast(
@@ -126,6 +125,8 @@ pub fn switched(
             Vec::new()
         }
         Ok(info) => {
+            // A login still waiting belonged to the old organization: stop it.
+            let mut effects = super::login::cancel_running(model);
             start_over(model, &info);
             for w in &info.warnings {
                 model.push_toast(ToastLevel::Info, format!("Warning: {w}"));
@@ -137,7 +138,8 @@ pub fn switched(
                     info.profile, info.organization
                 ),
             );
-            crate::tui::update::request_apps(model)
+            effects.extend(model.request_apps());
+            effects
         }
     }
 }
@@ -163,7 +165,9 @@ fn start_over(model: &mut Model, info: &SwitchInfo) {
     let mut fresh = Model::new(opts, model.now);
     fresh.tz = model.tz.clone();
     fresh.size = model.size;
-    fresh.next_request = model.next_request;
+    // Requests still running belong to the old organization: their answers find no one
+    // waiting, but they are still out until they come.
+    fresh.requests = std::mem::take(&mut model.requests);
     fresh.sort = model.sort;
     fresh.command.history = std::mem::take(&mut model.command.history);
     *model = fresh;

@@ -5,7 +5,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
 use crate::tui::keymap::{Action, SecretKey};
-use crate::tui::model::{Model, Overlay, RequestKind};
+use crate::tui::model::{Model, OverlayKind, RequestKind};
 
 /// The masked value: a fixed run of bullets, so the mask does not tell the length.
 pub const MASK: &str = "••••••••••••••••••••••••••••••••";
@@ -62,14 +62,13 @@ impl Reveal {
 /// Shows `secret` once, over everything. Also used by the app-creation flow for a new app's
 /// first secret.
 pub fn open(model: &mut Model, app_name: &str, client_id: &str, secret: SecretString) {
-    model.secret_flows.reveal = Some(Reveal::new(app_name, client_id, secret));
-    model.overlays.retain(|o| *o != Overlay::Reveal);
-    model.overlays.push(Overlay::Reveal);
+    model
+        .overlays
+        .show(Reveal::new(app_name, client_id, secret));
 }
 
 fn close(model: &mut Model) {
-    model.overlays.retain(|o| *o != Overlay::Reveal);
-    model.secret_flows.reveal = None;
+    model.overlays.close(OverlayKind::Reveal);
 }
 
 /// `v` and `y` on a reveal, wherever it sits (alone or in the rotation wizard).
@@ -110,6 +109,6 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             close(model);
             Vec::new()
         }
-        _ => reveal_key(model, action, |m| m.secret_flows.reveal.as_mut()),
+        _ => reveal_key(model, action, |m| m.overlays.get_mut::<Reveal>()),
     }
 }

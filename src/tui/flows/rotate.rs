@@ -11,7 +11,7 @@ use crate::api::ApiError;
 use crate::api::model::{App, Secret};
 use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
 use crate::tui::keymap::{Action, SecretKey};
-use crate::tui::model::{Mode, Model, Overlay, RequestKind, ToastLevel, secrets_by_expiry};
+use crate::tui::model::{Mode, Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
 
 use super::reveal::{self, Reveal};
 use super::secret_new::{self, FormEvent, SecretForm};
@@ -146,18 +146,16 @@ impl Rotation {
 
 pub fn open(model: &mut Model, app: &App) {
     let rotation = Rotation::new(app, model);
-    model.secret_flows.rotation = Some(rotation);
-    model.overlays.push(Overlay::Rotate);
+    model.overlays.show(rotation);
 }
 
 fn close(model: &mut Model) {
-    model.overlays.retain(|o| *o != Overlay::Rotate);
-    model.secret_flows.rotation = None;
+    model.overlays.close(OverlayKind::Rotate);
 }
 
 /// Esc at any step: close, send nothing, keep every secret, and say what is true now.
 fn leave(model: &mut Model) -> Vec<Effect> {
-    let Some(r) = model.secret_flows.rotation.as_ref() else {
+    let Some(r) = model.overlays.get::<Rotation>() else {
         return Vec::new();
     };
     let text = match r.step {
@@ -183,19 +181,18 @@ fn leave(model: &mut Model) -> Vec<Effect> {
         model.push_toast(ToastLevel::Info, text);
     }
     if refresh {
-        crate::tui::update::request_apps(model)
+        model.request_apps()
     } else {
         Vec::new()
     }
 }
 
 fn rotation(model: &mut Model) -> Option<&mut Rotation> {
-    model.secret_flows.rotation.as_mut()
+    model.overlays.get_mut::<Rotation>()
 }
 
 pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
     let Some(r) = rotation(model) else {
-        close(model);
         return Vec::new();
     };
     match (r.step.clone(), action) {
@@ -204,7 +201,7 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             FormEvent::Leave => leave(model),
             FormEvent::Submit => {
                 let effects = secret_new::submit_form(model, |m| {
-                    m.secret_flows.rotation.as_mut().map(|r| &mut r.form)
+                    m.overlays.get_mut::<Rotation>().map(|r| &mut r.form)
                 });
                 if let Some(r) = rotation(model)
                     && let Some(req) = r.form.pending
@@ -372,9 +369,8 @@ fn delete_marked(model: &mut Model) -> Vec<Effect> {
 /// Whether `req` is an answer this wizard waits for.
 pub fn waits_for(model: &Model, req: RequestId) -> bool {
     model
-        .secret_flows
-        .rotation
-        .as_ref()
+        .overlays
+        .get::<Rotation>()
         .is_some_and(|r| r.pending == Some(req) || r.deleting.contains_key(&req))
 }
 
@@ -407,7 +403,7 @@ pub fn minted(model: &mut Model, result: Result<Secret, ApiError>) -> Vec<Effect
                     }
                 }
             }
-            crate::tui::update::request_apps(model)
+            model.request_apps()
         }
         Err(e) if e.outcome_unknown() => {
             r.step = Step::MintUnknown {
@@ -472,7 +468,7 @@ pub fn deleted(
     }
     if r.deleting.is_empty() {
         r.step = Step::Done;
-        return crate::tui::update::request_apps(model);
+        return model.request_apps();
     }
     Vec::new()
 }

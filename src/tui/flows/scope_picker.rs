@@ -6,11 +6,10 @@ use tui_input::Input;
 use crate::api::model::{Resource, ScopeRef, ScopeType};
 use crate::app_rules::default_scope_kind;
 use crate::tui::keymap::FlowKey;
-use crate::tui::model::{ListCursor, Model, Overlay};
+use crate::tui::model::{ListCursor, Model, OverlayKind};
 use crate::tui::msg::TextEdit;
 
-use super::app_form::input_request;
-use super::editing;
+use super::app_form::{AppForm, input_request};
 
 #[derive(Debug)]
 pub struct ScopePicker {
@@ -59,14 +58,14 @@ pub fn rows(catalog: &[Resource], search: &str) -> Vec<Row> {
 }
 
 pub fn open(model: &mut Model, first: Option<char>) {
-    let Some(form) = model.edit.form.as_ref() else {
+    let Some(form) = model.overlays.get::<AppForm>() else {
         return;
     };
     let mut search = Input::default();
     if let Some(c) = first {
         search.handle(tui_input::InputRequest::InsertChar(c));
     }
-    model.edit.picker = Some(ScopePicker {
+    model.overlays.show(ScopePicker {
         search,
         chosen: form.scopes.clone(),
         cursor: ListCursor::default(),
@@ -74,14 +73,13 @@ pub fn open(model: &mut Model, first: Option<char>) {
         notice: None,
     });
     settle(model);
-    editing::push(model, Overlay::ScopePicker);
 }
 
 /// Enter keeps the choice, Esc drops it; both go back to the form.
 pub fn close(model: &mut Model, keep: bool) {
-    if let Some(picker) = model.edit.picker.take()
+    if let Some(picker) = model.overlays.take::<ScopePicker>()
         && keep
-        && let Some(form) = model.edit.form.as_mut()
+        && let Some(form) = model.overlays.get_mut::<AppForm>()
     {
         form.scopes = picker.chosen;
         form.scope_cursor = form.scope_cursor.min(form.scopes.len().saturating_sub(1));
@@ -100,7 +98,7 @@ pub fn close(model: &mut Model, keep: bool) {
             );
         }
     }
-    editing::pop(model, Overlay::ScopePicker);
+    model.overlays.close(OverlayKind::ScopePicker);
 }
 
 pub fn catalog_arrived(model: &mut Model) {
@@ -115,7 +113,7 @@ fn settle(model: &mut Model) {
         .as_ref()
         .map(|c| c.resources.as_slice())
         .unwrap_or_default();
-    let Some(picker) = model.edit.picker.as_mut() else {
+    let Some(picker) = model.overlays.get_mut::<ScopePicker>() else {
         return;
     };
     let rows = rows(catalog, picker.search.value());
@@ -129,7 +127,7 @@ fn settle(model: &mut Model) {
 }
 
 pub fn text(model: &mut Model, edit: TextEdit) {
-    if let Some(picker) = model.edit.picker.as_mut()
+    if let Some(picker) = model.overlays.get_mut::<ScopePicker>()
         && picker
             .search
             .handle(input_request(edit))
@@ -152,7 +150,7 @@ pub fn key(model: &mut Model, key: FlowKey) {
         .as_ref()
         .map(|c| c.resources.as_slice())
         .unwrap_or_default();
-    let Some(picker) = model.edit.picker.as_mut() else {
+    let Some(picker) = model.overlays.get_mut::<ScopePicker>() else {
         return;
     };
     let rows = rows(catalog, picker.search.value());

@@ -8,7 +8,7 @@ use crate::api::model::{App, Secret};
 use crate::tui::effect::{Effect, RequestId, SecretEffect};
 use crate::tui::format;
 use crate::tui::keymap::{Action, SecretKey};
-use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::reveal;
@@ -215,18 +215,16 @@ pub fn submit_form(
 }
 
 pub fn open(model: &mut Model, app: &App) {
-    model.secret_flows.form = Some(SecretForm::new(app, model.now, &model.tz));
-    model.overlays.push(Overlay::SecretNew);
+    let form = SecretForm::new(app, model.now, &model.tz);
+    model.overlays.show(form);
 }
 
 fn close(model: &mut Model) {
-    model.overlays.retain(|o| *o != Overlay::SecretNew);
-    model.secret_flows.form = None;
+    model.overlays.close(OverlayKind::SecretNew);
 }
 
 pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(form) = model.secret_flows.form.as_mut() else {
-        close(model);
+    let Some(form) = model.overlays.get_mut::<SecretForm>() else {
         return Vec::new();
     };
     if form.unknown {
@@ -252,7 +250,7 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             close(model);
             Vec::new()
         }
-        FormEvent::Submit => submit_form(model, |m| m.secret_flows.form.as_mut()),
+        FormEvent::Submit => submit_form(model, |m| m.overlays.get_mut::<SecretForm>()),
     }
 }
 
@@ -266,7 +264,7 @@ pub fn look_for_unknown_secret(model: &mut Model, description: &str) -> Vec<Effe
         ToastLevel::Info,
         format!("Reloading: look in pane 3 for a secret described {description:?}"),
     );
-    crate::tui::update::request_apps(model)
+    model.request_apps()
 }
 
 /// The words for a mint whose answer never came back.
@@ -287,7 +285,7 @@ pub fn unknown_outcome(e: &ApiError) -> String {
 }
 
 pub fn minted(model: &mut Model, result: Result<Secret, ApiError>) -> Vec<Effect> {
-    let Some(form) = model.secret_flows.form.as_mut() else {
+    let Some(form) = model.overlays.get_mut::<SecretForm>() else {
         return Vec::new();
     };
     form.pending = None;
@@ -303,14 +301,14 @@ pub fn minted(model: &mut Model, result: Result<Secret, ApiError>) -> Vec<Effect
                         secret.id
                     ),
                 );
-                return crate::tui::update::request_apps(model);
+                return model.request_apps();
             };
             reveal::open(model, &name, &id, value);
-            if let Some(r) = model.secret_flows.reveal.as_mut() {
+            if let Some(r) = model.overlays.get_mut::<reveal::Reveal>() {
                 r.secret_id = Some(secret.id);
                 r.expiry = Some(secret.expiry_time);
             }
-            crate::tui::update::request_apps(model)
+            model.request_apps()
         }
         Err(e) if e.outcome_unknown() => {
             form.unknown = true;

@@ -2,54 +2,18 @@
 //! to which flow, and the read-only refusal. Each flow's logic stays in its own module.
 
 use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
-use crate::tui::keymap::{Action, SecretKey};
-use crate::tui::model::{Mode, Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::keymap::SecretKey;
+use crate::tui::model::{Model, RequestKind, ToastLevel};
 use crate::tui::msg::SecretResult;
 
 use super::delete_secret::{self, DeleteSecret};
-use super::reveal::{self, Reveal};
+use super::reveal::Reveal;
 use super::rotate::{self, Rotation};
 use super::secret_new::{self, SecretForm};
 
-/// The state of each open secret overlay; `None` when closed, so a closed reveal holds no
-/// value anywhere.
-#[derive(Debug, Default)]
-pub struct SecretFlows {
-    pub form: Option<SecretForm>,
-    pub reveal: Option<Reveal>,
-    pub rotation: Option<Rotation>,
-    pub delete: Option<DeleteSecret>,
-}
-
-/// The keys a flow takes depend on its step, not only on which overlay is on top.
-pub fn refine_mode(model: &Model, mode: Mode) -> Mode {
-    let f = &model.secret_flows;
-    match mode {
-        Mode::SecretWizard => f.rotation.as_ref().map_or(mode, Rotation::mode),
-        Mode::SecretForm if f.form.as_ref().is_some_and(|s| s.unknown) => Mode::SecretWizard,
-        Mode::SecretConfirm if f.delete.as_ref().is_some_and(|d| d.last_working) => {
-            Mode::SecretTyped
-        }
-        other => other,
-    }
-}
-
-/// Keys for an open secret overlay, and the pane keys that open them. `None`: not ours.
-pub fn route_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    if action == Action::Quit {
-        return None;
-    }
-    Some(match (model.overlays.last(), action) {
-        (Some(Overlay::SecretNew), a) => secret_new::key(model, a),
-        (Some(Overlay::Reveal), a) => reveal::key(model, a),
-        (Some(Overlay::Rotate), a) => rotate::key(model, a),
-        (Some(Overlay::DeleteSecret), a) => delete_secret::key(model, a),
-        (_, Action::Secret(k)) => pane_key(model, k),
-        _ => return None,
-    })
-}
-
-fn pane_key(model: &mut Model, key: SecretKey) -> Vec<Effect> {
+/// The pane keys of the secrets (`s`, `R`, `x`, `y`): they open the secret overlays, which
+/// then take their own keys (`update::overlay_key`).
+pub fn pane_key(model: &mut Model, key: SecretKey) -> Vec<Effect> {
     let what = match key {
         SecretKey::New => "new secrets are",
         SecretKey::Rotate => "secret rotation is",
@@ -99,16 +63,13 @@ fn copy_id(model: &mut Model) -> Vec<Effect> {
 /// Answers of secret requests. An answer nobody waits for any more is stale, but a mint or
 /// a delete that happened is still news: it is told in a toast, never silently dropped.
 pub fn on_result(model: &mut Model, req: RequestId, result: SecretResult) -> Vec<Effect> {
-    model.in_flight.remove(&req);
     let form_waits = model
-        .secret_flows
-        .form
-        .as_ref()
+        .overlays
+        .get::<SecretForm>()
         .is_some_and(|f| f.pending == Some(req));
     let delete_waits = model
-        .secret_flows
-        .delete
-        .as_ref()
+        .overlays
+        .get::<DeleteSecret>()
         .is_some_and(|d| d.pending == Some(req));
     let rotation_waits = rotate::waits_for(model, req);
     match result {
@@ -122,7 +83,7 @@ pub fn on_result(model: &mut Model, req: RequestId, result: SecretResult) -> Vec
                     secret.id
                 ),
             );
-            crate::tui::update::request_apps(model)
+            model.request_apps()
         }
         SecretResult::Verified(r) if rotation_waits => rotate::verified(model, r),
         SecretResult::Deleted { result, .. } if delete_waits => {
@@ -141,7 +102,7 @@ pub fn on_result(model: &mut Model, req: RequestId, result: SecretResult) -> Vec
                     format!("Deleting secret #{secret_id} failed: {e}"),
                 ),
             }
-            crate::tui::update::request_apps(model)
+            model.request_apps()
         }
         SecretResult::Copied { what, result } => {
             copied(model, req, &what, result);
@@ -166,15 +127,18 @@ fn kind(r: &SecretResult) -> &'static str {
 fn copied(model: &mut Model, req: RequestId, what: &str, result: Result<String, String>) {
     match result {
         Ok(place) => {
-            let f = &mut model.secret_flows;
-            let reveals = [
-                f.reveal.as_mut(),
-                f.rotation.as_mut().and_then(|r| r.reveal.as_mut()),
-            ];
-            for r in reveals.into_iter().flatten() {
-                if r.copy_req == Some(req) {
-                    r.copied = Some(place.clone());
-                }
+            if let Some(r) = model.overlays.get_mut::<Reveal>()
+                && r.copy_req == Some(req)
+            {
+                r.copied = Some(place.clone());
+            }
+            if let Some(r) = model
+                .overlays
+                .get_mut::<Rotation>()
+                .and_then(|r| r.reveal.as_mut())
+                && r.copy_req == Some(req)
+            {
+                r.copied = Some(place.clone());
             }
             model.push_toast(ToastLevel::Info, format!("Copied {what} to {place}"));
         }

@@ -9,7 +9,7 @@ use crate::api::model::App;
 use crate::api::token_test::{self, TokenTestOutcome};
 use crate::tui::effect::{AppSnapshot, Effect, RequestId, Sensitive};
 use crate::tui::keymap::{Action, FlowKey};
-use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
+use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::{TextEdit, TokenInfo};
 
 use super::app_form::input_request;
@@ -79,37 +79,6 @@ pub struct TokenTest {
     pub problem: Option<String>,
 }
 
-/// `None` when closed: a closed overlay holds no token and no secret.
-#[derive(Debug, Default)]
-pub struct TokenFlows {
-    pub inspector: Option<Inspector>,
-    pub paste: Option<PasteToken>,
-    pub test: Option<TokenTest>,
-}
-
-/// Keys of the token overlays, and the pane key `T`. `None`: not ours.
-pub fn route_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    if action == Action::Quit {
-        return None;
-    }
-    Some(match (model.overlays.last(), action) {
-        (Some(Overlay::Token), a) => {
-            inspector_key(model, a);
-            Vec::new()
-        }
-        (Some(Overlay::TokenPaste), a) => {
-            paste_key(model, a);
-            Vec::new()
-        }
-        (Some(Overlay::TokenTest), a) => test_key(model, a),
-        (_, Action::TestToken) => {
-            open_test(model);
-            Vec::new()
-        }
-        _ => return None,
-    })
-}
-
 /// The session token arrived because the user asked (`t`, `:token`).
 pub fn session_token(model: &mut Model, info: TokenInfo) {
     learn(model, &info);
@@ -142,31 +111,16 @@ pub fn learn(model: &mut Model, info: &TokenInfo) {
 }
 
 pub fn open_inspector(model: &mut Model, decoded: DecodedJwt, source: String) {
-    model.token_flows.inspector = Some(Inspector {
+    model.overlays.show(Inspector {
         decoded,
         source,
         scroll: 0,
     });
-    model.overlays.retain(|o| *o != Overlay::Token);
-    model.overlays.push(Overlay::Token);
 }
 
 /// `:token paste`, and `p` in the inspector.
 pub fn open_paste(model: &mut Model) {
-    model.token_flows.paste = Some(PasteToken::default());
-    model.overlays.retain(|o| *o != Overlay::TokenPaste);
-    model.overlays.push(Overlay::TokenPaste);
-}
-
-fn close(model: &mut Model, overlay: Overlay) {
-    model.overlays.retain(|o| *o != overlay);
-    let flows = &mut model.token_flows;
-    match overlay {
-        Overlay::Token => flows.inspector = None,
-        Overlay::TokenPaste => flows.paste = None,
-        Overlay::TokenTest => flows.test = None,
-        _ => {}
-    }
+    model.overlays.show(PasteToken::default());
 }
 
 /// How far the claims column can scroll: its line count, roughly as the view lays it out.
@@ -175,9 +129,10 @@ fn max_scroll(i: &Inspector) -> u16 {
     (i.decoded.header.len() + i.decoded.claims.len() + scope_groups + 8) as u16
 }
 
-fn inspector_key(model: &mut Model, action: Action) {
-    let Some(i) = model.token_flows.inspector.as_mut() else {
-        return;
+/// Keys of the inspector: scroll, paste another token, close.
+pub fn inspector_key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Some(i) = model.overlays.get_mut::<Inspector>() else {
+        return Vec::new();
     };
     let max = max_scroll(i);
     match action {
@@ -188,14 +143,16 @@ fn inspector_key(model: &mut Model, action: Action) {
         Action::Top => i.scroll = 0,
         Action::Bottom => i.scroll = max,
         Action::PasteToken => open_paste(model),
-        Action::Back => close(model, Overlay::Token),
+        Action::Back => model.overlays.close(OverlayKind::Token),
         _ => {}
     }
+    Vec::new()
 }
 
-fn paste_key(model: &mut Model, action: Action) {
-    let Some(p) = model.token_flows.paste.as_mut() else {
-        return;
+/// Keys of the paste field: text, decode, close.
+pub fn paste_key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Some(p) = model.overlays.get_mut::<PasteToken>() else {
+        return Vec::new();
     };
     match action {
         Action::Edit(edit) => {
@@ -205,7 +162,7 @@ fn paste_key(model: &mut Model, action: Action) {
         Action::Submit => match jwt::decode(p.input.0.value()) {
             Ok(decoded) => {
                 // The text goes with the field; only the claims are kept.
-                close(model, Overlay::TokenPaste);
+                model.overlays.close(OverlayKind::TokenPaste);
                 open_inspector(model, decoded, "pasted token".to_owned());
             }
             Err(e) if p.input.is_empty() => {
@@ -213,12 +170,14 @@ fn paste_key(model: &mut Model, action: Action) {
             }
             Err(e) => p.error = Some(format!("Cannot decode: {e}")),
         },
-        Action::Back => close(model, Overlay::TokenPaste),
+        Action::Back => model.overlays.close(OverlayKind::TokenPaste),
         _ => {}
     }
+    Vec::new()
 }
 
-fn open_test(model: &mut Model) {
+/// `T` in the panes: "test a token for an app".
+pub fn open_test(model: &mut Model) {
     let Some(app) = model.selected_app().cloned() else {
         model.push_toast(ToastLevel::Info, "Select an app first");
         return;
@@ -234,7 +193,7 @@ fn open_test(model: &mut Model) {
         return;
     }
     let scopes = token_test::default_scopes(&app).join(" ");
-    model.token_flows.test = Some(TokenTest {
+    model.overlays.show(TokenTest {
         app,
         secret: MaskedInput::default(),
         scopes: Input::new(scopes),
@@ -243,12 +202,11 @@ fn open_test(model: &mut Model) {
         outcome: None,
         problem: None,
     });
-    model.overlays.retain(|o| *o != Overlay::TokenTest);
-    model.overlays.push(Overlay::TokenTest);
 }
 
-fn test_key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(t) = model.token_flows.test.as_mut() else {
+/// Keys of the token test: its two fields, send, close.
+pub fn test_key(model: &mut Model, action: Action) -> Vec<Effect> {
+    let Some(t) = model.overlays.get_mut::<TokenTest>() else {
         return Vec::new();
     };
     match action {
@@ -267,14 +225,14 @@ fn test_key(model: &mut Model, action: Action) -> Vec<Effect> {
             t.problem = None;
         }
         Action::Submit => return send_test(model),
-        Action::Back => close(model, Overlay::TokenTest),
+        Action::Back => model.overlays.close(OverlayKind::TokenTest),
         _ => {}
     }
     Vec::new()
 }
 
 fn send_test(model: &mut Model) -> Vec<Effect> {
-    let Some(t) = model.token_flows.test.as_mut() else {
+    let Some(t) = model.overlays.get_mut::<TokenTest>() else {
         return Vec::new();
     };
     if t.pending.is_some() {
@@ -294,7 +252,7 @@ fn send_test(model: &mut Model) -> Vec<Effect> {
         .collect();
     let app = AppSnapshot(Box::new(t.app.clone()));
     let req = model.new_request(RequestKind::TokenTest);
-    if let Some(t) = model.token_flows.test.as_mut() {
+    if let Some(t) = model.overlays.get_mut::<TokenTest>() {
         t.pending = Some(req);
         t.outcome = None;
         t.problem = None;
@@ -309,7 +267,7 @@ fn send_test(model: &mut Model) -> Vec<Effect> {
 
 /// The token endpoint's answer to a test; dropped when the overlay closed meanwhile.
 pub fn tested(model: &mut Model, req: RequestId, outcome: TokenTestOutcome) {
-    match model.token_flows.test.as_mut() {
+    match model.overlays.get_mut::<TokenTest>() {
         Some(t) if t.pending == Some(req) => {
             t.pending = None;
             t.outcome = Some(outcome);

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 use tui_input::Input;
 
 use crate::app_rules::{Field, Severity};
-use crate::tui::flows::app_form::{AppForm, FormField};
+use crate::tui::flows::app_form::{AppForm, FormField, Review};
 use crate::tui::flows::editing::Waiting;
 use crate::tui::format::{self, Urgency};
 use crate::tui::model::Model;
@@ -117,10 +117,7 @@ fn window(len: usize, cursor: usize) -> std::ops::Range<usize> {
     start..start + LIST_ROWS
 }
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(form) = model.edit.form.as_ref() else {
-        return;
-    };
+pub fn render(model: &Model, form: &AppForm, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(100);
     let inner_width = width.saturating_sub(2) as usize;
     let field_width = inner_width.saturating_sub(LABEL + 3).max(8);
@@ -362,10 +359,7 @@ fn lost_lines<'a>(
 
 /// The diff of an edit: what changed on the server meanwhile (if anything), then what saving
 /// will change. Buttons default to No.
-pub fn render_review(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(review) = model.edit.review.as_ref() else {
-        return;
-    };
+pub fn render_review(model: &Model, review: &Review, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines: Vec<Line> = Vec::new();
     if !review.server_changes.is_empty() {
         lines.push(Line::from(Span::styled(

@@ -7,9 +7,9 @@ use ratatui::widgets::{Paragraph, Row, Table};
 
 use crate::api::model::App;
 use crate::tui::format::{self, Urgency};
+use crate::tui::keymap::{Action, key_for};
 use crate::tui::model::{Mode, Model, Pane};
 use crate::tui::theme::Theme;
-use crate::tui::update::empty_list_hint;
 
 use super::pane_block;
 
@@ -157,5 +157,25 @@ fn render_filter(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, ed
     if editing {
         let x = area.x + 2 + (model.filter.visual_cursor().saturating_sub(scroll)) as u16;
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+/// The hint the empty list shows, naming the keys from the keymap.
+pub fn empty_list_hint(model: &Model) -> String {
+    if !model.loaded {
+        "Loading the organization's apps…".to_owned()
+    } else if !model.filter.value().is_empty() {
+        format!(
+            "No app matches {:?}. {} clears the filter.",
+            model.filter.value(),
+            key_for(Action::Back).unwrap_or_default()
+        )
+    } else if model.apps.is_empty() {
+        format!(
+            "This organization has no external apps. {} refreshes.",
+            key_for(Action::Refresh).unwrap_or_default()
+        )
+    } else {
+        String::new()
     }
 }

@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
+use crate::tui::flows::delete_app::DeleteApp;
 use crate::tui::flows::typed_confirm;
 use crate::tui::format::{self, Urgency};
 use crate::tui::model::{Model, secrets_by_expiry};
@@ -38,10 +39,7 @@ fn draw(frame: &mut Frame, area: Rect, block: Block<'_>, lines: Vec<Line<'_>>) -
     inside
 }
 
-pub fn render_delete(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(d) = model.edit.delete.as_ref() else {
-        return;
-    };
+pub fn render_delete(model: &Model, d: &DeleteApp, theme: &Theme, frame: &mut Frame, area: Rect) {
     let app = &d.app;
     if let Some(path) = &d.done {
         let lines = vec![

@@ -5,10 +5,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::tui::keymap::help_sections;
+use crate::tui::keymap::{COMMANDS, help_sections};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
-use crate::tui::update::COMMANDS;
 
 const KEY_WIDTH: usize = 14;
 
@@ -44,12 +43,6 @@ fn sections(theme: &Theme) -> Vec<Vec<Line<'static>>> {
     }));
     out.push(commands);
     out
-}
-
-/// How many lines the help has (with the blank lines between sections), for scrolling.
-pub fn line_count() -> usize {
-    let sections = sections(&Theme { color: false });
-    sections.iter().map(Vec::len).sum::<usize>() + sections.len()
 }
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -96,5 +89,18 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .min(total.saturating_sub(inner.height as usize)) as u16;
     for (lines, area) in cols.into_iter().zip(areas.iter()) {
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), *area);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `update` scrolls the help by the keymap's count; it must be what is drawn.
+    #[test]
+    fn the_keymap_counts_the_lines_drawn() {
+        let sections = sections(&Theme { color: false });
+        let drawn = sections.iter().map(Vec::len).sum::<usize>() + sections.len();
+        assert_eq!(crate::tui::keymap::help_line_count(), drawn);
     }
 }

@@ -15,10 +15,7 @@ use crate::tui::theme::Theme;
 
 use super::app_form::centered;
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(flow) = &model.login else {
-        return;
-    };
+pub fn render(model: &Model, flow: &LoginFlow, theme: &Theme, frame: &mut Frame, area: Rect) {
     // Edge to edge: the panes do not show through beside a border-less popup.
     let width = area.width;
     let inner = width.max(1) as usize;
@@ -46,8 +43,18 @@ fn lines<'a>(model: &Model, flow: &'a LoginFlow, theme: &Theme, width: usize) ->
     let esc = key_for(Action::Back).unwrap_or_default();
     let mut out = vec![Line::from(vec![
         Span::styled("Scopes asked: ", theme.label()),
-        Span::raw(flow.scopes.join(" ")),
+        // Scope names may come from the server (the app's own): hostile text.
+        Span::raw(crate::tui::format::owned(&flow.asked().join(" "))),
     ])];
+    if flow.added_offline_access() {
+        out.push(Line::styled(
+            format!(
+                "({} added by extapps: it brings a refresh token)",
+                crate::api::login::OFFLINE_ACCESS
+            ),
+            theme.dim(),
+        ));
+    }
     match &flow.stage {
         LoginStage::Preparing => {
             out.push(Line::from(""));

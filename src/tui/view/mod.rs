@@ -27,15 +27,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 use super::model::{Mode, Model, Overlay, Pane};
 use super::theme::Theme;
 
-/// Below this the three panes cannot be drawn usefully; a plain message is shown instead.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 16;
-
-/// Whether a terminal of this size gets the "Terminal too small" screen instead of the panes.
-/// `update` asks the same question, so that no key acts on what that screen hides.
-pub fn too_small(width: u16, height: u16) -> bool {
-    width < MIN_WIDTH || height < MIN_HEIGHT
-}
+pub use super::model::{MIN_HEIGHT, MIN_WIDTH, too_small};
 
 pub fn view(model: &Model, frame: &mut Frame) {
     let area = frame.area();
@@ -68,27 +60,33 @@ pub fn view(model: &Model, frame: &mut Frame) {
     }
 
     for overlay in &model.overlays[covered.unwrap_or(0)..] {
-        match overlay {
-            Overlay::Help => help::render(model, &theme, frame, body),
-            Overlay::Expiring => expiring::render(model, &theme, frame, body),
-            Overlay::Details => details::render_overlay(model, &theme, frame, body),
-            Overlay::SecretNew | Overlay::Reveal | Overlay::Rotate | Overlay::DeleteSecret => {
-                secret_flows::render(model, overlay, &theme, frame, body)
-            }
-            Overlay::AppForm => app_form::render(model, &theme, frame, body),
-            Overlay::ScopePicker => scope_picker::render(model, &theme, frame, body),
-            Overlay::Review => app_form::render_review(model, &theme, frame, body),
-            Overlay::DeleteApp => confirm::render_delete(model, &theme, frame, body),
-            Overlay::Token => token_flows::render_inspector(model, &theme, frame, body),
-            Overlay::TokenPaste => token_flows::render_paste(model, &theme, frame, body),
-            Overlay::TokenTest => token_flows::render_test(model, &theme, frame, body),
-            Overlay::Profiles => profiles::render(model, &theme, frame, body),
-            Overlay::Login => login::render(model, &theme, frame, body),
-            // Drawn in place: the filter in the app list, the command line in the status line.
-            Overlay::Filter | Overlay::Command => {}
-        }
+        draw_overlay(model, overlay, &theme, frame, body);
     }
     status::render_error_box(model, &theme, frame, body);
+}
+
+/// Each overlay draws itself from its own state (and what it reads of the model).
+fn draw_overlay(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Frame, body: Rect) {
+    match overlay {
+        Overlay::Help => help::render(model, theme, frame, body),
+        Overlay::Expiring => expiring::render(model, theme, frame, body),
+        Overlay::Details => details::render_overlay(model, theme, frame, body),
+        Overlay::SecretNew(_)
+        | Overlay::Reveal(_)
+        | Overlay::Rotate(_)
+        | Overlay::DeleteSecret(_) => secret_flows::render(model, overlay, theme, frame, body),
+        Overlay::AppForm(form) => app_form::render(model, form, theme, frame, body),
+        Overlay::ScopePicker(picker) => scope_picker::render(model, picker, theme, frame, body),
+        Overlay::Review(review) => app_form::render_review(model, review, theme, frame, body),
+        Overlay::DeleteApp(d) => confirm::render_delete(model, d, theme, frame, body),
+        Overlay::Token(i) => token_flows::render_inspector(model, i, theme, frame, body),
+        Overlay::TokenPaste(p) => token_flows::render_paste(p, theme, frame, body),
+        Overlay::TokenTest(t) => token_flows::render_test(t, theme, frame, body),
+        Overlay::Profiles(p) => profiles::render(model, p, theme, frame, body),
+        Overlay::Login(flow) => login::render(model, flow, theme, frame, body),
+        // Drawn in place: the filter in the app list, the command line in the status line.
+        Overlay::Filter | Overlay::Command => {}
+    }
 }
 
 /// The overlays drawn edge to edge over the body.

@@ -5,15 +5,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
+use crate::tui::flows::profile::ProfilePicker;
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
 use super::app_form::{centered, popup_block};
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(p) = &model.profiles else {
-        return;
-    };
+pub fn render(model: &Model, p: &ProfilePicker, theme: &Theme, frame: &mut Frame, area: Rect) {
     let active = model.opts.profile.as_deref();
     let mut lines: Vec<Line> = Vec::new();
     match &p.list {

@@ -9,17 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::api::model::ScopeType;
-use crate::tui::flows::scope_picker::{Row, rows};
+use crate::tui::flows::scope_picker::{Row, ScopePicker, rows};
 use crate::tui::format::{self, truncate};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
 use super::app_form::{centered, popup_block};
 
-pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(picker) = model.edit.picker.as_ref() else {
-        return;
-    };
+pub fn render(model: &Model, picker: &ScopePicker, theme: &Theme, frame: &mut Frame, area: Rect) {
     let popup = centered(area, area.width.saturating_sub(4).min(110), area.height);
     let kind = if picker.confidential {
         "confidential"

@@ -17,40 +17,27 @@ use crate::tui::model::{Model, Overlay};
 use crate::tui::theme::Theme;
 
 pub fn render(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let f = &model.secret_flows;
     let (title, lines) = match overlay {
-        Overlay::SecretNew => match &f.form {
-            Some(form) => (
-                format!(" New secret · {} ", format::clean(&form.app_name)),
-                form_lines(model, form, theme, true),
+        Overlay::SecretNew(form) => (
+            format!(" New secret · {} ", format::clean(&form.app_name)),
+            form_lines(model, form, theme, true),
+        ),
+        Overlay::Reveal(r) => (
+            format!(
+                " New secret of {} · shown once ",
+                format::clean(&r.app_name)
             ),
-            None => return,
-        },
-        Overlay::Reveal => match &f.reveal {
-            Some(r) => (
-                format!(
-                    " New secret of {} · shown once ",
-                    format::clean(&r.app_name)
-                ),
-                reveal_lines(model, r, theme, true),
+            reveal_lines(model, r, theme, true),
+        ),
+        Overlay::Rotate(r) => (
+            format!(
+                " Rotate the secret of {} · step {} of 4 ",
+                format::clean(&r.form.app_name),
+                r.step.number()
             ),
-            None => return,
-        },
-        Overlay::Rotate => match &f.rotation {
-            Some(r) => (
-                format!(
-                    " Rotate the secret of {} · step {} of 4 ",
-                    format::clean(&r.form.app_name),
-                    r.step.number()
-                ),
-                rotation_lines(model, r, theme),
-            ),
-            None => return,
-        },
-        Overlay::DeleteSecret => match &f.delete {
-            Some(d) => (" Delete secret ".to_owned(), delete_lines(model, d, theme)),
-            None => return,
-        },
+            rotation_lines(model, r, theme),
+        ),
+        Overlay::DeleteSecret(d) => (" Delete secret ".to_owned(), delete_lines(model, d, theme)),
         _ => return,
     };
     popup(frame, area, theme, title, lines);

@@ -13,7 +13,7 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    let n = model.in_flight.len();
+    let n = model.requests.len();
     if n > 0 {
         let spin = SPINNER[(model.spinner % SPINNER.len() as u64) as usize];
         let what = if n == 1 { "request" } else { "requests" };

@@ -7,18 +7,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::api::inspect::inspect;
-use crate::tui::flows::token::{MaskedInput, TestField};
+use crate::tui::flows::token::{Inspector, MaskedInput, PasteToken, TestField, TokenTest};
 use crate::tui::format;
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
 
 use super::app_form::{centered, popup_block};
 
-pub fn render_inspector(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    if let Some(i) = &model.token_flows.inspector {
-        let view = inspect(&i.decoded, model.now);
-        super::token::render(&view, &i.source, i.scroll, theme, frame, area);
-    }
+pub fn render_inspector(
+    model: &Model,
+    i: &Inspector,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let view = inspect(&i.decoded, model.now);
+    super::token::render(&view, &i.source, i.scroll, theme, frame, area);
 }
 
 fn field_line<'a>(theme: &Theme, label: &str, value: String, focused: bool) -> Line<'a> {
@@ -52,10 +56,7 @@ fn masked(input: &MaskedInput) -> String {
     input.masked()
 }
 
-pub fn render_paste(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(p) = &model.token_flows.paste else {
-        return;
-    };
+pub fn render_paste(p: &PasteToken, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::from("Paste a token (JWT). It is decoded here and never sent anywhere;"),
         Line::from("only its claims are kept once decoded."),
@@ -73,10 +74,7 @@ pub fn render_paste(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect)
     popup(frame, area, " Paste a token ".to_owned(), theme, lines);
 }
 
-pub fn render_test(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(t) = &model.token_flows.test else {
-        return;
-    };
+pub fn render_test(t: &TokenTest, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::from(format!(
             "Ask the token endpoint for a client-credentials token of {} ({}).",

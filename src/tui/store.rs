@@ -1,0 +1,344 @@
+//! The app store: every app of the organization once, keyed by client id, with what the
+//! filter and the sorts need computed when an app arrives or changes (lower-cased search keys,
+//! name order and ranks), so that a keystroke or a sort never lower-cases text again.
+
+use std::collections::HashMap;
+use std::ops::Index;
+use std::sync::Arc;
+
+use crate::api::model::App;
+
+/// Case-insensitive match on the name, client id, a scope name or a redirect URI.
+/// `needle` is already lower case.
+pub fn matches_filter(app: &App, needle: &str) -> bool {
+    let has = |s: &str| s.to_lowercase().contains(needle);
+    has(&app.name)
+        || has(&app.id)
+        || app.redirect_uri.as_deref().is_some_and(has)
+        || app
+            .resources
+            .iter()
+            .flat_map(|r| r.scopes.iter())
+            .any(|s| has(&s.name))
+}
+
+/// The apps of the organization, each held once and keyed by client id, next to what the
+/// filter and the sort need: lower-cased once when an app arrives or changes, instead of on
+/// every keystroke and every comparison. Reads look like a `HashMap<String, App>`; every way
+/// to change an app goes through here so that its keys can never go stale.
+#[derive(Debug, Default)]
+pub struct AppStore {
+    pub(super) slots: Vec<Slot>,
+    /// Client id → slot. foldhash: ids come from the server, and it is seeded per map.
+    index: HashMap<Arc<str>, usize, foldhash::fast::RandomState>,
+    /// Changed by every change, so that orders computed from the slots know they are stale.
+    /// Drawn from `clock`: a store rebuilt by a refresh must never reuse a generation the
+    /// one before had, or a cached order would outlive its slots.
+    pub(super) generation: u64,
+    /// The store's change counter: generations and stamps are drawn from it, and a refresh
+    /// that rebuilds the store carries it over. Kept here rather than process-wide, so that
+    /// the same model and the same message give the same result.
+    clock: u64,
+    /// Some slot was handed out mutably and its keys must be recomputed before use.
+    stale: bool,
+    /// Slots by name (then client id), and each slot's place in that order, for the
+    /// generation in `names_for`: every sort and the expiry rows break ties with it.
+    pub(super) name_order: Vec<u32>,
+    pub(super) name_rank: Vec<u32>,
+    names_for: Option<u64>,
+}
+
+#[derive(Debug)]
+pub(super) struct Slot {
+    /// The key `index` holds it under (normally `app.id`), shared with the views.
+    pub(super) id: Arc<str>,
+    pub(super) app: App,
+    keys: SearchKeys,
+    stale: bool,
+    /// When this app last changed, on the store's clock: a detail read that left before it
+    /// is older than what the slot holds.
+    stamp: u64,
+}
+
+#[derive(Debug, Default)]
+struct SearchKeys {
+    /// Every field the filter looks at, lower-cased, one per line, the name first. Bytes of
+    /// UTF-8: the filter searches it with `memmem`, and the name sorts as bytes, which is how
+    /// `str` sorts too.
+    haystack: Box<[u8]>,
+    name_len: usize,
+    /// The first 16 bytes of the lower-cased name, zero-padded, big-endian: most name
+    /// comparisons are settled by one integer comparison.
+    name_prefix: u128,
+}
+
+impl SearchKeys {
+    fn of(app: &App) -> Self {
+        let scopes = || app.resources.iter().flat_map(|r| &r.scopes);
+        let fields = || {
+            std::iter::once(app.name.as_str())
+                .chain(std::iter::once(app.id.as_str()))
+                .chain(app.redirect_uri.as_deref())
+                .chain(scopes().map(|s| s.name.as_str()))
+        };
+        let mut haystack = Vec::with_capacity(fields().map(|f| f.len() + 1).sum::<usize>());
+        for (i, field) in fields().enumerate() {
+            if i > 0 {
+                haystack.push(SEPARATOR);
+            }
+            haystack.extend_from_slice(field.as_bytes());
+        }
+        // Lower-cased in one pass over the whole text: per field, the calls cost more than
+        // the work (an app has some twenty short scope names).
+        let name_len = if haystack.is_ascii() {
+            haystack.make_ascii_lowercase();
+            app.name.len()
+        } else {
+            haystack.clear();
+            let mut name_len = 0;
+            for (i, field) in fields().enumerate() {
+                if i > 0 {
+                    haystack.push(SEPARATOR);
+                }
+                // Per field, not per char: `to_lowercase` knows the final sigma.
+                haystack.extend_from_slice(field.to_lowercase().as_bytes());
+                if i == 0 {
+                    name_len = haystack.len();
+                }
+            }
+            name_len
+        };
+        let mut prefix = [0u8; 16];
+        let head = &haystack[..name_len.min(16)];
+        prefix[..head.len()].copy_from_slice(head);
+        SearchKeys {
+            haystack: haystack.into_boxed_slice(),
+            name_len,
+            name_prefix: u128::from_be_bytes(prefix),
+        }
+    }
+
+    fn name(&self) -> &[u8] {
+        &self.haystack[..self.name_len]
+    }
+
+    /// By lower-cased name, as bytes.
+    fn cmp_name(&self, other: &Self) -> std::cmp::Ordering {
+        self.name_prefix
+            .cmp(&other.name_prefix)
+            .then_with(|| self.name().cmp(other.name()))
+    }
+}
+
+/// Between fields of the haystack. A filter cannot contain it (the filter line is one line),
+/// so no match can span two fields; should one ever do, the slow path keeps the meaning.
+const SEPARATOR: u8 = b'\n';
+
+impl Slot {
+    fn new(id: Arc<str>, app: App, stamp: u64) -> Self {
+        Slot {
+            id,
+            keys: SearchKeys::of(&app),
+            app,
+            stale: false,
+            stamp,
+        }
+    }
+
+    /// `matches_filter`, on the precomputed keys. `needle` is already lower case and
+    /// `finder` looks for it.
+    pub(super) fn matches(&self, needle: &str, finder: &memchr::memmem::Finder) -> bool {
+        if needle.as_bytes().contains(&SEPARATOR) {
+            return matches_filter(&self.app, needle);
+        }
+        finder.find(&self.keys.haystack).is_some()
+    }
+}
+
+impl AppStore {
+    /// A store of exactly these apps, keyed by their client ids (the last of a duplicate id
+    /// wins, as with repeated `insert`).
+    pub fn from_list(apps: Vec<App>) -> Self {
+        let mut store = AppStore {
+            slots: Vec::with_capacity(apps.len()),
+            index: HashMap::with_capacity_and_hasher(apps.len(), Default::default()),
+            ..AppStore::default()
+        };
+        for app in apps {
+            let id: Arc<str> = Arc::from(app.id.as_str());
+            store.insert(id, app);
+        }
+        store
+    }
+
+    /// Replaces the apps with `apps`, the answer of a refresh. That answer is usually the
+    /// same apps again: then the store keeps its slots, keys and generation, so that the
+    /// orders and rows computed from it stay valid, and only the copy that came in is freed.
+    pub fn replace_all(&mut self, apps: Vec<App>) {
+        let same = apps.len() == self.slots.len()
+            && apps
+                .iter()
+                .zip(&self.slots)
+                .all(|(new, slot)| *slot.id == *new.id && slot.app == *new);
+        if !same {
+            let clock = self.clock;
+            *self = AppStore {
+                clock,
+                ..AppStore::default()
+            };
+            self.slots.reserve(apps.len());
+            for app in apps {
+                let id: Arc<str> = Arc::from(app.id.as_str());
+                self.insert(id, app);
+            }
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&App> {
+        self.index.get(id).map(|&i| &self.slots[i].app)
+    }
+
+    /// The app to change in place; its search keys are recomputed before the next filter.
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut App> {
+        let &i = self.index.get(id)?;
+        self.bump();
+        self.stale = true;
+        let slot = &mut self.slots[i];
+        slot.stale = true;
+        slot.stamp = self.generation;
+        Some(&mut slot.app)
+    }
+
+    /// When the app under `id` last changed (see `AppStore::next_stamp`).
+    pub fn stamp(&self, id: &str) -> Option<u64> {
+        self.index.get(id).map(|&i| self.slots[i].stamp)
+    }
+
+    /// Gives the app under `id` the stamp it had before a list replaced its slot with the
+    /// same knowledge.
+    pub fn set_stamp(&mut self, id: &str, stamp: u64) {
+        if let Some(&i) = self.index.get(id) {
+            self.slots[i].stamp = stamp;
+        }
+    }
+
+    /// A point on the store's clock: later than every change made so far, earlier than
+    /// every change to come.
+    pub fn next_stamp(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    /// Adds or replaces the app under `id`, returning the one it replaced.
+    pub fn insert(&mut self, id: impl Into<Arc<str>>, app: App) -> Option<App> {
+        let id = id.into();
+        self.bump();
+        let slot = Slot::new(Arc::clone(&id), app, self.generation);
+        match self.index.get(&id) {
+            Some(&i) => Some(std::mem::replace(&mut self.slots[i], slot).app),
+            None => {
+                self.index.insert(id, self.slots.len());
+                self.slots.push(slot);
+                None
+            }
+        }
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<App> {
+        let i = self.index.remove(id)?;
+        self.bump();
+        let removed = self.slots.swap_remove(i);
+        if let Some(moved) = self.slots.get(i) {
+            // The last slot took the removed one's place.
+            if let Some(j) = self.index.get_mut(&moved.id) {
+                *j = i;
+            }
+        }
+        Some(removed.app)
+    }
+
+    pub fn clear(&mut self) {
+        self.bump();
+        self.slots.clear();
+        self.index.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &App> {
+        self.slots.iter().map(|s| &s.app)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.slots.iter().map(|s| &*s.id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &App)> {
+        self.slots.iter().map(|s| (&*s.id, &s.app))
+    }
+
+    fn refresh_keys(&mut self) {
+        if !self.stale {
+            return;
+        }
+        for slot in self.slots.iter_mut().filter(|s| s.stale) {
+            slot.keys = SearchKeys::of(&slot.app);
+            slot.stale = false;
+        }
+        self.stale = false;
+    }
+
+    /// Computes the name order and ranks, once per generation (with fresh keys).
+    pub(super) fn refresh_names(&mut self) {
+        self.refresh_keys();
+        if self.names_for != Some(self.generation) {
+            let slots = &self.slots;
+            let mut order: Vec<u32> = (0..slots.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| {
+                let (a, b) = (&slots[a as usize], &slots[b as usize]);
+                a.keys.cmp_name(&b.keys).then_with(|| a.id.cmp(&b.id))
+            });
+            let mut rank = vec![0u32; slots.len()];
+            for (place, &slot) in order.iter().enumerate() {
+                rank[slot as usize] = place as u32;
+            }
+            self.name_order = order;
+            self.name_rank = rank;
+            self.names_for = Some(self.generation);
+        }
+    }
+}
+
+impl Index<&str> for AppStore {
+    type Output = App;
+
+    fn index(&self, id: &str) -> &App {
+        self.get(id).expect("no app with this client id")
+    }
+}
+
+impl AppStore {
+    fn bump(&mut self) {
+        self.generation = self.next_stamp();
+    }
+}
+
+impl<K: Into<Arc<str>>> FromIterator<(K, App)> for AppStore {
+    fn from_iter<I: IntoIterator<Item = (K, App)>>(iter: I) -> Self {
+        let mut store = AppStore::default();
+        for (id, app) in iter {
+            store.insert(id, app);
+        }
+        store
+    }
+}
