@@ -1,5 +1,6 @@
 #![allow(dead_code)] // each test crate uses its own part of this
 
+pub mod clock;
 pub mod promises;
 pub mod promises_config;
 pub mod settled;

@@ -7,6 +7,9 @@ use std::time::{Duration, Instant};
 
 pub struct Tmux {
     socket: String,
+    /// The shell's HOME, this test's own: the programs it runs keep their token and details
+    /// caches, backups and state there, never in a directory another test shares.
+    home: tempfile::TempDir,
 }
 
 impl Tmux {
@@ -17,7 +20,12 @@ impl Tmux {
             "tmux is required for the end-to-end tests (apt-get install tmux)"
         );
         let socket = format!("extapps-{name}-{}", std::process::id());
-        let t = Tmux { socket };
+        let home = tempfile::tempdir().expect("a temporary HOME");
+        let shell = format!(
+            "env -i PATH=/usr/bin:/bin HOME={} TERM=xterm-256color NO_COLOR=1 PS1='$ ' bash --norc --noprofile",
+            home.path().display()
+        );
+        let t = Tmux { socket, home };
         t.tmux(&[
             "new-session",
             "-d",
@@ -27,7 +35,7 @@ impl Tmux {
             &width.to_string(),
             "-y",
             &height.to_string(),
-            "env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm-256color NO_COLOR=1 PS1='$ ' bash --norc --noprofile",
+            &shell,
         ]);
         t
     }
