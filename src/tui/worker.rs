@@ -521,7 +521,7 @@ async fn perform_secret(
             secret,
         } => {
             let result =
-                crate::api::app_token::verify_new_secret(&client, &client_id, &secret.0).await;
+                crate::api::app_token::verify_new_secret(client, &client_id, &secret.0).await;
             (req, SecretResult::Verified(result))
         }
     }
