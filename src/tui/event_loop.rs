@@ -236,6 +236,9 @@ fn edit_in_editor(terminal: &mut Term, id: u64, text: &str) -> Result<String, St
         .arg("sh")
         .arg(&path)
         .status();
+    // Tests and support read this line to know the editor ran and came back (the toast that
+    // says so on screen lives only a few seconds).
+    tracing::info!(exit = ?status.as_ref().ok().and_then(|s| s.code()), "the editor returned");
     // A new `Terminal` has empty buffers, so the next draw repaints every cell. Its `clear`
     // would ask the terminal for the cursor position, an answer nobody reads at this point.
     let resumed = enable_raw_mode()
