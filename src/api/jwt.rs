@@ -159,4 +159,51 @@ mod tests {
         let big = token(json!({"pad": "x".repeat(100 * 1024)}));
         assert!(decode(&big).is_ok());
     }
+
+    #[test]
+    fn claims_are_read_by_name_and_shape() {
+        let d = decode(&token(json!({
+            "prt_id": "0f1e2d3c",
+            "client_id": "my-client",
+            "exp": 1_800_000_000,
+        })))
+        .unwrap();
+        assert_eq!(d.partition_id(), Some("0f1e2d3c"));
+        assert_eq!(d.client_id(), Some("my-client"));
+        assert_eq!(d.exp(), Some(1_800_000_000));
+        assert_eq!(d.str_claim("exp"), None);
+
+        let odd = decode(&token(json!({"prt_id": "", "exp": "1700000000"}))).unwrap();
+        assert_eq!(odd.partition_id(), None);
+        assert_eq!(odd.exp(), Some(1_700_000_000));
+        let float = decode(&token(json!({"exp": 1_700_000_000.5}))).unwrap();
+        assert_eq!(float.exp(), Some(1_700_000_000));
+        let wrong = decode(&token(json!({"exp": true}))).unwrap();
+        assert_eq!(wrong.exp(), None);
+    }
+
+    #[test]
+    fn the_size_limit_is_inclusive_and_bearer_is_stripped() {
+        // Exactly at the limit is still decoded (and fails for what it is, not its size).
+        let at_limit = "a".repeat(MAX_TOKEN_LEN);
+        assert_eq!(decode(&at_limit), Err(JwtError::NotAJwt));
+        let t = token(json!({"client_id": "c"}));
+        for prefixed in [
+            format!("Bearer {t}"),
+            format!("bearer {t}"),
+            format!("  {t}\n"),
+        ] {
+            assert_eq!(
+                decode(&prefixed).unwrap().client_id(),
+                Some("c"),
+                "{prefixed}"
+            );
+        }
+        let padded = format!(
+            "{}==.{}",
+            t.split('.').next().unwrap(),
+            t.split_once('.').unwrap().1
+        );
+        assert!(decode(&padded).is_ok());
+    }
 }

@@ -112,4 +112,29 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn spaces_and_min_are_read() {
+        assert_eq!(parse(" 5min ").unwrap().as_secs(), 300);
+        assert_eq!(parse("2 h").unwrap().as_secs(), 7_200);
+        assert_eq!(parse("0s").unwrap().as_secs(), 0);
+    }
+
+    #[test]
+    fn format_picks_the_largest_even_unit() {
+        for (secs, text) in [
+            (0, "0s"),
+            (45, "45s"),
+            (61, "61s"),
+            (120, "2m"),
+            (7_200, "2h"),
+            (90_000, "25h"),
+            (172_800, "2d"),
+            (1_209_600, "2w"),
+            (2_592_000, "30d"),
+            (63_072_000, "2y"),
+        ] {
+            assert_eq!(format(SignedDuration::from_secs(secs)), text, "{secs}");
+        }
+    }
 }

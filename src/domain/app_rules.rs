@@ -257,4 +257,139 @@ mod tests {
         );
         assert!(has_errors(&p));
     }
+
+    fn app(id: &str, name: &str) -> App {
+        serde_json::from_value(serde_json::json!({"id": id, "name": name})).unwrap()
+    }
+
+    #[test]
+    fn only_implicit_scopes_are_refused() {
+        assert_eq!(
+            implicit_scope_refusal("OR.Default").as_deref(),
+            Some(
+                "OR.Default is granted to every token without being asked for; it cannot be selected for an app"
+            )
+        );
+        assert_eq!(implicit_scope_refusal("OR.Jobs"), None);
+    }
+
+    #[test]
+    fn the_catalog_decides_the_kind_before_the_app_does() {
+        use ScopeType::*;
+        for (catalog, confidential, kind) in [
+            (Some(User), true, User),
+            (Some(Application), false, Application),
+            (Some(UserAndApplication), true, Application),
+            (Some(UserAndApplication), false, User),
+            (None, true, Application),
+            (None, false, User),
+        ] {
+            assert_eq!(
+                default_scope_kind(catalog, confidential),
+                kind,
+                "{catalog:?} {confidential}"
+            );
+        }
+    }
+
+    #[test]
+    fn uri_problems_name_the_rule_broken() {
+        assert_eq!(uri_problem("http://localhost:8080/cb"), None);
+        assert_eq!(uri_problem("  https://x.example/cb "), None);
+        assert_eq!(uri_problem(" ").as_deref(), Some("empty URI"));
+        assert_eq!(
+            uri_problem("http://a,http://b").as_deref(),
+            Some("\"http://a,http://b\": no commas or spaces (add URIs one by one)")
+        );
+        assert_eq!(
+            uri_problem("http://a/b c").as_deref(),
+            Some("\"http://a/b c\": no commas or spaces (add URIs one by one)")
+        );
+        let bad = uri_problem("localhost-cb").unwrap();
+        assert!(
+            bad.starts_with("\"localhost-cb\" is not a URI (")
+                && bad.ends_with("); e.g. http://localhost:8080/cb"),
+            "{bad}"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_name_warns_unless_it_is_the_app_itself() {
+        let others = [app("id-1", "Payroll"), app("id-2", "Other")];
+        let draft = Draft {
+            name: " payroll ",
+            confidential: true,
+            redirect_uris: &[],
+            scopes: &[],
+        };
+        let p = check(&draft, None, &others);
+        assert_eq!(
+            p,
+            [Problem {
+                field: Field::Name,
+                severity: Severity::Warning,
+                text: "another app is named \"Payroll\" (id-1); allowed, but easy to confuse"
+                    .to_owned(),
+            }]
+        );
+        assert!(!has_errors(&p));
+        assert_eq!(check(&draft, Some("id-1"), &others), Vec::<Problem>::new());
+        let unique = Draft {
+            name: "Billing",
+            ..draft
+        };
+        assert_eq!(check(&unique, None, &others), Vec::<Problem>::new());
+    }
+
+    #[test]
+    fn a_public_app_without_redirect_and_with_user_scopes() {
+        let scopes = [
+            ScopeRef {
+                name: "OR.Jobs".into(),
+                kind: ScopeType::User,
+            },
+            ScopeRef {
+                name: "OR.Queues".into(),
+                kind: ScopeType::UserAndApplication,
+            },
+        ];
+        let d = Draft {
+            name: "Cli",
+            confidential: false,
+            redirect_uris: &[],
+            scopes: &scopes,
+        };
+        let texts: Vec<String> = check(&d, None, []).into_iter().map(|p| p.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "a public (non-confidential) app needs a redirect URI",
+                "a public app holds user scopes only; these are application scopes: OR.Queues"
+            ]
+        );
+        let ok = Draft {
+            redirect_uris: &["http://localhost/cb".into()],
+            scopes: &scopes[..1],
+            ..d
+        };
+        assert_eq!(check(&ok, None, []), Vec::<Problem>::new());
+    }
+
+    #[test]
+    fn a_retyped_scope_replays_on_the_fresh_state() {
+        let user = |n: &str| ScopeRef {
+            name: n.into(),
+            kind: ScopeType::User,
+        };
+        let loaded = req("A", "http://a", &["OR.Jobs", "OR.Queues"]);
+        let mut edited = loaded.clone();
+        edited.scopes[0] = user("OR.Jobs");
+        let fresh = req("A2", "http://a", &["OR.Queues", "OR.Jobs"]);
+        let out = apply_edits(&loaded, &edited, &fresh);
+        assert_eq!(
+            out.name, "A2",
+            "the name was not edited: the fresh one stays"
+        );
+        assert_eq!(out.scopes, [fresh.scopes[0].clone(), user("OR.Jobs")]);
+    }
 }

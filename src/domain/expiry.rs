@@ -109,4 +109,46 @@ mod tests {
         assert_eq!(urgency(None, now), Urgency::Never);
         assert!(Urgency::Expired < Urgency::Soon);
     }
+
+    #[test]
+    fn each_unit_starts_at_its_boundary() {
+        const DAY: i64 = 86_400;
+        for (secs, text) in [
+            (1, "1s"),
+            (59, "59s"),
+            (60, "1m"),
+            (2_700, "45m"),
+            (3_599, "59m"),
+            (3_600, "1h"),
+            (172_799, "47h"),
+            (172_800, "2d"),
+            (14 * DAY - 1, "13d"),
+            (14 * DAY, "2w"),
+            (70 * DAY - 1, "9w"),
+            (70 * DAY, "2mo"),
+            (548 * DAY - 1, "18mo"),
+            (548 * DAY, "1y"),
+            (3 * 365 * DAY, "3y"),
+        ] {
+            assert_eq!(span(secs), text, "{secs}");
+        }
+    }
+
+    #[test]
+    fn urgency_boundaries_belong_to_the_more_urgent_side() {
+        let now = Timestamp::UNIX_EPOCH;
+        assert_eq!(urgency(at(0, 0), now), Urgency::Expired);
+        assert_eq!(urgency(at(0, 1), now), Urgency::Soon);
+        assert_eq!(urgency(at(7, 0), now), Urgency::Soon);
+        assert_eq!(urgency(at(7, 1), now), Urgency::Upcoming);
+        assert_eq!(urgency(at(30, 0), now), Urgency::Upcoming);
+        assert_eq!(urgency(at(30, 1), now), Urgency::Later);
+    }
+
+    #[test]
+    fn dates_are_utc_days() {
+        assert_eq!(date(Timestamp::UNIX_EPOCH), "1970-01-01");
+        let t: Timestamp = "2026-11-23T23:59:59Z".parse().unwrap();
+        assert_eq!(date(t), "2026-11-23");
+    }
 }

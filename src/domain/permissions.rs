@@ -142,4 +142,34 @@ mod tests {
             Ok("PM.OAuthApp.Read")
         );
     }
+
+    #[test]
+    fn keys_and_labels_are_written_down() {
+        let keys: Vec<&str> = Action::ALL.iter().map(|a| a.key()).collect();
+        assert_eq!(
+            keys,
+            [
+                "list",
+                "show",
+                "create",
+                "edit",
+                "delete",
+                "new_secret",
+                "delete_secret"
+            ]
+        );
+        let labels: Vec<&str> = Action::ALL.iter().map(|a| a.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "list apps",
+                "show an app",
+                "create an app",
+                "edit an app",
+                "delete an app",
+                "new secret",
+                "delete a secret"
+            ]
+        );
+    }
 }

@@ -242,4 +242,16 @@ mod tests {
             prop_assert!(matches!(sanitize(&s), Cow::Borrowed(t) if t == s));
         }
     }
+
+    #[test]
+    fn mutation_survivors_pinned_down() {
+        // Alone, so the byte scan (not the rewrite after an earlier hit) must find it.
+        assert_eq!(sanitize("a\u{61c}b"), "a<U+061C>b");
+        // Compact JSON has no layout whitespace, so only the C1 character sends it to the loop.
+        assert_eq!(json_text("\"a\u{9b}\"".to_owned()), "\"a\\u009b\"");
+        assert_eq!(
+            shown_message("see https://u:pw@h/x\n\u{1b}]0;t"),
+            "see https://***@h/x\n␛]0;t"
+        );
+    }
 }
