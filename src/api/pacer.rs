@@ -34,7 +34,7 @@ impl Budget {
             .ok()
             .filter(|n| *n > 0)
             .ok_or_else(|| format!("`{count}` in `{text}` is not a positive count"))?;
-        let window = crate::config::duration::parse(window)?;
+        let window = crate::domain::duration::parse(window)?;
         let window = Duration::try_from(window)
             .ok()
             .filter(|w| !w.is_zero())

@@ -377,13 +377,13 @@ pub enum SecretsCommand {
     )]
     List {
         /// Only secrets expiring within this window (30m, 48h, 7d, 2w, 1y), plus expired ones.
-        #[arg(long, value_name = "DURATION", value_parser = crate::config::duration::parse)]
+        #[arg(long, value_name = "DURATION", value_parser = crate::domain::duration::parse)]
         expiring_within: Option<jiff::SignedDuration>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
         /// Use an app's cached details when read less than this long ago (0s: always read).
-        #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = crate::config::duration::parse)]
+        #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = crate::domain::duration::parse)]
         max_age: jiff::SignedDuration,
         /// At most this many reads per time window (the server allows 300 GETs per 5 minutes
         /// per organization).
@@ -438,7 +438,7 @@ pub struct NewSecretArgs {
     #[arg(long)]
     pub description: Option<String>,
     /// Lifetime: 30d, 90d, 180d, 365d, 1y... (default 90d).
-    #[arg(long, value_name = "DURATION", value_parser = crate::config::duration::parse, conflicts_with_all = ["expires", "never_expires"])]
+    #[arg(long, value_name = "DURATION", value_parser = crate::domain::duration::parse, conflicts_with_all = ["expires", "never_expires"])]
     pub expires_in: Option<jiff::SignedDuration>,
     /// Expire at the end of this day, UTC (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", conflicts_with = "never_expires")]

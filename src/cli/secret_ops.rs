@@ -43,7 +43,7 @@ impl ExpiryFlags {
             return Err(Failure::new("--expires-in must be positive", 2));
         }
         let latest = crate::domain::duration::format(
-            crate::config::duration::MAX.as_secs(),
+            crate::domain::duration::MAX.as_secs(),
             crate::domain::duration::Style::Exact,
         );
         let at = now.checked_add(lifetime).map_err(|_| {

@@ -85,7 +85,7 @@ fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Er
 fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SignedDuration>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(t) => super::duration::parse(&t)
+        Some(t) => crate::domain::duration::parse(&t)
             .map(Some)
             .map_err(serde::de::Error::custom),
     }

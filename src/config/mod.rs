@@ -4,7 +4,6 @@
 //! and defaults, in that order.
 
 pub mod default_file;
-pub mod duration;
 pub mod error;
 pub mod file;
 pub mod files;

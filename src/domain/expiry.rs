@@ -130,7 +130,11 @@ mod tests {
             (548 * DAY, "1y"),
             (3 * 365 * DAY, "3y"),
         ] {
-            assert_eq!(span(secs), text, "{secs}");
+            assert_eq!(
+                crate::domain::duration::format(secs, crate::domain::duration::Style::Badge),
+                text,
+                "{secs}"
+            );
         }
     }
 

@@ -7,8 +7,8 @@ use extapps::api::model::App;
 use extapps::cli::secrets::{
     EXIT_EXPIRED, EXIT_EXPIRING, EXIT_OK, Format, Report, Status, report, write,
 };
-use extapps::config::duration::parse;
 use extapps::domain::csv_cell;
+use extapps::domain::duration::parse;
 use jiff::Timestamp;
 
 fn apps() -> Vec<App> {
