@@ -24,15 +24,7 @@ use super::model::{
 use super::outcome::Outcome;
 use super::token_cache::TokenCache;
 
-/// Scopes each kind of route needs, as the contract lists them; a 403 names them.
-pub const READ_SCOPES: &[&str] = &["PM.OAuthApp", "PM.OAuthApp.Read"];
-pub const WRITE_SCOPES: &[&str] = &["PM.OAuthApp", "PM.OAuthApp.Write"];
-pub const SECRET_SCOPES: &[&str] = &[
-    "PM.OAuthApp",
-    "PM.OAuthApp.Write",
-    "PM.OAuthAppSecret.Write",
-    "PM.OAuthSecret.Write",
-];
+pub use crate::domain::permissions::{READ_SCOPES, SECRET_SCOPES, WRITE_SCOPES};
 
 #[derive(Clone)]
 pub struct ClientConfig {

@@ -1,7 +1,15 @@
 //! What a token lets extapps do: each action against the scopes the contract says it needs
 //! (the lists in `client.rs`, the same ones a 403 names), decided before anything is sent.
 
-use crate::api::client::{READ_SCOPES, SECRET_SCOPES, WRITE_SCOPES};
+/// Scopes each kind of route needs, as the contract lists them; a 403 names them.
+pub const READ_SCOPES: &[&str] = &["PM.OAuthApp", "PM.OAuthApp.Read"];
+pub const WRITE_SCOPES: &[&str] = &["PM.OAuthApp", "PM.OAuthApp.Write"];
+pub const SECRET_SCOPES: &[&str] = &[
+    "PM.OAuthApp",
+    "PM.OAuthApp.Write",
+    "PM.OAuthAppSecret.Write",
+    "PM.OAuthSecret.Write",
+];
 
 /// The things extapps does to external apps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -27,8 +27,8 @@ use super::ratelimit::{Bucket, retry_after_secs};
 use super::store::StoreError;
 use super::tokens::{self, TokenRequest};
 use super::{Shared, lock};
-use crate::api::client::{READ_SCOPES, SECRET_SCOPES, WRITE_SCOPES};
 use crate::api::model::{CreateAppRequest, GenerateSecretRequest, UpdateAppRequest};
+use crate::domain::permissions::{READ_SCOPES, SECRET_SCOPES, WRITE_SCOPES};
 
 type St = State<Arc<Shared>>;
 
