@@ -450,3 +450,41 @@ async fn worker_login_against_the_simulator() {
     let source = &model.overlays.get::<Inspector>().unwrap().source;
     assert_eq!(source, &format!("login token of {DEMO_USER_NAME}"));
 }
+
+/// The demo organization as a summary list gives it: the login app's scopes not read yet.
+fn login_app_not_loaded(host: &str) -> Model {
+    let apps = extapps::sim::demo_apps(now())
+        .into_iter()
+        .map(|mut app| {
+            if app.id == DEMO_LOGIN_CLIENT_ID {
+                app.resources.clear();
+                app.secrets.clear();
+                app.details = extapps::api::model::Details::Unknown;
+            }
+            app
+        })
+        .collect();
+    let opts = TuiOptions {
+        identity_host: host.into(),
+        no_color: true,
+        ..tui::options()
+    };
+    tui::loaded_model(opts, now(), apps, None)
+}
+
+/// "Not loaded yet" is not "no scopes": `:login` before the app's details arrived says to
+/// wait, and starts nothing.
+#[test]
+fn login_before_the_apps_scopes_arrived_says_they_are_not_loaded() {
+    let mut model = login_app_not_loaded("127.0.0.1:41234");
+    assert!(command(&mut model, "login").is_empty());
+    assert!(!model.overlays.is_open(OverlayKind::Login));
+    let toast = model.toasts.last().unwrap();
+    assert_eq!(toast.level, ToastLevel::Error);
+    assert_eq!(
+        toast.text,
+        format!(
+            "The scopes of {DEMO_LOGIN_CLIENT_ID} are not loaded yet: try again in a moment, or name them: :login {DEMO_LOGIN_CLIENT_ID} SCOPE..."
+        )
+    );
+}

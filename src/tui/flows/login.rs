@@ -14,7 +14,7 @@ use crate::api::IdentityClient;
 use crate::api::auth::AccessToken;
 use crate::api::jwt::DecodedJwt;
 use crate::api::login::{self, LoginRequest};
-use crate::api::model::ScopeType;
+use crate::api::model::{Details, ScopeType};
 use crate::api::token_cache::{CacheKey, CachedToken};
 use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::Action;
@@ -104,10 +104,19 @@ pub fn start(model: &mut Model, line: &str) -> Vec<Effect> {
         scopes = user_scopes(model, &client_id);
     }
     if scopes.is_empty() {
-        model.push_toast(
-            ToastLevel::Error,
-            format!("No user scopes known for {client_id}: name them, :login {client_id} SCOPE..."),
-        );
+        // "Not loaded yet" is not "none": a summary list does not carry scopes.
+        let loading = model
+            .apps
+            .get(&client_id)
+            .is_some_and(|app| app.details == Details::Unknown);
+        let text = if loading {
+            format!(
+                "The scopes of {client_id} are not loaded yet: try again in a moment, or name them: :login {client_id} SCOPE..."
+            )
+        } else {
+            format!("No user scopes known for {client_id}: name them, :login {client_id} SCOPE...")
+        };
+        model.push_toast(ToastLevel::Error, text);
         return Vec::new();
     }
     let mut effects = cancel_running(model);
