@@ -101,11 +101,10 @@ pub async fn create(
 
 /// The API stores redirect URIs comma-separated: a comma inside one would silently make two.
 fn check_redirect_uris(flag: &str, uris: &[String]) -> Result<(), Failure> {
-    match uris.iter().find(|u| u.contains(',')) {
-        Some(u) => Err(Failure::new(
-            format!(
-                "{flag} {u:?}: a redirect URI cannot contain a comma; pass {flag} once per URI"
-            ),
+    // The TUI form's rule, so a URI one front end takes the other takes too.
+    match uris.iter().find_map(|u| app_rules::uri_problem(u)) {
+        Some(problem) => Err(Failure::new(
+            format!("{flag} {problem}; pass {flag} once per URI; nothing was sent"),
             2,
         )),
         None => Ok(()),

@@ -335,8 +335,9 @@ fn a_comma_inside_one_redirect_uri_is_refused() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o)
-            .contains("a redirect URI cannot contain a comma; pass --redirect-uri once per URI"),
+        stderr(&o).contains(
+            "--redirect-uri \"http://localhost:1/a,http://localhost:2/b\": no commas or spaces (add URIs one by one); pass --redirect-uri once per URI; nothing was sent"
+        ),
         "{}",
         stderr(&o)
     );
@@ -349,10 +350,30 @@ fn a_comma_inside_one_redirect_uri_is_refused() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("cannot contain a comma"),
+        stderr(&o).contains(
+            "--add-redirect-uri \"http://localhost:1/a,http://localhost:2/b\": no commas or spaces"
+        ),
         "{}",
         stderr(&o)
     );
+    // The same rule as the TUI's form: a space or something that is not a URI at all.
+    for bad in ["http://localhost:1/a b", "localhost-cb"] {
+        let o = sim.exec(&[
+            "apps",
+            "create",
+            "--name",
+            "Bad",
+            "--public",
+            "--redirect-uri",
+            bad,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("--redirect-uri {bad:?}")),
+            "{}",
+            stderr(&o)
+        );
+    }
     assert_eq!(sim.write_requests(), before, "nothing was sent");
 }
 
