@@ -368,15 +368,32 @@ fn dispatch(worker: &Worker, effects: Vec<Effect>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::model::{App, Details};
     use crate::tui::TuiOptions;
-    use crate::tui::fixtures::many_apps;
     use ratatui::backend::TestBackend;
 
-    /// Answers the list request among `effects` with `apps` apps.
+    /// `n` bare apps: only the size of the list matters to the memory rule.
+    fn apps(n: usize) -> Vec<App> {
+        (0..n)
+            .map(|i| App {
+                name: format!("app-{i:05}"),
+                id: format!("00000000-0000-4000-8000-{i:012}"),
+                secret: None,
+                is_confidential: true,
+                redirect_uri: None,
+                resources: Vec::new(),
+                secrets: Vec::new(),
+                client_certificates: None,
+                details: Details::Known,
+            })
+            .collect()
+    }
+
+    /// Answers the list request among `effects` with `count` apps.
     fn list_answer(
         core: &mut LoopCore<'_, TestBackend>,
         effects: Vec<Effect>,
-        apps: usize,
+        count: usize,
         now: Timestamp,
     ) {
         let req = effects
@@ -386,7 +403,7 @@ mod tests {
                 _ => None,
             })
             .expect("a list request");
-        let apps = Ok(many_apps(apps, now));
+        let apps = Ok(apps(count));
         let result = ApiResult::Apps {
             apps,
             token_expires: None,

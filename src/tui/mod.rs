@@ -6,7 +6,6 @@ pub mod clipboard;
 pub mod details;
 pub mod effect;
 pub mod event_loop;
-pub mod fixtures;
 pub mod flows;
 pub mod format;
 pub mod keymap;

@@ -4,9 +4,9 @@
 
 use crate::common::clock::now;
 
+use extapps::sim::demo_apps;
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::event_loop::LoopCore;
-use extapps::tui::fixtures::sample_apps;
 use extapps::tui::keymap::Action;
 use extapps::tui::msg::{ApiResult, Msg};
 use extapps::tui::{Model, TuiOptions};
@@ -48,7 +48,7 @@ fn loaded(
         Msg::Api {
             req,
             result: ApiResult::Apps {
-                apps: Ok(sample_apps(now())),
+                apps: Ok(demo_apps(now())),
                 token_expires: token_left.map(at),
             },
         },
@@ -114,7 +114,7 @@ fn a_spinner_redraws_at_most_once_a_second_and_stops_with_the_request() {
         Msg::Api {
             req,
             result: ApiResult::Apps {
-                apps: Ok(sample_apps(now())),
+                apps: Ok(demo_apps(now())),
                 token_expires: None,
             },
         },

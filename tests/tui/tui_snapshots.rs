@@ -131,21 +131,44 @@ fn ten_thousand_apps_render_only_the_visible_rows() {
         Msg::Api {
             req,
             result: ApiResult::Apps {
-                apps: Ok(extapps::tui::fixtures::many_apps(10_000, now())),
+                apps: Ok(extapps::sim::generated_apps(10_000, 7, now())),
                 token_expires: None,
             },
         },
     );
+    // In name order the generated apps run from "Claims Coupa Bot #2729" (the first) to
+    // "Support Zendesk Webhook Relay #5672" (the last); the second is "Claims Coupa Bot #2793",
+    // the 31st "Claims Coupa Integration #9614". The list column cuts long names, the details
+    // pane's title shows the selected one whole.
     keys(&mut model, &[Action::Bottom]);
     let screen = render(&mut model, 120, 35);
-    assert!(screen.contains("app-09999"));
-    assert!(!screen.contains("app-00000"));
-    // The window followed the cursor: a page down from the top shows the next page.
+    let last_row = screen.lines().nth(32).unwrap();
+    assert!(
+        last_row.starts_with("\"┃Support Zendesk Webhook Re…"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("┌ Support Zendesk Webhook Relay #5672 "),
+        "{screen}"
+    );
+    assert!(!screen.contains("Claims Coupa Bot #2729"), "{screen}");
+    // The window followed the cursor: a page down from the top moves it by one page and the
+    // window by what it takes to show the cursor.
     keys(&mut model, &[Action::Top]);
-    render(&mut model, 120, 35);
+    let screen = render(&mut model, 120, 35);
+    assert!(screen.contains("┃Claims Coupa Bot #2729 "), "{screen}");
     keys(&mut model, &[Action::PageDown]);
     let screen = render(&mut model, 120, 35);
-    assert!(screen.contains("app-00029"), "{screen}");
+    assert!(!screen.contains("Claims Coupa Bot #2729"), "{screen}");
+    let first_row = screen.lines().nth(3).unwrap();
+    assert!(
+        first_row.starts_with("\"┃Claims Coupa Bot #2793 "),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("┌ Claims Coupa Integration #9614 "),
+        "{screen}"
+    );
 }
 
 #[test]

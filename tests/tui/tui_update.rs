@@ -4,8 +4,8 @@ use crate::common::tui::{loaded_model, now, press, type_text};
 
 use extapps::api::ApiError;
 use extapps::api::model::App;
+use extapps::sim::{demo_apps, generated_apps};
 use extapps::tui::effect::{Effect, RequestId};
-use extapps::tui::fixtures::{many_apps, sample_apps};
 use extapps::tui::keymap::Action;
 use extapps::tui::model::{Mode, Overlay, OverlayKind, Pane, SortKey, ToastLevel, TreeRow};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit, TokenInfo};
@@ -45,7 +45,7 @@ fn loaded_with(apps: Vec<App>) -> Model {
 }
 
 fn loaded() -> Model {
-    loaded_with(sample_apps(now()))
+    loaded_with(demo_apps(now()))
 }
 
 fn selected_name(model: &Model) -> String {
@@ -69,10 +69,10 @@ fn init_loads_the_list_once_and_selects_the_first_app() {
     let effects = update(&mut model, Msg::Init);
     assert_eq!(effects.len(), 1, "one list call carries everything");
     assert!(model.is_busy());
-    answer(&mut model, load_req(&effects), sample_apps(now()));
+    answer(&mut model, load_req(&effects), demo_apps(now()));
     assert!(!model.is_busy());
-    assert_eq!(model.view.len(), 13);
-    assert_eq!(selected_name(&model), "Admin Automation");
+    assert_eq!(model.view.len(), 17);
+    assert_eq!(selected_name(&model), "Audit Log Exporter (SIEM)");
     assert_eq!(model.last_refresh, Some(now()));
 }
 
@@ -80,14 +80,14 @@ fn init_loads_the_list_once_and_selects_the_first_app() {
 fn navigation_moves_the_selection_and_stops_at_the_ends() {
     let mut model = loaded();
     press(&mut model, Action::Down);
-    assert_eq!(selected_name(&model), "CI Pipeline (GitHub Actions)");
+    assert_eq!(selected_name(&model), "CI/CD Pipeline");
     press(&mut model, Action::Up);
     press(&mut model, Action::Up);
-    assert_eq!(selected_name(&model), "Admin Automation");
+    assert_eq!(selected_name(&model), "Audit Log Exporter (SIEM)");
     press(&mut model, Action::Bottom);
-    assert_eq!(selected_name(&model), "Webhook Relay");
+    assert_eq!(selected_name(&model), "UiPath CLI (uipathcli)");
     press(&mut model, Action::Down);
-    assert_eq!(selected_name(&model), "Webhook Relay");
+    assert_eq!(selected_name(&model), "UiPath CLI (uipathcli)");
     press(&mut model, Action::Top);
     assert_eq!(model.list.index, 0);
     // Without a drawn frame a page is one row; the view records the real height.
@@ -105,7 +105,11 @@ fn panes_cycle_and_jump_and_moving_follows_the_focus() {
     assert_eq!(model.focus, Pane::Scopes);
     press(&mut model, Action::Down);
     assert_eq!(model.scopes.index, 1);
-    assert_eq!(selected_name(&model), "Admin Automation", "the app stays");
+    assert_eq!(
+        selected_name(&model),
+        "Audit Log Exporter (SIEM)",
+        "the app stays"
+    );
     press(&mut model, Action::PrevPane);
     press(&mut model, Action::PrevPane);
     assert_eq!(model.focus, Pane::Secrets);
@@ -116,13 +120,13 @@ fn panes_cycle_and_jump_and_moving_follows_the_focus() {
 #[test]
 fn enter_folds_a_resource_from_any_of_its_rows() {
     let mut model = loaded();
-    // Invoice Processing Bot: Orchestrator (3 scopes) then Document Understanding (2).
+    // Invoice Processing Bot: Orchestrator (4 scopes) then Document Understanding (4).
     select(&mut model, "Invoice Processing Bot");
     press(&mut model, Action::Focus(Pane::Scopes));
-    assert_eq!(model.tree_rows().len(), 7);
+    assert_eq!(model.tree_rows().len(), 10);
     press(&mut model, Action::Down); // a scope row of the first resource
     press(&mut model, Action::ToggleFold);
-    assert_eq!(model.tree_rows().len(), 4);
+    assert_eq!(model.tree_rows().len(), 6);
     assert_eq!(
         model.scopes.index, 0,
         "the cursor lands on the folded resource"
@@ -135,7 +139,7 @@ fn enter_folds_a_resource_from_any_of_its_rows() {
         }
     );
     press(&mut model, Action::ToggleFold);
-    assert_eq!(model.tree_rows().len(), 7);
+    assert_eq!(model.tree_rows().len(), 10);
 }
 
 #[test]
@@ -144,31 +148,28 @@ fn filter_matches_name_client_id_scope_and_redirect_uri_as_you_type() {
     press(&mut model, Action::StartFilter);
     assert_eq!(model.mode(), Mode::Filter);
     type_text(&mut model, "du.extraction");
-    assert_eq!(names(&model), ["Document Intake", "Invoice Processing Bot"]);
+    assert_eq!(
+        names(&model),
+        ["Document Validation Station", "Invoice Processing Bot"]
+    );
     press(&mut model, Action::Edit(TextEdit::Clear));
     type_text(&mut model, "LOCALHOST:12700");
-    assert_eq!(names(&model), ["uipathcli (local)"]);
-    let id = model
-        .apps
-        .values()
-        .find(|a| a.name == "Webhook Relay")
-        .unwrap()
-        .id
-        .clone();
+    assert_eq!(names(&model), ["UiPath CLI (uipathcli)"]);
+    // The first 13 characters of Queue Monitor Teams Bot's client id.
     press(&mut model, Action::Edit(TextEdit::Clear));
-    type_text(&mut model, &id[..13]);
-    assert_eq!(names(&model), ["Webhook Relay"]);
+    type_text(&mut model, "6c5b4a39-2817");
+    assert_eq!(names(&model), ["Queue Monitor Teams Bot"]);
     press(&mut model, Action::Edit(TextEdit::Clear));
-    type_text(&mut model, "webhook");
-    assert_eq!(selected_name(&model), "Webhook Relay");
+    type_text(&mut model, "teams bot");
+    assert_eq!(selected_name(&model), "Queue Monitor Teams Bot");
 
     // Enter keeps the filter; Esc then clears it and the selection stays on the app.
     press(&mut model, Action::Submit);
     assert_eq!(model.mode(), Mode::Normal);
     assert_eq!(model.view.len(), 1);
     press(&mut model, Action::Back);
-    assert_eq!(model.view.len(), 13);
-    assert_eq!(selected_name(&model), "Webhook Relay");
+    assert_eq!(model.view.len(), 17);
+    assert_eq!(selected_name(&model), "Queue Monitor Teams Bot");
 }
 
 #[test]
@@ -181,7 +182,7 @@ fn esc_in_the_filter_clears_it() {
     press(&mut model, Action::Back);
     assert_eq!(model.mode(), Mode::Normal);
     assert_eq!(model.filter_text(), "");
-    assert_eq!(model.view.len(), 13);
+    assert_eq!(model.view.len(), 17);
     assert!(model.selected.is_some());
 }
 
@@ -195,16 +196,20 @@ fn sort_cycles_name_expiry_scopes_and_keeps_the_selection() {
     let by_expiry = names(&model);
     assert_eq!(
         &by_expiry[..3],
-        ["Admin Automation", "Document Intake", "Monitoring Exporter"]
+        [
+            "CI/CD Pipeline",
+            "Invoice Processing Bot",
+            "Power BI Reporting"
+        ]
     );
     // Never-expiring secrets after every date, apps without secrets last.
     let never = by_expiry
         .iter()
-        .position(|n| n == "Data Sync Service")
+        .position(|n| n == "HR Onboarding Automation")
         .unwrap();
     let none = by_expiry
         .iter()
-        .position(|n| n == "Support Portal")
+        .position(|n| n == "Mobile Approvals (public)")
         .unwrap();
     assert!(never < none);
     assert_eq!(selected_name(&model), before);
@@ -223,11 +228,11 @@ fn sort_cycles_name_expiry_scopes_and_keeps_the_selection() {
 #[test]
 fn selection_is_kept_by_id_across_a_refresh_that_adds_and_removes_apps() {
     let mut model = loaded();
-    select(&mut model, "Monitoring Exporter");
+    select(&mut model, "Power BI Reporting");
     let kept_id = model.selected.clone().unwrap();
-    let mut apps = sample_apps(now());
+    let mut apps = demo_apps(now());
     // Apps before it in the list vanish, new ones sort ahead of it.
-    apps.retain(|a| a.name != "Admin Automation" && a.name != "Document Intake");
+    apps.retain(|a| a.name != "Audit Log Exporter (SIEM)" && a.name != "CI/CD Pipeline");
     let mut extra = apps[0].clone();
     extra.name = "AAA New App".into();
     extra.id = "00000000-0000-4000-8000-000000000001".into();
@@ -236,11 +241,11 @@ fn selection_is_kept_by_id_across_a_refresh_that_adds_and_removes_apps() {
     answer(&mut model, req, apps);
     assert_eq!(model.selected.as_deref(), Some(kept_id.as_str()));
     assert_eq!(&*model.view[model.list.index], kept_id);
-    assert_eq!(model.view.len(), 12);
+    assert_eq!(model.view.len(), 16);
 
     // When the selected app itself is deleted, the cursor stays on the same row.
     let row = model.list.index;
-    let mut apps = sample_apps(now());
+    let mut apps = demo_apps(now());
     apps.retain(|a| a.id != kept_id);
     let req = load_req(&press(&mut model, Action::Refresh));
     answer(&mut model, req, apps);
@@ -255,14 +260,14 @@ fn a_stale_result_is_dropped_by_request_id() {
     let new = load_req(&press(&mut model, Action::Refresh));
     assert_ne!(old, new);
     assert_eq!(model.requests.len(), 2);
-    answer(&mut model, new, sample_apps(now()));
+    answer(&mut model, new, demo_apps(now()));
     // The older answer arrives last, with a smaller org: it must not win.
-    answer(&mut model, old, sample_apps(now())[..2].to_vec());
-    assert_eq!(model.view.len(), 13);
+    answer(&mut model, old, demo_apps(now())[..2].to_vec());
+    assert_eq!(model.view.len(), 17);
     assert!(!model.is_busy());
     // An answer for a request nobody sent changes nothing either.
     answer(&mut model, RequestId(999), Vec::new());
-    assert_eq!(model.view.len(), 13);
+    assert_eq!(model.view.len(), 17);
 }
 
 #[test]
@@ -281,7 +286,7 @@ fn errors_stay_until_dismissed_and_info_fades() {
     );
     assert_eq!(
         model.view.len(),
-        13,
+        17,
         "a failed refresh keeps what was shown"
     );
     press(&mut model, Action::CycleSort);
@@ -312,7 +317,7 @@ fn editing_keys_open_their_flow_or_answer_read_only() {
         now(),
     );
     let req = load_req(&update(&mut ro, Msg::Init));
-    answer(&mut ro, req, sample_apps(now()));
+    answer(&mut ro, req, demo_apps(now()));
     assert_eq!(selected_name(&ro), selected_name(&model));
     assert!(ro.toasts.is_empty(), "{:?}", ro.toasts);
     let effects = press(&mut ro, Action::DeleteApp);
@@ -363,11 +368,11 @@ fn the_open_expiry_view_follows_a_refresh_and_an_unchanged_one_keeps_it() {
 
     // The same apps again: the rows are the same.
     let req = load_req(&press(&mut model, Action::Refresh));
-    answer(&mut model, req, sample_apps(now()));
+    answer(&mut model, req, demo_apps(now()));
     assert_eq!(model.expiring_rows, before);
 
     // An app lost a secret on the server: its row goes, with the view still open.
-    let mut apps = sample_apps(now());
+    let mut apps = demo_apps(now());
     let app = apps.iter_mut().find(|a| !a.secrets.is_empty()).unwrap();
     let gone = (app.id.clone(), app.secrets.pop().unwrap().id);
     let req = load_req(&press(&mut model, Action::Refresh));
@@ -450,7 +455,7 @@ fn auto_refresh_is_clamped_and_waits_for_the_interval() {
         Some(std::time::Duration::from_secs(30))
     );
     let req = load_req(&update(&mut model, Msg::Init));
-    answer(&mut model, req, sample_apps(now()));
+    answer(&mut model, req, demo_apps(now()));
     assert!(tick_and_refresh(&mut model, now() + SignedDuration::from_secs(29)).is_empty());
     let effects = tick_and_refresh(&mut model, now() + SignedDuration::from_secs(30));
     assert!(matches!(effects[..], [Effect::LoadApps { .. }]));
@@ -482,14 +487,15 @@ fn ticks_redraw_only_when_something_visible_changed() {
 
 #[test]
 fn ten_thousand_apps_filter_and_move_without_trouble() {
-    let mut model = loaded_with(many_apps(10_000, now()));
+    // What `extapps sim --apps 10000` serves with the benches' seed.
+    let mut model = loaded_with(generated_apps(10_000, 7, now()));
     assert_eq!(model.view.len(), 10_000);
     press(&mut model, Action::Bottom);
-    assert_eq!(selected_name(&model), "app-09999");
+    assert_eq!(selected_name(&model), "Support Zendesk Webhook Relay #5672");
     press(&mut model, Action::StartFilter);
-    type_text(&mut model, "app-0999");
-    assert_eq!(model.view.len(), 10);
-    assert_eq!(selected_name(&model), "app-09999");
+    type_text(&mut model, "support zendesk webhook");
+    assert_eq!(model.view.len(), 6);
+    assert_eq!(selected_name(&model), "Support Zendesk Webhook Relay #5672");
 }
 
 /// Moves down to `name`; bounded by the list's length, so an app the list does not hold (or a
