@@ -502,27 +502,26 @@ pub fn plan(model: &Model, limit: usize) -> Vec<String> {
         let read = d.read_at.get(id).map_or(i64::MIN, |t| t.as_millisecond());
         (4, read)
     };
-    let mut candidates: Vec<((u8, i64), &str)> = Vec::new();
-    let mut in_view: HashSet<&str> = HashSet::new();
-    let all_in_view = model.view.len() == model.apps.len();
-    for (pos, id) in model.view.iter().enumerate() {
-        let Some(app) = model.apps.get(id) else {
-            continue;
-        };
-        if !all_in_view {
-            in_view.insert(id);
-        }
-        if ready(id, app) {
-            candidates.push((key(id, app, Some(pos)), id));
-        }
+    // Most messages find nothing to read (every app known): look for ready apps first, in one
+    // pass without hashing, and find list positions only for those.
+    let ready_apps: Vec<(&str, &App)> = model
+        .apps
+        .iter()
+        .filter(|(id, app)| ready(id, app))
+        .collect();
+    if ready_apps.is_empty() {
+        return Vec::new();
     }
-    if !all_in_view {
-        for (id, app) in model.apps.iter() {
-            if !in_view.contains(id) && ready(id, app) {
-                candidates.push((key(id, app, None), id));
-            }
-        }
-    }
+    let position: HashMap<&str, usize> = model
+        .view
+        .iter()
+        .enumerate()
+        .map(|(pos, id)| (&**id, pos))
+        .collect();
+    let mut candidates: Vec<((u8, i64), &str)> = ready_apps
+        .into_iter()
+        .map(|(id, app)| (key(id, app, position.get(id).copied()), id))
+        .collect();
     if candidates.len() > limit {
         candidates.select_nth_unstable(limit);
         candidates.truncate(limit);
