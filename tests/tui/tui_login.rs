@@ -27,13 +27,17 @@ const DEMO_SCOPES: &[&str] = &[
     "DataService.Data.Read",
 ];
 
-/// The demo organization as served from `host`: `:login` signs in there.
-fn loaded(host: &str) -> Model {
-    tui::loaded(TuiOptions {
+fn options_at(host: &str) -> TuiOptions {
+    TuiOptions {
         identity_host: host.into(),
         no_color: true,
         ..tui::options()
-    })
+    }
+}
+
+/// The demo organization as served from `host`: `:login` signs in there.
+fn loaded(host: &str) -> Model {
+    tui::loaded(options_at(host))
 }
 
 fn command(model: &mut Model, line: &str) -> Vec<Effect> {
@@ -464,12 +468,7 @@ fn login_app_not_loaded(host: &str) -> Model {
             app
         })
         .collect();
-    let opts = TuiOptions {
-        identity_host: host.into(),
-        no_color: true,
-        ..tui::options()
-    };
-    tui::loaded_model(opts, now(), apps, None)
+    tui::loaded_model(options_at(host), now(), apps, None)
 }
 
 /// "Not loaded yet" is not "no scopes": `:login` before the app's details arrived says to
