@@ -968,6 +968,38 @@ mod tests {
         assert_eq!(&*m.view[0], "id-15");
     }
 
+    /// `scope:` searches the scope names only, not the name, client id or redirect URI that
+    /// come before them in the search keys, whether the text is ASCII or not.
+    #[test]
+    fn scope_qualifier_searches_only_scope_names() {
+        let with = |name: &str, uri: Option<&str>, scopes: &[&str]| {
+            let scopes: Vec<_> = scopes
+                .iter()
+                .map(|s| serde_json::json!({"name": s, "type": 1}))
+                .collect();
+            let mut a: App = serde_json::from_value(serde_json::json!({
+                "id": format!("id-{name}"), "name": name, "isConfidential": true,
+                "redirectUri": uri, "resources": [{"name": "R", "scopes": scopes}],
+            }))
+            .unwrap();
+            a.details = crate::api::model::Details::Known;
+            a
+        };
+        let mut m = model(vec![
+            with("jobs runner", Some("https://x/jobs"), &["OR.Queues"]),
+            with("Ωmega jobs", None, &["OR.Assets"]),
+            with("plain", None, &["OR.Jobs.Read"]),
+            with("Ωmega", Some("https://jobs"), &["ΣΑΣ.Jobs"]),
+        ]);
+        m.filter = Input::new("scope:JOBS".into());
+        m.rebuild_view();
+        let got: Vec<&str> = m.view.iter().map(|id| &**id).collect();
+        assert_eq!(got, ["id-plain", "id-Ωmega"]);
+        m.filter = Input::new("scope:ΑΣ.J".into());
+        m.rebuild_view();
+        assert_eq!(m.view.len(), 1);
+    }
+
     /// `update` is a function of the model and the message: the store's generations and
     /// stamps come from the store, not from a counter shared by every model in the process.
     #[test]

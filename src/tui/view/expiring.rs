@@ -134,7 +134,9 @@ fn render_filter(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, ed
         model.expiring_rows.len()
     );
     if model.expiring_not_loaded > 0 {
-        count.push_str(&format!(" · {} apps not loaded", model.expiring_not_loaded));
+        let n = model.expiring_not_loaded;
+        let apps = if n == 1 { "app" } else { "apps" };
+        count.push_str(&format!(" · {n} {apps} not loaded"));
     }
     let count_w = format::width(&count) as u16;
     let [text_area, count_area] =
