@@ -49,7 +49,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     };
     // The notes wrap under the filter, up to three rows: what the filter could not use is
     // never hidden behind an empty list.
-    let note_rows = (notes.width().div_ceil(inner.width.max(1) as usize)).min(3) as u16;
+    let note_rows = wrapped_rows(&notes, inner.width as usize).min(3) as u16;
     let [filter_area, notes_area, table_area] = Layout::vertical([
         Constraint::Length(u16::from(show_filter)),
         Constraint::Length(note_rows),
@@ -212,6 +212,32 @@ fn filter_notes(model: &Model, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
+/// How many rows `line` takes wrapped at word boundaries into `width` cells, as the
+/// paragraph that draws it wraps: a plain `width / cells` would come up short when words move
+/// to the next row, and the end of a message would be cut without a mark.
+fn wrapped_rows(line: &Line, width: usize) -> usize {
+    let width = width.max(1);
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    if text.trim().is_empty() {
+        return 0;
+    }
+    let (mut rows, mut used) = (1, 0);
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let w = format::width(word).max(1);
+        if used > 0 && used + 1 + w <= width {
+            used += 1 + w;
+        } else {
+            if used > 0 {
+                rows += 1;
+            }
+            // A word longer than the row is broken over as many rows as it needs.
+            rows += w.saturating_sub(1) / width;
+            used = (w - 1) % width + 1;
+        }
+    }
+    rows
+}
+
 /// The hint the empty list shows, naming the keys from the keymap.
 pub fn empty_list_hint(model: &Model) -> String {
     if !model.loaded {
@@ -236,5 +262,22 @@ pub fn empty_list_hint(model: &Model) -> String {
         )
     } else {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_rows_count_words_moved_to_the_next_row() {
+        let rows = |text: &str, width| wrapped_rows(&Line::from(text.to_owned()), width);
+        assert_eq!(rows("", 10), 0);
+        assert_eq!(rows("abc", 10), 1);
+        assert_eq!(rows("abcd efgh", 9), 1);
+        // Nine cells of text in ten, but "efghi" does not fit after "abcd".
+        assert_eq!(rows("abcd efghi", 9), 2);
+        assert_eq!(rows("abcdefghijklmnopqrst", 10), 2);
+        assert_eq!(rows("ab abcdefghijklmnopqrstu", 10), 4);
     }
 }
