@@ -319,7 +319,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('G'), code(KeyCode::End)], A::Bottom, G::Move, S::Lists, "first / last"),
     bind!(&[code(KeyCode::PageUp)], A::PageUp, G::Move, S::Lists, "page up / down"),
     bind!(&[code(KeyCode::PageDown)], A::PageDown, G::Move, S::Lists, "page up / down"),
-    bind!(&[k('/')], A::StartFilter, G::AppList, S::Panes, "filter text; kind: state: expires: scope:"),
+    bind!(&[k('/')], A::StartFilter, G::AppList, S::Panes, "filter: text, kind: state: expires: scope:"),
     bind!(&[k('o')], A::CycleSort, G::AppList, S::Pane(Pane::Apps), "sort: name, expiry, scopes"),
     bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::AppList, S::Pane(Pane::Apps), "details of the app"),
     bind!(&[k('q'), code(KeyCode::Enter)], A::Back, G::AppList, S::Mode(Mode::Details), "close the details"),
