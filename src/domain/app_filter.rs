@@ -186,20 +186,12 @@ impl AppFilter {
 
 impl Check {
     pub fn judge(self, app: &App, now: Timestamp) -> Verdict {
-        let yes = |b: bool| if b { Verdict::Match } else { Verdict::NoMatch };
-        if let Check::Confidential(c) = self {
-            return yes(app.is_confidential == c);
-        }
-        // A public app has no secrets by design, and a summary says which kind an app is: no
-        // secret state holds for it, loaded or not.
-        if !app.is_confidential {
-            return Verdict::NoMatch;
-        }
-        if !app.details_known() {
-            return Verdict::NotLoaded;
-        }
-        yes(match self {
-            Check::Confidential(_) => unreachable!("judged above"),
+        let holds = match self {
+            Check::Confidential(c) => app.is_confidential == c,
+            // A public app has no secrets by design, and a summary says which kind an app
+            // is: no secret state holds for it, loaded or not.
+            _ if !app.is_confidential => false,
+            _ if !app.details_known() => return Verdict::NotLoaded,
             Check::NoValidSecret => has_no_valid_secret(app, now),
             Check::HasExpired => has_expired_secret(app, now),
             Check::ExpiresWithin(window) => app.secrets.iter().any(|s| {
@@ -207,7 +199,12 @@ impl Check {
                     && s.expiry_time
                         .is_some_and(|t| t.duration_since(now) <= window)
             }),
-        })
+        };
+        if holds {
+            Verdict::Match
+        } else {
+            Verdict::NoMatch
+        }
     }
 }
 
