@@ -5,9 +5,11 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod tui_auto_refresh;
 mod tui_details;
 mod tui_edit_snapshots;
 mod tui_edit_update;
+mod tui_failed_load;
 mod tui_idle;
 mod tui_keys;
 mod tui_login;

@@ -9,6 +9,7 @@ pub mod details;
 pub mod expiring;
 pub mod header;
 pub mod help;
+pub mod list_failed;
 pub mod login;
 pub mod profiles;
 pub mod scope_picker;

@@ -13,7 +13,7 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    let n = model.requests.len();
+    let n = model.shown_requests();
     if n > 0 {
         let spin = SPINNER[(model.spinner % SPINNER.len() as u64) as usize];
         let what = if n == 1 { "request" } else { "requests" };
@@ -21,23 +21,18 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         spans.push(Span::styled(" ● idle ", theme.dim()));
     }
-    let refreshed = match model.last_refresh {
-        Some(t) => format!(
-            "│ refreshed {} ({}) ",
-            format::clock(t, &model.tz),
-            format::ago(t, model.now)
-        ),
-        None => "│ not loaded yet ".to_owned(),
-    };
     // How far the details are matters more than when the list came: it goes first.
     if let Some(text) = crate::tui::details::status_text(model) {
         spans.push(Span::styled(format!("│ {text} "), theme.key()));
     }
-    spans.push(Span::styled(refreshed, theme.dim()));
-    if let Some(every) = model.opts.auto_refresh {
+    spans.push(refreshed(model, theme));
+    if let (Some(every), Some(last)) = (model.opts.auto_refresh, model.last_list_answer) {
+        let next = jiff::SignedDuration::try_from(every)
+            .map(|d| format!(", next {}", format::clock(last + d, &model.tz)))
+            .unwrap_or_default();
         spans.push(Span::styled(
             format!(
-                "│ auto {} ",
+                "│ auto {}{next} ",
                 crate::domain::duration::format(
                     every.as_secs() as i64,
                     crate::domain::duration::Style::Badge
@@ -60,6 +55,30 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// When the list on screen was loaded; after a failed refresh, that it failed and how old
+/// the list still shown is.
+fn refreshed(model: &Model, theme: &Theme) -> Span<'static> {
+    let clock = |t| format::clock(t, &model.tz);
+    match (&model.list_error, model.last_refresh) {
+        (Some(error), Some(t)) => Span::styled(
+            format!(
+                "│ ✗ refresh failed {}, list from {} ({}) ",
+                clock(error.at),
+                clock(t),
+                format::ago(t, model.now)
+            ),
+            theme.error(),
+        ),
+        // The app pane says what failed.
+        (Some(_), None) => Span::styled("│ not loaded ", theme.error()),
+        (None, Some(t)) => Span::styled(
+            format!("│ refreshed {} ({}) ", clock(t), format::ago(t, model.now)),
+            theme.dim(),
+        ),
+        (None, None) => Span::styled("│ not loaded yet ", theme.dim()),
+    }
 }
 
 /// The newest error, wrapped in a box at the bottom right of the panes: errors are long
