@@ -3,7 +3,7 @@
 //! The question it answers is the one admins keep asking: "where do I get an API token?".
 
 /// The heading of the first-run screen.
-pub const TITLE: &str = "extapps has no settings yet";
+pub const TITLE: &str = "No settings yet: connect extapps to your organization";
 
 /// The steps, one paragraph per line. Scope names as the Identity Server spells them.
 pub const STEPS: [&str; 6] = [

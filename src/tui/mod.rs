@@ -22,7 +22,7 @@ pub mod worker;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use event_loop::{run, run_with_cache};
+pub use event_loop::{FirstRunChoice, first_run, run, run_with_cache};
 pub use model::Model;
 pub use update::update;
 pub use view::view;

@@ -14,6 +14,7 @@ mod config_init;
 mod config_monitoring;
 mod config_precedence;
 mod config_secrets;
+mod first_run;
 mod hardening;
 mod hardening_cli;
 mod hostile_text;

@@ -10,6 +10,7 @@ mod tui_details;
 mod tui_edit_snapshots;
 mod tui_edit_update;
 mod tui_failed_load;
+mod tui_first_run;
 mod tui_idle;
 mod tui_keys;
 mod tui_login;

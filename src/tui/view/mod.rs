@@ -7,6 +7,7 @@ pub mod command_line;
 pub mod confirm;
 pub mod details;
 pub mod expiring;
+pub mod first_run;
 pub mod header;
 pub mod help;
 pub mod list_failed;
