@@ -291,7 +291,7 @@ pub enum AppsCommand {
     },
     /// Show one application: its scopes, redirect URIs and secrets.
     Show {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         id: String,
         /// Print JSON (an object in the API's shape).
         #[arg(long)]
@@ -325,7 +325,7 @@ pub enum AppsCommand {
         after_help = CHANGE_EXIT
     )]
     Update {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         id: String,
         /// A new name.
         #[arg(long)]
@@ -352,7 +352,7 @@ pub enum AppsCommand {
     /// Delete an app, after writing its definition (never its secrets) to a backup file.
     #[command(after_help = CHANGE_EXIT)]
     Delete {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         id: String,
         /// Do not ask; required when standard input is not a terminal.
         #[arg(long)]
@@ -404,7 +404,7 @@ pub enum SecretsCommand {
     /// Mint a new secret for an app; its value is printed once, to stdout.
     #[command(after_help = CHANGE_EXIT)]
     Create {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         app: String,
         #[command(flatten)]
         new: NewSecretArgs,
@@ -427,7 +427,7 @@ pub enum SecretsCommand {
     /// --delete-old delete the secrets that existed before.
     #[command(after_help = CHANGE_EXIT)]
     Rotate {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         app: String,
         #[command(flatten)]
         new: NewSecretArgs,
