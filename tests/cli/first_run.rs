@@ -83,3 +83,27 @@ fn some_settings_are_not_a_first_run() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("Profile `prod`"), "{err}");
 }
+
+#[test]
+fn a_bad_auto_refresh_is_a_configuration_error() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("extapps.toml");
+    std::fs::write(
+        &file,
+        "[profiles.p]\norganization = \"acme\"\nauto_refresh = \"soon\"\n",
+    )
+    .unwrap();
+    let o = run_in(
+        home.path(),
+        &["apps", "list", "--config", file.to_str().unwrap()],
+        &[],
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("auto_refresh takes a duration"), "{err}");
+    assert!(err.contains("extapps.toml:3:16"), "{err}");
+    // The flag: clap's usage error, status 2 as well.
+    let o = run_in(home.path(), &["--auto-refresh", "soon", "apps", "list"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("auto_refresh takes a duration"), "{}", stderr(&o));
+}
