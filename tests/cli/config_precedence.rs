@@ -259,13 +259,27 @@ fn auto_refresh_off_in_the_profile_and_the_flag_over_it() {
     };
     let r = resolve(&flags, &env, &files).unwrap();
     assert_eq!(r.settings.auto_refresh, Some(Duration::from_secs(120)));
-    assert_eq!(r.origin("auto_refresh"), Some(&Origin::Flag("--auto-refresh")));
+    assert_eq!(
+        r.origin("auto_refresh"),
+        Some(&Origin::Flag("--auto-refresh"))
+    );
     let flags = Flags {
         auto_refresh: Some(extapps::config::parse_auto_refresh("OFF").unwrap()),
         ..Flags::default()
     };
-    assert_eq!(resolve(&flags, &env, &files).unwrap().settings.auto_refresh, None);
+    assert_eq!(
+        resolve(&flags, &env, &files).unwrap().settings.auto_refresh,
+        None
+    );
     // Zero is not a way to write off, and a typo is a clear error.
-    assert!(extapps::config::parse_auto_refresh("0s").unwrap_err().contains("\"off\""));
-    assert!(extapps::config::parse_auto_refresh("5 mins").unwrap_err().contains("\"off\""));
+    assert!(
+        extapps::config::parse_auto_refresh("0s")
+            .unwrap_err()
+            .contains("\"off\"")
+    );
+    assert!(
+        extapps::config::parse_auto_refresh("5 mins")
+            .unwrap_err()
+            .contains("\"off\"")
+    );
 }

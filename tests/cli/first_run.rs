@@ -103,7 +103,15 @@ fn a_bad_auto_refresh_is_a_configuration_error() {
     assert!(err.contains("auto_refresh takes a duration"), "{err}");
     assert!(err.contains("extapps.toml:3:16"), "{err}");
     // The flag: clap's usage error, status 2 as well.
-    let o = run_in(home.path(), &["--auto-refresh", "soon", "apps", "list"], &[]);
+    let o = run_in(
+        home.path(),
+        &["--auto-refresh", "soon", "apps", "list"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("auto_refresh takes a duration"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("auto_refresh takes a duration"),
+        "{}",
+        stderr(&o)
+    );
 }
