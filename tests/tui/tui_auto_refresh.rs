@@ -206,3 +206,23 @@ fn new_apps_from_a_refresh_are_read_within_the_fill_budget() {
         .count();
     assert!(reads <= FILL_BURST as usize, "{reads} reads at once");
 }
+
+#[test]
+fn a_message_on_the_status_line_wins_over_the_next_refresh_time() {
+    let mut model = model(Some(FIVE_MINUTES));
+    model.push_toast(
+        extapps::tui::model::ToastLevel::Info,
+        "Created \"Zeta e2e bot\" (client id 34ada3cd-1419-129a)",
+    );
+    let screen = render(&mut model, 120, 35);
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains("Created \"Zeta e2e bot\""), "{status}");
+    assert!(!status.contains("next 09:05:00"), "{status}");
+    // With room for both, both.
+    let screen = render(&mut model, 200, 50);
+    let status = screen.lines().last().unwrap();
+    assert!(
+        status.contains("Created") && status.contains("next 09:05:00"),
+        "{status}"
+    );
+}

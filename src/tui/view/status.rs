@@ -26,34 +26,48 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(format!("│ {text} "), theme.key()));
     }
     spans.push(refreshed(model, theme));
-    if let (Some(every), Some(last)) = (model.opts.auto_refresh, model.last_list_answer) {
-        let next = jiff::SignedDuration::try_from(every)
-            .map(|d| format!(", next {}", format::clock(last + d, &model.tz)))
-            .unwrap_or_default();
-        spans.push(Span::styled(
-            format!(
-                "│ auto {}{next} ",
-                crate::domain::duration::format(
-                    every.as_secs() as i64,
-                    crate::domain::duration::Style::Badge
-                )
-            ),
-            theme.dim(),
-        ));
-    }
-    spans.push(Span::raw("│ "));
+    let auto = match (model.opts.auto_refresh, model.last_list_answer) {
+        (Some(every), Some(last)) => {
+            let next = jiff::SignedDuration::try_from(every)
+                .map(|d| format!(", next {}", format::clock(last + d, &model.tz)))
+                .unwrap_or_default();
+            Some(Span::styled(
+                format!(
+                    "│ auto {}{next} ",
+                    crate::domain::duration::format(
+                        every.as_secs() as i64,
+                        crate::domain::duration::Style::Badge
+                    )
+                ),
+                theme.dim(),
+            ))
+        }
+        _ => None,
+    };
+    let mut toast_spans = vec![Span::raw("│ ")];
     if let Some(toast) = model.current_toast() {
         match toast.level {
             // The text of an error is in its box above; the status line only counts them.
             ToastLevel::Error => {
                 let errors = model.error_count();
                 let what = if errors == 1 { "error" } else { "errors" };
-                spans.push(Span::styled(format!(" ✗ {errors} {what} "), theme.error()));
-                spans.push(Span::styled(" Esc dismisses", theme.dim()));
+                toast_spans.push(Span::styled(format!(" ✗ {errors} {what} "), theme.error()));
+                toast_spans.push(Span::styled(" Esc dismisses", theme.dim()));
             }
-            ToastLevel::Info => spans.push(Span::styled(format!("• {}", toast.text), theme.info())),
+            ToastLevel::Info => {
+                toast_spans.push(Span::styled(format!("• {}", toast.text), theme.info()))
+            }
         }
     }
+    // The next refresh is the least of it: a message on the line wins its room.
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    if let Some(auto) = auto {
+        let room = usize::from(area.width);
+        if toast_spans.len() == 1 || width(&spans) + auto.width() + width(&toast_spans) <= room {
+            spans.push(auto);
+        }
+    }
+    spans.extend(toast_spans);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
