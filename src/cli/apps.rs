@@ -166,7 +166,10 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::AppsCommand) -> Resu
     let out = &mut std::io::stdout().lock();
     match cmd {
         AppsCommand::List { json } => list(client, *json, out).await,
-        AppsCommand::Show { id, json } => show(client, id, *json, out).await,
+        AppsCommand::Show { id, json } => {
+            let id = &super::app_ref::resolve(client, id).await?;
+            show(client, id, *json, out).await
+        }
         AppsCommand::Create {
             name,
             public,
@@ -195,6 +198,7 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::AppsCommand) -> Resu
             json,
         } => {
             conn.read_write()?;
+            let id = &super::app_ref::resolve(client, id).await?;
             let args = app_edit::UpdateArgs {
                 id,
                 name: name.as_deref(),
@@ -213,6 +217,7 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::AppsCommand) -> Resu
             let dir = std::env::var_os("EXTAPPS_BACKUP_DIR")
                 .map(std::path::PathBuf::from)
                 .unwrap_or_else(crate::domain::backup::default_dir);
+            let id = &super::app_ref::resolve(client, id).await?;
             app_edit::delete(client, id, *yes, &dir, out).await
         }
         AppsCommand::Restore { file, json } => {

@@ -2,6 +2,7 @@
 //! fails with a `Failure`: a one-paragraph message for a person and an exit status.
 
 pub mod app_edit;
+pub mod app_ref;
 pub mod apps;
 pub mod args;
 pub mod cache;

@@ -12,6 +12,7 @@ pub mod diff;
 pub mod duration;
 pub mod expiry;
 pub mod login;
+pub mod onboarding;
 pub mod permissions;
 pub mod sanitize;
 pub mod token_check;

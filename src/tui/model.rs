@@ -248,6 +248,18 @@ pub struct CommandLine {
 /// secret id.
 type ExpiringOrder = (bool, bool, Option<Timestamp>, u32, i64);
 
+/// A list request that failed: what went wrong (sanitised, one line, short) and when. With no
+/// list ever loaded, the app pane shows it instead of "no apps"; with a list on screen, the
+/// list stays and the status line says the refresh failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListError {
+    pub text: String,
+    pub at: Timestamp,
+}
+
+/// An error message cut to what a pane can show: its first line, at most this many cells.
+pub const LIST_ERROR_WIDTH: usize = 200;
+
 /// One row of the organization-wide expiry view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpiringRow {
@@ -345,7 +357,15 @@ pub struct Model {
     pub awaiting_token: Option<RequestId>,
     /// False until the first list answer arrived (successfully or not).
     pub loaded: bool,
+    /// When the list on screen was loaded; `None` while no list ever arrived.
     pub last_refresh: Option<Timestamp>,
+    /// The last list request failed (cleared by the next list that arrives).
+    pub list_error: Option<ListError>,
+    /// When the last list answer arrived, either way: auto-refresh counts from it.
+    pub last_list_answer: Option<Timestamp>,
+    /// The list request an auto-refresh sent: it runs quietly (no spinner, no redraw when
+    /// the list did not change).
+    pub background_refresh: Option<RequestId>,
     pub token: Option<TokenInfo>,
     pub token_expires: Option<Timestamp>,
     /// The session token's scopes once known; the permission gate refuses editing keys the
@@ -402,6 +422,9 @@ impl Model {
             awaiting_token: None,
             loaded: false,
             last_refresh: None,
+            list_error: None,
+            last_list_answer: None,
+            background_refresh: None,
             token: None,
             token_expires: None,
             session_scopes: None,
@@ -435,6 +458,14 @@ impl Model {
 
     pub fn is_busy(&self) -> bool {
         !self.requests.is_empty()
+    }
+
+    /// Requests the status line counts: all but a quiet auto-refresh.
+    pub fn shown_requests(&self) -> usize {
+        let quiet = self
+            .background_refresh
+            .is_some_and(|r| self.requests.contains_key(&r));
+        self.requests.len() - usize::from(quiet)
     }
 
     /// Whether the event loop should send a tick every second: something on screen moves, or
@@ -764,6 +795,8 @@ impl Model {
     pub fn request_apps(&mut self) -> Vec<super::effect::Effect> {
         let req = self.new_request(RequestKind::Apps);
         self.awaiting_apps = Some(req);
+        // Whoever asks now (a key, a flow) waits for this answer and sees it.
+        self.background_refresh = None;
         vec![super::effect::Effect::LoadApps { req }]
     }
 }

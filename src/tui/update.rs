@@ -10,8 +10,8 @@ use super::effect::{Effect, RequestId};
 use super::flows::{editing, lost_create, profile, token};
 use super::keymap::{Action, COMMANDS, SecretKey};
 use super::model::{
-    INFO_TOAST_LIFETIME, ListCursor, Model, Overlay, OverlayKind, Pane, RequestKind, SortKey,
-    ToastLevel, TreeRow, secrets_by_expiry,
+    INFO_TOAST_LIFETIME, LIST_ERROR_WIDTH, ListCursor, ListError, Model, Overlay, OverlayKind,
+    Pane, RequestKind, SortKey, ToastLevel, TreeRow, secrets_by_expiry,
 };
 use super::msg::{ApiResult, Msg, SecretResult};
 
@@ -28,7 +28,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         other => {
+            let was_dirty = model.dirty;
             model.dirty = true;
+            // An answer that changed nothing on screen (a quiet auto-refresh) leaves the
+            // screen as it was.
+            let mut quiet = false;
             let selected_before = model.selected.clone();
             // The one place an answer clears its request: before any flow sees it, whether
             // the flow still waits for it or drops it as stale.
@@ -96,7 +100,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                             apps,
                             token_expires,
                         },
-                } => apps_arrived(model, req, apps, token_expires),
+                } => {
+                    let (effects, unchanged) = apps_arrived(model, req, apps, token_expires);
+                    quiet = unchanged;
+                    effects
+                }
                 Msg::Api { req, result } => api_result(model, req, result),
                 // Nothing acts on what "Terminal too small" hides; only quitting does.
                 Msg::Key(action) if model.too_small() && action != Action::Quit => Vec::new(),
@@ -121,6 +129,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             // only while it is open, and then only when the apps changed.
             if model.overlays.is_open(OverlayKind::Expiring) {
                 model.rebuild_expiring();
+            }
+            if quiet && effects.is_empty() {
+                model.dirty = was_dirty;
             }
             effects
         }
@@ -148,7 +159,7 @@ fn tick(model: &mut Model, now: jiff::Timestamp) {
     model.toasts.retain(|t| {
         t.level == ToastLevel::Error || now.duration_since(t.born) < INFO_TOAST_LIFETIME
     });
-    if model.is_busy() && now.as_second() != previous.as_second() {
+    if model.shown_requests() > 0 && now.as_second() != previous.as_second() {
         model.spinner += 1;
     }
     if tick_signature(model) != before {
@@ -156,23 +167,42 @@ fn tick(model: &mut Model, now: jiff::Timestamp) {
     }
 }
 
-/// Ticks also drive auto-refresh; kept apart from `tick` so the loop can ask for it.
+/// Ticks also drive auto-refresh; kept apart from `tick` so the loop can ask for it. Due
+/// when the interval has passed since the last list answer (a failed one too: a first load
+/// that failed is tried again), unless a list request is already out, a change is in
+/// flight (its own re-read follows it), or the server asked to slow down. One GET per
+/// interval; the details of apps the list shows unchanged are kept, not read again, and new
+/// apps go through the paced fill.
 pub fn auto_refresh_due(model: &Model) -> bool {
-    match (model.opts.auto_refresh, model.last_refresh) {
-        (Some(every), Some(last)) => {
-            model.awaiting_apps.is_none()
-                && model.now.duration_since(last).as_secs() >= every.as_secs() as i64
-        }
-        _ => false,
-    }
+    let (Some(every), Some(last)) = (model.opts.auto_refresh, model.last_list_answer) else {
+        return false;
+    };
+    let writing = model.requests.kinds().any(|k| {
+        matches!(
+            k,
+            RequestKind::AppChange
+                | RequestKind::Secret
+                | RequestKind::Editor
+                | RequestKind::SwitchProfile
+        )
+    });
+    let rate_limited = model.details.backoff_until.is_some_and(|t| model.now < t);
+    model.awaiting_apps.is_none()
+        && !writing
+        && !rate_limited
+        && model.now.duration_since(last).as_secs() >= every.as_secs() as i64
 }
 
-/// Sends `Tick` and, when an auto-refresh is due, starts it.
+/// Sends `Tick` and, when an auto-refresh is due, starts it, quietly: the screen changes
+/// only if the answer does.
 pub fn tick_and_refresh(model: &mut Model, now: jiff::Timestamp) -> Vec<Effect> {
     let mut effects = update(model, Msg::Tick { now });
     if auto_refresh_due(model) {
-        model.dirty = true;
-        effects.extend(request_apps(model));
+        let refresh = request_apps(model);
+        if let Some(Effect::LoadApps { req }) = refresh.first() {
+            model.background_refresh = Some(*req);
+        }
+        effects.extend(refresh);
     }
     effects
 }
@@ -182,38 +212,68 @@ fn request_apps(model: &mut Model) -> Vec<Effect> {
 }
 
 /// A list answer. The first one that leaves apps unknown also asks for the details cache.
+/// Returns its effects and whether it left the screen as it was (a quiet auto-refresh).
 fn apps_arrived(
     model: &mut Model,
     req: RequestId,
     apps: Result<Vec<crate::api::model::App>, crate::api::ApiError>,
     token_expires: Option<jiff::Timestamp>,
-) -> Vec<Effect> {
+) -> (Vec<Effect>, bool) {
     if model.awaiting_apps != Some(req) {
         tracing::debug!(?req, "dropping a stale app list");
-        return Vec::new();
+        return (Vec::new(), false);
     }
     model.awaiting_apps = None;
+    let background = model.background_refresh.take() == Some(req);
     let first = !model.loaded;
     model.loaded = true;
+    model.last_list_answer = Some(model.now);
     if token_expires.is_some() {
         model.token_expires = token_expires;
     }
+    let before = visible_after_list(model);
+    let mut effects = Vec::new();
     match apps {
         Ok(apps) => {
             details::list_arrived(model, apps);
             model.last_refresh = Some(model.now);
+            model.list_error = None;
             lost_create::listed(model);
             if first && model.apps.values().any(|a| !a.details_known()) {
                 let req = model.new_request(RequestKind::DetailCache);
-                return vec![Effect::LoadDetailCache { req }];
+                effects.push(Effect::LoadDetailCache { req });
             }
         }
         Err(e) => {
             lost_create::list_failed(model, &e);
-            model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}"))
+            let shown = crate::domain::shown_message(&e.to_string());
+            let line = shown.lines().next().unwrap_or_default();
+            model.list_error = Some(ListError {
+                text: super::format::truncate(line, LIST_ERROR_WIDTH),
+                at: model.now,
+            });
+            // With no list yet, the app pane shows the error in place of the list; with a
+            // list on screen, a refresh the user asked for gets the whole message, and one
+            // that ran on its own is said on the status line only.
+            if model.last_refresh.is_some() && !background {
+                model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}"));
+            }
         }
     }
-    Vec::new()
+    // An auto-refresh that brought the same list changes nothing on screen: no redraw. The
+    // status line's refresh time catches up with the next minute's tick.
+    let quiet = background && effects.is_empty() && visible_after_list(model) == before;
+    (effects, quiet)
+}
+
+/// What a list answer can change on screen besides the refresh time.
+fn visible_after_list(model: &Model) -> (u64, Option<String>, Option<ListError>, usize) {
+    (
+        model.apps.generation,
+        details::status_text(model),
+        model.list_error.clone(),
+        model.toasts.len(),
+    )
 }
 
 fn request_token(model: &mut Model) -> Vec<Effect> {

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod app_by_name;
 mod cli;
 mod cli_duplicates;
 mod cli_outcome;
@@ -14,8 +15,10 @@ mod config_init;
 mod config_monitoring;
 mod config_precedence;
 mod config_secrets;
+mod first_run;
 mod hardening;
 mod hardening_cli;
+mod help_headings;
 mod hostile_text;
 mod monitoring;
 mod promises_apps;

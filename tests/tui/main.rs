@@ -5,11 +5,14 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod tui_auto_refresh;
 mod tui_details;
 mod tui_edit_snapshots;
 mod tui_edit_update;
 mod tui_expiring_filter;
+mod tui_failed_load;
 mod tui_filter_qualifiers;
+mod tui_first_run;
 mod tui_folds;
 mod tui_idle;
 mod tui_keys;

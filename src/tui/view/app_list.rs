@@ -64,6 +64,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         );
     }
 
+    if model.view.is_empty() && super::list_failed::shows(model) {
+        super::list_failed::render(model, theme, frame, table_area);
+        return;
+    }
     if model.view.is_empty() {
         frame.render_widget(
             Paragraph::new(empty_list_hint(model))
