@@ -19,3 +19,4 @@ mod tui_snapshots;
 mod tui_token_snapshots;
 mod tui_token_update;
 mod tui_update;
+mod tui_wide_text;

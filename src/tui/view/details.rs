@@ -34,24 +34,35 @@ pub fn render_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
         frame.render_widget(Paragraph::new("No app selected.").block(block), area);
         return;
     };
+    // The border would cut a long name without a mark.
     let title = Line::from(Span::styled(
-        format!(" {} ", format::clean(&app.name)),
+        format!(
+            " {} ",
+            format::truncate(&app.name, (area.width as usize).saturating_sub(4))
+        ),
         theme.title(false),
     ));
     let block = pane_block(theme, None, title);
+    let inner_w = block.inner(area).width as usize;
+    // A client id is only useful whole: without room for labels, the values stand alone.
+    let labelled = inner_w >= 11 + app.id.len();
     let uris = app.redirect_uris();
+    let room = inner_w.saturating_sub(if labelled { 11 } else { "redirect: ".len() });
     let redirect = match uris.as_slice() {
         [] => "none".to_owned(),
-        [one] => format::owned(one),
-        [first, rest @ ..] => format!("{} (+{} more, Enter)", format::clean(first), rest.len()),
+        [one] => format::truncate(one, room),
+        // How many more there are is the part that must not be lost: the URI gives way.
+        [first, rest @ ..] => {
+            let more = format!(" (+{} more, Enter)", rest.len());
+            let first = format::truncate(first, room.saturating_sub(format::width(&more)));
+            format!("{first}{more}")
+        }
     };
     let kind = if app.is_confidential {
         "confidential"
     } else {
         "public"
     };
-    // A client id is only useful whole: without room for labels, the values stand alone.
-    let labelled = block.inner(area).width as usize >= 11 + app.id.len();
     let lines = if labelled {
         vec![
             field(theme, "Client id", app.id.clone()),

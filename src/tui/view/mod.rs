@@ -157,3 +157,23 @@ pub(crate) fn not_loaded(model: &Model, id: &str) -> &'static str {
         "details not loaded yet"
     }
 }
+
+/// The first row of a list to draw when rows take several lines (wrapped names): the
+/// cursor's window start, moved on while the lines from there to the selected row would
+/// push it below a pane `height` lines high.
+pub(crate) fn first_shown(
+    heights: &[usize],
+    start: usize,
+    selected: usize,
+    height: usize,
+) -> usize {
+    if heights.is_empty() {
+        return 0;
+    }
+    let selected = selected.min(heights.len() - 1);
+    let mut start = start.min(selected);
+    while start < selected && heights[start..=selected].iter().sum::<usize>() > height {
+        start += 1;
+    }
+    start
+}

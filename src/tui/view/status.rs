@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
+use crate::domain::cells;
 use crate::tui::format;
 use crate::tui::model::{Model, ToastLevel};
 use crate::tui::theme::Theme;
@@ -56,7 +57,13 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 spans.push(Span::styled(format!(" ✗ {errors} {what} "), theme.error()));
                 spans.push(Span::styled(" Esc dismisses", theme.dim()));
             }
-            ToastLevel::Info => spans.push(Span::styled(format!("• {}", toast.text), theme.info())),
+            ToastLevel::Info => {
+                // Cut where the line ends, with a mark; `:messages` shows it whole.
+                let used: usize = spans.iter().map(Span::width).sum();
+                let room = (area.width as usize).saturating_sub(used + 2);
+                let text = cells::cut(&toast.text.replace('\n', " "), room);
+                spans.push(Span::styled(format!("• {text}"), theme.info()));
+            }
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
