@@ -13,6 +13,7 @@ use super::flows::app_form::{AppForm, Review};
 use super::flows::delete_app::DeleteApp;
 use super::flows::delete_secret::DeleteSecret;
 use super::flows::login::LoginFlow;
+use super::flows::messages::Messages;
 use super::flows::profile::ProfilePicker;
 use super::flows::reveal::Reveal;
 use super::flows::rotate::Rotation;
@@ -46,6 +47,8 @@ pub enum Overlay {
     Profiles(Box<ProfilePicker>),
     /// `:login`: the URL, waiting for the browser, the result.
     Login(Box<LoginFlow>),
+    /// `:messages`: the recent toasts in full.
+    Messages(Box<Messages>),
 }
 
 /// Which overlay, without its state: for asking whether one is open.
@@ -69,6 +72,7 @@ pub enum OverlayKind {
     TokenTest,
     Profiles,
     Login,
+    Messages,
 }
 
 impl Overlay {
@@ -92,6 +96,7 @@ impl Overlay {
             Overlay::TokenTest(_) => OverlayKind::TokenTest,
             Overlay::Profiles(_) => OverlayKind::Profiles,
             Overlay::Login(_) => OverlayKind::Login,
+            Overlay::Messages(_) => OverlayKind::Messages,
         }
     }
 
@@ -119,6 +124,7 @@ impl Overlay {
             Overlay::TokenTest(_) => Mode::TokenTest,
             Overlay::Profiles(_) => Mode::Profiles,
             Overlay::Login(_) => Mode::Login,
+            Overlay::Messages(_) => Mode::Messages,
         }
     }
 }
@@ -177,6 +183,7 @@ overlay_state! {
     TokenTest => TokenTest,
     ProfilePicker => Profiles,
     LoginFlow => Login,
+    Messages => Messages,
 }
 
 /// The stack, bottom first. Each kind is on it at most once.

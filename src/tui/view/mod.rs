@@ -10,6 +10,7 @@ pub mod expiring;
 pub mod header;
 pub mod help;
 pub mod login;
+pub mod messages;
 pub mod profiles;
 pub mod scope_picker;
 pub mod scope_tree;
@@ -84,6 +85,7 @@ fn draw_overlay(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Fra
         Overlay::TokenTest(t) => token_flows::render_test(t, theme, frame, body),
         Overlay::Profiles(p) => profiles::render(model, p, theme, frame, body),
         Overlay::Login(flow) => login::render(model, flow, theme, frame, body),
+        Overlay::Messages(state) => messages::render(model, state, theme, frame, body),
         // Drawn in place: the filter in the app list, the command line in the status line.
         Overlay::Filter | Overlay::Command => {}
     }
@@ -91,7 +93,10 @@ fn draw_overlay(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Fra
 
 /// The overlays drawn edge to edge over the body.
 fn fills_body(overlay: &Overlay) -> bool {
-    matches!(overlay, Overlay::Help | Overlay::Expiring)
+    matches!(
+        overlay,
+        Overlay::Help | Overlay::Expiring | Overlay::Messages(_)
+    )
 }
 
 /// The app list and, beside it, the selected app's details, scope tree and secrets.
