@@ -310,13 +310,13 @@ fn enter_folds_and_unfolds_a_resource_in_the_scope_tree() {
     key(&mut model, KeyCode::Char('2'));
     assert_eq!(model.focus, Pane::Scopes);
     let before = render(&mut model, 120, 35);
-    assert!(before.contains("▾ Orchestrator API Access"), "{before}");
+    assert!(before.contains("▾ UiPath.Orchestrator "), "{before}");
     assert!(before.contains("OR.Audit.Read"), "{before}");
     assert_eq!(model.tree_rows().len(), 5);
 
     assert!(key(&mut model, KeyCode::Enter).is_empty());
     let folded = render(&mut model, 120, 35);
-    assert!(folded.contains("▸ Orchestrator API Access"), "{folded}");
+    assert!(folded.contains("▸ UiPath.Orchestrator "), "{folded}");
     assert!(!folded.contains("OR.Audit.Read"), "{folded}");
     assert!(
         folded.contains("PM.Audit.Read"),
@@ -326,7 +326,7 @@ fn enter_folds_and_unfolds_a_resource_in_the_scope_tree() {
 
     key(&mut model, KeyCode::Enter);
     let unfolded = render(&mut model, 120, 35);
-    assert!(unfolded.contains("▾ Orchestrator API Access"), "{unfolded}");
+    assert!(unfolded.contains("▾ UiPath.Orchestrator "), "{unfolded}");
     assert!(unfolded.contains("OR.Audit.Read"), "{unfolded}");
     assert_eq!(model.tree_rows().len(), 5);
 }
@@ -342,10 +342,7 @@ fn enter_on_a_scope_row_folds_its_resource_and_keeps_the_cursor_on_it() {
     assert_eq!(model.scopes.index, 3);
     key(&mut model, KeyCode::Enter);
     let screen = render(&mut model, 120, 35);
-    assert!(
-        screen.contains("▸ Platform Management API Access"),
-        "{screen}"
-    );
+    assert!(screen.contains("▸ UiPath.PlatformManagement "), "{screen}");
     assert!(!screen.contains("PM.Audit.Read"), "{screen}");
     assert!(screen.contains("OR.Audit.Read"), "{screen}");
     assert_eq!(
