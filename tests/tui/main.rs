@@ -11,6 +11,7 @@ mod tui_edit_update;
 mod tui_idle;
 mod tui_keys;
 mod tui_login;
+mod tui_messages;
 mod tui_monkey;
 mod tui_profile_switch;
 mod tui_secrets_snapshots;
