@@ -31,14 +31,20 @@ const LONG: &str = "Copied the client id of 経費精算ボット (3c8e1f4a-6b2d
 fn with_messages() -> Model {
     let mut model = signed_in(screen_options());
     model.push_toast(ToastLevel::Info, "Sorted by name");
-    model.push_toast(ToastLevel::Error, "The server refused the request (403): the token lacks PM.OAuthApp.Write");
+    model.push_toast(
+        ToastLevel::Error,
+        "The server refused the request (403): the token lacks PM.OAuthApp.Write",
+    );
     model.push_toast(ToastLevel::Info, LONG);
     model
 }
 
 /// A row of the TestBackend's text without its quotes and its note on wide characters.
 fn row(line: &str) -> &str {
-    let line = line.split(" Hidden by multi-width symbols").next().unwrap_or(line);
+    let line = line
+        .split(" Hidden by multi-width symbols")
+        .next()
+        .unwrap_or(line);
     line.trim_matches('"')
 }
 
@@ -92,7 +98,10 @@ fn messages_keeps_the_last_fifty_and_scrolls_to_the_oldest() {
     assert_eq!(model.messages.len(), KEPT);
     command(&mut model, "messages");
     let top = render(&mut model, 80, 24);
-    assert!(top.contains(&format!("message number {}", KEPT + 10)), "{top}");
+    assert!(
+        top.contains(&format!("message number {}", KEPT + 10)),
+        "{top}"
+    );
     // Newest first: the oldest kept (11) is at the end, the dropped ones nowhere.
     key(&mut model, KeyCode::Char('G'));
     let bottom = render(&mut model, 80, 24);

@@ -97,13 +97,13 @@ pub fn render(model: &Model, picker: &ScopePicker, theme: &Theme, frame: &mut Fr
         .min(width.saturating_sub(6 + 1 + KINDS).max(1));
     let desc_w = width.saturating_sub(6 + name_w + 1 + KINDS);
     let mut rows: Vec<Vec<Line>> = Vec::with_capacity(range.len());
-    for i in range.start..shown.len() {
+    for (i, row) in shown.iter().enumerate().skip(range.start) {
         // Rows past the window only matter while wrapped rows push the cursor down.
         if i >= range.end && i > picker.cursor.index {
             break;
         }
         let on = i == picker.cursor.index;
-        match shown[i] {
+        match *row {
             Row::Resource(ri) => {
                 let r = &resources[ri];
                 let mut parts =
