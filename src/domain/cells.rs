@@ -82,8 +82,10 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
             // One grapheme wider than the line: it goes whole.
             rest.graphemes(true).next().unwrap_or(rest)
         } else {
+            // A break point early in the line would waste most of it: then between
+            // graphemes instead.
             match head.rfind(['.', '/', '-', '_', ' ']) {
-                Some(at) if at > 0 => &head[..at + 1],
+                Some(at) if at > 0 && width(&head[..at + 1]) * 2 >= max => &head[..at + 1],
                 _ => head,
             }
         };
@@ -180,6 +182,10 @@ mod tests {
         assert_eq!(
             wrap("TM.CustomFieldDefinitions.Write", 28),
             ["TM.CustomFieldDefinitions.", "Write"]
+        );
+        assert_eq!(
+            wrap("TM.CustomFieldDefinitions.Write", 21),
+            ["TM.CustomFieldDefinit", "ions.Write"]
         );
     }
 }

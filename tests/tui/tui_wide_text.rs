@@ -82,3 +82,29 @@ fn scope_tree_shows_every_name_whole() {
         insta::assert_snapshot!(format!("scope_tree_longest_names_{w}x{h}"), screen);
     }
 }
+
+#[test]
+fn at_the_smallest_size_names_and_ids_wrap_whole() {
+    let mut model = signed_in(screen_options());
+    select(&mut model, REGRESSION);
+    let id = model.selected.clone().unwrap().to_string();
+    press(&mut model, Action::Focus(Pane::Scopes));
+    press(&mut model, Action::Bottom);
+    let (w, h) = (
+        extapps::tui::view::MIN_WIDTH,
+        extapps::tui::view::MIN_HEIGHT,
+    );
+    let screen = render(&mut model, w, h);
+    let joined: String = right_pane_text(&screen)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        joined.contains("TM.CustomFieldDefinitions.Write"),
+        "{w}x{h}: the longest name is cut\n{screen}"
+    );
+    assert!(
+        joined.contains(&id),
+        "{w}x{h}: the client id is cut\n{screen}"
+    );
+}

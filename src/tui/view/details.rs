@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::api::model::App;
+use crate::domain::cells;
 use crate::tui::format;
 use crate::tui::model::{Model, secrets_by_expiry};
 use crate::tui::theme::Theme;
@@ -70,14 +71,23 @@ pub fn render_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
             field(theme, "Redirect", redirect),
         ]
     } else {
-        vec![
-            Line::from(format::owned(&app.id)),
-            Line::from(vec![
-                Span::styled(kind, theme.label()),
-                Span::raw(format!(" · {} redirect URIs", uris.len())),
-            ]),
-            Line::from(format!("redirect: {redirect}")),
-        ]
+        // Narrower than the id: the id wraps, whole, and the redirect URIs are counted
+        // (Enter lists them).
+        let mut lines: Vec<Line> = cells::wrap(&format::clean(&app.id), inner_w)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        let summary = format!("{kind} · {} redirect URIs", uris.len());
+        if lines.len() < 2 {
+            lines.push(Line::from(format::truncate(&summary, inner_w)));
+            lines.push(Line::from(format::truncate(
+                &format!("redirect: {redirect}"),
+                inner_w,
+            )));
+        } else {
+            lines.push(Line::from(format::truncate(&summary, inner_w)));
+        }
+        lines
     };
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
