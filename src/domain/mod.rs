@@ -8,6 +8,7 @@
 pub mod app_filter;
 pub mod app_rules;
 pub mod backup;
+pub mod cells;
 pub mod diff;
 pub mod duration;
 pub mod expiry;

@@ -260,7 +260,12 @@ impl Binding {
             Scope::Pane(p) => mode == Mode::Normal && p == focus,
             Scope::Lists => matches!(
                 mode,
-                Mode::Normal | Mode::Expiring | Mode::Help | Mode::Details | Mode::Profiles
+                Mode::Normal
+                    | Mode::Expiring
+                    | Mode::Help
+                    | Mode::Details
+                    | Mode::Profiles
+                    | Mode::Messages
             ),
             Scope::Mode(m) => m == mode,
             Scope::Text => mode.takes_text(),
@@ -312,6 +317,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('3')], A::Focus(Pane::Secrets), G::Global, S::Panes, "jump to pane"),
     bind!(&[code(KeyCode::Esc)], A::Back, G::Global, S::Always, "close, clear filter, dismiss error"),
     bind!(&[k('q'), k('?')], A::Back, G::Global, S::Mode(Mode::Help), "close the help"),
+    bind!(&[k('q')], A::Back, G::Global, S::Mode(Mode::Messages), "close the messages"),
     // Moving works in every list, so it is listed once.
     bind!(&[k('j'), code(KeyCode::Down)], A::Down, G::Move, S::Lists, "down / up"),
     bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::Move, S::Lists, "down / up"),
@@ -484,6 +490,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "sign in as a user in the browser (PKCE)",
     ),
     ("refresh", "", "reload from the server"),
+    ("messages", "", "the recent messages in full"),
     ("sort", "FIELD", "sort by name, expiry or scopes"),
     ("help", "", "the keys"),
     ("q", "", "quit"),

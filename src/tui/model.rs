@@ -92,6 +92,8 @@ pub enum Mode {
     Profiles,
     /// `:login`: the URL, waiting for the browser, the result.
     Login,
+    /// `:messages`: the recent toasts, scrolled.
+    Messages,
 }
 
 impl Mode {
@@ -351,6 +353,9 @@ pub struct Model {
     pub command: CommandLine,
 
     pub toasts: Vec<Toast>,
+    /// The last toasts, oldest first, whole: what `:messages` lists after the status line
+    /// has cut or dropped them.
+    pub messages: std::collections::VecDeque<Toast>,
     /// Every request asked and not yet answered (see `requests::Requests`).
     pub requests: super::requests::Requests,
     pub awaiting_apps: Option<RequestId>,
@@ -417,6 +422,7 @@ impl Model {
             expiring_text: Vec::new(),
             command: CommandLine::default(),
             toasts: Vec::new(),
+            messages: std::collections::VecDeque::new(),
             requests: Default::default(),
             awaiting_apps: None,
             awaiting_token: None,
@@ -763,11 +769,16 @@ impl Model {
         // Toasts quote app names, server messages and URIs (which may carry a password); the
         // line breaks written here stay.
         let text = crate::domain::shown_message(&text.into());
-        self.toasts.push(Toast {
+        let toast = Toast {
             level,
             text,
             born: self.now,
-        });
+        };
+        if self.messages.len() == crate::tui::flows::messages::KEPT {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(toast.clone());
+        self.toasts.push(toast);
     }
 
     /// The toast the status line shows: the newest error, else the newest info.

@@ -13,6 +13,7 @@ use super::flows::app_form::{AppForm, Review};
 use super::flows::delete_app::DeleteApp;
 use super::flows::delete_secret::DeleteSecret;
 use super::flows::login::LoginFlow;
+use super::flows::messages::Messages;
 use super::flows::profile::ProfilePicker;
 use super::flows::reveal::Reveal;
 use super::flows::rotate::Rotation;
@@ -49,6 +50,8 @@ pub enum Overlay {
     Profiles(Box<ProfilePicker>),
     /// `:login`: the URL, waiting for the browser, the result.
     Login(Box<LoginFlow>),
+    /// `:messages`: the recent toasts in full.
+    Messages(Box<Messages>),
 }
 
 /// Which overlay, without its state: for asking whether one is open.
@@ -73,6 +76,7 @@ pub enum OverlayKind {
     TokenTest,
     Profiles,
     Login,
+    Messages,
 }
 
 impl Overlay {
@@ -97,6 +101,7 @@ impl Overlay {
             Overlay::TokenTest(_) => OverlayKind::TokenTest,
             Overlay::Profiles(_) => OverlayKind::Profiles,
             Overlay::Login(_) => OverlayKind::Login,
+            Overlay::Messages(_) => OverlayKind::Messages,
         }
     }
 
@@ -126,6 +131,7 @@ impl Overlay {
             Overlay::TokenTest(_) => Mode::TokenTest,
             Overlay::Profiles(_) => Mode::Profiles,
             Overlay::Login(_) => Mode::Login,
+            Overlay::Messages(_) => Mode::Messages,
         }
     }
 }
@@ -185,6 +191,7 @@ overlay_state! {
     TokenTest => TokenTest,
     ProfilePicker => Profiles,
     LoginFlow => Login,
+    Messages => Messages,
 }
 
 /// The stack, bottom first. Each kind is on it at most once.

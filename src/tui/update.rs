@@ -386,6 +386,7 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         K::TokenTest => modal(token::test_key(model, action)),
         K::Profiles => modal(profile::key(model, action)),
         K::Login => modal(login::key(model, action)),
+        K::Messages => (super::flows::messages::key(model, action) || moves).then(Vec::new),
     }
 }
 
@@ -766,6 +767,7 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
         ("token", _) => return request_token(model),
         ("refresh", _) => return request_apps(model),
         ("help", _) => open_help(model),
+        ("messages", _) => super::flows::messages::open(model),
         ("sort", Some("name")) => set_sort(model, SortKey::Name),
         ("sort", Some("expiry")) => set_sort(model, SortKey::Expiry),
         ("sort", Some("scopes")) => set_sort(model, SortKey::Scopes),

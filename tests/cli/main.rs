@@ -26,3 +26,4 @@ mod promises_config;
 mod secret_hygiene;
 mod secrets_details;
 mod token_cli;
+mod wide_text;

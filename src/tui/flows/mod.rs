@@ -8,6 +8,7 @@ pub mod editing;
 pub mod json_edit;
 pub mod login;
 pub mod lost_create;
+pub mod messages;
 pub mod profile;
 pub mod reveal;
 pub mod rotate;

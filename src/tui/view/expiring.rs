@@ -51,6 +51,31 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows_height = table_area.height.saturating_sub(1) as usize;
     let window = model.expiring.window(model.expiring_len(), rows_height);
     let wide = table_area.width >= 90;
+    // The app and description columns share what the fixed ones leave, sized from the rows on
+    // screen: a name is shown whole when it fits (the `#5992` that tells generated apps apart
+    // is at its end), else cut with `…`, never silently by the table.
+    let shown: Vec<_> = model
+        .expiring_rows_in(window.clone())
+        .filter_map(|r| model.apps.get(&r.app_id))
+        .collect();
+    let longest_name = shown
+        .iter()
+        .map(|a| format::width(&format::clean(&a.name)))
+        .max()
+        .unwrap_or(0)
+        .max(3);
+    let secret_w = shown
+        .iter()
+        .flat_map(|a| a.secrets.iter())
+        .map(|s| s.id.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let columns = if wide { 6 } else { 5 };
+    let fixed = 7 + 10 + if wide { 36 } else { 0 } + secret_w + (columns - 1);
+    let avail = (table_area.width as usize).saturating_sub(fixed);
+    let app_w = longest_name.min(avail - avail / 3);
+    let desc_w = avail - app_w;
     let rows = model
         .expiring_rows_in(window.clone())
         .enumerate()
@@ -60,7 +85,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 let mut cells = vec![
                     Line::from(Span::styled("…", theme.dim())).right_aligned(),
                     Line::from("…"),
-                    Line::from(format::clean(&app.name)),
+                    Line::from(format::truncate(&app.name, app_w)),
                 ];
                 if wide {
                     cells.push(Line::from(format::clean(&app.id)));
@@ -89,14 +114,15 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     row.expiry
                         .map_or_else(|| "never".to_owned(), |t| format::date(t, &model.tz)),
                 ),
-                Line::from(format::clean(&app.name)),
+                Line::from(format::truncate(&app.name, app_w)),
             ];
             if wide {
                 cells.push(Line::from(format::clean(&app.id)));
             }
             cells.push(Line::from(secret.id.to_string()));
-            cells.push(Line::from(format::owned(
+            cells.push(Line::from(format::truncate(
                 secret.description.as_deref().unwrap_or("-"),
+                desc_w,
             )));
             let r = Row::new(cells);
             Some(if window.start + i == model.expiring.index {
@@ -109,14 +135,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut widths = vec![
         Constraint::Length(7),
         Constraint::Length(10),
-        Constraint::Fill(2),
+        Constraint::Length(app_w as u16),
     ];
     if wide {
         header.push("Client id");
         widths.push(Constraint::Length(36));
     }
     header.extend(["Secret", "Description"]);
-    widths.extend([Constraint::Length(6), Constraint::Fill(2)]);
+    widths.extend([Constraint::Length(secret_w as u16), Constraint::Fill(1)]);
     frame.render_widget(
         Table::new(rows, widths)
             .header(Row::new(header).style(theme.column_header()))

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
+use crate::domain::cells;
 use crate::tui::format;
 use crate::tui::model::{Model, ToastLevel};
 use crate::tui::theme::Theme;
@@ -55,7 +56,11 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 toast_spans.push(Span::styled(" Esc dismisses", theme.dim()));
             }
             ToastLevel::Info => {
-                toast_spans.push(Span::styled(format!("• {}", toast.text), theme.info()))
+                // Cut where the line ends, with a mark; `:messages` shows it whole.
+                let used: usize = spans.iter().map(Span::width).sum();
+                let room = (area.width as usize).saturating_sub(used + 2);
+                let text = cells::cut(&toast.text.replace('\n', " "), room);
+                toast_spans.push(Span::styled(format!("• {text}"), theme.info()));
             }
         }
     }
