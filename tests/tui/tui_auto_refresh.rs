@@ -172,7 +172,7 @@ fn a_failed_auto_refresh_keeps_the_list_without_an_error_box() {
         }),
     );
     assert!(model.dirty, "a failure is news");
-    assert_eq!(model.apps.len(), 17);
+    assert_eq!(model.apps.len(), 21);
     assert_eq!(model.error_count(), 0, "no error box every five minutes");
     let screen = render(&mut model, 120, 35);
     assert!(

@@ -50,7 +50,9 @@ fn slash_filters_by_secret_description_and_by_app_name() {
         rows(&m),
         [
             ("Invoice Processing Bot".to_owned(), 1003),
-            ("Invoice Processing Bot".to_owned(), 1004)
+            ("Invoice Processing Bot".to_owned(), 1004),
+            // "Produktion – Rotation März": matched whatever the case.
+            ("Überweisungsprüfung Größe".to_owned(), 1023)
         ]
     );
     type_text(&mut m, " nothing like it");

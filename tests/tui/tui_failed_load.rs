@@ -122,7 +122,7 @@ fn a_failed_refresh_keeps_the_list_and_says_how_old_it_is() {
     model.now = now() + SignedDuration::from_mins(7);
     let req = load_req(&update(&mut model, Msg::Key(Action::Refresh)));
     list_answer(&mut model, req, Err(unreachable()));
-    assert_eq!(model.apps.len(), 17, "the list stays");
+    assert_eq!(model.apps.len(), 21, "the list stays");
     let screen = render(&mut model, 120, 35);
     assert!(screen.contains("Invoice Processing Bot"), "{screen}");
     assert!(!screen.contains("could not be loaded"), "{screen}");
