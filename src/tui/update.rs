@@ -386,7 +386,7 @@ fn open_help(model: &mut Model) {
 
 /// The help: scroll, close. False: not a key of the help.
 fn help_key(model: &mut Model, action: Action) -> bool {
-    let len = super::keymap::help_line_count();
+    let len = super::keymap::help_line_count(&super::overlay::help_order());
     match action {
         Action::Back | Action::Help => model.overlays.close(OverlayKind::Help),
         other => match Step::of(other) {
@@ -495,7 +495,7 @@ fn refused_by_token(model: &mut Model, action: Action) -> bool {
 /// A bracketed paste, typed into the text field on top; elsewhere it means nothing (a paste
 /// must never turn into a burst of commands).
 fn paste(model: &mut Model, text: &str) -> Vec<Effect> {
-    if !model.mode().takes_text() {
+    if !model.overlays.keys().is_some_and(|keys| keys.takes_text()) {
         return Vec::new();
     }
     let mut effects = Vec::new();

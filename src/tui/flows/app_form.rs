@@ -20,6 +20,37 @@ use crate::tui::msg::TextEdit;
 
 use super::editing::{self, Origin, Waiting};
 use super::{lost_create, reveal, scope_picker};
+use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, code, ctrl, k, on};
+use ratatui::crossterm::event::KeyCode;
+
+/// The create / edit app form.
+#[rustfmt::skip]
+pub static FORM_KEYS: KeyTable = KeyTable {
+    name: "app form",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Tab)], A::Flow(FlowKey::NextField), G::Form, "next / previous field"),
+        on(&[code(KeyCode::BackTab)], A::Flow(FlowKey::PrevField), G::Form, "next / previous field"),
+        on(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Form, "toggle, add URI, open scope picker"),
+        on(&[code(KeyCode::Up)], A::Flow(FlowKey::Up), G::Form, "move in a list"),
+        on(&[code(KeyCode::Down)], A::Flow(FlowKey::Down), G::Form, "move in a list"),
+        on(&[ctrl('d')], A::Flow(FlowKey::Remove), G::Form, "remove the URI or scope (from the form)"),
+        on(&[ctrl('s')], A::Flow(FlowKey::Save), G::Form, "save (checks first)"),
+    ],
+};
+
+/// The diff of an edit, before it is sent.
+#[rustfmt::skip]
+pub static REVIEW_KEYS: KeyTable = KeyTable {
+    name: "review",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('y')], A::Flow(FlowKey::Yes), G::Confirm, "send the change"),
+        on(&[k('n')], A::Flow(FlowKey::No), G::Confirm, "back to the form"),
+        on(&[code(KeyCode::Tab), code(KeyCode::Left), code(KeyCode::Right)], A::Flow(FlowKey::NextField), G::Confirm, "switch button (No first)"),
+        on(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, "press the button"),
+    ],
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormField {

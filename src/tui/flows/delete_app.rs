@@ -13,6 +13,18 @@ use crate::tui::msg::TextEdit;
 
 use super::app_form::input_request;
 use super::editing::{self, Waiting};
+use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, code, on};
+use ratatui::crossterm::event::KeyCode;
+
+/// Deleting an app: its name is typed first.
+#[rustfmt::skip]
+pub static KEYS: KeyTable = KeyTable {
+    name: "delete app",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, "delete, once the name is typed"),
+    ],
+};
 
 #[derive(Debug)]
 pub struct DeleteApp {

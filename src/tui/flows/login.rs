@@ -18,7 +18,21 @@ use crate::api::model::{Details, ScopeType};
 use crate::api::token_cache::{CacheKey, CachedToken};
 use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, SecretKey as SK, code, k, on};
 use crate::tui::model::{Model, RequestKind, ToastLevel};
+use ratatui::crossterm::event::KeyCode;
+
+/// `:login`: the URL, waiting for the browser, the result.
+#[rustfmt::skip]
+pub static KEYS: KeyTable = KeyTable {
+    name: "login",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('y')], A::Secret(SK::CopySecret), G::Login, "copy the URL to open"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::Login, "signed in: inspect the token's claims"),
+        on(&[k('q')], A::Back, G::Login, "close (cancels a login still waiting)"),
+    ],
+};
 
 /// How long the browser has to come back.
 pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);

@@ -5,8 +5,21 @@
 
 use crate::tui::effect::{Effect, RequestId};
 use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, code, k, on};
 use crate::tui::model::{ListCursor, Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::{ProfileList, SwitchInfo};
+use ratatui::crossterm::event::KeyCode;
+
+/// The profile picker: a list.
+#[rustfmt::skip]
+pub static KEYS: KeyTable = KeyTable {
+    name: "profiles",
+    rest: Rest::Moves,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Submit, G::Profiles, "use the profile (says how)"),
+        on(&[k('q')], A::Back, G::Profiles, "close"),
+    ],
+};
 
 #[derive(Debug, Default)]
 pub struct ProfilePicker {

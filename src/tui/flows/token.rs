@@ -13,6 +13,46 @@ use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::{TextEdit, TokenInfo};
 
 use super::app_form::input_request;
+use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, code, k, on};
+use ratatui::crossterm::event::KeyCode;
+
+/// The token inspector: scroll, paste another token, close.
+#[rustfmt::skip]
+pub static INSPECTOR_KEYS: KeyTable = KeyTable {
+    name: "token inspector",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('j'), code(KeyCode::Down)], A::Down, G::Token, "scroll the claims"),
+        on(&[k('k'), code(KeyCode::Up)], A::Up, G::Token, "scroll the claims"),
+        on(&[code(KeyCode::PageDown)], A::PageDown, G::Token, "scroll the claims"),
+        on(&[code(KeyCode::PageUp)], A::PageUp, G::Token, "scroll the claims"),
+        on(&[k('g'), code(KeyCode::Home)], A::Top, G::Token, "scroll the claims"),
+        on(&[k('G'), code(KeyCode::End)], A::Bottom, G::Token, "scroll the claims"),
+        on(&[k('p')], A::PasteToken, G::Token, "paste another token to decode"),
+        on(&[k('q')], A::Back, G::Token, "close"),
+    ],
+};
+
+/// The one-line field a token is pasted into.
+#[rustfmt::skip]
+pub static PASTE_KEYS: KeyTable = KeyTable {
+    name: "token paste",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Submit, G::Token, "decode the pasted token"),
+    ],
+};
+
+/// "Test a token for an app": the secret and scope fields.
+#[rustfmt::skip]
+pub static TEST_KEYS: KeyTable = KeyTable {
+    name: "token test",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Tab), code(KeyCode::BackTab)], A::Flow(FlowKey::NextField), G::Token, "test: secret / scopes field"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::Token, "test: ask for the token"),
+    ],
+};
 
 /// A one-line field holding a credential. `Debug` tells only its length, so neither a log
 /// line nor a test's `{model:?}` can leak it.
