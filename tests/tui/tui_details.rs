@@ -768,11 +768,13 @@ fn a_deleted_secret_reads_its_app_again_when_lists_are_summaries() {
     let (req, id) = detail_reads(&effects)[0].clone();
     answer(&mut model, &apps, req, &id);
     // A deletion's answer (whatever flow waited for it): the summary list that follows will
-    // not show the secret gone, so the app's own read goes out too.
+    // not show the secret gone, so the app's own read goes out too. The request is one the
+    // model asked (an answer to a request it never asked is stale and changes nothing).
+    let deletion = model.requests.start(RequestKind::Secret);
     let after = update(
         &mut model,
         Msg::Api {
-            req: RequestId(4242),
+            req: deletion,
             result: ApiResult::Secret(SecretResult::Deleted {
                 secret_id: 1,
                 result: Ok(()),

@@ -20,6 +20,8 @@ use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::Action;
 use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, SecretKey as SK, code, k, on};
 use crate::tui::model::{Model, RequestKind, ToastLevel};
+use crate::tui::msg::ApiResult;
+use crate::tui::requests::unexpected;
 use ratatui::crossterm::event::KeyCode;
 
 /// `:login`: the URL, waiting for the browser, the result.
@@ -241,7 +243,16 @@ fn copy_url(model: &mut Model) -> Vec<Effect> {
 }
 
 /// A worker answer; dropped unless it belongs to the login on screen.
-pub fn answer(model: &mut Model, req: RequestId, answer: LoginAnswer) {
+/// The login task's answers: the URL to open, then the outcome.
+pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    match result {
+        ApiResult::Login(answer) => answered(model, req, answer),
+        _ => return unexpected(req, RequestKind::Login),
+    }
+    Vec::new()
+}
+
+fn answered(model: &mut Model, req: RequestId, answer: LoginAnswer) {
     let Some(flow) = model
         .overlays
         .get_mut::<LoginFlow>()

@@ -10,7 +10,8 @@ use crate::domain::token_check::{self, TokenTestOutcome};
 use crate::tui::effect::{AppSnapshot, Effect, RequestId, Sensitive};
 use crate::tui::keymap::{Action, FlowKey};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
-use crate::tui::msg::{TextEdit, TokenInfo};
+use crate::tui::msg::{ApiResult, TextEdit, TokenInfo};
+use crate::tui::requests::unexpected;
 
 use super::app_form::input_request;
 use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, code, k, on};
@@ -306,7 +307,28 @@ fn send_test(model: &mut Model) -> Vec<Effect> {
 }
 
 /// The token endpoint's answer to a test; dropped when the overlay closed meanwhile.
-pub fn tested(model: &mut Model, req: RequestId, outcome: TokenTestOutcome) {
+/// The session token asked for with `t` or `:token` (it opens the inspector), and the outcome
+/// of a token test.
+pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    match result {
+        ApiResult::Token(result) => {
+            if model.awaiting_token != Some(req) {
+                tracing::debug!(?req, "dropping a stale token answer");
+                return Vec::new();
+            }
+            model.awaiting_token = None;
+            match result {
+                Ok(info) => session_token(model, info),
+                Err(e) => model.push_toast(ToastLevel::Error, format!("Token: {e}")),
+            }
+        }
+        ApiResult::TokenTest(outcome) => tested(model, req, outcome),
+        _ => return unexpected(req, RequestKind::Token),
+    }
+    Vec::new()
+}
+
+fn tested(model: &mut Model, req: RequestId, outcome: TokenTestOutcome) {
     match model.overlays.get_mut::<TokenTest>() {
         Some(t) if t.pending == Some(req) => {
             t.pending = None;
