@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::model::Pane;
 use super::msg::{Msg, TextEdit};
 
-/// What a key asks for. Pane- and mode-specific meaning is resolved here, not in `update`.
+/// What a key asks for. Pane- and overlay-specific meaning is resolved here, not in `update`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Up,
@@ -507,7 +507,7 @@ pub fn resolve(ev: &KeyEvent, overlay: Option<&KeyTable>, focus: Pane) -> Option
 }
 
 /// The message for a key while "Terminal too small" is up: that screen says "press q to
-/// quit", so q quits whatever the mode (even in a text field), as does Ctrl-C; nothing else
+/// quit", so q quits whatever is on top (even a text field), as does Ctrl-C; nothing else
 /// means anything, since the user cannot see what it would act on.
 pub fn resolve_too_small(ev: &KeyEvent) -> Option<Msg> {
     if ev.kind == KeyEventKind::Release {

@@ -229,4 +229,42 @@ mod tests {
             "a stale switch is dropped"
         );
     }
+
+    /// The tracker says whose answer it is: an answer to a request never asked (or answered
+    /// already) reaches no flow, even one that would not check the id itself.
+    #[test]
+    fn an_answer_to_a_request_not_in_flight_changes_nothing() {
+        let (mut model, _) = started();
+        let toasts = model.toasts.len();
+        let copied = || ApiResult::Copied {
+            what: "client id x".into(),
+            result: Ok("tmux clipboard (OSC 52)".into()),
+        };
+        update(
+            &mut model,
+            Msg::Api {
+                req: RequestId(4242),
+                result: copied(),
+            },
+        );
+        assert_eq!(model.toasts.len(), toasts, "{:?}", model.toasts);
+        // The same answer to a copy the model asked: routed by its kind, told once.
+        let req = model.requests.start(crate::tui::model::RequestKind::Copy);
+        update(
+            &mut model,
+            Msg::Api {
+                req,
+                result: copied(),
+            },
+        );
+        assert_eq!(model.toasts.len(), toasts + 1, "{:?}", model.toasts);
+        update(
+            &mut model,
+            Msg::Api {
+                req,
+                result: copied(),
+            },
+        );
+        assert_eq!(model.toasts.len(), toasts + 1, "a duplicate is stale");
+    }
 }
