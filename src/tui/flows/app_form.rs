@@ -7,6 +7,8 @@
 use secrecy::SecretString;
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::ApiError;
 use crate::api::model::{App, ScopeRef, UpdateAppRequest, join_redirect_uris};
 use crate::api::outcome::Outcome;
@@ -14,14 +16,12 @@ use crate::api::readback::{Applied, UpdateError};
 use crate::domain::app_rules::{self, Draft, Field, Problem, Severity};
 use crate::domain::diff::{self, Change};
 use crate::tui::effect::Effect;
-use crate::tui::keymap::FlowKey;
+use crate::tui::keymap::{Action as A, FlowKey, Group as G, KeyTable, Rest, code, ctrl, k, on};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::editing::{self, Origin, Waiting};
 use super::{lost_create, reveal, scope_picker};
-use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, code, ctrl, k, on};
-use ratatui::crossterm::event::KeyCode;
 
 /// The create / edit app form.
 #[rustfmt::skip]

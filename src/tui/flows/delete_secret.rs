@@ -2,16 +2,18 @@
 
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::ApiError;
 use crate::api::model::Secret;
 use crate::domain::expiry::is_last_working;
 use crate::tui::effect::{Effect, RequestId, SecretEffect};
-use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
+};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
 
 use super::secret_new::input_request;
-use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, SecretKey as SK, code, k, on};
-use ratatui::crossterm::event::KeyCode;
 
 /// A yes/no question before deleting secrets (also a rotation's); default No.
 #[rustfmt::skip]

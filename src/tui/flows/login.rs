@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::IdentityClient;
 use crate::api::auth::AccessToken;
 use crate::api::jwt::DecodedJwt;
@@ -17,12 +19,12 @@ use crate::api::login::{self, LoginRequest};
 use crate::api::model::{Details, ScopeType};
 use crate::api::token_cache::{CacheKey, CachedToken};
 use crate::tui::effect::{Effect, RequestId, Sensitive};
-use crate::tui::keymap::Action;
-use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, SecretKey as SK, code, k, on};
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey as SK, code, k, on,
+};
 use crate::tui::model::{Model, RequestKind, ToastLevel};
 use crate::tui::msg::ApiResult;
 use crate::tui::requests::unexpected;
-use ratatui::crossterm::event::KeyCode;
 
 /// `:login`: the URL, waiting for the browser, the result.
 #[rustfmt::skip]

@@ -3,13 +3,13 @@
 //! profile and replaces its client, and on its answer the model starts over for the new
 //! organization. Answers to requests sent before the switch are then stale and dropped.
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::tui::effect::{Effect, RequestId};
-use crate::tui::keymap::Action;
-use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, code, k, on};
+use crate::tui::keymap::{Action, Action as A, Group as G, KeyTable, Rest, code, k, on};
 use crate::tui::model::{ListCursor, Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::{ApiResult, ProfileList, SwitchInfo};
 use crate::tui::requests::unexpected;
-use ratatui::crossterm::event::KeyCode;
 
 /// The profile picker: a list.
 #[rustfmt::skip]

@@ -3,11 +3,13 @@
 use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::tui::effect::{Effect, RequestId, Sensitive};
-use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, SecretKey as SK, code, k, on};
-use crate::tui::keymap::{Action, SecretKey};
-use crate::tui::model::{Model, OverlayKind, RequestKind};
 use ratatui::crossterm::event::KeyCode;
+
+use crate::tui::effect::{Effect, RequestId, Sensitive};
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
+};
+use crate::tui::model::{Model, OverlayKind, RequestKind};
 
 /// A one-time secret on screen (also a rotation's second step): `v` shows it, `y` copies it.
 #[rustfmt::skip]

@@ -7,16 +7,18 @@
 
 use std::collections::BTreeMap;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::ApiError;
 use crate::api::model::{App, Secret};
 use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
-use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
+};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
 
 use super::reveal::{self, Reveal};
 use super::secret_new::{self, FormEvent, SecretForm};
-use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, SecretKey as SK, code, k, on};
-use ratatui::crossterm::event::KeyCode;
 
 /// Choosing the old secrets to delete at the end of a rotation.
 #[rustfmt::skip]

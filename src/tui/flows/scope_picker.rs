@@ -3,15 +3,15 @@
 
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::model::{Resource, ScopeRef, ScopeType};
 use crate::domain::app_rules::default_scope_kind;
-use crate::tui::keymap::FlowKey;
+use crate::tui::keymap::{Action as A, FlowKey, Group as G, KeyTable, Rest, code, k, on};
 use crate::tui::model::{ListCursor, Model, OverlayKind};
 use crate::tui::msg::TextEdit;
 
 use super::app_form::{AppForm, input_request};
-use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, code, k, on};
-use ratatui::crossterm::event::KeyCode;
 
 /// The scope picker: its search field takes text.
 #[rustfmt::skip]

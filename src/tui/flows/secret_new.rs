@@ -3,18 +3,20 @@
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::ApiError;
 use crate::api::model::{App, Secret};
 use crate::domain::expiry::parse_date;
 use crate::tui::effect::{Effect, RequestId, SecretEffect};
 use crate::tui::format;
-use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
+};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::reveal;
-use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, SecretKey as SK, code, k, on};
-use ratatui::crossterm::event::KeyCode;
 
 /// The new-secret form (also the first step of a rotation): text fields.
 #[rustfmt::skip]

@@ -4,18 +4,18 @@
 
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::jwt::{self, DecodedJwt};
 use crate::api::model::App;
 use crate::domain::token_check::{self, TokenTestOutcome};
 use crate::tui::effect::{AppSnapshot, Effect, RequestId, Sensitive};
-use crate::tui::keymap::{Action, FlowKey};
+use crate::tui::keymap::{Action, Action as A, FlowKey, Group as G, KeyTable, Rest, code, k, on};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::{ApiResult, TextEdit, TokenInfo};
 use crate::tui::requests::unexpected;
 
 use super::app_form::input_request;
-use crate::tui::keymap::{Action as A, Group as G, KeyTable, Rest, code, k, on};
-use ratatui::crossterm::event::KeyCode;
 
 /// The token inspector: scroll, paste another token, close.
 #[rustfmt::skip]
