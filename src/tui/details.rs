@@ -13,6 +13,8 @@ use crate::api::model::{App, Details};
 
 use super::effect::{Effect, RequestId};
 use super::model::{AppStore, Model, RequestKind, ToastLevel};
+use super::msg::ApiResult;
+use super::requests::unexpected;
 
 /// The server allows 300 GETs per 5 minutes per organization; the fill takes at most this
 /// many of them in any 5 minutes, which leaves a third for what the user does.
@@ -534,7 +536,17 @@ pub fn plan(model: &Model, limit: usize) -> Vec<String> {
 }
 
 /// An app's details arrived (or did not).
-pub fn answered(model: &mut Model, req: RequestId, client_id: &str, result: Result<App, ApiError>) {
+/// The store's answers: one app's details, or the details cache of an earlier run.
+pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    match result {
+        ApiResult::Details { client_id, result } => answered(model, req, &client_id, result),
+        ApiResult::CachedDetails(apps) => cached_arrived(model, apps),
+        _ => return unexpected(req, RequestKind::Details),
+    }
+    Vec::new()
+}
+
+fn answered(model: &mut Model, req: RequestId, client_id: &str, result: Result<App, ApiError>) {
     let d = &mut model.details;
     match d.in_flight.get(client_id) {
         Some(f) if f.req == req => {}

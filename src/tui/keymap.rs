@@ -1,12 +1,16 @@
-//! The one table of keys. It resolves key events for the current mode and generates the `?`
-//! help, so what the help says is what the keys do.
+//! The keys of the panes and the keys of every screen (`BINDINGS`, `ACTION_BINDINGS`), the
+//! key tables of the list overlays whose keys `update` handles itself (help, details, expiry
+//! view, filter, command line), and the resolution of a key: the top overlay's table first
+//! (each overlay names its table from its own state: `Overlay::keys`), then what that table
+//! lets through. The `?` help is generated from the same tables, so what the help says is
+//! what the keys do.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::model::{Mode, Pane};
+use super::model::Pane;
 use super::msg::{Msg, TextEdit};
 
-/// What a key asks for. Pane- and mode-specific meaning is resolved here, not in `update`.
+/// What a key asks for. Pane- and overlay-specific meaning is resolved here, not in `update`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Up,
@@ -176,16 +180,16 @@ pub struct Key {
     pub ctrl: bool,
 }
 
-const fn k(c: char) -> Key {
+pub const fn k(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: false,
     }
 }
-const fn code(code: KeyCode) -> Key {
+pub const fn code(code: KeyCode) -> Key {
     Key { code, ctrl: false }
 }
-const fn ctrl(c: char) -> Key {
+pub const fn ctrl(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: true,
@@ -227,21 +231,18 @@ impl Key {
     }
 }
 
-/// Where a binding is active.
+/// Where a binding of the panes' table is active. An overlay's own bindings are active
+/// whenever its table is (`Scope::Always`, within that table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// Every mode.
+    /// Every screen, whatever overlay is on top.
     Always,
-    /// The three panes, no overlay open (also the expiring and details views where the
-    /// action makes sense: see `Binding::active`).
+    /// The three panes, no overlay open.
     Panes,
     /// The panes, when this one has the focus.
     Pane(Pane),
-    /// Any list: the panes and the list overlays.
+    /// Any list: the panes, and the overlays that let the moves through (`Rest::Moves`).
     Lists,
-    Mode(Mode),
-    /// Both text fields.
-    Text,
 }
 
 pub struct Binding {
@@ -252,23 +253,32 @@ pub struct Binding {
     pub scope: Scope,
 }
 
+/// A binding of an overlay's table: active whenever the table is.
+pub const fn on(keys: &'static [Key], action: Action, group: Group, help: &'static str) -> Binding {
+    Binding {
+        keys,
+        action,
+        help,
+        group,
+        scope: Scope::Always,
+    }
+}
+
 impl Binding {
-    fn active(&self, mode: Mode, focus: Pane) -> bool {
+    /// With no overlay open.
+    fn active_on_panes(&self, focus: Pane) -> bool {
+        match self.scope {
+            Scope::Always | Scope::Panes | Scope::Lists => true,
+            Scope::Pane(p) => p == focus,
+        }
+    }
+
+    /// Under an overlay whose table lets `rest` through.
+    fn active_under(&self, rest: Rest) -> bool {
         match self.scope {
             Scope::Always => true,
-            Scope::Panes => mode == Mode::Normal,
-            Scope::Pane(p) => mode == Mode::Normal && p == focus,
-            Scope::Lists => matches!(
-                mode,
-                Mode::Normal
-                    | Mode::Expiring
-                    | Mode::Help
-                    | Mode::Details
-                    | Mode::Profiles
-                    | Mode::Messages
-            ),
-            Scope::Mode(m) => m == mode,
-            Scope::Text => mode.takes_text(),
+            Scope::Lists => rest == Rest::Moves,
+            Scope::Panes | Scope::Pane(_) => false,
         }
     }
 
@@ -278,6 +288,56 @@ impl Binding {
             .map(Key::label)
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    fn matches(&self, ev: &KeyEvent) -> bool {
+        self.keys.iter().any(|key| key.matches(ev))
+    }
+}
+
+/// What becomes of a key an overlay's table does not bind. Ctrl-C and Esc (`Scope::Always` in
+/// the panes' table) work under every overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rest {
+    /// Nothing: the overlay is modal.
+    Dropped,
+    /// The moves of the panes' table (`Scope::Lists`): the overlay is a list.
+    Moves,
+    /// The overlay has a text field: the editing keys (`TEXT_KEYS`) apply, and every other
+    /// printable key is typed.
+    Text,
+}
+
+/// The keys an overlay takes in one state. Each overlay names its table from its own state
+/// (`Overlay::keys`), so a flow's step can change them.
+pub struct KeyTable {
+    /// For test failures and logs.
+    pub name: &'static str,
+    pub bindings: &'static [Binding],
+    pub rest: Rest,
+}
+
+impl KeyTable {
+    pub fn takes_text(&self) -> bool {
+        self.rest == Rest::Text
+    }
+
+    /// The label of the first key bound to `action` here, for hints like "press X".
+    pub fn key_for(&self, action: Action) -> Option<String> {
+        first_key(self.bindings, action)
+    }
+}
+
+/// A table is known by where it lives: two tables are the same table, not two equal ones.
+impl PartialEq for KeyTable {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl std::fmt::Debug for KeyTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyTable({})", self.name)
     }
 }
 
@@ -298,8 +358,9 @@ macro_rules! bind {
     };
 }
 
-/// The keymap. Order matters where two bindings share a key: the first active one wins.
-/// Bindings of one group with the same text share a line in the help.
+/// The keys of the panes, and those of every screen (`Scope::Always`). Order matters where
+/// two bindings share a key: the first active one wins. Bindings of one group with the same
+/// text share a line in the help.
 #[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
     bind!(&[k('q'), ctrl('c')], A::Quit, G::Global, S::Panes, "quit"),
@@ -316,8 +377,6 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('2')], A::Focus(Pane::Scopes), G::Global, S::Panes, "jump to pane"),
     bind!(&[k('3')], A::Focus(Pane::Secrets), G::Global, S::Panes, "jump to pane"),
     bind!(&[code(KeyCode::Esc)], A::Back, G::Global, S::Always, "close, clear filter, dismiss error"),
-    bind!(&[k('q'), k('?')], A::Back, G::Global, S::Mode(Mode::Help), "close the help"),
-    bind!(&[k('q')], A::Back, G::Global, S::Mode(Mode::Messages), "close the messages"),
     // Moving works in every list, so it is listed once.
     bind!(&[k('j'), code(KeyCode::Down)], A::Down, G::Move, S::Lists, "down / up"),
     bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::Move, S::Lists, "down / up"),
@@ -328,103 +387,128 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('/')], A::StartFilter, G::AppList, S::Panes, "filter: text, kind: state: expires: scope:"),
     bind!(&[k('o')], A::CycleSort, G::AppList, S::Pane(Pane::Apps), "sort: name, expiry, scopes"),
     bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::AppList, S::Pane(Pane::Apps), "details of the app"),
-    bind!(&[k('q'), code(KeyCode::Enter)], A::Back, G::AppList, S::Mode(Mode::Details), "close the details"),
     bind!(&[code(KeyCode::Enter), k(' ')], A::ToggleFold, G::ScopeTree, S::Pane(Pane::Scopes), "fold / unfold a resource"),
     bind!(&[code(KeyCode::Enter)], A::ShowSecret, G::Secrets, S::Pane(Pane::Secrets), "details of the secret"),
+];
+
+/// The pane keys that act on an app or the organization (most of them pass the permission
+/// gate in `update`). Apart from `BINDINGS` only for the help: they are listed after the help's
+/// and the details' own keys in the sections they share (`overlay::help_order`).
+#[rustfmt::skip]
+pub static ACTION_BINDINGS: &[Binding] = &[
     bind!(&[k('s')], A::Secret(SK::New), G::Secrets, S::Panes, "new secret for the app"),
     bind!(&[k('R')], A::Secret(SK::Rotate), G::Secrets, S::Panes, "rotate: mint, reveal, verify, retire old"),
     bind!(&[k('x')], A::Secret(SK::Delete), G::Secrets, S::Panes, "delete the secret (asks first)"),
     bind!(&[k('y')], A::Secret(SK::CopyId), G::Global, S::Panes, "copy the app's client id"),
-    // Inside the secret overlays. Text fields take every other printable key.
-    bind!(&[code(KeyCode::Tab), code(KeyCode::Down)], A::Secret(SK::NextField), G::SecretFlows, S::Mode(Mode::SecretForm), "next field"),
-    bind!(&[code(KeyCode::BackTab), code(KeyCode::Up)], A::Secret(SK::PrevField), G::SecretFlows, S::Mode(Mode::SecretForm), "previous field"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretForm), "create the secret (sent once)"),
-    bind!(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, S::Mode(Mode::SecretReveal), "show / hide the new secret"),
-    bind!(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, S::Mode(Mode::SecretReveal), "copy the new secret"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretReveal), "continue (Esc leaves; the value is dropped)"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretWizard), "continue (Esc leaves; the value is dropped)"),
-    bind!(&[k('r')], A::Secret(SK::Retry), G::SecretFlows, S::Mode(Mode::SecretWizard), "retry the check / refresh and look"),
-    bind!(&[k('j'), code(KeyCode::Down)], A::Down, G::SecretFlows, S::Mode(Mode::SecretPick), "old secrets: down / up"),
-    bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::SecretFlows, S::Mode(Mode::SecretPick), "old secrets: down / up"),
-    bind!(&[k(' ')], A::Secret(SK::Toggle), G::SecretFlows, S::Mode(Mode::SecretPick), "mark / unmark for deletion"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretPick), "continue (Esc leaves; the value is dropped)"),
-    bind!(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, S::Mode(Mode::SecretPick), "show / hide the new secret"),
-    bind!(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, S::Mode(Mode::SecretPick), "copy the new secret"),
-    bind!(&[k('y'), code(KeyCode::Enter)], A::Secret(SK::Yes), G::SecretFlows, S::Mode(Mode::SecretDiscard), "leaving: delete the unseen new secret"),
-    bind!(&[k('n')], A::Secret(SK::Keep), G::SecretFlows, S::Mode(Mode::SecretDiscard), "leaving: keep it"),
-    bind!(&[k('y')], A::Secret(SK::Yes), G::SecretFlows, S::Mode(Mode::SecretConfirm), "yes, delete / no, keep"),
-    bind!(&[k('n'), code(KeyCode::Enter)], A::Back, G::SecretFlows, S::Mode(Mode::SecretConfirm), "yes, delete / no, keep"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretTyped), "delete, once the app's name is typed"),
-    bind!(&[code(KeyCode::Enter)], A::JumpToApp, G::Expiring, S::Mode(Mode::Expiring), "go to the secret's app"),
-    bind!(&[k('/')], A::StartFilter, G::Expiring, S::Mode(Mode::Expiring), "filter: app name, secret description"),
-    bind!(&[k('q'), k('X')], A::Back, G::Expiring, S::Mode(Mode::Expiring), "close"),
-    bind!(&[code(KeyCode::Enter), code(KeyCode::Down)], A::Submit, G::Filter, S::Mode(Mode::Filter), "keep the filter"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::Command, S::Mode(Mode::Command), "run the command"),
-    bind!(&[code(KeyCode::Tab)], A::Complete, G::Command, S::Mode(Mode::Command), "complete the name"),
-    bind!(&[code(KeyCode::Up)], A::HistoryPrev, G::Command, S::Mode(Mode::Command), "history"),
-    bind!(&[code(KeyCode::Down)], A::HistoryNext, G::Command, S::Mode(Mode::Command), "history"),
-    bind!(&[code(KeyCode::Backspace)], A::Edit(TextEdit::Backspace), G::Filter, S::Text, "delete a character"),
-    bind!(&[code(KeyCode::Delete)], A::Edit(TextEdit::Delete), G::Filter, S::Text, "delete a character"),
-    bind!(&[ctrl('w')], A::Edit(TextEdit::DeleteWord), G::Filter, S::Text, "delete word / line"),
-    bind!(&[ctrl('u')], A::Edit(TextEdit::Clear), G::Filter, S::Text, "delete word / line"),
-    bind!(&[code(KeyCode::Left)], A::Edit(TextEdit::Left), G::Filter, S::Text, "move the cursor"),
-    bind!(&[code(KeyCode::Right)], A::Edit(TextEdit::Right), G::Filter, S::Text, "move the cursor"),
-    bind!(&[code(KeyCode::Home)], A::Edit(TextEdit::Home), G::Filter, S::Text, "move the cursor"),
-    bind!(&[code(KeyCode::End)], A::Edit(TextEdit::End), G::Filter, S::Text, "move the cursor"),
     bind!(&[k('n')], A::NewApp, G::AppList, S::Panes, "new app"),
     bind!(&[k('e')], A::EditApp, G::AppList, S::Panes, "edit app (diff before saving)"),
     bind!(&[k('E')], A::EditJson, G::AppList, S::Panes, "edit app as JSON in $EDITOR"),
     bind!(&[k('D')], A::DeleteApp, G::AppList, S::Panes, "delete app (type its name; backed up)"),
-    bind!(&[code(KeyCode::Tab)], A::Flow(FlowKey::NextField), G::Form, S::Mode(Mode::Form), "next / previous field"),
-    bind!(&[code(KeyCode::BackTab)], A::Flow(FlowKey::PrevField), G::Form, S::Mode(Mode::Form), "next / previous field"),
-    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Form, S::Mode(Mode::Form), "toggle, add URI, open scope picker"),
-    bind!(&[code(KeyCode::Up)], A::Flow(FlowKey::Up), G::Form, S::Mode(Mode::Form), "move in a list"),
-    bind!(&[code(KeyCode::Down)], A::Flow(FlowKey::Down), G::Form, S::Mode(Mode::Form), "move in a list"),
-    bind!(&[ctrl('d')], A::Flow(FlowKey::Remove), G::Form, S::Mode(Mode::Form), "remove the URI or scope (from the form)"),
-    bind!(&[ctrl('s')], A::Flow(FlowKey::Save), G::Form, S::Mode(Mode::Form), "save (checks first)"),
-    bind!(&[code(KeyCode::Up)], A::Flow(FlowKey::Up), G::Picker, S::Mode(Mode::Picker), "move"),
-    bind!(&[code(KeyCode::Down)], A::Flow(FlowKey::Down), G::Picker, S::Mode(Mode::Picker), "move"),
-    bind!(&[k(' ')], A::Flow(FlowKey::Toggle), G::Picker, S::Mode(Mode::Picker), "select / unselect a scope"),
-    bind!(&[code(KeyCode::Tab)], A::Flow(FlowKey::Kind), G::Picker, S::Mode(Mode::Picker), "user / application (where both)"),
-    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Picker, S::Mode(Mode::Picker), "done (Esc drops the changes)"),
-    bind!(&[k('y')], A::Flow(FlowKey::Yes), G::Confirm, S::Mode(Mode::Review), "send the change"),
-    bind!(&[k('n')], A::Flow(FlowKey::No), G::Confirm, S::Mode(Mode::Review), "back to the form"),
-    bind!(&[code(KeyCode::Tab), code(KeyCode::Left), code(KeyCode::Right)], A::Flow(FlowKey::NextField), G::Confirm, S::Mode(Mode::Review), "switch button (No first)"),
-    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, S::Mode(Mode::Review), "press the button"),
-    bind!(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, S::Mode(Mode::DeleteApp), "delete, once the name is typed"),
-    bind!(&[k('j'), code(KeyCode::Down)], A::Down, G::Token, S::Mode(Mode::Token), "scroll the claims"),
-    bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::Token, S::Mode(Mode::Token), "scroll the claims"),
-    bind!(&[code(KeyCode::PageDown)], A::PageDown, G::Token, S::Mode(Mode::Token), "scroll the claims"),
-    bind!(&[code(KeyCode::PageUp)], A::PageUp, G::Token, S::Mode(Mode::Token), "scroll the claims"),
-    bind!(&[k('g'), code(KeyCode::Home)], A::Top, G::Token, S::Mode(Mode::Token), "scroll the claims"),
-    bind!(&[k('G'), code(KeyCode::End)], A::Bottom, G::Token, S::Mode(Mode::Token), "scroll the claims"),
-    bind!(&[k('p')], A::PasteToken, G::Token, S::Mode(Mode::Token), "paste another token to decode"),
-    bind!(&[k('q')], A::Back, G::Token, S::Mode(Mode::Token), "close"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::Token, S::Mode(Mode::TokenPaste), "decode the pasted token"),
-    bind!(&[code(KeyCode::Tab), code(KeyCode::BackTab)], A::Flow(FlowKey::NextField), G::Token, S::Mode(Mode::TokenTest), "test: secret / scopes field"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::Token, S::Mode(Mode::TokenTest), "test: ask for the token"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::Profiles, S::Mode(Mode::Profiles), "use the profile (says how)"),
-    bind!(&[k('q')], A::Back, G::Profiles, S::Mode(Mode::Profiles), "close"),
-    bind!(&[k('y')], A::Secret(SK::CopySecret), G::Login, S::Mode(Mode::Login), "copy the URL to open"),
-    bind!(&[code(KeyCode::Enter)], A::Submit, G::Login, S::Mode(Mode::Login), "signed in: inspect the token's claims"),
-    bind!(&[k('q')], A::Back, G::Login, S::Mode(Mode::Login), "close (cancels a login still waiting)"),
 ];
 
-/// The message for a key in the given mode, or `None` when the key means nothing there.
-pub fn resolve(ev: &KeyEvent, mode: Mode, focus: Pane) -> Option<Msg> {
+/// The `?` overlay: scroll, close.
+#[rustfmt::skip]
+pub static HELP_KEYS: KeyTable = KeyTable {
+    name: "help",
+    rest: Rest::Moves,
+    bindings: &[
+        on(&[k('q'), k('?')], A::Back, G::Global, "close the help"),
+    ],
+};
+
+/// `:messages`: the recent toasts.
+#[rustfmt::skip]
+pub static MESSAGES_KEYS: KeyTable = KeyTable {
+    name: "messages",
+    rest: Rest::Moves,
+    bindings: &[
+        on(&[k('q')], A::Back, G::Global, "close the messages"),
+    ],
+};
+
+/// The details of an app.
+#[rustfmt::skip]
+pub static DETAILS_KEYS: KeyTable = KeyTable {
+    name: "details",
+    rest: Rest::Moves,
+    bindings: &[
+        on(&[k('q'), code(KeyCode::Enter)], A::Back, G::AppList, "close the details"),
+    ],
+};
+
+/// The expiry view.
+#[rustfmt::skip]
+pub static EXPIRING_KEYS: KeyTable = KeyTable {
+    name: "expiring",
+    rest: Rest::Moves,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::JumpToApp, G::Expiring, "go to the secret's app"),
+        on(&[k('/')], A::StartFilter, G::Expiring, "filter: app name, secret description"),
+        on(&[k('q'), k('X')], A::Back, G::Expiring, "close"),
+    ],
+};
+
+/// The filter line under the app list.
+#[rustfmt::skip]
+pub static FILTER_KEYS: KeyTable = KeyTable {
+    name: "filter",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Enter), code(KeyCode::Down)], A::Submit, G::Filter, "keep the filter"),
+    ],
+};
+
+/// The keys of every text field (`Rest::Text`), after the overlay's own.
+#[rustfmt::skip]
+pub static TEXT_KEYS: &[Binding] = &[
+        on(&[code(KeyCode::Backspace)], A::Edit(TextEdit::Backspace), G::Filter, "delete a character"),
+        on(&[code(KeyCode::Delete)], A::Edit(TextEdit::Delete), G::Filter, "delete a character"),
+        on(&[ctrl('w')], A::Edit(TextEdit::DeleteWord), G::Filter, "delete word / line"),
+        on(&[ctrl('u')], A::Edit(TextEdit::Clear), G::Filter, "delete word / line"),
+        on(&[code(KeyCode::Left)], A::Edit(TextEdit::Left), G::Filter, "move the cursor"),
+        on(&[code(KeyCode::Right)], A::Edit(TextEdit::Right), G::Filter, "move the cursor"),
+        on(&[code(KeyCode::Home)], A::Edit(TextEdit::Home), G::Filter, "move the cursor"),
+        on(&[code(KeyCode::End)], A::Edit(TextEdit::End), G::Filter, "move the cursor"),
+];
+
+/// The `:` command line.
+#[rustfmt::skip]
+pub static COMMAND_KEYS: KeyTable = KeyTable {
+    name: "command line",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Submit, G::Command, "run the command"),
+        on(&[code(KeyCode::Tab)], A::Complete, G::Command, "complete the name"),
+        on(&[code(KeyCode::Up)], A::HistoryPrev, G::Command, "history"),
+        on(&[code(KeyCode::Down)], A::HistoryNext, G::Command, "history"),
+    ],
+};
+
+/// The message for a key, or `None` when the key means nothing there. `overlay` is the table
+/// of the top overlay (`Overlays::keys`), `None` with no overlay open: then the panes' keys
+/// apply, those of `focus` among them. An overlay's table is asked first; then the keys its
+/// table lets through (`Rest`), and the keys of every screen.
+pub fn resolve(ev: &KeyEvent, overlay: Option<&KeyTable>, focus: Pane) -> Option<Msg> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
-    let bound = BINDINGS
-        .iter()
-        .filter(|b| b.active(mode, focus))
-        .find(|b| b.keys.iter().any(|key| key.matches(ev)))
-        .map(|b| Msg::Key(b.action));
-    if bound.is_some() {
-        return bound;
+    let panes = BINDINGS.iter().chain(ACTION_BINDINGS);
+    let bound = match overlay {
+        None => panes
+            .filter(|b| b.active_on_panes(focus))
+            .find(|b| b.matches(ev)),
+        Some(table) => table
+            .bindings
+            .iter()
+            .chain(panes.filter(|b| b.active_under(table.rest)))
+            .chain(TEXT_KEYS.iter().filter(|_| table.takes_text()))
+            .find(|b| b.matches(ev)),
+    };
+    if let Some(b) = bound {
+        return Some(Msg::Key(b.action));
     }
     // In a text field, every other printable character is text.
-    if mode.takes_text()
+    if overlay.is_some_and(KeyTable::takes_text)
         && let KeyCode::Char(c) = ev.code
         && !ev
             .modifiers
@@ -436,7 +520,7 @@ pub fn resolve(ev: &KeyEvent, mode: Mode, focus: Pane) -> Option<Msg> {
 }
 
 /// The message for a key while "Terminal too small" is up: that screen says "press q to
-/// quit", so q quits whatever the mode (even in a text field), as does Ctrl-C; nothing else
+/// quit", so q quits whatever is on top (even a text field), as does Ctrl-C; nothing else
 /// means anything, since the user cannot see what it would act on.
 pub fn resolve_too_small(ev: &KeyEvent) -> Option<Msg> {
     if ev.kind == KeyEventKind::Release {
@@ -446,14 +530,19 @@ pub fn resolve_too_small(ev: &KeyEvent) -> Option<Msg> {
     quit.then_some(Msg::Key(Action::Quit))
 }
 
-/// The help as (group, [(keys, what they do)]), in table order, without duplicates.
-pub fn help_sections() -> Vec<(Group, Vec<(String, &'static str)>)> {
+/// The help as (group, [(keys, what they do)]), from `tables` (every table, in the order
+/// `overlay::help_order` gives), without duplicates.
+pub fn help_sections(tables: &[&[Binding]]) -> Vec<(Group, Vec<(String, &'static str)>)> {
     Group::ALL
         .iter()
         .map(|&g| {
             // Bindings of a group that share their text share one line: `j ↓ k ↑  down / up`.
             let mut lines: Vec<(Vec<String>, &'static str)> = Vec::new();
-            for b in BINDINGS.iter().filter(|b| b.group == g) {
+            for b in tables
+                .iter()
+                .flat_map(|t| t.iter())
+                .filter(|b| b.group == g)
+            {
                 let keys = b.keys.iter().map(Key::label);
                 match lines.iter_mut().find(|(_, h)| *h == b.help) {
                     Some((known, _)) => {
@@ -498,15 +587,19 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
 
 /// How many lines the help has: each section's title and lines, the commands, and a blank
 /// line after each section. The view draws exactly these; `update` scrolls by them.
-pub fn help_line_count() -> usize {
-    let sections = help_sections();
+pub fn help_line_count(tables: &[&[Binding]]) -> usize {
+    let sections = help_sections(tables);
     let keys: usize = sections.iter().map(|(_, lines)| 1 + lines.len()).sum();
     keys + 1 + COMMANDS.len() + sections.len() + 1
 }
 
 /// The key that triggers `action` in the panes, for hints like "press X".
 pub fn key_for(action: Action) -> Option<String> {
-    BINDINGS
+    first_key(BINDINGS, action).or_else(|| first_key(ACTION_BINDINGS, action))
+}
+
+fn first_key(bindings: &[Binding], action: Action) -> Option<String> {
+    bindings
         .iter()
         .find(|b| b.action == action)
         .and_then(|b| b.keys.first())
@@ -525,15 +618,15 @@ mod tests {
     fn enter_means_what_the_focused_pane_says() {
         let enter = key(KeyCode::Enter);
         assert_eq!(
-            resolve(&enter, Mode::Normal, Pane::Scopes),
+            resolve(&enter, None, Pane::Scopes),
             Some(Msg::Key(Action::ToggleFold))
         );
         assert_eq!(
-            resolve(&enter, Mode::Normal, Pane::Apps),
+            resolve(&enter, None, Pane::Apps),
             Some(Msg::Key(Action::ShowDetails))
         );
         assert_eq!(
-            resolve(&enter, Mode::Command, Pane::Apps),
+            resolve(&enter, Some(&COMMAND_KEYS), Pane::Apps),
             Some(Msg::Key(Action::Submit))
         );
     }
@@ -542,16 +635,13 @@ mod tests {
     fn letters_are_text_in_the_filter() {
         let q = key(KeyCode::Char('q'));
         assert_eq!(
-            resolve(&q, Mode::Filter, Pane::Apps),
+            resolve(&q, Some(&FILTER_KEYS), Pane::Apps),
             Some(Msg::Key(Action::Edit(TextEdit::Insert('q'))))
         );
-        assert_eq!(
-            resolve(&q, Mode::Normal, Pane::Apps),
-            Some(Msg::Key(Action::Quit))
-        );
+        assert_eq!(resolve(&q, None, Pane::Apps), Some(Msg::Key(Action::Quit)));
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(
-            resolve(&ctrl_c, Mode::Filter, Pane::Apps),
+            resolve(&ctrl_c, Some(&FILTER_KEYS), Pane::Apps),
             Some(Msg::Key(Action::Quit))
         );
     }
@@ -560,14 +650,14 @@ mod tests {
     fn shifted_letters_match_their_binding() {
         let g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(
-            resolve(&g, Mode::Normal, Pane::Apps),
+            resolve(&g, None, Pane::Apps),
             Some(Msg::Key(Action::Bottom))
         );
     }
 
     #[test]
     fn help_lists_every_group_with_keys() {
-        let sections = help_sections();
+        let sections = help_sections(&[BINDINGS, ACTION_BINDINGS]);
         assert!(sections.iter().any(|(g, _)| *g == Group::ScopeTree));
         assert_eq!(key_for(Action::ShowExpiring).as_deref(), Some("X"));
     }
@@ -593,13 +683,37 @@ mod tests {
     }
 
     #[test]
-    fn leaving_an_unseen_rotation_deletes_on_enter() {
+    fn a_list_overlay_lets_the_moves_through_and_a_modal_one_does_not() {
+        let j = key(KeyCode::Char('j'));
         assert_eq!(
-            resolve(&key(KeyCode::Enter), Mode::SecretDiscard, Pane::Apps),
+            resolve(&j, Some(&EXPIRING_KEYS), Pane::Apps),
+            Some(Msg::Key(Action::Down))
+        );
+        assert_eq!(
+            resolve(&key(KeyCode::Char('r')), Some(&HELP_KEYS), Pane::Apps),
+            None
+        );
+        static MODAL: KeyTable = KeyTable {
+            name: "modal",
+            rest: Rest::Dropped,
+            bindings: &[],
+        };
+        assert_eq!(resolve(&j, Some(&MODAL), Pane::Apps), None);
+        assert_eq!(
+            resolve(&key(KeyCode::Esc), Some(&MODAL), Pane::Apps),
+            Some(Msg::Key(Action::Back))
+        );
+    }
+
+    #[test]
+    fn leaving_an_unseen_rotation_deletes_on_enter() {
+        let discard = Some(&crate::tui::flows::rotate::DISCARD_KEYS);
+        assert_eq!(
+            resolve(&key(KeyCode::Enter), discard, Pane::Apps),
             Some(Msg::Key(Action::Secret(SecretKey::Yes)))
         );
         assert_eq!(
-            resolve(&key(KeyCode::Char('n')), Mode::SecretDiscard, Pane::Apps),
+            resolve(&key(KeyCode::Char('n')), discard, Pane::Apps),
             Some(Msg::Key(Action::Secret(SecretKey::Keep)))
         );
     }

@@ -53,67 +53,6 @@ impl Pane {
     }
 }
 
-/// What the keyboard is talking to: the top overlay, or the panes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    Filter,
-    Command,
-    Help,
-    Expiring,
-    Details,
-    /// The new-secret form (also the first step of the rotation wizard): text fields.
-    SecretForm,
-    /// A one-time secret on screen: `v` shows it, `y` copies it.
-    SecretReveal,
-    /// A step of a secret flow that only moves on (Enter), retries (r) or leaves (Esc).
-    SecretWizard,
-    /// Choosing the old secrets to delete at the end of a rotation.
-    SecretPick,
-    /// A yes/no question before deleting secrets; default No.
-    SecretConfirm,
-    /// Leaving a rotation whose new value nobody saw: delete that secret (default) or keep it.
-    SecretDiscard,
-    /// A typed confirmation: the app's name, before deleting its last working secret.
-    SecretTyped,
-    /// The create / edit app form.
-    Form,
-    Picker,
-    /// The diff of an edit, before it is sent.
-    Review,
-    DeleteApp,
-    /// The token inspector: scroll, paste another token, close.
-    Token,
-    /// The one-line field a token is pasted into.
-    TokenPaste,
-    /// "Test a token for an app": the secret and scope fields.
-    TokenTest,
-    /// The profile picker.
-    Profiles,
-    /// `:login`: the URL, waiting for the browser, the result.
-    Login,
-    /// `:messages`: the recent toasts, scrolled.
-    Messages,
-}
-
-impl Mode {
-    /// Modes with a text field: printable keys are text there.
-    pub fn takes_text(self) -> bool {
-        matches!(
-            self,
-            Mode::Filter
-                | Mode::Command
-                | Mode::SecretForm
-                | Mode::SecretTyped
-                | Mode::Form
-                | Mode::Picker
-                | Mode::DeleteApp
-                | Mode::TokenPaste
-                | Mode::TokenTest
-        )
-    }
-}
-
 pub use super::overlay::{Overlay, OverlayKind, Overlays};
 pub use super::store::{AppStore, matches_filter};
 
@@ -440,11 +379,6 @@ impl Model {
             spinner: 0,
             dirty: true,
         }
-    }
-
-    /// Which keys the keyboard is talking to: the top overlay's, or the panes'.
-    pub fn mode(&self) -> Mode {
-        self.overlays.last().map_or(Mode::Normal, Overlay::mode)
     }
 
     /// The last drawn size hides everything behind "Terminal too small". A size not yet known

@@ -15,7 +15,7 @@ use super::keymap::Action;
 pub enum Msg {
     /// Sent once when the TUI starts: loads the organization.
     Init,
-    /// A key, already resolved by the keymap for the current mode.
+    /// A key, already resolved by the keymap for the top overlay or the focused pane.
     Key(Action),
     /// The clock. The only way time enters `update`.
     Tick {

@@ -3,25 +3,26 @@
 //! an overlay drops its state (a reveal's secret value with it); nothing of a flow lives
 //! anywhere else in the model.
 //!
-//! Each overlay has one way to take a key (`update::overlay_key` hands the top one every key
-//! first) and one way to be drawn (`view::draw_overlay`); a worker answer reaches the flow
+//! Each overlay has one table of keys for each of its states (`Overlay::keys`: the keymap
+//! asks the top one first), one way to take a key (`update::overlay_key` hands the top one
+//! every action first) and one way to be drawn (`view::draw_overlay`); a worker answer reaches the flow
 //! that asked, which finds its state here by type (`Overlays::get`) and compares request ids.
 
 use std::ops::Deref;
 
-use super::flows::app_form::{AppForm, Review};
-use super::flows::delete_app::DeleteApp;
-use super::flows::delete_secret::DeleteSecret;
-use super::flows::login::LoginFlow;
+use super::flows::app_form::{self, AppForm, Review};
+use super::flows::delete_app::{self, DeleteApp};
+use super::flows::delete_secret::{self, DeleteSecret};
+use super::flows::login::{self, LoginFlow};
 use super::flows::messages::Messages;
-use super::flows::profile::ProfilePicker;
-use super::flows::reveal::Reveal;
-use super::flows::rotate::Rotation;
-use super::flows::scope_picker::ScopePicker;
+use super::flows::profile::{self, ProfilePicker};
+use super::flows::reveal::{self, Reveal};
+use super::flows::rotate::{self, Rotation};
+use super::flows::scope_picker::{self, ScopePicker};
 use super::flows::secret_details::SecretDetails;
-use super::flows::secret_new::SecretForm;
-use super::flows::token::{Inspector, PasteToken, TokenTest};
-use super::model::Mode;
+use super::flows::secret_new::{self, SecretForm};
+use super::flows::token::{self, Inspector, PasteToken, TokenTest};
+use super::keymap::{self, Binding, KeyTable};
 
 #[derive(Debug)]
 pub enum Overlay {
@@ -105,35 +106,64 @@ impl Overlay {
         }
     }
 
-    /// Which keys this overlay takes (the keymap's context), from its own state alone: a
-    /// flow's step can change them.
-    pub fn mode(&self) -> Mode {
+    /// The keys this overlay takes, from its own state alone: a flow's step can change them.
+    pub fn keys(&self) -> &'static KeyTable {
         match self {
-            Overlay::Help => Mode::Help,
-            Overlay::Filter => Mode::Filter,
-            Overlay::Command => Mode::Command,
-            Overlay::Expiring => Mode::Expiring,
-            Overlay::Details => Mode::Details,
+            Overlay::Help => &keymap::HELP_KEYS,
+            Overlay::Filter => &keymap::FILTER_KEYS,
+            Overlay::Command => &keymap::COMMAND_KEYS,
+            Overlay::Expiring => &keymap::EXPIRING_KEYS,
+            Overlay::Details => &keymap::DETAILS_KEYS,
             // The same keys as the app's details: close, nothing else.
-            Overlay::SecretDetails(_) => Mode::Details,
-            Overlay::SecretNew(f) if f.unknown => Mode::SecretWizard,
-            Overlay::SecretNew(_) => Mode::SecretForm,
-            Overlay::Reveal(_) => Mode::SecretReveal,
-            Overlay::Rotate(r) => r.mode(),
-            Overlay::DeleteSecret(d) if d.last_working => Mode::SecretTyped,
-            Overlay::DeleteSecret(_) => Mode::SecretConfirm,
-            Overlay::AppForm(_) => Mode::Form,
-            Overlay::ScopePicker(_) => Mode::Picker,
-            Overlay::Review(_) => Mode::Review,
-            Overlay::DeleteApp(_) => Mode::DeleteApp,
-            Overlay::Token(_) => Mode::Token,
-            Overlay::TokenPaste(_) => Mode::TokenPaste,
-            Overlay::TokenTest(_) => Mode::TokenTest,
-            Overlay::Profiles(_) => Mode::Profiles,
-            Overlay::Login(_) => Mode::Login,
-            Overlay::Messages(_) => Mode::Messages,
+            Overlay::SecretDetails(_) => &keymap::DETAILS_KEYS,
+            Overlay::SecretNew(f) => f.keys(),
+            Overlay::Reveal(_) => &reveal::KEYS,
+            Overlay::Rotate(r) => r.keys(),
+            Overlay::DeleteSecret(d) => d.keys(),
+            Overlay::AppForm(_) => &app_form::FORM_KEYS,
+            Overlay::ScopePicker(_) => &scope_picker::KEYS,
+            Overlay::Review(_) => &app_form::REVIEW_KEYS,
+            Overlay::DeleteApp(_) => &delete_app::KEYS,
+            Overlay::Token(_) => &token::INSPECTOR_KEYS,
+            Overlay::TokenPaste(_) => &token::PASTE_KEYS,
+            Overlay::TokenTest(_) => &token::TEST_KEYS,
+            Overlay::Profiles(_) => &profile::KEYS,
+            Overlay::Login(_) => &login::KEYS,
+            Overlay::Messages(_) => &keymap::MESSAGES_KEYS,
         }
     }
+}
+
+/// Every key table, in the order the help lists them: a section's lines keep this order (the
+/// group of each binding picks its section). An overlay's tables go here with `Overlay::keys`.
+pub fn help_order() -> [&'static [Binding]; 25] {
+    [
+        keymap::BINDINGS,
+        keymap::HELP_KEYS.bindings,
+        keymap::MESSAGES_KEYS.bindings,
+        keymap::DETAILS_KEYS.bindings,
+        keymap::ACTION_BINDINGS,
+        secret_new::FORM_KEYS.bindings,
+        reveal::KEYS.bindings,
+        secret_new::WIZARD_KEYS.bindings,
+        rotate::PICK_KEYS.bindings,
+        rotate::DISCARD_KEYS.bindings,
+        delete_secret::CONFIRM_KEYS.bindings,
+        delete_secret::TYPED_KEYS.bindings,
+        keymap::EXPIRING_KEYS.bindings,
+        keymap::FILTER_KEYS.bindings,
+        keymap::TEXT_KEYS,
+        keymap::COMMAND_KEYS.bindings,
+        app_form::FORM_KEYS.bindings,
+        scope_picker::KEYS.bindings,
+        app_form::REVIEW_KEYS.bindings,
+        delete_app::KEYS.bindings,
+        token::INSPECTOR_KEYS.bindings,
+        token::PASTE_KEYS.bindings,
+        token::TEST_KEYS.bindings,
+        profile::KEYS.bindings,
+        login::KEYS.bindings,
+    ]
 }
 
 /// A flow state that an overlay variant carries.
@@ -210,6 +240,11 @@ impl Overlays {
     /// The kind of the top overlay: the one that takes keys.
     pub fn top(&self) -> Option<OverlayKind> {
         self.0.last().map(Overlay::kind)
+    }
+
+    /// The keys of the top overlay; `None`: no overlay, the panes take the keys.
+    pub fn keys(&self) -> Option<&'static KeyTable> {
+        self.0.last().map(Overlay::keys)
     }
 
     pub fn is_open(&self, kind: OverlayKind) -> bool {

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::effect::RequestId;
+use super::effect::{Effect, RequestId};
 use super::model::RequestKind;
 
 #[derive(Debug)]
@@ -39,6 +39,11 @@ impl Requests {
         self.in_flight.remove(&req)
     }
 
+    /// What `req` asked for, while it is in flight.
+    pub fn kind(&self, req: RequestId) -> Option<RequestKind> {
+        self.in_flight.get(&req).copied()
+    }
+
     /// `req` was stopped by an effect (a cancelled login): no answer will come for it.
     pub fn withdraw(&mut self, req: RequestId) {
         self.in_flight.remove(&req);
@@ -64,6 +69,13 @@ impl Requests {
     pub fn kinds(&self) -> impl Iterator<Item = RequestKind> + '_ {
         self.in_flight.values().copied()
     }
+}
+
+/// An answer of another shape than its request's kind: a bug in the worker, logged (without
+/// the answer, which may carry a secret) and dropped.
+pub fn unexpected(req: RequestId, kind: RequestKind) -> Vec<Effect> {
+    tracing::warn!(?req, ?kind, "an answer that does not fit its request");
+    Vec::new()
 }
 
 #[cfg(test)]
@@ -216,5 +228,43 @@ mod tests {
             Some("b"),
             "a stale switch is dropped"
         );
+    }
+
+    /// The tracker says whose answer it is: an answer to a request never asked (or answered
+    /// already) reaches no flow, even one that would not check the id itself.
+    #[test]
+    fn an_answer_to_a_request_not_in_flight_changes_nothing() {
+        let (mut model, _) = started();
+        let toasts = model.toasts.len();
+        let copied = || ApiResult::Copied {
+            what: "client id x".into(),
+            result: Ok("tmux clipboard (OSC 52)".into()),
+        };
+        update(
+            &mut model,
+            Msg::Api {
+                req: RequestId(4242),
+                result: copied(),
+            },
+        );
+        assert_eq!(model.toasts.len(), toasts, "{:?}", model.toasts);
+        // The same answer to a copy the model asked: routed by its kind, told once.
+        let req = model.requests.start(crate::tui::model::RequestKind::Copy);
+        update(
+            &mut model,
+            Msg::Api {
+                req,
+                result: copied(),
+            },
+        );
+        assert_eq!(model.toasts.len(), toasts + 1, "{:?}", model.toasts);
+        update(
+            &mut model,
+            Msg::Api {
+                req,
+                result: copied(),
+            },
+        );
+        assert_eq!(model.toasts.len(), toasts + 1, "a duplicate is stale");
     }
 }

@@ -13,7 +13,8 @@ use super::model::{
     INFO_TOAST_LIFETIME, LIST_ERROR_WIDTH, ListCursor, ListError, Model, Overlay, OverlayKind,
     Pane, RequestKind, SortKey, ToastLevel, TreeRow, secrets_by_expiry,
 };
-use super::msg::{ApiResult, Msg, SecretResult};
+use super::msg::{ApiResult, Msg};
+use super::requests::unexpected;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -34,16 +35,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             // screen as it was.
             let mut quiet = false;
             let selected_before = model.selected.clone();
-            // The one place an answer clears its request: before any flow sees it, whether
-            // the flow still waits for it or drops it as stale.
-            match &other {
-                Msg::Api { req, result } if result.is_final() => {
-                    model.requests.answered(*req);
-                }
-                Msg::Edited { req, .. } => {
-                    model.requests.answered(*req);
-                }
-                _ => {}
+            if let Msg::Edited { req, .. } = &other {
+                model.requests.answered(*req);
             }
             let mut effects = match other {
                 Msg::Init => request_apps(model),
@@ -51,61 +44,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     model.size = (width, height);
                     Vec::new()
                 }
-                Msg::Api {
-                    req,
-                    result: ApiResult::Secret(result),
-                } => {
-                    // A secret minted or deleted: the app's secrets changed on the server, and
-                    // a summary list will not say so; read the app again.
-                    let wrote = matches!(
-                        &result,
-                        SecretResult::Minted(Ok(_)) | SecretResult::Deleted { result: Ok(()), .. }
-                    );
-                    let app = model.selected.clone();
-                    let mut effects = super::flows::secrets::on_result(model, req, result);
-                    if wrote && let Some(app) = app {
-                        effects.extend(details::reread(model, &app));
-                    }
-                    effects
-                }
-                Msg::Api {
-                    req,
-                    result: ApiResult::ProfileSwitched(result),
-                } => profile::switched(model, req, result),
-                Msg::Api {
-                    req,
-                    result: ApiResult::Login(answer),
-                } => {
-                    super::flows::login::answer(model, req, answer);
-                    Vec::new()
-                }
-                Msg::Api {
-                    req,
-                    result: ApiResult::Details { client_id, result },
-                } => {
-                    details::answered(model, req, &client_id, result);
-                    Vec::new()
-                }
-                Msg::Api {
-                    result: ApiResult::CachedDetails(apps),
-                    ..
-                } => {
-                    details::cached_arrived(model, apps);
-                    Vec::new()
-                }
-                Msg::Api {
-                    req,
-                    result:
-                        ApiResult::Apps {
-                            apps,
-                            token_expires,
-                        },
-                } => {
-                    let (effects, unchanged) = apps_arrived(model, req, apps, token_expires);
+                Msg::Api { req, result } => {
+                    let (effects, unchanged) = answer(model, req, result);
                     quiet = unchanged;
                     effects
                 }
-                Msg::Api { req, result } => api_result(model, req, result),
                 // Nothing acts on what "Terminal too small" hides; only quitting does.
                 Msg::Key(action) if model.too_small() && action != Action::Quit => Vec::new(),
                 Msg::Paste(_) if model.too_small() => Vec::new(),
@@ -211,6 +154,49 @@ fn request_apps(model: &mut Model) -> Vec<Effect> {
     model.request_apps()
 }
 
+/// The one way a worker answer comes in. The request tracker says whose request it was (its
+/// kind): the panes' (the app list, an app's details, the details cache), which go to the
+/// store, or a flow's, which go to that flow's one `answer`; the flow finds its overlay on the
+/// stack and compares the request id. An answer to a request no longer in flight (answered
+/// already, or withdrawn by a cancel) is stale for everyone and changes nothing.
+/// Also says whether the answer left the screen as it was (a quiet auto-refresh).
+fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>, bool) {
+    // The one place an answer clears its request: before any flow sees it, whether the flow
+    // still waits for it or drops it as stale. Only a login's URL is not its last answer.
+    let kind = if result.is_final() {
+        model.requests.answered(req)
+    } else {
+        model.requests.kind(req)
+    };
+    let Some(kind) = kind else {
+        tracing::debug!(?req, "dropping an answer to a request no longer in flight");
+        return (Vec::new(), false);
+    };
+    use super::flows::{login, secrets};
+    use RequestKind as K;
+    let effects = match kind {
+        K::Apps => {
+            let ApiResult::Apps {
+                apps,
+                token_expires,
+            } = result
+            else {
+                return (unexpected(req, kind), false);
+            };
+            return apps_arrived(model, req, apps, token_expires);
+        }
+        K::Details | K::DetailCache => details::answer(model, req, result),
+        K::Token | K::TokenTest => token::answer(model, req, result),
+        K::Secret | K::Copy => secrets::answer(model, req, result),
+        K::Catalog | K::AppChange => editing::answer(model, req, result),
+        K::Profiles | K::SwitchProfile => profile::answer(model, req, result),
+        K::Login => login::answer(model, req, result),
+        // `$EDITOR`'s text comes back as `Msg::Edited`, never as a worker answer.
+        K::Editor => unexpected(req, kind),
+    };
+    (effects, false)
+}
+
 /// A list answer. The first one that leaves apps unknown also asks for the details cache.
 /// Returns its effects and whether it left the screen as it was (a quiet auto-refresh).
 fn apps_arrived(
@@ -280,44 +266,6 @@ fn request_token(model: &mut Model) -> Vec<Effect> {
     let req = model.new_request(RequestKind::Token);
     model.awaiting_token = Some(req);
     vec![Effect::LoadToken { req }]
-}
-
-fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
-    match result {
-        ApiResult::Apps { .. } | ApiResult::Details { .. } | ApiResult::CachedDetails(_) => {
-            unreachable!("routed by `update`")
-        }
-        ApiResult::Secret(_) => unreachable!("routed to the secret flows by `update`"),
-        ApiResult::Token(result) => {
-            if model.awaiting_token != Some(req) {
-                tracing::debug!(?req, "dropping a stale token answer");
-                return Vec::new();
-            }
-            model.awaiting_token = None;
-            match result {
-                Ok(info) => token::session_token(model, info),
-                Err(e) => model.push_toast(ToastLevel::Error, format!("Token: {e}")),
-            }
-        }
-        ApiResult::TokenTest(outcome) => token::tested(model, req, outcome),
-        ApiResult::Profiles(list) => profile::loaded(model, req, list),
-        ApiResult::Copied { what, result } => {
-            super::flows::secrets::copied(model, req, &what, result)
-        }
-        other => {
-            // A created app shows at once; the server may list it only after a lag.
-            let created = match (&other, model.edit.waiting_for(req)) {
-                (ApiResult::Created(Ok(app)), Some(_)) => Some(app.id.clone()),
-                _ => None,
-            };
-            let effects = editing::api_result(model, req, other);
-            if let Some(id) = created {
-                details::created(model, &id);
-            }
-            return effects;
-        }
-    }
-    Vec::new()
 }
 
 fn key(model: &mut Model, action: Action) -> Vec<Effect> {
@@ -454,7 +402,7 @@ fn open_help(model: &mut Model) {
 
 /// The help: scroll, close. False: not a key of the help.
 fn help_key(model: &mut Model, action: Action) -> bool {
-    let len = super::keymap::help_line_count();
+    let len = super::keymap::help_line_count(&super::overlay::help_order());
     match action {
         Action::Back | Action::Help => model.overlays.close(OverlayKind::Help),
         other => match Step::of(other) {
@@ -594,7 +542,7 @@ fn refused_by_token(model: &mut Model, action: Action) -> bool {
 /// A bracketed paste, typed into the text field on top; elsewhere it means nothing (a paste
 /// must never turn into a burst of commands).
 fn paste(model: &mut Model, text: &str) -> Vec<Effect> {
-    if !model.mode().takes_text() {
+    if !model.overlays.keys().is_some_and(|keys| keys.takes_text()) {
         return Vec::new();
     }
     let mut effects = Vec::new();

@@ -741,7 +741,6 @@ async fn the_worker_keeps_details_in_the_cache_between_runs() {
 #[test]
 fn a_secret_flow_waits_for_the_apps_own_read() {
     use extapps::tui::keymap::SecretKey;
-    use extapps::tui::model::Mode;
     let apps = org(10);
     let (mut model, effects) = loaded(&apps, (120, 35));
     let (req, id) = detail_reads(&effects)[0].clone();
@@ -749,7 +748,7 @@ fn a_secret_flow_waits_for_the_apps_own_read() {
     // Not loaded is not "no old secret": the wizard does not open on it.
     let sent = update(&mut model, Msg::Key(Action::Secret(SecretKey::Rotate)));
     assert!(sent.is_empty(), "{sent:?}");
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     assert!(
         model
             .toasts
@@ -758,7 +757,7 @@ fn a_secret_flow_waits_for_the_apps_own_read() {
     );
     answer(&mut model, &apps, req, &id);
     update(&mut model, Msg::Key(Action::Secret(SecretKey::Rotate)));
-    assert_ne!(model.mode(), Mode::Normal);
+    assert_ne!(model.overlays.top(), None);
 }
 
 #[test]
@@ -769,11 +768,13 @@ fn a_deleted_secret_reads_its_app_again_when_lists_are_summaries() {
     let (req, id) = detail_reads(&effects)[0].clone();
     answer(&mut model, &apps, req, &id);
     // A deletion's answer (whatever flow waited for it): the summary list that follows will
-    // not show the secret gone, so the app's own read goes out too.
+    // not show the secret gone, so the app's own read goes out too. The request is one the
+    // model asked (an answer to a request it never asked is stale and changes nothing).
+    let deletion = model.requests.start(RequestKind::Secret);
     let after = update(
         &mut model,
         Msg::Api {
-            req: RequestId(4242),
+            req: deletion,
             result: ApiResult::Secret(SecretResult::Deleted {
                 secret_id: 1,
                 result: Ok(()),

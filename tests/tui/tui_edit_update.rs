@@ -15,7 +15,7 @@ use extapps::tui::flows::delete_app::DeleteApp;
 use extapps::tui::flows::reveal::Reveal;
 use extapps::tui::flows::scope_picker::ScopePicker;
 use extapps::tui::keymap::{Action, FlowKey};
-use extapps::tui::model::{Mode, ToastLevel};
+use extapps::tui::model::{OverlayKind, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update};
 use secrecy::SecretString;
@@ -49,7 +49,7 @@ fn new_form(model: &mut Model) {
         [] => assert!(model.edit.catalog.is_some()),
         _ => panic!("{effects:?}"),
     }
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
 }
 
 fn select(model: &mut Model, name: &str) {
@@ -122,7 +122,7 @@ fn validation_problems_show_beside_their_fields_and_nothing_is_sent() {
     // Application scopes on a public app: the picker refuses them.
     focus(&mut model, FormField::Scopes);
     flow(&mut model, FlowKey::Activate);
-    assert_eq!(model.mode(), Mode::Picker);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::ScopePicker));
     type_text(&mut model, "OR.Jobs.Read");
     flow(&mut model, FlowKey::Toggle);
     flow(&mut model, FlowKey::Kind);
@@ -136,7 +136,7 @@ fn validation_problems_show_beside_their_fields_and_nothing_is_sent() {
     );
     assert_eq!(picker.chosen[0].kind, ScopeType::User);
     flow(&mut model, FlowKey::Activate);
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
 
     let effects = flow(&mut model, FlowKey::Save);
     let [
@@ -197,7 +197,7 @@ fn a_failed_create_keeps_the_form_and_shows_the_server() {
     };
     // Esc while the create is out does not lose its answer.
     press(&mut model, Action::Back);
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
     api(
         &mut model,
         req,
@@ -205,7 +205,7 @@ fn a_failed_create_keeps_the_form_and_shows_the_server() {
             "Not all scopes=OR.Nope are present in database",
         ))),
     );
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
     let form = model.overlays.get::<AppForm>().unwrap();
     assert_eq!(form.name.value(), "Nightly sync");
     assert!(form.server_error.as_deref().unwrap().contains("OR.Nope"));
@@ -319,7 +319,7 @@ fn after_a_lost_create_that_did_not_happen_enter_reopens_the_form() {
     let form = model.overlays.get::<AppForm>().expect("reopened");
     assert!(form.lost.is_none());
     assert_eq!(form.name.value(), existing);
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
     assert!(matches!(
         flow(&mut model, FlowKey::Save)[..],
         [Effect::CreateApp { .. }]
@@ -377,7 +377,10 @@ fn a_created_confidential_app_reveals_its_secret_once() {
     assert_eq!(model.apps.len(), before + 1);
     assert_eq!(model.selected.as_deref(), Some("new-client-id"));
     assert!(model.apps["new-client-id"].secret.is_none());
-    assert_eq!(model.mode(), Mode::SecretReveal);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::reveal::KEYS)
+    );
     assert!(model.overlays.get::<AppForm>().is_none());
     assert!(!format!("{model:?}").contains("s3cr3t-value-xyz"));
     press(&mut model, Action::Back);
@@ -385,7 +388,7 @@ fn a_created_confidential_app_reveals_its_secret_once() {
         model.overlays.get::<Reveal>().is_none(),
         "closing drops the value"
     );
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
 }
 
 #[test]
@@ -401,7 +404,7 @@ fn read_only_sessions_refuse_every_editing_key_and_send_nothing() {
         Action::DeleteApp,
     ] {
         assert!(press(&mut model, action).is_empty(), "{action:?}");
-        assert_eq!(model.mode(), Mode::Normal);
+        assert_eq!(model.overlays.top(), None);
         assert!(model.toasts.last().unwrap().text.contains("Read-only"));
     }
 }
@@ -410,7 +413,7 @@ fn read_only_sessions_refuse_every_editing_key_and_send_nothing() {
 fn edit_and_save(model: &mut Model, name: &str, new_name: &str) -> (String, RequestId) {
     select(model, name);
     press(model, Action::EditApp);
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
     press(model, Action::Edit(TextEdit::Clear));
     type_text(model, new_name);
     let effects = flow(model, FlowKey::Save);
@@ -443,7 +446,7 @@ fn an_app_changed_on_the_server_is_shown_not_overwritten() {
     let effects = api(&mut model, req, ApiResult::FreshApp(Ok(fresh.clone())));
     assert!(effects.is_empty(), "nothing is sent without a confirmation");
     assert_eq!(model.apps[&id], fresh, "the panes show the server's state");
-    assert_eq!(model.mode(), Mode::Review);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Review));
     let review = model.overlays.get::<Review>().unwrap();
     let told: Vec<String> = review
         .server_changes
@@ -461,7 +464,7 @@ fn an_app_changed_on_the_server_is_shown_not_overwritten() {
     );
     // Default No: Enter goes back to the form, which now shows the new state.
     assert!(flow(&mut model, FlowKey::Activate).is_empty());
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
     let form = model.overlays.get::<AppForm>().unwrap();
     assert!(form.scopes.iter().any(|s| s.name == "Insights"));
     assert_eq!(form.name.value(), "Audit exporter");
@@ -473,7 +476,7 @@ fn a_failed_save_goes_back_to_the_form_with_the_servers_message() {
     let (id, req) = edit_and_save(&mut model, "Audit Log Exporter (SIEM)", "Audit exporter");
     let fresh = model.apps[&id].clone();
     api(&mut model, req, ApiResult::FreshApp(Ok(fresh)));
-    assert_eq!(model.mode(), Mode::Review);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Review));
     let effects = flow(&mut model, FlowKey::Yes);
     let [Effect::UpdateApp { req, ref body, .. }] = effects[..] else {
         panic!("{effects:?}")
@@ -488,7 +491,7 @@ fn a_failed_save_goes_back_to_the_form_with_the_servers_message() {
         }
         .into())),
     );
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
     let form = model.overlays.get::<AppForm>().unwrap();
     assert_eq!(form.name.value(), "Audit exporter");
     assert!(
@@ -513,7 +516,7 @@ fn a_saved_edit_updates_the_app_and_closes_the_form() {
     let mut saved = fresh;
     saved.name = "Audit exporter".into();
     api(&mut model, req, ApiResult::Saved(Ok(Applied::clean(saved))));
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     assert_eq!(model.apps[&id].name, "Audit exporter");
     assert!(model.toasts.last().unwrap().text.contains("1 change"));
 }
@@ -597,11 +600,15 @@ fn stale_answers_are_dropped_by_request_id() {
     let mut other = model.apps[&id].clone();
     other.name = "Renamed elsewhere".into();
     api(&mut model, old, ApiResult::FreshApp(Ok(other)));
-    assert_eq!(model.mode(), Mode::Form, "the old answer is ignored");
+    assert_eq!(
+        model.overlays.top(),
+        Some(OverlayKind::AppForm),
+        "the old answer is ignored"
+    );
     assert_eq!(model.apps[&id].name, "Audit Log Exporter (SIEM)");
     let fresh = model.apps[&id].clone();
     api(&mut model, new, ApiResult::FreshApp(Ok(fresh)));
-    assert_eq!(model.mode(), Mode::Review);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Review));
 
     // A catalog answer nobody waits for is dropped too.
     api(
@@ -623,7 +630,7 @@ fn esc_asks_before_discarding_a_changed_form() {
     let mut model = loaded(options());
     new_form(&mut model);
     press(&mut model, Action::Back);
-    assert_eq!(model.mode(), Mode::Normal, "an untouched form just closes");
+    assert_eq!(model.overlays.top(), None, "an untouched form just closes");
     new_form(&mut model);
     type_text(&mut model, "draft");
     press(&mut model, Action::Back);
@@ -635,7 +642,7 @@ fn esc_asks_before_discarding_a_changed_form() {
     );
     press(&mut model, Action::Back);
     type_text(&mut model, "y");
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     assert!(model.overlays.get::<AppForm>().is_none());
 }
 
@@ -678,7 +685,7 @@ fn delete_needs_the_exact_name_and_reports_the_backup() {
     select(&mut model, "CI/CD Pipeline");
     let id = model.selected.clone().unwrap();
     assert!(press(&mut model, Action::DeleteApp).is_empty());
-    assert_eq!(model.mode(), Mode::DeleteApp);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::DeleteApp));
     // Enter with nothing typed, or the wrong case, deletes nothing.
     assert!(flow(&mut model, FlowKey::Activate).is_empty());
     type_text(&mut model, "ci/cd pipeline");
@@ -716,7 +723,7 @@ fn delete_needs_the_exact_name_and_reports_the_backup() {
         Some(std::path::Path::new("/backups/ci-cd-pipeline.json"))
     );
     flow(&mut model, FlowKey::Activate);
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
 }
 
 #[test]
@@ -737,7 +744,7 @@ fn a_failed_delete_keeps_the_confirmation_and_the_app() {
             result: Err("Cannot write the backup, so nothing was deleted: disk full".into()),
         },
     );
-    assert_eq!(model.mode(), Mode::DeleteApp);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::DeleteApp));
     assert!(model.apps.contains_key(&id));
     assert!(
         model
@@ -791,7 +798,7 @@ fn json_edits_are_validated_kept_on_failure_and_then_diffed() {
     };
     let fresh = model.apps[client_id].clone();
     api(&mut model, req, ApiResult::FreshApp(Ok(fresh)));
-    assert_eq!(model.mode(), Mode::Review);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Review));
     assert_eq!(
         model.overlays.get::<Review>().unwrap().body.name,
         "SIEM exporter"
@@ -825,7 +832,7 @@ fn delete_typing(model: &mut Model, id: &str, typed: &str) -> Vec<Effect> {
     model.selected = Some(id.to_owned());
     model.rebuild_view();
     press(model, Action::DeleteApp);
-    assert_eq!(model.mode(), Mode::DeleteApp);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::DeleteApp));
     type_text(model, typed);
     flow(model, FlowKey::Activate)
 }

@@ -9,23 +9,23 @@ use crate::common::tui::{
 use extapps::api::model::{App, Details};
 use extapps::sim::{demo_apps, generated_apps};
 use extapps::tui::keymap;
-use extapps::tui::model::{Mode, Pane};
+use extapps::tui::model::{OverlayKind, Pane};
 use extapps::tui::{Model, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn key(model: &mut Model, code: KeyCode) {
     let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    let msg = keymap::resolve(&ev, model.mode(), model.focus)
-        .unwrap_or_else(|| panic!("{code:?} is not bound in {:?}", model.mode()));
+    let msg = keymap::resolve(&ev, model.overlays.keys(), model.focus)
+        .unwrap_or_else(|| panic!("{code:?} is not bound in {:?}", model.overlays.top()));
     update(model, msg);
 }
 
 /// `X`, `/`, the text: the expiry view with its filter being typed.
 fn filtered(model: &mut Model, text: &str) {
     key(model, KeyCode::Char('X'));
-    assert_eq!(model.mode(), Mode::Expiring);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Expiring));
     key(model, KeyCode::Char('/'));
-    assert_eq!(model.mode(), Mode::Filter);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Filter));
     type_text(model, text);
 }
 
@@ -59,7 +59,7 @@ fn slash_filters_by_secret_description_and_by_app_name() {
     assert_eq!(m.expiring_len(), 0);
     key(&mut m, KeyCode::Esc);
     // Esc in the filter clears it and stays in the view, every row back.
-    assert_eq!(m.mode(), Mode::Expiring);
+    assert_eq!(m.overlays.top(), Some(OverlayKind::Expiring));
     assert_eq!(m.expiring_len(), all);
     key(&mut m, KeyCode::Char('/'));
     type_text(&mut m, "teams bot");
@@ -80,7 +80,11 @@ fn the_kept_filter_moves_and_jumps_within_its_rows_and_a_new_visit_starts_clean(
     let mut m = signed_in(screen_options());
     filtered(&mut m, "splunk");
     key(&mut m, KeyCode::Enter);
-    assert_eq!(m.mode(), Mode::Expiring, "Enter keeps the filter");
+    assert_eq!(
+        m.overlays.top(),
+        Some(OverlayKind::Expiring),
+        "Enter keeps the filter"
+    );
     assert_eq!(m.expiring_len(), 2);
     key(&mut m, KeyCode::Char('G'));
     assert_eq!(m.expiring.index, 1, "moves stay within the filtered rows");

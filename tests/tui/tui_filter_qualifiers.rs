@@ -7,7 +7,7 @@ use crate::common::tui::{loaded_model, now, render, screen_options, type_text};
 
 use extapps::api::model::{App, Details};
 use extapps::tui::keymap::{self, Action};
-use extapps::tui::model::Mode;
+use extapps::tui::model::OverlayKind;
 use extapps::tui::msg::{Msg, TextEdit};
 use extapps::tui::{Model, update};
 use jiff::SignedDuration;
@@ -83,14 +83,14 @@ fn loaded() -> Model {
 
 fn key(model: &mut Model, code: KeyCode) {
     let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    let msg = keymap::resolve(&ev, model.mode(), model.focus)
-        .unwrap_or_else(|| panic!("{code:?} is not bound in {:?}", model.mode()));
+    let msg = keymap::resolve(&ev, model.overlays.keys(), model.focus)
+        .unwrap_or_else(|| panic!("{code:?} is not bound in {:?}", model.overlays.top()));
     update(model, msg);
 }
 
 /// `/`, the text, Enter: the filter kept, as a user leaves it.
 fn filter(model: &mut Model, text: &str) {
-    if model.mode() != Mode::Filter {
+    if model.overlays.top() != Some(OverlayKind::Filter) {
         key(model, KeyCode::Char('/'));
     }
     update(model, Msg::Key(Action::Edit(TextEdit::Clear)));

@@ -9,8 +9,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn key(model: &mut Model, code: KeyCode) {
     let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    let msg = keymap::resolve(&ev, model.mode(), model.focus)
-        .unwrap_or_else(|| panic!("{code:?} is not bound in {:?}", model.mode()));
+    let msg = keymap::resolve(&ev, model.overlays.keys(), model.focus)
+        .unwrap_or_else(|| panic!("{code:?} is not bound in {:?}", model.overlays.top()));
     update(model, msg);
 }
 

@@ -11,7 +11,7 @@ use extapps::sim::demo_apps;
 use extapps::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
 use extapps::tui::flows::reveal::Reveal;
 use extapps::tui::keymap::{self, Action};
-use extapps::tui::model::{Mode, Pane, SortKey, ToastLevel};
+use extapps::tui::model::{Pane, SortKey, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, SecretResult};
 use extapps::tui::overlay::OverlayKind;
 use extapps::tui::{Model, TuiOptions, update};
@@ -46,10 +46,10 @@ fn loaded() -> Model {
 /// One key as the terminal sends it, resolved by the keymap for the model's mode and pane.
 fn key(model: &mut Model, code: KeyCode) -> Vec<Effect> {
     let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    let Some(msg) = keymap::resolve(&ev, model.mode(), model.focus) else {
+    let Some(msg) = keymap::resolve(&ev, model.overlays.keys(), model.focus) else {
         panic!(
             "{code:?} is not bound in {:?} on {:?}",
-            model.mode(),
+            model.overlays.keys(),
             model.focus
         )
     };
@@ -67,7 +67,7 @@ fn typed(model: &mut Model, text: &str) -> Vec<Effect> {
 /// `:line` then Enter, as typed.
 fn command(model: &mut Model, line: &str) -> Vec<Effect> {
     key(model, KeyCode::Char(':'));
-    assert_eq!(model.mode(), Mode::Command);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Command));
     typed(model, line);
     key(model, KeyCode::Enter)
 }
@@ -173,7 +173,10 @@ fn y_with_no_app_selected_copies_nothing() {
 /// `s` on the selected confidential app, Enter, and the server's answer: the reveal is open.
 fn revealed(model: &mut Model) {
     key(model, KeyCode::Char('s'));
-    assert_eq!(model.mode(), Mode::SecretForm);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::secret_new::FORM_KEYS)
+    );
     let effects = key(model, KeyCode::Enter);
     let [Effect::Secret(SecretEffect::Generate { req, .. })] = effects[..] else {
         panic!("{effects:?}")
@@ -191,7 +194,10 @@ fn revealed(model: &mut Model) {
             }))),
         },
     );
-    assert_eq!(model.mode(), Mode::SecretReveal);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::reveal::KEYS)
+    );
 }
 
 #[test]
@@ -266,7 +272,10 @@ fn y_in_the_rotation_copies_the_new_secret_not_the_client_id() {
             }))),
         },
     );
-    assert_eq!(model.mode(), Mode::SecretReveal);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::reveal::KEYS)
+    );
     let (_, what, text) = the_copy(&key(&mut model, KeyCode::Char('y')));
     assert_eq!((what.as_str(), text.as_str()), ("the new secret", FAKE));
 }

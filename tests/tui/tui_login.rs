@@ -14,7 +14,7 @@ use extapps::sim::{DEMO_LOGIN_CLIENT_ID, DEMO_USER_ID, DEMO_USER_NAME};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::flows::login::{self, LoginAnswer, LoginOutcome, LoginStage};
 use extapps::tui::keymap::{Action, SecretKey};
-use extapps::tui::model::{Mode, OverlayKind, ToastLevel};
+use extapps::tui::model::{OverlayKind, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update};
 use jiff::SignedDuration;
@@ -81,7 +81,7 @@ fn url_answer(req: RequestId) -> Msg {
 fn login_command_starts_a_login_with_the_demo_app() {
     let mut model = loaded("127.0.0.1:41234");
     let req = started(&mut model);
-    assert_eq!(model.mode(), Mode::Login);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Login));
     assert!(model.is_busy());
     let flow = model.overlays.get::<LoginFlow>().unwrap();
     assert_eq!(flow.req, req);
@@ -103,7 +103,7 @@ fn login_names_the_app_and_scopes() {
 fn login_without_an_app_off_loopback_says_what_to_type() {
     let mut model = loaded("cloud.uipath.com");
     assert!(command(&mut model, "login").is_empty());
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     let toast = model.toasts.last().unwrap();
     assert_eq!(toast.level, ToastLevel::Error);
     assert!(toast.text.contains(":login CLIENT_ID"), "{}", toast.text);
@@ -147,7 +147,7 @@ fn the_url_answer_shows_in_the_overlay_and_the_done_answer_ends_it() {
     assert!(!model.requests.contains_key(&req));
     // Closing a finished login cancels nothing.
     assert!(press(&mut model, Action::Back).is_empty());
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
 }
 
 #[test]
@@ -174,7 +174,7 @@ fn a_stale_answer_is_dropped() {
     press(&mut model, Action::Back);
     update(&mut model, url_answer(second));
     assert!(model.overlays.get::<LoginFlow>().is_none());
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
 }
 
 #[test]
@@ -184,7 +184,7 @@ fn esc_closes_and_cancels_the_waiting_login() {
     update(&mut model, url_answer(req));
     let effects = press(&mut model, Action::Back);
     assert_eq!(effects, vec![Effect::CancelLogin { req }]);
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     assert!(model.overlays.get::<LoginFlow>().is_none());
     assert!(!model.overlays.is_open(OverlayKind::Login));
     assert!(!model.requests.contains_key(&req), "no spinner left behind");
@@ -231,7 +231,7 @@ fn model_debug_never_holds_a_token() {
     );
     // Enter opens the inspector on the login's claims; then the token is pasted, not submitted.
     press(&mut model, Action::Submit);
-    assert_eq!(model.mode(), Mode::Token);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Token));
     extapps::tui::flows::token::open_paste(&mut model);
     update(&mut model, Msg::Paste(token.clone()));
     let held = model.overlays.get::<PasteToken>().expect("the paste field");
@@ -450,7 +450,7 @@ async fn worker_login_against_the_simulator() {
         },
     );
     press(&mut model, Action::Submit);
-    assert_eq!(model.mode(), Mode::Token);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Token));
     let source = &model.overlays.get::<Inspector>().unwrap().source;
     assert_eq!(source, &format!("login token of {DEMO_USER_NAME}"));
 }

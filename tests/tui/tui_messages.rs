@@ -7,13 +7,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use extapps::tui::effect::Effect;
 use extapps::tui::flows::messages::KEPT;
 use extapps::tui::keymap;
-use extapps::tui::model::{Mode, ToastLevel};
+use extapps::tui::model::{OverlayKind, ToastLevel};
 use extapps::tui::{Model, update};
 
 fn key(model: &mut Model, code: KeyCode) -> Vec<Effect> {
     let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    let Some(msg) = keymap::resolve(&ev, model.mode(), model.focus) else {
-        panic!("{code:?} is not bound in {:?}", model.mode())
+    let Some(msg) = keymap::resolve(&ev, model.overlays.keys(), model.focus) else {
+        panic!("{code:?} is not bound in {:?}", model.overlays.top())
     };
     update(model, msg)
 }
@@ -72,7 +72,7 @@ fn the_status_line_cuts_a_long_toast_with_an_ellipsis() {
 fn messages_lists_every_toast_whole_and_closes_with_esc_or_q() {
     let mut model = with_messages();
     command(&mut model, "messages");
-    assert_eq!(model.mode(), Mode::Messages);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Messages));
     for (w, h) in [(80, 24), (120, 35)] {
         let screen = render(&mut model, w, h);
         let text = joined(&screen);
@@ -83,10 +83,10 @@ fn messages_lists_every_toast_whole_and_closes_with_esc_or_q() {
         insta::assert_snapshot!(format!("messages_{w}x{h}"), screen);
     }
     key(&mut model, KeyCode::Char('q'));
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     command(&mut model, "messages");
     key(&mut model, KeyCode::Esc);
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
 }
 
 #[test]

@@ -24,13 +24,13 @@ use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::{Effect, RequestId, SecretEffect};
 use extapps::tui::flows::app_form::AppForm;
 use extapps::tui::flows::delete_app::DeleteApp;
-use extapps::tui::flows::delete_secret::DeleteSecret;
+use extapps::tui::flows::delete_secret::{self, DeleteSecret};
 use extapps::tui::flows::reveal::Reveal;
 use extapps::tui::flows::rotate::Rotation;
 use extapps::tui::flows::scope_picker::ScopePicker;
 use extapps::tui::flows::secret_new::SecretForm;
 use extapps::tui::keymap;
-use extapps::tui::model::{Mode, OverlayKind};
+use extapps::tui::model::OverlayKind;
 use extapps::tui::msg::{ApiResult, Msg, SecretResult, TokenInfo};
 use extapps::tui::{Model, TuiOptions, update, view};
 use jiff::{SignedDuration, Timestamp};
@@ -98,7 +98,7 @@ impl Rng {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Keys. They go through the real keymap for the current mode, as the event loop does, so the
+// Keys. They go through the real keymap for the top overlay's table, as the event loop does, so the
 // model only sees actions a user can actually produce.
 
 fn plain(code: KeyCode) -> KeyEvent {
@@ -533,11 +533,11 @@ impl Monkey {
 
     fn fail(&self, what: &str) -> ! {
         let mut report = format!(
-            "MONKEY FAILURE: {what}\n  seed {seed} (0x{seed:x}), step {step}\n  replay: MONKEY_SEED={seed} MONKEY_EVENTS={events} cargo test --test tui tui_monkey::\n  mode {mode:?}, overlays {overlays:?}\n  last messages (oldest first):\n",
+            "MONKEY FAILURE: {what}\n  seed {seed} (0x{seed:x}), step {step}\n  replay: MONKEY_SEED={seed} MONKEY_EVENTS={events} cargo test --test tui tui_monkey::\n  keys {keys:?}, overlays {overlays:?}\n  last messages (oldest first):\n",
             seed = self.seed,
             step = self.step,
             events = self.step + 1,
-            mode = self.model.mode(),
+            keys = self.model.overlays.keys(),
             overlays = self.model.overlays,
         );
         for line in &self.history {
@@ -601,8 +601,7 @@ impl Monkey {
 
     fn key(&mut self) {
         let ev = random_key(&mut self.rng);
-        let mode = self.model.mode();
-        match keymap::resolve(&ev, mode, self.model.focus) {
+        match keymap::resolve(&ev, self.model.overlays.keys(), self.model.focus) {
             Some(msg) => {
                 self.stats.keys += 1;
                 self.send(msg);
@@ -614,19 +613,20 @@ impl Monkey {
     /// Types what a confirmation or form wants, so deletes and saves actually happen now and
     /// then instead of only ever failing validation.
     fn type_name(&mut self) {
-        let text = match self.model.mode() {
-            Mode::DeleteApp => self
+        let typed_confirm = self.model.overlays.keys() == Some(&delete_secret::TYPED_KEYS);
+        let text = match self.model.overlays.top() {
+            Some(OverlayKind::DeleteApp) => self
                 .model
                 .overlays
                 .get::<DeleteApp>()
                 .map(|d| d.app.name.clone()),
-            Mode::SecretTyped => self
+            Some(OverlayKind::DeleteSecret) if typed_confirm => self
                 .model
                 .overlays
                 .get::<DeleteSecret>()
                 .map(|d| d.app_name.clone()),
-            Mode::Form => Some(format!("Monkey app {}", self.rng.below(1000))),
-            Mode::Filter => Some(
+            Some(OverlayKind::AppForm) => Some(format!("Monkey app {}", self.rng.below(1000))),
+            Some(OverlayKind::Filter) => Some(
                 self.rng
                     .pick(&[
                         "demo",
@@ -642,7 +642,7 @@ impl Monkey {
                     ])
                     .to_string(),
             ),
-            Mode::Command => Some(
+            Some(OverlayKind::Command) => Some(
                 self.rng
                     .pick(&[
                         "sort expiry",
@@ -664,7 +664,7 @@ impl Monkey {
         };
         for c in text.unwrap_or_default().chars() {
             let ev = plain(KeyCode::Char(c));
-            if let Some(msg) = keymap::resolve(&ev, self.model.mode(), self.model.focus) {
+            if let Some(msg) = keymap::resolve(&ev, self.model.overlays.keys(), self.model.focus) {
                 self.send(msg);
             }
         }
@@ -674,7 +674,9 @@ impl Monkey {
     /// Without it the monkey spends most of its time typing into a form it cannot close.
     fn leave(&mut self) {
         for code in [KeyCode::Esc, KeyCode::Char('y')] {
-            if let Some(msg) = keymap::resolve(&plain(code), self.model.mode(), self.model.focus) {
+            if let Some(msg) =
+                keymap::resolve(&plain(code), self.model.overlays.keys(), self.model.focus)
+            {
                 self.send(msg);
             }
         }

@@ -13,7 +13,7 @@ use extapps::config::{ProfileInfo, ProfileSource};
 use extapps::sim::{self, SimSettings, demo_apps};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::keymap::Action;
-use extapps::tui::model::{Mode, OverlayKind, ToastLevel};
+use extapps::tui::model::{OverlayKind, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, ProfileList, SwitchInfo, TextEdit};
 use extapps::tui::worker::{Worker, build_profile_client};
 use extapps::tui::{Model, TuiOptions, update};
@@ -77,7 +77,7 @@ fn open_picker(model: &mut Model) {
             })),
         },
     );
-    assert_eq!(model.mode(), Mode::Profiles);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Profiles));
 }
 
 fn switch_req(effects: &[Effect], selector: &str) -> RequestId {

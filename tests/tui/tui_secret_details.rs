@@ -25,10 +25,10 @@ fn loaded() -> Model {
 
 fn key(model: &mut Model, code: KeyCode) {
     let ev = KeyEvent::new(code, KeyModifiers::NONE);
-    let msg = keymap::resolve(&ev, model.mode(), model.focus).unwrap_or_else(|| {
+    let msg = keymap::resolve(&ev, model.overlays.keys(), model.focus).unwrap_or_else(|| {
         panic!(
             "{code:?} is not bound in {:?} on {:?}",
-            model.mode(),
+            model.overlays.top(),
             model.focus
         )
     });

@@ -11,7 +11,7 @@ use extapps::tui::flows::rotate::Rotation;
 use extapps::tui::flows::rotate::Step;
 use extapps::tui::flows::secret_new::SecretForm;
 use extapps::tui::keymap::{Action, SecretKey};
-use extapps::tui::model::{Mode, Pane};
+use extapps::tui::model::Pane;
 use extapps::tui::msg::{ApiResult, Msg, SecretResult, TextEdit};
 use extapps::tui::{Model, TuiOptions, update};
 use jiff::SignedDuration;
@@ -109,7 +109,10 @@ fn rotate_to(model: &mut Model, stop: usize) -> Vec<Effect> {
 /// `rotate_to`, with the new value shown at the reveal or never.
 fn rotate_with(model: &mut Model, stop: usize, show: bool) -> Vec<Effect> {
     let mut all = press(model, sk(SecretKey::Rotate));
-    assert_eq!(model.mode(), Mode::SecretForm);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::secret_new::FORM_KEYS)
+    );
     if stop == 0 {
         return all;
     }
@@ -126,7 +129,10 @@ fn rotate_with(model: &mut Model, stop: usize, show: bool) -> Vec<Effect> {
         SecretResult::Minted(Ok(fake_secret(9001))),
     ));
     assert_eq!(step(model), Step::Reveal);
-    assert_eq!(model.mode(), Mode::SecretReveal);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::reveal::KEYS)
+    );
     if stop == 2 {
         return all;
     }
@@ -261,7 +267,10 @@ fn a_failed_submit_keeps_the_form_and_shows_the_server() {
     let form = model.overlays.get::<SecretForm>().expect("the form stays");
     assert_eq!(form.description.value(), "for the SIEM forwarder");
     assert!(form.error.as_deref().unwrap().contains("too far away"));
-    assert_eq!(model.mode(), Mode::SecretForm);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::secret_new::FORM_KEYS)
+    );
     // And it can be sent again as is.
     generate_req(&press(&mut model, Action::Submit));
 
@@ -291,7 +300,10 @@ fn a_lost_mint_answer_is_not_retried() {
         after: std::time::Duration::from_secs(30),
     };
     answer(&mut model, req, SecretResult::Minted(Err(err)));
-    assert_eq!(model.mode(), Mode::SecretWizard);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::secret_new::WIZARD_KEYS)
+    );
     let form = model.overlays.get::<SecretForm>().unwrap();
     assert!(form.error.as_deref().unwrap().contains("NOT sent again"));
     let effects = press(&mut model, sk(SecretKey::Retry));
@@ -327,7 +339,10 @@ fn the_last_unexpired_secret_needs_the_apps_name() {
     select(&mut model, "demo-reader");
     press(&mut model, Action::Focus(Pane::Secrets));
     press(&mut model, sk(SecretKey::Delete));
-    assert_eq!(model.mode(), Mode::SecretTyped);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::delete_secret::TYPED_KEYS)
+    );
     assert!(press(&mut model, sk(SecretKey::Yes)).is_empty());
     type_text(&mut model, "extapps Demo");
     assert!(press(&mut model, Action::Submit).is_empty());
@@ -347,7 +362,10 @@ fn the_last_unexpired_secret_needs_the_apps_name() {
     let mut model = loaded(false);
     press(&mut model, Action::Focus(Pane::Secrets));
     press(&mut model, sk(SecretKey::Delete));
-    assert_eq!(model.mode(), Mode::SecretConfirm);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::delete_secret::CONFIRM_KEYS)
+    );
     assert!(press(&mut model, Action::Back).is_empty());
     assert!(model.overlays.is_empty());
     press(&mut model, sk(SecretKey::Delete));
@@ -360,7 +378,10 @@ fn the_secret_value_is_gone_once_the_reveal_closes() {
     press(&mut model, sk(SecretKey::New));
     let req = generate_req(&press(&mut model, Action::Submit));
     answer(&mut model, req, SecretResult::Minted(Ok(fake_secret(9003))));
-    assert_eq!(model.mode(), Mode::SecretReveal);
+    assert_eq!(
+        model.overlays.keys(),
+        Some(&extapps::tui::flows::reveal::KEYS)
+    );
     assert!(
         !format!("{model:?}").contains(FAKE),
         "Debug shows the value"
@@ -522,7 +543,11 @@ fn leaving_with_an_unseen_new_secret_offers_to_delete_it() {
             "stop {stop}: {:?}",
             step(&model)
         );
-        assert_eq!(model.mode(), Mode::SecretDiscard, "stop {stop}");
+        assert_eq!(
+            model.overlays.keys(),
+            Some(&extapps::tui::flows::rotate::DISCARD_KEYS),
+            "stop {stop}"
+        );
         // Esc goes back to where the user was.
         press(&mut model, Action::Back);
         assert_eq!(step(&model), before, "stop {stop}");

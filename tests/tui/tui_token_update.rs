@@ -10,7 +10,7 @@ use extapps::tui::flows::token::Inspector;
 use extapps::tui::flows::token::PasteToken;
 use extapps::tui::flows::token::TokenTest;
 use extapps::tui::keymap::{Action, SecretKey};
-use extapps::tui::model::{Mode, OverlayKind, ToastLevel};
+use extapps::tui::model::{OverlayKind, ToastLevel};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit, TokenInfo};
 use extapps::tui::{Model, update};
 use jiff::SignedDuration;
@@ -71,8 +71,8 @@ fn t_asks_the_worker_for_the_token() {
     let mut model = loaded(options());
     load_token_req(&press(&mut model, Action::Token));
     assert_eq!(
-        model.mode(),
-        Mode::Normal,
+        model.overlays.top(),
+        None,
         "nothing opens before the answer"
     );
 }
@@ -88,7 +88,7 @@ fn the_answer_opens_the_inspector_on_the_session_token() {
             result: ApiResult::Token(Ok(info("ops-cli", &["PM.OAuthApp"]))),
         },
     );
-    assert_eq!(model.mode(), Mode::Token);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Token));
     let inspector = model.overlays.get::<Inspector>().unwrap();
     assert_eq!(inspector.source, "session token of ops-cli");
     assert_eq!(inspector.decoded.client_id(), Some("ops-cli"));
@@ -98,7 +98,7 @@ fn the_answer_opens_the_inspector_on_the_session_token() {
     press(&mut model, Action::Down);
     assert_eq!(model.overlays.get::<Inspector>().unwrap().scroll, 2);
     press(&mut model, Action::Back);
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     assert!(
         model.overlays.get::<Inspector>().is_none(),
         "closing drops the claims"
@@ -118,7 +118,7 @@ fn a_stale_token_answer_is_dropped() {
             result: ApiResult::Token(Ok(info("old-cli", &["PM.OAuthApp"]))),
         },
     );
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     assert!(model.overlays.get::<Inspector>().is_none());
     update(
         &mut model,
@@ -145,10 +145,14 @@ fn pasting_garbage_says_why_and_keeps_the_field() {
         },
     );
     press(&mut model, Action::PasteToken);
-    assert_eq!(model.mode(), Mode::TokenPaste);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::TokenPaste));
     paste(&mut model, "hello.world");
     press(&mut model, Action::Submit);
-    assert_eq!(model.mode(), Mode::TokenPaste, "the field stays open");
+    assert_eq!(
+        model.overlays.top(),
+        Some(OverlayKind::TokenPaste),
+        "the field stays open"
+    );
     let p = model.overlays.get::<PasteToken>().unwrap();
     assert_eq!(
         p.error.as_deref(),
@@ -174,7 +178,7 @@ fn pasting_a_token_shows_its_claims_and_drops_the_text() {
         &format!("{}\n", token_text("pasted-cli", &["PM.OAuthApp.Read"])),
     );
     press(&mut model, Action::Submit);
-    assert_eq!(model.mode(), Mode::Token);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Token));
     assert!(
         model.overlays.get::<PasteToken>().is_none(),
         "the pasted text is gone"
@@ -207,7 +211,7 @@ fn the_gate_refuses_new_app_with_a_read_only_token_and_sends_nothing() {
     );
     let effects = press(&mut model, Action::NewApp);
     assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(model.mode(), Mode::Normal, "no form opened");
+    assert_eq!(model.overlays.top(), None, "no form opened");
     let toast = model.current_toast().unwrap();
     assert_eq!(toast.level, ToastLevel::Error);
     assert_eq!(
@@ -217,7 +221,7 @@ fn the_gate_refuses_new_app_with_a_read_only_token_and_sends_nothing() {
     // The same one gate covers the secret keys.
     select(&mut model, true);
     assert!(press(&mut model, Action::Secret(SecretKey::Rotate)).is_empty());
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
 }
 
 #[test]
@@ -228,7 +232,7 @@ fn the_gate_lets_new_app_through_with_pm_oauthapp() {
         Msg::SessionToken(info("admin", &["PM.OAuthApp"])),
     );
     let effects = press(&mut model, Action::NewApp);
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
     assert!(
         matches!(effects[..], [Effect::LoadCatalog { .. }]),
         "{effects:?}"
@@ -240,7 +244,7 @@ fn unknown_scopes_let_everything_through() {
     let mut model = loaded(options());
     assert_eq!(model.session_scopes, None);
     press(&mut model, Action::NewApp);
-    assert_eq!(model.mode(), Mode::Form);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::AppForm));
 }
 
 #[test]
@@ -249,7 +253,7 @@ fn testing_a_token_on_a_public_app_says_why_not() {
     select(&mut model, false);
     let effects = press(&mut model, Action::TestToken);
     assert!(effects.is_empty());
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     let toast = model.current_toast().unwrap();
     assert!(
         toast.text.contains(
@@ -265,7 +269,7 @@ fn testing_a_token_sends_the_secret_once_and_never_shows_it() {
     let mut model = loaded(options());
     let id = select(&mut model, true);
     press(&mut model, Action::TestToken);
-    assert_eq!(model.mode(), Mode::TokenTest);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::TokenTest));
     // Prefilled with every application scope of the app, written down.
     assert_eq!(model.apps[&id].name, "Audit Log Exporter (SIEM)");
     let defaults = "OR.Audit.Read PM.Audit.Read PM.UserLoginAttempt.Read";
@@ -332,5 +336,5 @@ fn profile_without_a_name_opens_the_picker() {
         matches!(effects[..], [Effect::LoadProfiles { .. }]),
         "{effects:?}"
     );
-    assert_eq!(model.mode(), Mode::Profiles);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Profiles));
 }

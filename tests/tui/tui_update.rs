@@ -7,7 +7,7 @@ use extapps::api::model::App;
 use extapps::sim::{demo_apps, generated_apps};
 use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::keymap::Action;
-use extapps::tui::model::{Mode, Overlay, OverlayKind, Pane, SortKey, ToastLevel, TreeRow};
+use extapps::tui::model::{Overlay, OverlayKind, Pane, SortKey, ToastLevel, TreeRow};
 use extapps::tui::msg::{ApiResult, Msg, TextEdit, TokenInfo};
 use extapps::tui::{Model, TuiOptions, update};
 use jiff::SignedDuration;
@@ -146,7 +146,7 @@ fn enter_folds_a_resource_from_any_of_its_rows() {
 fn filter_matches_name_client_id_scope_and_redirect_uri_as_you_type() {
     let mut model = loaded();
     press(&mut model, Action::StartFilter);
-    assert_eq!(model.mode(), Mode::Filter);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Filter));
     type_text(&mut model, "du.extraction");
     assert_eq!(
         names(&model),
@@ -169,7 +169,7 @@ fn filter_matches_name_client_id_scope_and_redirect_uri_as_you_type() {
 
     // Enter keeps the filter; Esc then clears it and the selection stays on the app.
     press(&mut model, Action::Submit);
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     assert_eq!(model.view.len(), 1);
     press(&mut model, Action::Back);
     assert_eq!(model.view.len(), 21);
@@ -184,7 +184,7 @@ fn esc_in_the_filter_clears_it() {
     assert!(model.view.is_empty());
     assert_eq!(model.selected, None);
     press(&mut model, Action::Back);
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     assert_eq!(model.filter_text(), "");
     assert_eq!(model.view.len(), 21);
     assert!(model.selected.is_some());
@@ -307,7 +307,7 @@ fn errors_stay_until_dismissed_and_info_fades() {
 fn editing_keys_open_their_flow_or_answer_read_only() {
     let mut model = loaded();
     press(&mut model, Action::DeleteApp);
-    assert_eq!(model.mode(), Mode::DeleteApp);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::DeleteApp));
     // The read-only model is started the same way, so an app is selected that could be deleted.
     let mut ro = Model::new(
         TuiOptions {
@@ -322,7 +322,7 @@ fn editing_keys_open_their_flow_or_answer_read_only() {
     assert!(ro.toasts.is_empty(), "{:?}", ro.toasts);
     let effects = press(&mut ro, Action::DeleteApp);
     assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(ro.mode(), Mode::Normal);
+    assert_eq!(ro.overlays.top(), None);
     assert_eq!(ro.toasts.len(), 1, "{:?}", ro.toasts);
     assert!(ro.toasts[0].text.contains("Read-only"), "{:?}", ro.toasts);
 }
@@ -337,9 +337,9 @@ fn overlays_stack_and_esc_pops_one() {
     press(&mut model, Action::Help);
     assert_eq!(kinds(&model), [OverlayKind::Expiring, OverlayKind::Help]);
     press(&mut model, Action::Back);
-    assert_eq!(model.mode(), Mode::Expiring);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Expiring));
     press(&mut model, Action::Back);
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
 }
 
 #[test]
@@ -355,7 +355,7 @@ fn expiring_view_lists_every_secret_soonest_first_and_jumps_to_the_app() {
     press(&mut model, Action::Down);
     let row = model.expiring_rows[2].clone();
     press(&mut model, Action::JumpToApp);
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
     assert_eq!(model.focus, Pane::Secrets);
     assert_eq!(model.selected.as_deref(), Some(&*row.app_id));
 }
@@ -394,11 +394,11 @@ fn command_line_runs_completes_and_remembers() {
     press(&mut model, Action::Complete);
     assert_eq!(model.command.input.value(), "expiring");
     press(&mut model, Action::Submit);
-    assert_eq!(model.mode(), Mode::Expiring);
+    assert_eq!(model.overlays.top(), Some(OverlayKind::Expiring));
     press(&mut model, Action::OpenCommand);
     type_text(&mut model, "apps");
     press(&mut model, Action::Submit);
-    assert_eq!(model.mode(), Mode::Normal);
+    assert_eq!(model.overlays.top(), None);
 
     press(&mut model, Action::OpenCommand);
     press(&mut model, Action::HistoryPrev);

@@ -7,6 +7,8 @@
 use secrecy::SecretString;
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::ApiError;
 use crate::api::model::{App, ScopeRef, UpdateAppRequest, join_redirect_uris};
 use crate::api::outcome::Outcome;
@@ -14,12 +16,41 @@ use crate::api::readback::{Applied, UpdateError};
 use crate::domain::app_rules::{self, Draft, Field, Problem, Severity};
 use crate::domain::diff::{self, Change};
 use crate::tui::effect::Effect;
-use crate::tui::keymap::FlowKey;
+use crate::tui::keymap::{Action as A, FlowKey, Group as G, KeyTable, Rest, code, ctrl, k, on};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::editing::{self, Origin, Waiting};
 use super::{lost_create, reveal, scope_picker};
+
+/// The create / edit app form.
+#[rustfmt::skip]
+pub static FORM_KEYS: KeyTable = KeyTable {
+    name: "app form",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Tab)], A::Flow(FlowKey::NextField), G::Form, "next / previous field"),
+        on(&[code(KeyCode::BackTab)], A::Flow(FlowKey::PrevField), G::Form, "next / previous field"),
+        on(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Form, "toggle, add URI, open scope picker"),
+        on(&[code(KeyCode::Up)], A::Flow(FlowKey::Up), G::Form, "move in a list"),
+        on(&[code(KeyCode::Down)], A::Flow(FlowKey::Down), G::Form, "move in a list"),
+        on(&[ctrl('d')], A::Flow(FlowKey::Remove), G::Form, "remove the URI or scope (from the form)"),
+        on(&[ctrl('s')], A::Flow(FlowKey::Save), G::Form, "save (checks first)"),
+    ],
+};
+
+/// The diff of an edit, before it is sent.
+#[rustfmt::skip]
+pub static REVIEW_KEYS: KeyTable = KeyTable {
+    name: "review",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('y')], A::Flow(FlowKey::Yes), G::Confirm, "send the change"),
+        on(&[k('n')], A::Flow(FlowKey::No), G::Confirm, "back to the form"),
+        on(&[code(KeyCode::Tab), code(KeyCode::Left), code(KeyCode::Right)], A::Flow(FlowKey::NextField), G::Confirm, "switch button (No first)"),
+        on(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, "press the button"),
+    ],
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormField {

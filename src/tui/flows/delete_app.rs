@@ -5,14 +5,26 @@ use std::path::PathBuf;
 
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::model::App;
 use crate::tui::effect::Effect;
-use crate::tui::keymap::{Feature, FlowKey};
+use crate::tui::keymap::{Action as A, Feature, FlowKey, Group as G, KeyTable, Rest, code, on};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::app_form::input_request;
 use super::editing::{self, Waiting};
+
+/// Deleting an app: its name is typed first.
+#[rustfmt::skip]
+pub static KEYS: KeyTable = KeyTable {
+    name: "delete app",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Confirm, "delete, once the name is typed"),
+    ],
+};
 
 #[derive(Debug)]
 pub struct DeleteApp {

@@ -2,14 +2,39 @@
 
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::ApiError;
 use crate::api::model::Secret;
 use crate::domain::expiry::is_last_working;
 use crate::tui::effect::{Effect, RequestId, SecretEffect};
-use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
+};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
 
 use super::secret_new::input_request;
+
+/// A yes/no question before deleting secrets (also a rotation's); default No.
+#[rustfmt::skip]
+pub static CONFIRM_KEYS: KeyTable = KeyTable {
+    name: "secret confirm",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('y')], A::Secret(SK::Yes), G::SecretFlows, "yes, delete / no, keep"),
+        on(&[k('n'), code(KeyCode::Enter)], A::Back, G::SecretFlows, "yes, delete / no, keep"),
+    ],
+};
+
+/// A typed confirmation: the app's name, before deleting its last working secret.
+#[rustfmt::skip]
+pub static TYPED_KEYS: KeyTable = KeyTable {
+    name: "secret typed",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "delete, once the app's name is typed"),
+    ],
+};
 
 #[derive(Debug)]
 pub struct DeleteSecret {
@@ -21,6 +46,17 @@ pub struct DeleteSecret {
     pub typed: Input,
     pub error: Option<String>,
     pub pending: Option<RequestId>,
+}
+
+impl DeleteSecret {
+    /// The last working secret asks for the app's name; any other, for yes or no.
+    pub fn keys(&self) -> &'static KeyTable {
+        if self.last_working {
+            &TYPED_KEYS
+        } else {
+            &CONFIRM_KEYS
+        }
+    }
 }
 
 /// Opens the confirmation for the secret under the cursor of pane 3.

@@ -194,7 +194,22 @@ pub fn edited(model: &mut Model, req: RequestId, text: Result<String, String>) -
 
 /// Routes an answer to the flow that waits for it; a lost or unchecked change asks for the
 /// list again, so that the user sees what the server has.
-pub fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+/// The answers of the create, edit, JSON-edit and delete flows: the scope catalog, a fresh
+/// read, a created, saved or deleted app.
+pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    // A created app shows at once; the server may list it only after a lag.
+    let created = match (&result, model.edit.waiting_for(req)) {
+        (ApiResult::Created(Ok(app)), Some(_)) => Some(app.id.clone()),
+        _ => None,
+    };
+    let effects = api_result(model, req, result);
+    if let Some(id) = created {
+        crate::tui::details::created(model, &id);
+    }
+    effects
+}
+
+fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
     if let ApiResult::Catalog(result) = result {
         if model.edit.catalog_req != Some(req) {
             return Vec::new();

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::IdentityClient;
 use crate::api::auth::AccessToken;
 use crate::api::jwt::DecodedJwt;
@@ -17,8 +19,24 @@ use crate::api::login::{self, LoginRequest};
 use crate::api::model::{Details, ScopeType};
 use crate::api::token_cache::{CacheKey, CachedToken};
 use crate::tui::effect::{Effect, RequestId, Sensitive};
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey as SK, code, k, on,
+};
 use crate::tui::model::{Model, RequestKind, ToastLevel};
+use crate::tui::msg::ApiResult;
+use crate::tui::requests::unexpected;
+
+/// `:login`: the URL, waiting for the browser, the result.
+#[rustfmt::skip]
+pub static KEYS: KeyTable = KeyTable {
+    name: "login",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('y')], A::Secret(SK::CopySecret), G::Login, "copy the URL to open"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::Login, "signed in: inspect the token's claims"),
+        on(&[k('q')], A::Back, G::Login, "close (cancels a login still waiting)"),
+    ],
+};
 
 /// How long the browser has to come back.
 pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(300);
@@ -227,7 +245,16 @@ fn copy_url(model: &mut Model) -> Vec<Effect> {
 }
 
 /// A worker answer; dropped unless it belongs to the login on screen.
-pub fn answer(model: &mut Model, req: RequestId, answer: LoginAnswer) {
+/// The login task's answers: the URL to open, then the outcome.
+pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    match result {
+        ApiResult::Login(answer) => answered(model, req, answer),
+        _ => return unexpected(req, RequestKind::Login),
+    }
+    Vec::new()
+}
+
+fn answered(model: &mut Model, req: RequestId, answer: LoginAnswer) {
     let Some(flow) = model
         .overlays
         .get_mut::<LoginFlow>()

@@ -3,10 +3,24 @@
 //! profile and replaces its client, and on its answer the model starts over for the new
 //! organization. Answers to requests sent before the switch are then stale and dropped.
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::tui::effect::{Effect, RequestId};
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Action as A, Group as G, KeyTable, Rest, code, k, on};
 use crate::tui::model::{ListCursor, Model, OverlayKind, RequestKind, ToastLevel};
-use crate::tui::msg::{ProfileList, SwitchInfo};
+use crate::tui::msg::{ApiResult, ProfileList, SwitchInfo};
+use crate::tui::requests::unexpected;
+
+/// The profile picker: a list.
+#[rustfmt::skip]
+pub static KEYS: KeyTable = KeyTable {
+    name: "profiles",
+    rest: Rest::Moves,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Submit, G::Profiles, "use the profile (says how)"),
+        on(&[k('q')], A::Back, G::Profiles, "close"),
+    ],
+};
 
 #[derive(Debug, Default)]
 pub struct ProfilePicker {
@@ -35,7 +49,20 @@ pub fn open(model: &mut Model) -> Vec<Effect> {
     vec![Effect::LoadProfiles { req }]
 }
 
-pub fn loaded(model: &mut Model, req: RequestId, list: Result<ProfileList, String>) {
+/// The profile list for the picker, and the outcome of a switch (from the picker or
+/// `:profile NAME`).
+pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    match result {
+        ApiResult::Profiles(list) => {
+            loaded(model, req, list);
+            Vec::new()
+        }
+        ApiResult::ProfileSwitched(result) => switched(model, req, result),
+        _ => unexpected(req, RequestKind::Profiles),
+    }
+}
+
+fn loaded(model: &mut Model, req: RequestId, list: Result<ProfileList, String>) {
     let active = model.opts.profile.clone();
     let Some(p) = model
         .overlays
@@ -109,11 +136,7 @@ pub fn switch(model: &mut Model, selector: &str) -> Vec<Effect> {
 }
 
 /// The worker's answer to `Effect::SwitchProfile`.
-pub fn switched(
-    model: &mut Model,
-    req: RequestId,
-    result: Result<SwitchInfo, String>,
-) -> Vec<Effect> {
+fn switched(model: &mut Model, req: RequestId, result: Result<SwitchInfo, String>) -> Vec<Effect> {
     if model.switching != Some(req) {
         tracing::debug!(?req, "dropping a stale profile switch");
         return Vec::new();

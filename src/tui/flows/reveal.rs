@@ -3,9 +3,25 @@
 use jiff::Timestamp;
 use secrecy::{ExposeSecret, SecretString};
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::tui::effect::{Effect, RequestId, Sensitive};
-use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
+};
 use crate::tui::model::{Model, OverlayKind, RequestKind};
+
+/// A one-time secret on screen (also a rotation's second step): `v` shows it, `y` copies it.
+#[rustfmt::skip]
+pub static KEYS: KeyTable = KeyTable {
+    name: "secret reveal",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, "show / hide the new secret"),
+        on(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, "copy the new secret"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "continue (Esc leaves; the value is dropped)"),
+    ],
+};
 
 /// The masked value: a fixed run of bullets, so the mask does not tell the length.
 pub const MASK: &str = "••••••••••••••••••••••••••••••••";

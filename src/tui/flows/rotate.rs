@@ -7,14 +7,44 @@
 
 use std::collections::BTreeMap;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::ApiError;
 use crate::api::model::{App, Secret};
 use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
-use crate::tui::keymap::{Action, SecretKey};
-use crate::tui::model::{Mode, Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
+};
+use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
 
 use super::reveal::{self, Reveal};
 use super::secret_new::{self, FormEvent, SecretForm};
+
+/// Choosing the old secrets to delete at the end of a rotation.
+#[rustfmt::skip]
+pub static PICK_KEYS: KeyTable = KeyTable {
+    name: "secret pick",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('j'), code(KeyCode::Down)], A::Down, G::SecretFlows, "old secrets: down / up"),
+        on(&[k('k'), code(KeyCode::Up)], A::Up, G::SecretFlows, "old secrets: down / up"),
+        on(&[k(' ')], A::Secret(SK::Toggle), G::SecretFlows, "mark / unmark for deletion"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "continue (Esc leaves; the value is dropped)"),
+        on(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, "show / hide the new secret"),
+        on(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, "copy the new secret"),
+    ],
+};
+
+/// Leaving a rotation whose new value nobody saw: delete that secret (default) or keep it.
+#[rustfmt::skip]
+pub static DISCARD_KEYS: KeyTable = KeyTable {
+    name: "secret discard",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('y'), code(KeyCode::Enter)], A::Secret(SK::Yes), G::SecretFlows, "leaving: delete the unseen new secret"),
+        on(&[k('n')], A::Secret(SK::Keep), G::SecretFlows, "leaving: keep it"),
+    ],
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -110,14 +140,15 @@ impl Rotation {
         }
     }
 
-    pub fn mode(&self) -> Mode {
+    /// The keys of the step on screen: each step is one of the secret flows' screens.
+    pub fn keys(&self) -> &'static KeyTable {
         match self.step {
-            Step::Form => Mode::SecretForm,
-            Step::Reveal => Mode::SecretReveal,
-            Step::OfferDelete => Mode::SecretPick,
-            Step::ConfirmDelete => Mode::SecretConfirm,
-            Step::LeaveUnseen { .. } => Mode::SecretDiscard,
-            _ => Mode::SecretWizard,
+            Step::Form => &secret_new::FORM_KEYS,
+            Step::Reveal => &reveal::KEYS,
+            Step::OfferDelete => &PICK_KEYS,
+            Step::ConfirmDelete => &super::delete_secret::CONFIRM_KEYS,
+            Step::LeaveUnseen { .. } => &DISCARD_KEYS,
+            _ => &secret_new::WIZARD_KEYS,
         }
     }
 

@@ -3,13 +3,29 @@
 
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::model::{Resource, ScopeRef, ScopeType};
 use crate::domain::app_rules::default_scope_kind;
-use crate::tui::keymap::FlowKey;
+use crate::tui::keymap::{Action as A, FlowKey, Group as G, KeyTable, Rest, code, k, on};
 use crate::tui::model::{ListCursor, Model, OverlayKind};
 use crate::tui::msg::TextEdit;
 
 use super::app_form::{AppForm, input_request};
+
+/// The scope picker: its search field takes text.
+#[rustfmt::skip]
+pub static KEYS: KeyTable = KeyTable {
+    name: "scope picker",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Up)], A::Flow(FlowKey::Up), G::Picker, "move"),
+        on(&[code(KeyCode::Down)], A::Flow(FlowKey::Down), G::Picker, "move"),
+        on(&[k(' ')], A::Flow(FlowKey::Toggle), G::Picker, "select / unselect a scope"),
+        on(&[code(KeyCode::Tab)], A::Flow(FlowKey::Kind), G::Picker, "user / application (where both)"),
+        on(&[code(KeyCode::Enter)], A::Flow(FlowKey::Activate), G::Picker, "done (Esc drops the changes)"),
+    ],
+};
 
 #[derive(Debug)]
 pub struct ScopePicker {

@@ -3,16 +3,44 @@
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::ApiError;
 use crate::api::model::{App, Secret};
 use crate::domain::expiry::parse_date;
 use crate::tui::effect::{Effect, RequestId, SecretEffect};
 use crate::tui::format;
-use crate::tui::keymap::{Action, SecretKey};
+use crate::tui::keymap::{
+    Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
+};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
 
 use super::reveal;
+
+/// The new-secret form (also the first step of a rotation): text fields.
+#[rustfmt::skip]
+pub static FORM_KEYS: KeyTable = KeyTable {
+    name: "secret form",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Tab), code(KeyCode::Down)], A::Secret(SK::NextField), G::SecretFlows, "next field"),
+        on(&[code(KeyCode::BackTab), code(KeyCode::Up)], A::Secret(SK::PrevField), G::SecretFlows, "previous field"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "create the secret (sent once)"),
+    ],
+};
+
+/// A step that only moves on (Enter), retries (r) or leaves (Esc): an unknown mint, and
+/// the rotation's waiting and result steps.
+#[rustfmt::skip]
+pub static WIZARD_KEYS: KeyTable = KeyTable {
+    name: "secret wizard",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "continue (Esc leaves; the value is dropped)"),
+        on(&[k('r')], A::Secret(SK::Retry), G::SecretFlows, "retry the check / refresh and look"),
+    ],
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExpiryChoice {
@@ -76,6 +104,15 @@ pub enum FormEvent {
 }
 
 impl SecretForm {
+    /// A mint whose answer was lost leaves a form that only retries or leaves.
+    pub fn keys(&self) -> &'static KeyTable {
+        if self.unknown {
+            &WIZARD_KEYS
+        } else {
+            &FORM_KEYS
+        }
+    }
+
     pub fn new(app: &App, now: Timestamp, tz: &TimeZone) -> Self {
         SecretForm {
             app_id: app.id.clone(),

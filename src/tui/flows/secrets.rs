@@ -4,7 +4,8 @@
 use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::SecretKey;
 use crate::tui::model::{Model, RequestKind, ToastLevel};
-use crate::tui::msg::SecretResult;
+use crate::tui::msg::{ApiResult, SecretResult};
+use crate::tui::requests::unexpected;
 
 use super::delete_secret::{self, DeleteSecret};
 use super::reveal::Reveal;
@@ -63,7 +64,33 @@ fn copy_id(model: &mut Model) -> Vec<Effect> {
 
 /// Answers of secret requests. An answer nobody waits for any more is stale, but a mint or
 /// a delete that happened is still news: it is told in a toast, never silently dropped.
-pub fn on_result(model: &mut Model, req: RequestId, result: SecretResult) -> Vec<Effect> {
+/// The answers of the secret flows (new, rotate, delete) and of every copy to the clipboard
+/// (the reveals note where their value went).
+pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    match result {
+        ApiResult::Secret(result) => {
+            // A secret minted or deleted: the app's secrets changed on the server, and a
+            // summary list will not say so; read the app again.
+            let wrote = matches!(
+                &result,
+                SecretResult::Minted(Ok(_)) | SecretResult::Deleted { result: Ok(()), .. }
+            );
+            let app = model.selected.clone();
+            let mut effects = on_result(model, req, result);
+            if wrote && let Some(app) = app {
+                effects.extend(crate::tui::details::reread(model, &app));
+            }
+            effects
+        }
+        ApiResult::Copied { what, result } => {
+            copied(model, req, &what, result);
+            Vec::new()
+        }
+        _ => unexpected(req, RequestKind::Secret),
+    }
+}
+
+fn on_result(model: &mut Model, req: RequestId, result: SecretResult) -> Vec<Effect> {
     let form_waits = model
         .overlays
         .get::<SecretForm>()
@@ -120,7 +147,7 @@ fn kind(r: &SecretResult) -> &'static str {
     }
 }
 
-pub fn copied(model: &mut Model, req: RequestId, what: &str, result: Result<String, String>) {
+fn copied(model: &mut Model, req: RequestId, what: &str, result: Result<String, String>) {
     match result {
         Ok(place) => {
             if let Some(r) = model.overlays.get_mut::<Reveal>()

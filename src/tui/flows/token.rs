@@ -4,15 +4,56 @@
 
 use tui_input::Input;
 
+use ratatui::crossterm::event::KeyCode;
+
 use crate::api::jwt::{self, DecodedJwt};
 use crate::api::model::App;
 use crate::domain::token_check::{self, TokenTestOutcome};
 use crate::tui::effect::{AppSnapshot, Effect, RequestId, Sensitive};
-use crate::tui::keymap::{Action, FlowKey};
+use crate::tui::keymap::{Action, Action as A, FlowKey, Group as G, KeyTable, Rest, code, k, on};
 use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
-use crate::tui::msg::{TextEdit, TokenInfo};
+use crate::tui::msg::{ApiResult, TextEdit, TokenInfo};
+use crate::tui::requests::unexpected;
 
 use super::app_form::input_request;
+
+/// The token inspector: scroll, paste another token, close.
+#[rustfmt::skip]
+pub static INSPECTOR_KEYS: KeyTable = KeyTable {
+    name: "token inspector",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[k('j'), code(KeyCode::Down)], A::Down, G::Token, "scroll the claims"),
+        on(&[k('k'), code(KeyCode::Up)], A::Up, G::Token, "scroll the claims"),
+        on(&[code(KeyCode::PageDown)], A::PageDown, G::Token, "scroll the claims"),
+        on(&[code(KeyCode::PageUp)], A::PageUp, G::Token, "scroll the claims"),
+        on(&[k('g'), code(KeyCode::Home)], A::Top, G::Token, "scroll the claims"),
+        on(&[k('G'), code(KeyCode::End)], A::Bottom, G::Token, "scroll the claims"),
+        on(&[k('p')], A::PasteToken, G::Token, "paste another token to decode"),
+        on(&[k('q')], A::Back, G::Token, "close"),
+    ],
+};
+
+/// The one-line field a token is pasted into.
+#[rustfmt::skip]
+pub static PASTE_KEYS: KeyTable = KeyTable {
+    name: "token paste",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Submit, G::Token, "decode the pasted token"),
+    ],
+};
+
+/// "Test a token for an app": the secret and scope fields.
+#[rustfmt::skip]
+pub static TEST_KEYS: KeyTable = KeyTable {
+    name: "token test",
+    rest: Rest::Text,
+    bindings: &[
+        on(&[code(KeyCode::Tab), code(KeyCode::BackTab)], A::Flow(FlowKey::NextField), G::Token, "test: secret / scopes field"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::Token, "test: ask for the token"),
+    ],
+};
 
 /// A one-line field holding a credential. `Debug` tells only its length, so neither a log
 /// line nor a test's `{model:?}` can leak it.
@@ -266,7 +307,28 @@ fn send_test(model: &mut Model) -> Vec<Effect> {
 }
 
 /// The token endpoint's answer to a test; dropped when the overlay closed meanwhile.
-pub fn tested(model: &mut Model, req: RequestId, outcome: TokenTestOutcome) {
+/// The session token asked for with `t` or `:token` (it opens the inspector), and the outcome
+/// of a token test.
+pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    match result {
+        ApiResult::Token(result) => {
+            if model.awaiting_token != Some(req) {
+                tracing::debug!(?req, "dropping a stale token answer");
+                return Vec::new();
+            }
+            model.awaiting_token = None;
+            match result {
+                Ok(info) => session_token(model, info),
+                Err(e) => model.push_toast(ToastLevel::Error, format!("Token: {e}")),
+            }
+        }
+        ApiResult::TokenTest(outcome) => tested(model, req, outcome),
+        _ => return unexpected(req, RequestKind::Token),
+    }
+    Vec::new()
+}
+
+fn tested(model: &mut Model, req: RequestId, outcome: TokenTestOutcome) {
     match model.overlays.get_mut::<TokenTest>() {
         Some(t) if t.pending == Some(req) => {
             t.pending = None;

@@ -8,13 +8,14 @@ use ratatui::widgets::{Paragraph, Row, Table};
 use crate::api::model::App;
 use crate::tui::format::{self, Urgency};
 use crate::tui::keymap::{Action, key_for};
-use crate::tui::model::{Mode, Model, Pane};
+use crate::tui::model::{Model, OverlayKind, Pane};
 use crate::tui::theme::Theme;
 
 use super::pane_block;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = model.focus == Pane::Apps && matches!(model.mode(), Mode::Normal | Mode::Filter);
+    let focused = model.focus == Pane::Apps
+        && matches!(model.overlays.top(), None | Some(OverlayKind::Filter));
     let count = if model.filter_text().is_empty() {
         format!("{}", model.view.len())
     } else {
@@ -40,7 +41,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let filtering = model.mode() == Mode::Filter;
+    let filtering = model.overlays.top() == Some(OverlayKind::Filter);
     let show_filter = filtering || !model.filter_text().is_empty();
     let notes = if show_filter {
         filter_notes(model, theme)

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 
 use crate::tui::format::{self, Urgency};
-use crate::tui::model::{Mode, Model};
+use crate::tui::model::{Model, OverlayKind};
 use crate::tui::theme::Theme;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -35,7 +35,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
 
-    let filtering = model.mode() == Mode::Filter;
+    let filtering = model.overlays.top() == Some(OverlayKind::Filter);
     let show_filter = filtering || !model.expiring_filter.value().is_empty();
     let [summary_area, filter_area, table_area] = Layout::vertical([
         Constraint::Length(1),

@@ -7,13 +7,14 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::tui::keymap::{COMMANDS, help_sections};
 use crate::tui::model::Model;
+use crate::tui::overlay::help_order;
 use crate::tui::theme::Theme;
 
 const KEY_WIDTH: usize = 14;
 
 /// The help as sections of lines; each section starts with its title.
 fn sections(theme: &Theme) -> Vec<Vec<Line<'static>>> {
-    let mut out: Vec<Vec<Line<'static>>> = help_sections()
+    let mut out: Vec<Vec<Line<'static>>> = help_sections(&help_order())
         .into_iter()
         .map(|(group, entries)| {
             let mut lines = vec![Line::from(Span::styled(
@@ -101,6 +102,6 @@ mod tests {
     fn the_keymap_counts_the_lines_drawn() {
         let sections = sections(&Theme { color: false });
         let drawn = sections.iter().map(Vec::len).sum::<usize>() + sections.len();
-        assert_eq!(crate::tui::keymap::help_line_count(), drawn);
+        assert_eq!(crate::tui::keymap::help_line_count(&help_order()), drawn);
     }
 }

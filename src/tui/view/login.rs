@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 use crate::domain::duration::{self, Style};
-use crate::tui::flows::login::{LoginFlow, LoginStage};
+use crate::tui::flows::login::{self, LoginFlow, LoginStage};
 use crate::tui::keymap::{Action, SecretKey, key_for};
 use crate::tui::model::Model;
 use crate::tui::theme::Theme;
@@ -89,7 +89,9 @@ fn lines<'a>(model: &Model, flow: &'a LoginFlow, theme: &Theme, width: usize) ->
             out.push(Line::styled(
                 format!(
                     "{} copies the URL · {esc} cancels (the listener closes)",
-                    key_for(Action::Secret(SecretKey::CopySecret)).unwrap_or_default()
+                    login::KEYS
+                        .key_for(Action::Secret(SecretKey::CopySecret))
+                        .unwrap_or_default()
                 ),
                 theme.dim(),
             ));
@@ -138,7 +140,7 @@ fn lines<'a>(model: &Model, flow: &'a LoginFlow, theme: &Theme, width: usize) ->
             out.push(Line::styled(
                 format!(
                     "{} inspects the token's claims · {esc} closes",
-                    key_for(Action::Submit).unwrap_or_default()
+                    login::KEYS.key_for(Action::Submit).unwrap_or_default()
                 ),
                 theme.dim(),
             ));

@@ -28,7 +28,7 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
-use super::model::{Mode, Model, Overlay, Pane};
+use super::model::{Model, Overlay, OverlayKind, Pane};
 use super::theme::Theme;
 
 pub use super::model::{MIN_HEIGHT, MIN_WIDTH, too_small};
@@ -57,7 +57,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         panes(model, &theme, frame, body);
     }
 
-    if model.mode() == Mode::Command {
+    if model.overlays.top() == Some(OverlayKind::Command) {
         command_line::render(model, &theme, frame, bottom);
     } else {
         status::render(model, &theme, frame, bottom);
@@ -146,7 +146,7 @@ pub(crate) fn pane_block<'a>(
     pane: Option<(Pane, &Model)>,
     title: Line<'a>,
 ) -> Block<'a> {
-    let focused = pane.is_some_and(|(p, m)| m.focus == p && m.mode() == Mode::Normal);
+    let focused = pane.is_some_and(|(p, m)| m.focus == p && m.overlays.is_empty());
     Block::default()
         .borders(Borders::ALL)
         .border_type(if focused {

@@ -8,13 +8,13 @@ use ratatui::widgets::Paragraph;
 use crate::api::model::ScopeType;
 use crate::domain::cells;
 use crate::tui::format::{self, pad, truncate};
-use crate::tui::model::{Mode, Model, Pane, TreeRow};
+use crate::tui::model::{Model, Pane, TreeRow};
 use crate::tui::theme::Theme;
 
 use super::pane_block;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = model.focus == Pane::Scopes && model.mode() == Mode::Normal;
+    let focused = model.focus == Pane::Scopes && model.overlays.is_empty();
     let app = model.selected_app();
     let count = match app {
         Some(a) if !a.details_known() => "…".to_owned(),

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, Wrap};
 
 use crate::tui::format;
-use crate::tui::model::{Mode, Model, Pane, secrets_by_expiry};
+use crate::tui::model::{Model, Pane, secrets_by_expiry};
 use crate::tui::theme::Theme;
 
 use super::pane_block;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let focused = model.focus == Pane::Secrets && model.mode() == Mode::Normal;
+    let focused = model.focus == Pane::Secrets && model.overlays.is_empty();
     let app = model.selected_app();
     let count = match app {
         Some(a) if !a.details_known() => "…".to_owned(),
