@@ -11,6 +11,7 @@ use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use tui_input::Input;
 
 use crate::api::model::{App, Secret};
+use crate::domain::secret_state::{self, SecretState};
 
 use super::TuiOptions;
 use super::effect::RequestId;
@@ -281,6 +282,9 @@ pub struct Model {
     /// a filter keystroke reuses it instead of sorting again.
     order: Vec<u32>,
     order_for: Option<(u64, SortKey)>,
+    /// The expiry sort holds until the nearest valid secret of some app expires: that app's
+    /// state changes then, and so may its place.
+    order_until: Option<Timestamp>,
     pub selected: Option<String>,
     pub list: ListCursor,
     pub sort: SortKey,
@@ -338,6 +342,7 @@ impl Model {
             view: Vec::new(),
             order: Vec::new(),
             order_for: None,
+            order_until: None,
             selected: None,
             list: ListCursor::default(),
             sort: SortKey::Name,
@@ -461,15 +466,24 @@ impl Model {
     /// since the last time.
     fn refresh_order(&mut self) {
         let wanted = (self.apps.generation, self.sort);
-        if self.order_for == Some(wanted) {
+        if self.order_for == Some(wanted) && !self.order_is_stale() {
             return;
         }
         self.apps.refresh_names();
         let (slots, rank) = (&self.apps.slots, &self.apps.name_rank);
+        self.order_until = None;
         // Ties on the other keys go by name: the name rank, so that no comparison touches text.
         self.order = match self.sort {
             SortKey::Name => self.apps.name_order.clone(),
-            SortKey::Expiry => order_by_key(slots.len(), |i| (expiry_rank(&slots[i].app), rank[i])),
+            SortKey::Expiry => {
+                let now = self.now;
+                let states: Vec<SecretState> = slots
+                    .iter()
+                    .map(|slot| secret_state::of(&slot.app, now).state)
+                    .collect();
+                self.order_until = states.iter().filter_map(|s| s.changes_at()).min();
+                order_by_key(slots.len(), |i| (states[i].sort_key(), rank[i]))
+            }
             // Apps whose scopes are not loaded yet go last, not among those with none.
             SortKey::Scopes => order_by_key(slots.len(), |i| {
                 let app = &slots[i].app;
@@ -481,6 +495,12 @@ impl Model {
             }),
         };
         self.order_for = Some(wanted);
+    }
+
+    /// Whether time has moved the expiry sort: some app's nearest valid secret has expired
+    /// since the apps were sorted. The tick checks it; a comparison, no pass over the apps.
+    pub fn order_is_stale(&self) -> bool {
+        self.sort == SortKey::Expiry && self.order_until.is_some_and(|t| self.now >= t)
     }
 
     /// Selects the app at `index` of the view.
@@ -629,20 +649,6 @@ fn order_by_key<K: Ord>(len: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
     let mut keyed: Vec<(K, u32)> = (0..len).map(|i| (key(i), i as u32)).collect();
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, i)| i).collect()
-}
-
-/// Apps by nearest expiry: expiring secrets first (soonest first), then secrets that never
-/// expire, then apps without secrets.
-fn expiry_rank(app: &App) -> (u8, Option<Timestamp>) {
-    if !app.details_known() {
-        // Not loaded is not "no secret": after every app whose secrets are known.
-        return (3, None);
-    }
-    match (app.secrets.is_empty(), app.nearest_expiry()) {
-        (true, _) => (2, None),
-        (false, Some(t)) => (0, Some(t)),
-        (false, None) => (1, None),
-    }
 }
 
 #[cfg(test)]

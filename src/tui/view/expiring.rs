@@ -44,6 +44,12 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .expiring
         .window(model.expiring_rows.len(), rows_height);
     let wide = table_area.width >= 90;
+    // `expired 29w` is wider than `12d`: the column takes what the rows shown need.
+    let left_w = model.expiring_rows[window.clone()]
+        .iter()
+        .filter(|r| r.known)
+        .map(|r| format::width(&format::time_left(r.expiry, model.now)))
+        .fold(4, usize::max) as u16;
     let rows = model.expiring_rows[window.clone()]
         .iter()
         .enumerate()
@@ -100,7 +106,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         });
     let mut header = vec!["Left", "Expires", "App"];
     let mut widths = vec![
-        Constraint::Length(7),
+        Constraint::Length(left_w),
         Constraint::Length(10),
         Constraint::Fill(2),
     ];
