@@ -20,7 +20,7 @@ fn browse_and_quit(width: u16, height: u16) {
     t.wait_for_prompt(WAIT);
     let log = tempfile::NamedTempFile::new().unwrap();
     t.run_program(&format!("{BIN} --demo --log-file {}", log.path().display()));
-    t.wait_for_all(&["Invoice Proces", "demo-org", "EXPIRED"], WAIT);
+    t.wait_for_all(&["Invoice Proces", "demo-org", "no valid secret"], WAIT);
 
     // Filter as you type: only matching apps remain.
     t.keys(&["/"]);
