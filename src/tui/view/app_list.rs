@@ -65,11 +65,19 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let wide = table_area.width >= 56;
     let (kind_w, count_w) = if wide { (12, 7) } else { (6, 3) };
     let state_w = if wide { STATE_W } else { STATE_W_NARROW };
-    let header = Row::new(if wide {
-        ["Name", "Kind", "Scopes", "Secrets", "Expires"]
+    let [name_h, kind_h, scopes_h, secrets_h] = if wide {
+        ["Name", "Kind", "Scopes", "Secrets"]
     } else {
-        ["Name", "Kind", "Scp", "Sec", "Expires"]
-    })
+        ["Name", "Kind", "Scp", "Sec"]
+    };
+    // Right-aligned like the states under it.
+    let header = Row::new(vec![
+        Line::from(name_h),
+        Line::from(kind_h),
+        Line::from(scopes_h),
+        Line::from(secrets_h),
+        Line::from("Expires").right_aligned(),
+    ])
     .style(theme.column_header());
     let rows_height = table_area.height.saturating_sub(1) as usize;
     // Fixed columns and their four gaps; the name gets the rest and shows where it was cut.
