@@ -13,6 +13,7 @@ mod tui_keys;
 mod tui_login;
 mod tui_monkey;
 mod tui_profile_switch;
+mod tui_secret_state;
 mod tui_secrets_snapshots;
 mod tui_secrets_update;
 mod tui_snapshots;
