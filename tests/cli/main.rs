@@ -21,5 +21,6 @@ mod monitoring;
 mod promises_apps;
 mod promises_config;
 mod secret_hygiene;
+mod secret_state;
 mod secrets_details;
 mod token_cli;
