@@ -103,7 +103,7 @@ fn the_expires_column_says_each_state() {
         let cell = cell(&screen, name);
         assert!(cell.ends_with(state), "{name}: {cell:?}\n{screen}");
     }
-    // Expired is a secret's state, never an app's: no app reads EXPIRED or `expired`.
+    // Expired is a secret's state, never an app's: no row reads EXPIRED.
     assert!(!screen.contains("EXPIRED"), "{screen}");
 }
 
