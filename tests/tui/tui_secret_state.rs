@@ -222,3 +222,35 @@ fn an_expired_secret_says_how_long_ago_in_the_secrets_pane_and_the_expiry_view()
     }
     assert!(!screen.contains("EXPIRED"), "{screen}");
 }
+
+#[test]
+fn the_details_view_says_the_state_in_words() {
+    for (name, words) in [
+        (
+            "One of each",
+            "Secrets (2) · nearest valid expiry 5d · 1 expired to delete",
+        ),
+        (
+            "All expired",
+            "Secrets (2) · no valid secret: the app cannot get a token",
+        ),
+        (
+            "Never expires",
+            "Secrets (1) · its valid secrets never expire",
+        ),
+    ] {
+        let mut model = model_with(org());
+        let id = model
+            .apps
+            .values()
+            .find(|a| a.name == name)
+            .unwrap()
+            .id
+            .clone();
+        model.selected = Some(id);
+        model.rebuild_view();
+        update(&mut model, Msg::Key(Action::ShowDetails));
+        let screen = render(&mut model, 120, 35);
+        assert!(screen.contains(words), "{name}: {words}\n{screen}");
+    }
+}
