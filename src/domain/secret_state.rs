@@ -67,6 +67,20 @@ pub fn of(app: &App, now: Timestamp) -> SecretStatus {
     SecretStatus { state, expired }
 }
 
+/// Until when a confidential app keeps a valid secret: the last expiry among its secrets
+/// (`Timestamp::MIN` when it has none at all). `None` when that never ends (a secret never
+/// expires), for a public app, and when not loaded. `of(app, now)` is `NoValidSecret` exactly
+/// when this is `Some(t)` with `t <= now`, so a list of these, sorted, counts the apps without a
+/// valid secret at any moment with one binary search.
+pub fn valid_until(app: &App) -> Option<Timestamp> {
+    if !app.details_known() || !app.is_confidential {
+        return None;
+    }
+    app.secrets
+        .iter()
+        .try_fold(Timestamp::MIN, |last, s| s.expiry_time.map(|t| last.max(t)))
+}
+
 impl SecretState {
     /// The expiry sort: what breaks first. Apps without a valid secret (already broken), then
     /// the nearest expiry, then never-expiring, then public apps, then apps not loaded yet
@@ -223,6 +237,26 @@ mod tests {
                 SecretState::NotLoaded,
             ]
         );
+    }
+
+    #[test]
+    fn valid_until_agrees_with_the_state_at_every_moment() {
+        let apps = [
+            app(true, &[]),
+            app(true, &[Some(-3), Some(-200)]),
+            app(true, &[Some(-35), Some(5), Some(40)]),
+            app(true, &[None, Some(-1)]),
+            app(true, &[Some(2)]),
+            app(false, &[]),
+        ];
+        for a in &apps {
+            for d in [-300, -36, -35, -2, 0, 1, 2, 3, 5, 39, 40, 41, 400] {
+                let now = days(d);
+                let broken = of(a, now).state == SecretState::NoValidSecret;
+                let by_date = valid_until(a).is_some_and(|t| t <= now);
+                assert_eq!(broken, by_date, "{a:?} at {d}");
+            }
+        }
     }
 
     #[test]

@@ -300,6 +300,9 @@ pub struct Model {
     pub expiring: ListCursor,
     pub help: ListCursor,
     pub expiring_rows: Vec<ExpiringRow>,
+    /// Until when each confidential app keeps a valid secret (`secret_state::valid_until`),
+    /// sorted: the expiry view counts the apps without one at any moment by a binary search.
+    pub valid_until: Vec<Timestamp>,
     /// The apps generation `expiring_rows` were made for.
     expiring_for: Option<u64>,
     pub command: CommandLine,
@@ -355,6 +358,7 @@ impl Model {
             expiring: ListCursor::default(),
             help: ListCursor::default(),
             expiring_rows: Vec::new(),
+            valid_until: Vec::new(),
             expiring_for: None,
             command: CommandLine::default(),
             toasts: Vec::new(),
@@ -497,6 +501,12 @@ impl Model {
         self.order_for = Some(wanted);
     }
 
+    /// Confidential apps without a valid secret at `now` (none, or all expired), as of the
+    /// last `rebuild_expiring`.
+    pub fn apps_without_valid_secret(&self) -> usize {
+        self.valid_until.partition_point(|t| *t <= self.now)
+    }
+
     /// Whether time has moved the expiry sort: some app's nearest valid secret has expired
     /// since the apps were sorted. The tick checks it; a comparison, no pass over the apps.
     pub fn order_is_stale(&self) -> bool {
@@ -570,6 +580,11 @@ impl Model {
         // the secret id; then the apps not loaded yet.
         rows.sort_unstable_by_key(|(key, _)| *key);
         self.expiring_rows = rows.into_iter().map(|(_, row)| row).collect();
+        self.valid_until = slots
+            .iter()
+            .filter_map(|slot| secret_state::valid_until(&slot.app))
+            .collect();
+        self.valid_until.sort_unstable();
         self.expiring.clamp(self.expiring_rows.len());
     }
 

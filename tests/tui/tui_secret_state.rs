@@ -254,3 +254,23 @@ fn the_details_view_says_the_state_in_words() {
         assert!(screen.contains(words), "{name}: {words}\n{screen}");
     }
 }
+
+#[test]
+fn the_expiry_view_counts_the_apps_without_a_valid_secret_as_time_goes() {
+    let mut model = model_with(org());
+    update(&mut model, Msg::Key(Action::ShowExpiring));
+    let screen = render(&mut model, 120, 35);
+    // "No secret" has no row in this view, yet it counts.
+    assert!(screen.contains("· 2 apps have no valid secret"), "{screen}");
+
+    let mut model = model_with(vec![
+        app("Last hour", true, &[Some(hours(2))]),
+        app("Ten days", true, &[days(10)]),
+    ]);
+    update(&mut model, Msg::Key(Action::ShowExpiring));
+    let screen = render(&mut model, 120, 35);
+    assert!(!screen.contains("no valid secret"), "{screen}");
+    update(&mut model, Msg::Tick { now: hours(3) });
+    let screen = render(&mut model, 120, 35);
+    assert!(screen.contains("· 1 app has no valid secret"), "{screen}");
+}

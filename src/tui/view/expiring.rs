@@ -147,7 +147,7 @@ fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
         upcoming - soon,
         rows.len() - upcoming,
     ];
-    Line::from(vec![
+    let mut spans = vec![
         Span::raw(format!("{} secrets: ", rows.len())),
         Span::styled(
             format!("{} expired", counts[0]),
@@ -168,5 +168,18 @@ fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
             format!("{} later or never", counts[3]),
             theme.urgency(Urgency::Later),
         ),
-    ])
+    ];
+    // What breaks: apps whose every secret expired, or that have none (and so no row here).
+    let broken = model.apps_without_valid_secret();
+    if broken > 0 {
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(
+            format!(
+                "{broken} {} no valid secret",
+                if broken == 1 { "app has" } else { "apps have" }
+            ),
+            theme.warning_badge(),
+        ));
+    }
+    Line::from(spans)
 }
