@@ -5,6 +5,7 @@
 //! never the `IdentityClient` itself, and never `cli`, `tui`, `sim` or `config`. What needs
 //! the server (asking for a token, deleting after a backup) lives in `api` and calls in here.
 
+pub mod app_filter;
 pub mod app_rules;
 pub mod backup;
 pub mod diff;

@@ -17,6 +17,7 @@ use super::flows::profile::ProfilePicker;
 use super::flows::reveal::Reveal;
 use super::flows::rotate::Rotation;
 use super::flows::scope_picker::ScopePicker;
+use super::flows::secret_details::SecretDetails;
 use super::flows::secret_new::SecretForm;
 use super::flows::token::{Inspector, PasteToken, TokenTest};
 use super::model::Mode;
@@ -28,6 +29,8 @@ pub enum Overlay {
     Command,
     Expiring,
     Details,
+    /// One secret's details (Enter in pane 3).
+    SecretDetails(Box<SecretDetails>),
     SecretNew(Box<SecretForm>),
     Reveal(Box<Reveal>),
     Rotate(Box<Rotation>),
@@ -56,6 +59,7 @@ pub enum OverlayKind {
     Command,
     Expiring,
     Details,
+    SecretDetails,
     SecretNew,
     Reveal,
     Rotate,
@@ -79,6 +83,7 @@ impl Overlay {
             Overlay::Command => OverlayKind::Command,
             Overlay::Expiring => OverlayKind::Expiring,
             Overlay::Details => OverlayKind::Details,
+            Overlay::SecretDetails(_) => OverlayKind::SecretDetails,
             Overlay::SecretNew(_) => OverlayKind::SecretNew,
             Overlay::Reveal(_) => OverlayKind::Reveal,
             Overlay::Rotate(_) => OverlayKind::Rotate,
@@ -104,6 +109,8 @@ impl Overlay {
             Overlay::Command => Mode::Command,
             Overlay::Expiring => Mode::Expiring,
             Overlay::Details => Mode::Details,
+            // The same keys as the app's details: close, nothing else.
+            Overlay::SecretDetails(_) => Mode::Details,
             Overlay::SecretNew(f) if f.unknown => Mode::SecretWizard,
             Overlay::SecretNew(_) => Mode::SecretForm,
             Overlay::Reveal(_) => Mode::SecretReveal,
@@ -164,6 +171,7 @@ macro_rules! overlay_state {
 }
 
 overlay_state! {
+    SecretDetails => SecretDetails,
     SecretForm => SecretNew,
     Reveal => Reveal,
     Rotation => Rotate,

@@ -140,6 +140,11 @@ fn tick(model: &mut Model, now: jiff::Timestamp) {
     let before = tick_signature(model);
     let previous = model.now;
     model.now = now;
+    // Secrets expire as time passes: a filter on their state is taken again each minute.
+    if model.filter_outcome.uses_time && now.as_second() / 60 != previous.as_second() / 60 {
+        model.rebuild_view();
+        model.dirty = true;
+    }
     model.toasts.retain(|t| {
         t.level == ToastLevel::Error || now.duration_since(t.born) < INFO_TOAST_LIFETIME
     });
@@ -310,6 +315,7 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             }
             _ => moves.then(Vec::new),
         },
+        K::SecretDetails => super::flows::secret_details::key(model, action).then(Vec::new),
         K::SecretNew => modal(secret_new::key(model, action)),
         K::Reveal => modal(reveal::key(model, action)),
         K::Rotate => modal(rotate::key(model, action)),
@@ -347,6 +353,7 @@ fn pane_key(model: &mut Model, action: Action) -> Vec<Effect> {
                 return details::enter(model);
             }
         }
+        Action::ShowSecret => super::flows::secret_details::open(model),
         Action::ToggleFold => toggle_fold(model),
         Action::StartFilter => {
             model.focus = Pane::Apps;
@@ -362,7 +369,7 @@ fn pane_key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Help => open_help(model),
         Action::Refresh => return request_apps(model),
         Action::CycleSort => set_sort(model, model.sort.next()),
-        Action::ShowExpiring => model.overlays.push_unique(Overlay::Expiring),
+        Action::ShowExpiring => open_expiring(model),
         Action::Token => return request_token(model),
         Action::TestToken => token::open_test(model),
         Action::Secret(k) => return super::flows::secrets::pane_key(model, k),
@@ -402,14 +409,27 @@ fn help_key(model: &mut Model, action: Action) -> bool {
     true
 }
 
-/// The expiry view: move, go to the app, close. False: not a key of the view.
+/// The expiry view opens without a filter: one left from an earlier visit would hide rows
+/// without a word on screen about why until the user looks at the filter line.
+fn open_expiring(model: &mut Model) {
+    if !model.overlays.is_open(OverlayKind::Expiring) {
+        model.clear_expiring_filter();
+    }
+    model.overlays.push_unique(Overlay::Expiring);
+}
+
+/// The expiry view: move, go to the app, filter, close. False: not a key of the view.
 fn expiring_key(model: &mut Model, action: Action) -> bool {
     match action {
         Action::Back => model.overlays.close(OverlayKind::Expiring),
         Action::JumpToApp => jump_to_expiring_app(model),
+        Action::StartFilter => {
+            model.expiring_filter.handle(InputRequest::GoToEnd);
+            model.overlays.push_unique(Overlay::Filter);
+        }
         other => match Step::of(other) {
             Some(step) => {
-                let len = model.expiring_rows.len();
+                let len = model.expiring_len();
                 step_cursor(&mut model.expiring, step, len);
             }
             None => return false,
@@ -419,20 +439,38 @@ fn expiring_key(model: &mut Model, action: Action) -> bool {
 }
 
 /// Filtering as you type: the view is rebuilt on every change of the text. Enter keeps the
-/// filter, Esc clears it. False: not a key of the filter.
+/// filter, Esc clears it. The filter is the expiry view's when it was opened there (the view
+/// is under it), else the app list's. False: not a key of the filter.
 fn filter_key(model: &mut Model, action: Action) -> bool {
+    let expiring = model.overlays.is_open(OverlayKind::Expiring);
+    let refilter = |model: &mut Model| {
+        if expiring {
+            model.refilter_expiring();
+        } else {
+            model.rebuild_view();
+        }
+    };
     match action {
         Action::Edit(edit) => {
             let req = crate::tui::msg::input_request(edit);
-            if model.filter.handle(req).is_some_and(|c| c.value) {
-                model.rebuild_view();
+            let input = if expiring {
+                &mut model.expiring_filter
+            } else {
+                &mut model.filter
+            };
+            if input.handle(req).is_some_and(|c| c.value) {
+                refilter(model);
             }
         }
         Action::Submit => model.overlays.close(OverlayKind::Filter),
         Action::Back => {
             model.overlays.close(OverlayKind::Filter);
-            model.filter.reset();
-            model.rebuild_view();
+            if expiring {
+                model.expiring_filter.reset();
+            } else {
+                model.filter.reset();
+            }
+            refilter(model);
         }
         other => return Step::of(other).is_some(),
     }
@@ -583,15 +621,15 @@ fn toggle_fold(model: &mut Model) {
             resource: index, ..
         } => index,
     };
-    let Some(name) = model
-        .selected_app()
-        .and_then(|a| a.resources.get(resource))
-        .map(|r| r.name.to_string())
-    else {
+    let Some((app, name)) = model.selected_app().and_then(|a| {
+        let r = a.resources.get(resource)?;
+        Some((a.id.clone(), r.name.to_string()))
+    }) else {
         return;
     };
-    if !model.folded.remove(&name) {
-        model.folded.insert(name);
+    let folds = model.folded.entry(app).or_default();
+    if !folds.remove(&name) {
+        folds.insert(name);
     }
     // Folding from a scope row leaves the cursor on its resource, not on a vanished row.
     if let Some(pos) = model
@@ -610,7 +648,7 @@ fn set_sort(model: &mut Model, sort: SortKey) {
 }
 
 fn jump_to_expiring_app(model: &mut Model) {
-    let Some(row) = model.expiring_rows.get(model.expiring.index).cloned() else {
+    let Some(row) = model.expiring_row(model.expiring.index).cloned() else {
         return;
     };
     if !model.view.contains(&row.app_id) {
@@ -668,7 +706,7 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
             model.overlays.clear();
             model.focus = Pane::Apps;
         }
-        ("expiring" | "exp", _) => model.overlays.push_unique(Overlay::Expiring),
+        ("expiring" | "exp", _) => open_expiring(model),
         ("token", Some("paste")) => token::open_paste(model),
         ("token", _) => return request_token(model),
         ("refresh", _) => return request_apps(model),

@@ -356,19 +356,19 @@ fn enter_on_a_scope_row_folds_its_resource_and_keeps_the_cursor_on_it() {
 
 #[test]
 fn enter_in_the_app_list_and_the_secrets_opens_the_details() {
-    for pane in ['1', '3'] {
+    // Pane 1: the app's details; pane 3: the details of the secret under the cursor.
+    for (pane, overlay, title) in [
+        ('1', OverlayKind::Details, "App details · Esc closes"),
+        ('3', OverlayKind::SecretDetails, "Secret #1013"),
+    ] {
         let mut model = loaded();
         key(&mut model, KeyCode::Char(pane));
         let effects = key(&mut model, KeyCode::Enter);
-        assert_eq!(
-            model.overlays.top(),
-            Some(OverlayKind::Details),
-            "pane {pane}"
-        );
+        assert_eq!(model.overlays.top(), Some(overlay), "pane {pane}");
         // The list that just came carried the app whole: nothing is read again.
         assert!(effects.is_empty(), "{effects:?}");
         let screen = render(&mut model, 120, 35);
-        assert!(screen.contains("App details · Esc closes"), "{screen}");
+        assert!(screen.contains(title), "{screen}");
         assert!(screen.contains(AUDIT_ID), "{screen}");
         key(&mut model, KeyCode::Esc);
         assert_eq!(model.overlays.top(), None);

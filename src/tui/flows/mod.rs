@@ -12,6 +12,7 @@ pub mod profile;
 pub mod reveal;
 pub mod rotate;
 pub mod scope_picker;
+pub mod secret_details;
 pub mod secret_new;
 pub mod secrets;
 pub mod token;

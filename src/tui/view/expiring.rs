@@ -2,12 +2,12 @@
 //! sees what breaks next week.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 
 use crate::tui::format::{self, Urgency};
-use crate::tui::model::Model;
+use crate::tui::model::{Mode, Model};
 use crate::tui::theme::Theme;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -35,23 +35,40 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
 
-    let [summary_area, table_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-    frame.render_widget(Paragraph::new(summary(model, theme)), summary_area);
+    let filtering = model.mode() == Mode::Filter;
+    let show_filter = filtering || !model.expiring_filter.value().is_empty();
+    let summary_line = summary(model, theme);
+    // The summary wraps rather than lose its end on a narrow screen.
+    let summary_rows = if summary_line.width() > inner.width as usize {
+        2
+    } else {
+        1
+    };
+    let [summary_area, filter_area, table_area] = Layout::vertical([
+        Constraint::Length(summary_rows),
+        Constraint::Length(u16::from(show_filter)),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(summary_line).wrap(ratatui::widgets::Wrap { trim: true }),
+        summary_area,
+    );
+    if show_filter {
+        render_filter(model, theme, frame, filter_area, filtering);
+    }
 
     let rows_height = table_area.height.saturating_sub(1) as usize;
-    let window = model
-        .expiring
-        .window(model.expiring_rows.len(), rows_height);
+    let window = model.expiring.window(model.expiring_len(), rows_height);
     let wide = table_area.width >= 90;
     // `expired 29w` is wider than `12d`: the column takes what the rows shown need.
-    let left_w = model.expiring_rows[window.clone()]
-        .iter()
+    let left_w = model
+        .expiring_rows_in(window.clone())
         .filter(|r| r.known)
         .map(|r| format::width(&format::time_left(r.expiry, model.now)))
         .fold(4, usize::max) as u16;
-    let rows = model.expiring_rows[window.clone()]
-        .iter()
+    let rows = model
+        .expiring_rows_in(window.clone())
         .enumerate()
         .filter_map(|(i, row)| {
             let app = model.apps.get(&row.app_id)?;
@@ -124,31 +141,60 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// The expiry view's filter: `/ text`, how many rows it lets through, and how many apps it
+/// could not search.
+fn render_filter(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, editing: bool) {
+    let mut count = format!(
+        " {} of {} rows",
+        model.expiring_len(),
+        model.expiring_rows.len()
+    );
+    if model.expiring_not_loaded > 0 {
+        let n = model.expiring_not_loaded;
+        let apps = if n == 1 { "app" } else { "apps" };
+        count.push_str(&format!(" · {n} {apps} not loaded"));
+    }
+    let count_w = format::width(&count) as u16;
+    let [text_area, count_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(count_w)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(count, theme.dim())).right_aligned(),
+        count_area,
+    );
+    let input = &model.expiring_filter;
+    let width = text_area.width.saturating_sub(3) as usize;
+    let scroll = input.visual_scroll(width);
+    let text: String = input.value().chars().skip(scroll).collect();
+    let line = Line::from(vec![Span::styled("/ ", theme.key()), Span::raw(text)]);
+    frame.render_widget(Paragraph::new(line), text_area);
+    if editing {
+        let x = text_area.x + 2 + input.visual_cursor().saturating_sub(scroll) as u16;
+        let right = text_area.right().saturating_sub(1);
+        frame.set_cursor_position(Position::new(x.min(right), text_area.y));
+    }
+}
+
 fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
     // The rows are sorted by expiry and urgency only grows with it, so each count is a
     // binary search rather than a pass over every secret of the organization on every frame.
-    // Rows of apps not loaded yet come last and count for nothing here.
-    let rows = &model.expiring_rows[..model.expiring_rows.partition_point(|r| r.known)];
+    // Rows of apps not loaded yet come last and count for nothing here. With a filter, the
+    // counts are of the rows it lets through.
+    let known = model.expiring_partition_point(|r| r.known);
     let upto = |worst: usize| {
-        rows.partition_point(|r| {
+        model.expiring_partition_point(|r| {
             let slot = match format::urgency(r.expiry, model.now) {
                 Urgency::Expired => 0,
                 Urgency::Soon => 1,
                 Urgency::Upcoming => 2,
                 _ => 3,
             };
-            slot <= worst
+            r.known && slot <= worst
         })
     };
     let (expired, soon, upcoming) = (upto(0), upto(1), upto(2));
-    let counts = [
-        expired,
-        soon - expired,
-        upcoming - soon,
-        rows.len() - upcoming,
-    ];
+    let counts = [expired, soon - expired, upcoming - soon, known - upcoming];
     let mut spans = vec![
-        Span::raw(format!("{} secrets: ", rows.len())),
+        Span::raw(format!("{known} secrets: ")),
         Span::styled(
             format!("{} expired", counts[0]),
             theme.urgency(Urgency::Expired),
@@ -170,8 +216,9 @@ fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
         ),
     ];
     // What breaks: apps whose every secret expired, or that have none (and so no row here).
+    // Organization-wide, so only beside the organization's rows, not a filter's.
     let broken = model.apps_without_valid_secret();
-    if broken > 0 {
+    if broken > 0 && model.expiring_filter.value().trim().is_empty() {
         spans.push(Span::raw(" · "));
         spans.push(Span::styled(
             format!(

@@ -13,6 +13,7 @@ pub mod login;
 pub mod profiles;
 pub mod scope_picker;
 pub mod scope_tree;
+pub mod secret_details;
 pub mod secret_flows;
 pub mod secrets;
 pub mod status;
@@ -71,6 +72,7 @@ fn draw_overlay(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Fra
         Overlay::Help => help::render(model, theme, frame, body),
         Overlay::Expiring => expiring::render(model, theme, frame, body),
         Overlay::Details => details::render_overlay(model, theme, frame, body),
+        Overlay::SecretDetails(s) => secret_details::render(model, s, theme, frame, body),
         Overlay::SecretNew(_)
         | Overlay::Reveal(_)
         | Overlay::Rotate(_)
