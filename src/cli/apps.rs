@@ -12,12 +12,17 @@ use crate::api::model::App;
 use crate::domain::cells::pad;
 use crate::domain::expiry;
 use crate::domain::sanitize;
+use crate::domain::secret_state::{self, SecretState};
 
 pub async fn list(client: &IdentityClient, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
     let mut apps = client.list_apps().await?;
     apps.sort_by_key(|a| a.name.to_lowercase());
     if json {
-        let entries = apps.iter().map(list_entry).collect::<Result<Vec<_>, _>>()?;
+        let now = Timestamp::now();
+        let entries = apps
+            .iter()
+            .map(|a| list_entry(a, now))
+            .collect::<Result<Vec<_>, _>>()?;
         write_json(out, &entries)
             .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
         return Ok(());
@@ -26,9 +31,9 @@ pub async fn list(client: &IdentityClient, json: bool, out: &mut dyn Write) -> R
     Ok(())
 }
 
-/// The app in the API's shape plus `detailsKnown`; scopes and secrets not loaded are `null`,
-/// so that no script reads an empty list as "none".
-fn list_entry(app: &App) -> Result<serde_json::Value, Failure> {
+/// The app in the API's shape plus `detailsKnown` and its secret state; scopes and secrets
+/// not loaded are `null`, so that no script reads an empty list as "none".
+fn list_entry(app: &App, now: Timestamp) -> Result<serde_json::Value, Failure> {
     let mut v = serde_json::to_value(app)
         .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
     if let Some(obj) = v.as_object_mut() {
@@ -37,12 +42,47 @@ fn list_entry(app: &App) -> Result<serde_json::Value, Failure> {
             obj.insert("secrets".to_owned(), serde_json::Value::Null);
         }
         obj.insert("detailsKnown".to_owned(), app.details_known().into());
+        insert_secret_state(obj, app, now);
     }
     Ok(v)
 }
 
+/// `secretState` (`not_loaded`, `public`, `no_valid_secret`, `expires`, `never`),
+/// `nextExpiry` (the nearest expiry among valid secrets, when the state is `expires`) and
+/// `expiredSecrets` (expired secrets left to delete; `null` when not loaded).
+pub fn insert_secret_state(
+    obj: &mut serde_json::Map<String, serde_json::Value>,
+    app: &App,
+    now: Timestamp,
+) {
+    let status = secret_state::of(app, now);
+    obj.insert("secretState".to_owned(), status.state.key().into());
+    let next = match status.state {
+        SecretState::Expires(t) => serde_json::Value::from(t.to_string()),
+        _ => serde_json::Value::Null,
+    };
+    obj.insert("nextExpiry".to_owned(), next);
+    let expired = match status.state {
+        SecretState::NotLoaded => serde_json::Value::Null,
+        _ => status.expired.into(),
+    };
+    obj.insert("expiredSecrets".to_owned(), expired);
+}
+
 /// Shown where a count or a state is not loaded: never `0` or `-`, which would read as none.
-pub const NOT_LOADED: &str = "…";
+pub const NOT_LOADED: &str = secret_state::NOT_LOADED;
+
+/// The secret state for a table: `no valid secret`, `11d`, `never`, `-` (public), `…` (not
+/// loaded), with `(2 expired)` when expired secrets are left to delete.
+pub fn state_text(app: &App, now: Timestamp) -> String {
+    let status = secret_state::of(app, now);
+    let text = secret_state::text(status.state, now);
+    if status.expired > 0 {
+        format!("{text} ({} expired)", status.expired)
+    } else {
+        text
+    }
+}
 
 pub fn write_list(apps: &[App], now: Timestamp, out: &mut dyn Write) -> std::io::Result<()> {
     let mut table = Table::new(vec![
@@ -51,7 +91,7 @@ pub fn write_list(apps: &[App], now: Timestamp, out: &mut dyn Write) -> std::io:
         "KIND",
         "SCOPES",
         "SECRETS",
-        "NEXT EXPIRY",
+        "SECRET STATE",
     ]);
     for app in apps {
         let known = app.details_known();
@@ -62,7 +102,7 @@ pub fn write_list(apps: &[App], now: Timestamp, out: &mut dyn Write) -> std::io:
             kind(app).to_owned(),
             or_unknown(app.scope_count().to_string()),
             or_unknown(app.secrets.len().to_string()),
-            or_unknown(next_expiry(app, now)),
+            state_text(app, now),
         ]);
     }
     table.write(out)?;
@@ -88,7 +128,12 @@ pub async fn show(
 ) -> Result<(), Failure> {
     let app = client.get_app(id).await?;
     if json {
-        write_json(out, &app).map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
+        let mut v = serde_json::to_value(&app)
+            .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
+        if let Some(obj) = v.as_object_mut() {
+            insert_secret_state(obj, &app, Timestamp::now());
+        }
+        write_json(out, &v).map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
         return Ok(());
     }
     write_app(&app, Timestamp::now(), out)?;
@@ -99,6 +144,7 @@ pub fn write_app(app: &App, now: Timestamp, out: &mut dyn Write) -> std::io::Res
     writeln!(out, "Name:          {}", sanitize(&app.name))?;
     writeln!(out, "Client id:     {}", sanitize(&app.id))?;
     writeln!(out, "Kind:          {}", kind(app))?;
+    writeln!(out, "Secret state:  {}", state_text(app, now))?;
     let uris: Vec<String> = app
         .redirect_uris()
         .iter()
@@ -157,13 +203,6 @@ fn kind(app: &App) -> &'static str {
     } else {
         "public"
     }
-}
-
-fn next_expiry(app: &App, now: Timestamp) -> String {
-    if app.secrets.is_empty() {
-        return "-".to_owned();
-    }
-    expiry::badge(app.nearest_expiry(), now)
 }
 
 /// `extapps apps ...`: the reads here, the changes in `app_edit`.

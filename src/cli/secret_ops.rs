@@ -68,7 +68,8 @@ fn describe(s: &Secret, now: Timestamp) -> String {
         expiry::date(s.creation_time),
         match s.expiry_time {
             None => "never expires".to_owned(),
-            Some(t) if t <= now => format!("EXPIRED {}", expiry::date(t)),
+            Some(t) if t <= now =>
+                format!("{} on {}", expiry::badge(Some(t), now), expiry::date(t)),
             Some(t) => format!(
                 "expires {} ({})",
                 expiry::date(t),

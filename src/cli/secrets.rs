@@ -12,6 +12,7 @@ use super::table::Table;
 use crate::api::IdentityClient;
 use crate::api::model::App;
 use crate::domain::expiry;
+use crate::domain::secret_state::{self, SecretState};
 use crate::domain::{csv_cell, sanitize};
 
 /// Nothing expired, and nothing expiring within the window.
@@ -53,6 +54,19 @@ pub struct SecretRow {
     pub creation_time: Timestamp,
     pub expiry_time: Option<Timestamp>,
     pub status: Status,
+    /// The secret state of the app as a whole (`secret_state::SecretState::key`): an expired
+    /// secret of an app whose state is `expires` or `never` is only left to clean up.
+    pub app_secret_state: &'static str,
+    /// Table text of that state (`no valid secret`, `11d`, `never`), not in JSON or CSV.
+    #[serde(skip)]
+    pub app_state_text: String,
+}
+
+/// A confidential app that cannot get a token: no secret at all, or every one expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoValidSecret {
+    pub name: String,
+    pub client_id: String,
 }
 
 /// The rows to print and the exit status they call for.
@@ -61,6 +75,10 @@ pub struct Report {
     pub rows: Vec<SecretRow>,
     pub expired: usize,
     pub expiring: usize,
+    /// Apps whose secrets are all expired or who have none, by name. They change no exit
+    /// status of their own (an expired secret already gives 4; an app that never had a secret
+    /// has none that expired), but the table names them: an app without secrets has no row.
+    pub no_valid: Vec<NoValidSecret>,
 }
 
 impl Report {
@@ -109,8 +127,11 @@ pub fn report(apps: &[App], now: Timestamp, within: Option<SignedDuration>) -> R
     let horizon = within.and_then(|w| now.checked_add(w).ok());
     let mut rows: Vec<SecretRow> = apps
         .iter()
-        .flat_map(|app| app.secrets.iter().map(move |s| (app, s)))
-        .filter_map(|(app, s)| {
+        .flat_map(|app| {
+            let state = secret_state::of(app, now).state;
+            app.secrets.iter().map(move |s| (app, state, s))
+        })
+        .filter_map(|(app, state, s)| {
             let status = match (s.expiry_time, horizon) {
                 (Some(e), _) if e <= now => Status::Expired,
                 (Some(e), Some(h)) if e <= h => Status::Expiring,
@@ -126,6 +147,8 @@ pub fn report(apps: &[App], now: Timestamp, within: Option<SignedDuration>) -> R
                 creation_time: s.creation_time,
                 expiry_time: s.expiry_time,
                 status,
+                app_secret_state: state.key(),
+                app_state_text: secret_state::text(state, now),
             })
         })
         .collect();
@@ -144,10 +167,20 @@ pub fn report(apps: &[App], now: Timestamp, within: Option<SignedDuration>) -> R
             ))
     });
     let count = |st| rows.iter().filter(|r| r.status == st).count();
+    let mut no_valid: Vec<NoValidSecret> = apps
+        .iter()
+        .filter(|a| secret_state::of(a, now).state == SecretState::NoValidSecret)
+        .map(|a| NoValidSecret {
+            name: a.name.clone(),
+            client_id: a.id.clone(),
+        })
+        .collect();
+    no_valid.sort_by(|a, b| (&a.name, &a.client_id).cmp(&(&b.name, &b.client_id)));
     Report {
         expired: count(Status::Expired),
         expiring: count(Status::Expiring),
         rows,
+        no_valid,
     }
 }
 
@@ -172,6 +205,7 @@ fn write_table(report: &Report, now: Timestamp, out: &mut dyn Write) -> std::io:
         "DESCRIPTION",
         "EXPIRES",
         "LEFT",
+        "APP STATE",
     ]);
     for r in &report.rows {
         table.row(vec![
@@ -183,6 +217,7 @@ fn write_table(report: &Report, now: Timestamp, out: &mut dyn Write) -> std::io:
                 .map(expiry::date)
                 .unwrap_or_else(|| "never".to_owned()),
             expiry::badge(r.expiry_time, now),
+            r.app_state_text.clone(),
         ]);
     }
     table.write(out)?;
@@ -192,13 +227,32 @@ fn write_table(report: &Report, now: Timestamp, out: &mut dyn Write) -> std::io:
         report.rows.len(),
         report.expired,
         report.expiring
-    )
+    )?;
+    if !report.no_valid.is_empty() {
+        let names: Vec<String> = report
+            .no_valid
+            .iter()
+            .map(|a| format!("{} ({})", sanitize(&a.name), sanitize(&a.client_id)))
+            .collect();
+        let noun = if names.len() == 1 {
+            "app has"
+        } else {
+            "apps have"
+        };
+        writeln!(
+            out,
+            "{} {noun} no valid secret: {}",
+            names.len(),
+            names.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "appName,clientId,secretId,description,creationTime,expiryTime,status"
+        "appName,clientId,secretId,description,creationTime,expiryTime,status,appSecretState"
     )?;
     for r in &report.rows {
         let status = serde_json::to_value(r.status)
@@ -213,6 +267,7 @@ fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             r.creation_time.to_string(),
             r.expiry_time.map(|t| t.to_string()).unwrap_or_default(),
             status,
+            r.app_secret_state.to_owned(),
         ];
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         writeln!(out, "{}", line.join(","))?;

@@ -10,6 +10,7 @@
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::secret_state::{self, SecretState};
 use crate::api::model::{App, Secret};
 
 /// The qualifiers, as the help and the messages name them.
@@ -208,23 +209,24 @@ impl Check {
     }
 }
 
-// The secret-state predicates below are this module's own until the shared rule for an app's
-// secret state lands in `domain::expiry`; then they should call it.
+// The secret-state predicates are `secret_state`'s rule, so that the filter, the app list's
+// column and its sort, and the CLI agree on which app is broken.
 
 /// Not expired at `now`: no expiry, or one still ahead.
 fn is_valid(secret: &Secret, now: Timestamp) -> bool {
-    secret.expiry_time.is_none_or(|t| t > now)
+    secret_state::is_valid(secret.expiry_time, now)
 }
 
 /// A confidential app that cannot get a token with client credentials: no secret at all, or
-/// every one expired. A public app has no secrets by design and is not in this state.
+/// every one expired. A public app has no secrets by design and is not in this state; nor is
+/// an app whose secrets are not loaded.
 pub fn has_no_valid_secret(app: &App, now: Timestamp) -> bool {
-    app.is_confidential && !app.secrets.iter().any(|s| is_valid(s, now))
+    secret_state::of(app, now).state == SecretState::NoValidSecret
 }
 
 /// At least one secret expired (and left to clean up).
 pub fn has_expired_secret(app: &App, now: Timestamp) -> bool {
-    app.secrets.iter().any(|s| !is_valid(s, now))
+    secret_state::of(app, now).expired > 0
 }
 
 /// `<14d` (or `14d`): a window of time ahead.

@@ -7,8 +7,10 @@ use jiff::SignedDuration;
 /// How a length of time is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
-    /// One unit, rounded down and coarser as it grows, for badges and ages: `45s`, `45m`,
-    /// `20h` (up to two days), `3d`, `5w`, `7mo`, `2y`.
+    /// One unit, rounded to the nearest, coarser as it grows, for badges and ages: `45s`,
+    /// `45m`, `20h` (below two days), `90d` (below 14 weeks), `51w` (below 100 weeks), then
+    /// years with at most one decimal (`1.9y`, `2y`). From five days on a badge is never more
+    /// than 10% off, and no unit is ambiguous (no months: `m` is minutes).
     Badge,
     /// The two largest units, for countdowns and token lifetimes: `45s`, `59m 12s`, `3h 5m`,
     /// `12d 4h`. Negative lengths read as `0s`.
@@ -22,21 +24,12 @@ const MIN: i64 = 60;
 const HOUR: i64 = 60 * MIN;
 const DAY: i64 = 24 * HOUR;
 const WEEK: i64 = 7 * DAY;
-const MONTH: i64 = 30 * DAY;
 const YEAR: i64 = 365 * DAY;
 
 /// `secs` seconds written in `style`.
 pub fn format(secs: i64, style: Style) -> String {
     match style {
-        Style::Badge => match secs {
-            s if s < MIN => format!("{s}s"),
-            s if s < HOUR => format!("{}m", s / MIN),
-            s if s < 2 * DAY => format!("{}h", s / HOUR),
-            s if s < 14 * DAY => format!("{}d", s / DAY),
-            s if s < 70 * DAY => format!("{}w", s / WEEK),
-            s if s < 548 * DAY => format!("{}mo", s / MONTH),
-            s => format!("{}y", s / YEAR),
-        },
+        Style::Badge => badge(secs),
         Style::TwoUnits => {
             let s = secs.max(0);
             let (d, h, m, s) = (s / DAY, s % DAY / HOUR, s % HOUR / MIN, s % MIN);
@@ -63,6 +56,40 @@ pub fn format(secs: i64, style: Style) -> String {
     }
 }
 
+/// `secs / per`, rounded half up (negative lengths round towards zero like positive ones).
+fn rounded(secs: i64, per: i64) -> i64 {
+    let whole = secs.unsigned_abs().saturating_add(per.unsigned_abs() / 2) / per.unsigned_abs();
+    let whole = i64::try_from(whole).unwrap_or(i64::MAX);
+    if secs < 0 { -whole } else { whole }
+}
+
+/// The badge rule: the first unit whose rounded count stays below its limit. Rounding to the
+/// nearest (not down) is what makes a 90-day secret read `90d` a second after it was made;
+/// each limit is where the next unit takes over without the badge going down (`97d`, `14w`).
+fn badge(secs: i64) -> String {
+    if secs.abs() < MIN {
+        return format!("{secs}s");
+    }
+    for (unit, per, below) in [
+        ("m", MIN, 60),
+        ("h", HOUR, 48),
+        ("d", DAY, 98),
+        ("w", WEEK, 100),
+    ] {
+        let n = rounded(secs, per);
+        if n.abs() < below {
+            return format!("{n}{unit}");
+        }
+    }
+    // Tenths of a year: `1.9y` for 700 days, `2y` for 729 (never `1y`).
+    let tenths = rounded(secs, YEAR / 10);
+    if tenths % 10 == 0 {
+        format!("{}y", tenths / 10)
+    } else {
+        format!("{}.{}y", tenths / 10, (tenths % 10).abs())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,9 +101,78 @@ mod tests {
         assert_eq!(f(45 * MIN), "45m");
         assert_eq!(f(47 * HOUR), "47h");
         assert_eq!(f(3 * DAY + 2 * HOUR), "3d");
-        assert_eq!(f(35 * DAY), "5w");
-        assert_eq!(f(200 * DAY), "6mo");
-        assert_eq!(f(1000 * DAY), "2y");
+        assert_eq!(f(35 * DAY), "35d");
+        assert_eq!(f(200 * DAY), "29w");
+        assert_eq!(f(1000 * DAY), "2.7y");
+    }
+
+    #[test]
+    fn badge_units_change_where_the_count_would_reach_its_limit() {
+        let f = |s| format(s, Style::Badge);
+        for (secs, text) in [
+            (59, "59s"),
+            (60, "1m"),
+            (59 * MIN + 29, "59m"),
+            (59 * MIN + 30, "1h"),
+            (47 * HOUR + 29 * MIN, "47h"),
+            (47 * HOUR + 30 * MIN, "2d"),
+            (97 * DAY + 11 * HOUR, "97d"),
+            (97 * DAY + 12 * HOUR, "14w"),
+            (99 * WEEK + 3 * DAY, "99w"),
+            (99 * WEEK + 4 * DAY, "1.9y"),
+            (730 * DAY, "2y"),
+            (100 * YEAR, "100y"),
+        ] {
+            assert_eq!(f(secs), text, "{secs}");
+        }
+    }
+
+    #[test]
+    fn the_presets_read_as_chosen() {
+        let f = |s| format(s, Style::Badge);
+        // A second, or half a day, after a 90-day secret was made: still `90d`.
+        assert_eq!(f(90 * DAY), "90d");
+        assert_eq!(f(90 * DAY - 1), "90d");
+        assert_eq!(f(90 * DAY - 11 * HOUR), "90d");
+        assert_eq!(f(30 * DAY - 5), "30d");
+        assert_eq!(f(180 * DAY - 5), "26w");
+        assert_eq!(f(365 * DAY - 5), "52w");
+        // Two years less a day is two years, never one.
+        assert_eq!(f(729 * DAY), "2y");
+        assert_eq!(f(700 * DAY), "1.9y");
+        assert_eq!(f(547 * DAY), "78w");
+    }
+
+    /// The value a badge stands for, in seconds.
+    fn read_back(text: &str) -> f64 {
+        let split = text.find(|c: char| c.is_ascii_alphabetic()).unwrap();
+        let (n, unit) = text.split_at(split);
+        let n: f64 = n.parse().unwrap();
+        let per = match unit {
+            "s" => 1,
+            "m" => MIN,
+            "h" => HOUR,
+            "d" => DAY,
+            "w" => WEEK,
+            "y" => YEAR,
+            other => panic!("unit {other}"),
+        };
+        n * per as f64
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn badges_are_never_more_than_a_tenth_off_from_five_days(secs in 5 * DAY..=MAX.as_secs()) {
+            let text = format(secs, Style::Badge);
+            let off = (read_back(&text) - secs as f64).abs() / secs as f64;
+            proptest::prop_assert!(off <= 0.1, "{secs}s shown as {text}: {off:.3} off");
+        }
+
+        #[test]
+        fn badges_never_go_down_as_time_grows(secs in 0..MAX.as_secs(), step in 1i64..400 * DAY) {
+            let (a, b) = (format(secs, Style::Badge), format(secs + step, Style::Badge));
+            proptest::prop_assert!(read_back(&a) <= read_back(&b), "{a} then {b}");
+        }
     }
 
     #[test]

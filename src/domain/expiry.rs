@@ -1,6 +1,7 @@
-//! How long until a secret expires, as the short text badges show (`EXPIRED`, `3d`, `5w`,
-//! `never`), which secret an app cannot lose, and the expiry dates users type. Text first:
-//! state is never shown by colour alone.
+//! How long until a secret expires, as the short text badges show (`3d`, `5w`, `never`, and
+//! `expired 200d` for one that has), which secret an app cannot lose, and the expiry dates
+//! users type. Text first: state is never shown by colour alone. The state of an app as a
+//! whole is `secret_state`'s.
 
 use jiff::{SignedDuration, Timestamp, civil::Date, tz::TimeZone};
 
@@ -36,14 +37,18 @@ pub fn urgency(expiry: Option<Timestamp>, now: Timestamp) -> Urgency {
     }
 }
 
-/// `EXPIRED`, `45m`, `20h`, `3d`, `5w`, `7mo`, `2y` or `never`.
+/// `45m`, `20h`, `3d`, `5w`, `1.9y` or `never` left; `expired 200d` (how long ago) once it
+/// has expired.
 pub fn badge(expiry: Option<Timestamp>, now: Timestamp) -> String {
     let Some(exp) = expiry else {
         return "never".to_owned();
     };
     let secs = exp.duration_since(now).as_secs();
     if secs <= 0 {
-        return "EXPIRED".to_owned();
+        return format!(
+            "expired {}",
+            super::duration::format(-secs, super::duration::Style::Badge)
+        );
     }
     super::duration::format(secs, super::duration::Style::Badge)
 }
@@ -90,13 +95,17 @@ mod tests {
     fn badges_read_as_text() {
         let now = Timestamp::UNIX_EPOCH;
         assert_eq!(badge(None, now), "never");
-        assert_eq!(badge(at(-1, 0), now), "EXPIRED");
-        assert_eq!(badge(at(0, 0), now), "EXPIRED");
+        assert_eq!(badge(at(-1, 0), now), "expired 24h");
+        assert_eq!(badge(at(-90, 0), now), "expired 90d");
+        assert_eq!(badge(at(-200, 0), now), "expired 29w");
+        assert_eq!(badge(at(-35, 0), now), "expired 35d");
+        assert_eq!(badge(at(0, 0), now), "expired 0s");
         assert_eq!(badge(at(0, 5), now), "5h");
         assert_eq!(badge(at(3, 2), now), "3d");
-        assert_eq!(badge(at(35, 0), now), "5w");
-        assert_eq!(badge(at(200, 0), now), "6mo");
-        assert_eq!(badge(at(1000, 0), now), "2y");
+        assert_eq!(badge(at(35, 0), now), "35d");
+        assert_eq!(badge(at(200, 0), now), "29w");
+        assert_eq!(badge(at(729, 0), now), "2y");
+        assert_eq!(badge(at(1000, 0), now), "2.7y");
     }
 
     #[test]
@@ -118,16 +127,15 @@ mod tests {
             (59, "59s"),
             (60, "1m"),
             (2_700, "45m"),
-            (3_599, "59m"),
-            (3_600, "1h"),
-            (172_799, "47h"),
-            (172_800, "2d"),
-            (14 * DAY - 1, "13d"),
-            (14 * DAY, "2w"),
-            (70 * DAY - 1, "9w"),
-            (70 * DAY, "2mo"),
-            (548 * DAY - 1, "18mo"),
-            (548 * DAY, "1y"),
+            (3_569, "59m"),
+            (3_570, "1h"),
+            (170_999, "47h"),
+            (171_000, "2d"),
+            (14 * DAY, "14d"),
+            (90 * DAY - 1, "90d"),
+            (98 * DAY, "14w"),
+            (548 * DAY, "78w"),
+            (729 * DAY, "2y"),
             (3 * 365 * DAY, "3y"),
         ] {
             assert_eq!(

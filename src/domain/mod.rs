@@ -16,6 +16,7 @@ pub mod login;
 pub mod onboarding;
 pub mod permissions;
 pub mod sanitize;
+pub mod secret_state;
 pub mod token_check;
 
 pub use sanitize::{csv_cell, json_text, sanitize, sanitize_lines, shown_message};

@@ -585,12 +585,32 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("q", "", "quit"),
 ];
 
+/// What the marks of the app list's Expires column mean, for the help.
+pub const MARKS: &[(&str, &str)] = &[
+    (
+        "no valid secret",
+        "a confidential app whose secrets are all expired, or that has none",
+    ),
+    (
+        "11d  never",
+        "the nearest expiry among the secrets that still work",
+    ),
+    (
+        "+2✗",
+        "expired secrets left to delete (the app still has a valid one)",
+    ),
+    (
+        "-  …",
+        "a public app (no secrets by design); not loaded yet",
+    ),
+];
+
 /// How many lines the help has: each section's title and lines, the commands, and a blank
 /// line after each section. The view draws exactly these; `update` scrolls by them.
 pub fn help_line_count(tables: &[&[Binding]]) -> usize {
     let sections = help_sections(tables);
     let keys: usize = sections.iter().map(|(_, lines)| 1 + lines.len()).sum();
-    keys + 1 + COMMANDS.len() + sections.len() + 1
+    keys + 1 + COMMANDS.len() + 1 + MARKS.len() + sections.len() + 2
 }
 
 /// The key that triggers `action` in the panes, for hints like "press X".

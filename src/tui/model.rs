@@ -12,6 +12,7 @@ use tui_input::Input;
 
 use crate::api::model::{App, Secret};
 use crate::domain::app_filter::{AppFilter, Search, Verdict};
+use crate::domain::secret_state::{self, SecretState};
 
 use super::TuiOptions;
 use super::effect::RequestId;
@@ -257,6 +258,9 @@ pub struct Model {
     /// a filter keystroke reuses it instead of sorting again.
     order: Vec<u32>,
     order_for: Option<(u64, SortKey)>,
+    /// The expiry sort holds until the nearest valid secret of some app expires: that app's
+    /// state changes then, and so may its place.
+    order_until: Option<Timestamp>,
     pub selected: Option<String>,
     pub list: ListCursor,
     pub sort: SortKey,
@@ -275,6 +279,9 @@ pub struct Model {
     pub expiring: ListCursor,
     pub help: ListCursor,
     pub expiring_rows: Vec<ExpiringRow>,
+    /// Until when each confidential app keeps a valid secret (`secret_state::valid_until`),
+    /// sorted: the expiry view counts the apps without one at any moment by a binary search.
+    pub valid_until: Vec<Timestamp>,
     /// The apps generation `expiring_rows` were made for.
     expiring_for: Option<u64>,
     /// The expiry view's filter: text that must be in the app's name or the secret's
@@ -340,6 +347,7 @@ impl Model {
             view: Vec::new(),
             order: Vec::new(),
             order_for: None,
+            order_until: None,
             selected: None,
             list: ListCursor::default(),
             sort: SortKey::Name,
@@ -353,6 +361,7 @@ impl Model {
             expiring: ListCursor::default(),
             help: ListCursor::default(),
             expiring_rows: Vec::new(),
+            valid_until: Vec::new(),
             expiring_for: None,
             expiring_filter: Input::default(),
             expiring_shown: None,
@@ -498,15 +507,24 @@ impl Model {
     /// since the last time.
     fn refresh_order(&mut self) {
         let wanted = (self.apps.generation, self.sort);
-        if self.order_for == Some(wanted) {
+        if self.order_for == Some(wanted) && !self.order_is_stale() {
             return;
         }
         self.apps.refresh_names();
         let (slots, rank) = (&self.apps.slots, &self.apps.name_rank);
+        self.order_until = None;
         // Ties on the other keys go by name: the name rank, so that no comparison touches text.
         self.order = match self.sort {
             SortKey::Name => self.apps.name_order.clone(),
-            SortKey::Expiry => order_by_key(slots.len(), |i| (expiry_rank(&slots[i].app), rank[i])),
+            SortKey::Expiry => {
+                let now = self.now;
+                let states: Vec<SecretState> = slots
+                    .iter()
+                    .map(|slot| secret_state::of(&slot.app, now).state)
+                    .collect();
+                self.order_until = states.iter().filter_map(|s| s.changes_at()).min();
+                order_by_key(slots.len(), |i| (states[i].sort_key(), rank[i]))
+            }
             // Apps whose scopes are not loaded yet go last, not among those with none.
             SortKey::Scopes => order_by_key(slots.len(), |i| {
                 let app = &slots[i].app;
@@ -518,6 +536,18 @@ impl Model {
             }),
         };
         self.order_for = Some(wanted);
+    }
+
+    /// Confidential apps without a valid secret at `now` (none, or all expired), as of the
+    /// last `rebuild_expiring`.
+    pub fn apps_without_valid_secret(&self) -> usize {
+        self.valid_until.partition_point(|t| *t <= self.now)
+    }
+
+    /// Whether time has moved the expiry sort: some app's nearest valid secret has expired
+    /// since the apps were sorted. The tick checks it; a comparison, no pass over the apps.
+    pub fn order_is_stale(&self) -> bool {
+        self.sort == SortKey::Expiry && self.order_until.is_some_and(|t| self.now >= t)
     }
 
     /// Selects the app at `index` of the view.
@@ -591,6 +621,11 @@ impl Model {
         (self.expiring_rows, self.expiring_keys) =
             rows.into_iter().map(|(_, row, key)| (row, key)).unzip();
         self.expiring_text = text;
+        self.valid_until = slots
+            .iter()
+            .filter_map(|slot| secret_state::valid_until(&slot.app))
+            .collect();
+        self.valid_until.sort_unstable();
         self.filter_expiring();
         self.expiring.clamp(self.expiring_len());
     }
@@ -774,20 +809,6 @@ fn order_by_key<K: Ord>(len: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
     let mut keyed: Vec<(K, u32)> = (0..len).map(|i| (key(i), i as u32)).collect();
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, i)| i).collect()
-}
-
-/// Apps by nearest expiry: expiring secrets first (soonest first), then secrets that never
-/// expire, then apps without secrets.
-fn expiry_rank(app: &App) -> (u8, Option<Timestamp>) {
-    if !app.details_known() {
-        // Not loaded is not "no secret": after every app whose secrets are known.
-        return (3, None);
-    }
-    match (app.secrets.is_empty(), app.nearest_expiry()) {
-        (true, _) => (2, None),
-        (false, Some(t)) => (0, Some(t)),
-        (false, None) => (1, None),
-    }
 }
 
 #[cfg(test)]

@@ -108,6 +108,11 @@ fn tick(model: &mut Model, now: jiff::Timestamp) {
     if tick_signature(model) != before {
         model.dirty = true;
     }
+    // A secret expired under the expiry sort: its app moves (to "no valid secret" first).
+    if model.order_is_stale() {
+        model.rebuild_view();
+        model.dirty = true;
+    }
 }
 
 /// Ticks also drive auto-refresh; kept apart from `tick` so the loop can ask for it. Due

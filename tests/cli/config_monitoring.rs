@@ -12,7 +12,13 @@ use extapps::domain::duration::parse;
 use jiff::Timestamp;
 
 fn apps() -> Vec<App> {
-    serde_json::from_str(include_str!("../fixtures/apps-expiry.json")).unwrap()
+    let mut apps: Vec<App> =
+        serde_json::from_str(include_str!("../fixtures/apps-expiry.json")).unwrap();
+    // As `secrets list` has them: every app read on its own, its secrets facts.
+    for a in &mut apps {
+        a.details = extapps::api::model::Details::Known;
+    }
+    apps
 }
 
 fn ids(r: &Report) -> Vec<i64> {
@@ -100,15 +106,16 @@ fn table_shows_app_ids_dates_and_badges() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "APP           CLIENT ID     SECRET ID  DESCRIPTION        EXPIRES     LEFT"
+        "APP           CLIENT ID     SECRET ID  DESCRIPTION        EXPIRES     LEFT         APP STATE"
     );
+    // The expired secret says how long ago; its app still has a valid one (92d left).
     assert_eq!(
         lines[1],
-        "Billing sync  billing-sync  102        old, \"do not use\"  2026-02-27  EXPIRED"
+        "Billing sync  billing-sync  102        old, \"do not use\"  2026-02-27  expired 36h  92d"
     );
     assert_eq!(
         lines[2],
-        "CI, nightly   ci-nightly    201                           2026-03-05  4d"
+        "CI, nightly   ci-nightly    201                           2026-03-05  4d           4d"
     );
     assert_eq!(lines[4], "3 secrets, 1 expired, 2 expiring");
 }
@@ -128,6 +135,9 @@ fn json_is_an_array_of_flat_objects() {
     assert_eq!(v[4]["expiryTime"], serde_json::Value::Null);
     assert_eq!(v[4]["status"], "never");
     assert_eq!(v.as_array().unwrap().len(), 5);
+    // Each row carries its app's state: this expired secret's app still has a valid one.
+    assert_eq!(first["appSecretState"], "expires");
+    assert_eq!(v[4]["appSecretState"], "expires", "Reporting: 302 expires");
 }
 
 #[test]
@@ -138,9 +148,9 @@ fn csv_has_a_header_and_quotes_what_needs_it() {
     );
     assert_eq!(
         out,
-        "appName,clientId,secretId,description,creationTime,expiryTime,status\n\
-         Billing sync,billing-sync,102,\"old, \"\"do not use\"\"\",2025-01-01T00:00:00Z,2026-02-27T12:00:00Z,expired\n\
-         \"CI, nightly\",ci-nightly,201,,2025-12-01T00:00:00Z,2026-03-05T00:00:00Z,expiring\n"
+        "appName,clientId,secretId,description,creationTime,expiryTime,status,appSecretState\n\
+         Billing sync,billing-sync,102,\"old, \"\"do not use\"\"\",2025-01-01T00:00:00Z,2026-02-27T12:00:00Z,expired,expires\n\
+         \"CI, nightly\",ci-nightly,201,,2025-12-01T00:00:00Z,2026-03-05T00:00:00Z,expiring,expires\n"
     );
     // A line break never reaches a cell: it is shown, so a row stays one line.
     assert_eq!(csv_cell("a\nb"), "a␊b");

@@ -24,6 +24,7 @@ mod monitoring;
 mod promises_apps;
 mod promises_config;
 mod secret_hygiene;
+mod secret_state;
 mod secrets_details;
 mod token_cli;
 mod wide_text;

@@ -367,7 +367,7 @@ fn secrets_list_exits_0_when_nothing_expires_in_the_window_and_3_when_one_does()
     assert_eq!(stderr(&o), "");
     assert_eq!(
         stdout(&o),
-        "appName,clientId,secretId,description,creationTime,expiryTime,status\n",
+        "appName,clientId,secretId,description,creationTime,expiryTime,status,appSecretState\n",
         "no secret within the window"
     );
 
@@ -378,7 +378,7 @@ fn secrets_list_exits_0_when_nothing_expires_in_the_window_and_3_when_one_does()
     let out = stdout(&o);
     let rows: Vec<&str> = out
         .lines()
-        .filter(|l| l.ends_with(",expiring"))
+        .filter(|l| l.ends_with(",expiring,expires"))
         .map(|l| l.split(',').nth(2).unwrap())
         .collect();
     assert_eq!(rows, ["1013"], "{out}");

@@ -26,7 +26,7 @@ fn create_edit_and_delete_an_app_at_120x35() {
         data.path().display(),
         log.path().display()
     ));
-    t.wait_for("Invoice Proces", WAIT);
+    t.wait_for("Invoice Proc", WAIT);
 
     // Create: a name, a redirect URI, one scope from the picker, then Ctrl-S.
     t.keys(&["n"]);
@@ -93,7 +93,7 @@ fn create_edit_and_delete_an_app_at_120x35() {
     t.wait_for_all(&["App deleted", "extapps apps restore"], WAIT);
     t.keys(&["Enter"]);
     t.wait("the app to be gone", WAIT, |s| {
-        !s.contains("App deleted") && !s.contains("Zeta e2e bot") && s.contains("Invoice Proces")
+        !s.contains("App deleted") && !s.contains("Zeta e2e bot") && s.contains("Invoice Proc")
     });
     let backups: Vec<_> = std::fs::read_dir(data.path().join("extapps/backups"))
         .expect("the backup directory exists")

@@ -47,10 +47,10 @@ fn open_wizard(sim: &Sim, t: &Tmux) {
         env(sim),
         sim.file("tui.log").display()
     ));
-    t.wait_for("Invoice Proces", WAIT);
+    t.wait_for("Invoice Proc", WAIT);
     t.keys(&["/"]);
     t.text("servicenow");
-    t.wait("the filter", WAIT, |s| !s.contains("Invoice Proces"));
+    t.wait("the filter", WAIT, |s| !s.contains("Invoice Proc"));
     t.keys(&["Enter"]);
     // The list is summaries (as the live server's): the wizard needs the app's own read, so
     // wait for its old secret to show before rotating.

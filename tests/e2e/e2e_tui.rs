@@ -20,19 +20,19 @@ fn browse_and_quit(width: u16, height: u16) {
     t.wait_for_prompt(WAIT);
     let log = tempfile::NamedTempFile::new().unwrap();
     t.run_program(&format!("{BIN} --demo --log-file {}", log.path().display()));
-    t.wait_for_all(&["Invoice Proces", "demo-org", "EXPIRED"], WAIT);
+    t.wait_for_all(&["Invoice Proc", "demo-org", "no valid"], WAIT);
 
     // Filter as you type: only matching apps remain.
     t.keys(&["/"]);
     t.text("servicenow");
     // Typed one key at a time, so wait for the whole word to have been applied.
     t.wait("the filter to apply", WAIT, |s| {
-        s.contains("1/21") && s.contains("ServiceNow Con") && !s.contains("Invoice Proces")
+        s.contains("1/21") && s.contains("ServiceNow Con") && !s.contains("Invoice Proc")
     });
     t.keys(&["Enter"]);
     t.wait_for("a81c4e07-2d9b", WAIT);
     escape(&t);
-    t.wait_for("Invoice Proces", WAIT);
+    t.wait_for("Invoice Proc", WAIT);
 
     // Move down and the detail pane follows the selection.
     t.keys(&["g", "j"]);
@@ -61,7 +61,7 @@ fn browse_and_quit(width: u16, height: u16) {
         "terminal not restored:\n{screen}"
     );
     assert!(
-        !screen.contains("Invoice Proces"),
+        !screen.contains("Invoice Proc"),
         "the alternate screen was left:\n{screen}"
     );
 }
@@ -87,12 +87,12 @@ fn a_panic_restores_the_terminal_and_stays_readable() {
         "EXTAPPS_TEST_PANIC_ON_KEY=1 {BIN} --demo --log-file {}; echo exit=$?",
         log.path().display()
     ));
-    t.wait_for("Invoice Proces", WAIT);
+    t.wait_for("Invoice Proc", WAIT);
     t.keys(&["P"]);
     let screen = t.wait_for("exit=", WAIT);
     assert!(screen.contains("deliberate test panic"), "{screen}");
     assert!(
-        !screen.contains("Invoice Proces"),
+        !screen.contains("Invoice Proc"),
         "the alternate screen was left:\n{screen}"
     );
     assert!(
@@ -117,14 +117,14 @@ fn quitting_after_the_editor_restores_the_terminal() {
         "EDITOR=true {BIN} --demo --log-file {}",
         log.path().display()
     ));
-    t.wait_for("Invoice Proces", WAIT);
+    t.wait_for("Invoice Proc", WAIT);
     assert!(!log_says(log.path(), "the editor returned"));
     t.keys(&["E"]);
     // `true` leaves the JSON as it was: nothing to save, and the TUI is back. Only the editor's
     // return writes this line; the "No changes" toast it also shows lives 4 s, which a busy
     // machine can miss between two captures.
     wait_for_log(log.path(), "the editor returned", WAIT);
-    let screen = t.wait_for("Invoice Proces", WAIT);
+    let screen = t.wait_for("Invoice Proc", WAIT);
     assert!(!screen.contains("exited with"), "{screen}");
     escape(&t);
     t.keys(&["q"]);
@@ -145,7 +145,7 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
     t.wait_for_prompt(WAIT);
     let log = tempfile::NamedTempFile::new().unwrap();
     t.run_program(&format!("{BIN} --demo --log-file {}", log.path().display()));
-    t.wait_for_all(&["Invoice Proces", "3 Secrets"], WAIT);
+    t.wait_for_all(&["Invoice Proc", "3 Secrets"], WAIT);
     t.keys(&["3"]);
     t.resize(30, 8);
     t.wait_for("too small", WAIT);
@@ -153,7 +153,7 @@ fn keys_do_nothing_while_the_terminal_is_too_small() {
     t.keys(&["x", "y", "j", "n"]);
     std::thread::sleep(Duration::from_millis(500));
     t.resize(120, 35);
-    let screen = t.wait_for("Invoice Proces", WAIT);
+    let screen = t.wait_for("Invoice Proc", WAIT);
     assert!(!screen.contains("Delete secret"), "{screen}");
     assert!(!screen.contains("Deleted secret"), "{screen}");
     assert!(!screen.contains("New app"), "{screen}");

@@ -21,6 +21,7 @@ mod tui_messages;
 mod tui_monkey;
 mod tui_profile_switch;
 mod tui_secret_details;
+mod tui_secret_state;
 mod tui_secrets_snapshots;
 mod tui_secrets_update;
 mod tui_snapshots;

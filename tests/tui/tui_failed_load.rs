@@ -118,13 +118,13 @@ fn loading_failed_and_empty_are_three_different_screens() {
 fn a_failed_refresh_keeps_the_list_and_says_how_old_it_is() {
     let mut model = loaded(screen_options());
     let before = render(&mut model, 120, 35);
-    assert!(before.contains("Invoice Processing Bot"), "{before}");
+    assert!(before.contains("Invoice Processi"), "{before}");
     model.now = now() + SignedDuration::from_mins(7);
     let req = load_req(&update(&mut model, Msg::Key(Action::Refresh)));
     list_answer(&mut model, req, Err(unreachable()));
     assert_eq!(model.apps.len(), 21, "the list stays");
     let screen = render(&mut model, 120, 35);
-    assert!(screen.contains("Invoice Processing Bot"), "{screen}");
+    assert!(screen.contains("Invoice Processi"), "{screen}");
     assert!(!screen.contains("could not be loaded"), "{screen}");
     assert!(
         screen.contains("refresh failed 09:07:00, list from 09:00:00 (7m ago)"),

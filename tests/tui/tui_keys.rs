@@ -457,30 +457,30 @@ const BY_SCOPES: &[&str] = &[
     "extapps Demo Reader",       // 1
 ];
 
-/// Nearest secret expiry first (expired ones, oldest first), then apps whose secrets never
-/// expire, then apps with no secret; ties by name. Dates from the demo organization at now().
+/// Apps with no valid secret first, then the nearest valid expiry, then apps whose secrets never
+/// expire, then public apps; ties by name. Dates from the demo organization at now().
 const BY_EXPIRY: &[&str] = &[
-    "CI/CD Pipeline",              // 2026-05-07, expired
-    KEIHI,                         // 2026-09-24, expired (another one valid)
-    "Invoice Processing Bot",      // 2026-10-19, expired
-    "Power BI Reporting",          // 2026-11-20, expired
-    "Customer Email Triage (IXP)", // 2026-11-22 09:00, expired
-    "Document Validation Station", // 2026-11-22 21:00, expired
-    "Test Manager Jenkins",        // 2026-11-24
-    UBER,                          // 2026-12-02
-    "ServiceNow Connector",        // 2026-12-05
-    "Queue Monitor Teams Bot",     // 2026-12-13
-    AUDIT,                         // 2027-02-06
+    "Customer Email Triage (IXP)", // no valid secret: its one secret expired
+    "License Usage Report",        // no valid secret: none at all
+    "Document Validation Station", // 12h (one expired besides)
+    "Test Manager Jenkins",        // 24h
+    "Invoice Processing Bot",      // 5d (one expired besides)
+    UBER,                          // 9d (another never expires)
+    "ServiceNow Connector",        // 12d
+    "Queue Monitor Teams Bot",     // 20d (another never expires)
+    "CI/CD Pipeline",              // 30d (one expired besides)
+    KEIHI,                         // its valid one (one expired besides)
+    AUDIT,                         // 75d
     REGRESSION,                    // 2027-04-22
     CAIWU,                         // 2027-06-11
+    "Power BI Reporting",          // 52w (one expired besides)
     "extapps Demo Admin",          // never
     "extapps Demo Reader",         // never
     "HR Onboarding Automation",    // never
-    "Data Service Sync",           // no secret
-    "Insights Dashboard Portal",
-    "License Usage Report",
-    "Mobile Approvals (public)",
-    "UiPath CLI (uipathcli)",
+    "Data Service Sync",           // public
+    "Insights Dashboard Portal",   // public
+    "Mobile Approvals (public)",   // public
+    "UiPath CLI (uipathcli)",      // public
 ];
 
 #[test]

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table};
 
 use crate::api::model::App;
+use crate::domain::secret_state::{self, NO_VALID_SECRET, NOT_LOADED, SecretState, SecretStatus};
 use crate::tui::format::{self, Urgency};
 use crate::tui::keymap::{Action, key_for};
 use crate::tui::model::{Model, OverlayKind, Pane};
@@ -81,16 +82,25 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let wide = table_area.width >= 56;
     let (kind_w, count_w) = if wide { (12, 7) } else { (6, 3) };
-    let header = Row::new(if wide {
-        ["Name", "Kind", "Scopes", "Secrets", "Expires"]
+    let state_w = if wide { STATE_W } else { STATE_W_NARROW };
+    let [name_h, kind_h, scopes_h, secrets_h] = if wide {
+        ["Name", "Kind", "Scopes", "Secrets"]
     } else {
-        ["Name", "Kind", "Scp", "Sec", "Expires"]
-    })
+        ["Name", "Kind", "Scp", "Sec"]
+    };
+    // Right-aligned like the states under it.
+    let header = Row::new(vec![
+        Line::from(name_h),
+        Line::from(kind_h),
+        Line::from(scopes_h),
+        Line::from(secrets_h),
+        Line::from("Expires").right_aligned(),
+    ])
     .style(theme.column_header());
     let rows_height = table_area.height.saturating_sub(1) as usize;
     // Fixed columns and their four gaps; the name gets the rest and shows where it was cut.
     let name_w =
-        (table_area.width as usize).saturating_sub((kind_w + 2 * count_w + 7 + 4) as usize);
+        (table_area.width as usize).saturating_sub((kind_w + 2 * count_w + state_w + 4) as usize);
     let window = model.list.window(model.view.len(), rows_height);
     let rows = model.view[window.clone()]
         .iter()
@@ -109,7 +119,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Length(kind_w),
         Constraint::Length(count_w),
         Constraint::Length(count_w),
-        Constraint::Length(7),
+        Constraint::Length(state_w),
     ];
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
@@ -134,23 +144,56 @@ fn app_row<'a>(app: &'a App, model: &Model, theme: &Theme, wide: bool, name_w: u
             Line::from(Span::styled("…", theme.dim())).right_aligned(),
         ]);
     }
-    let (expiry_text, urgency) = if app.secrets.is_empty() {
-        ("-".to_owned(), Urgency::NoSecret)
-    } else {
-        let nearest = app.nearest_expiry();
-        (
-            format::time_left(nearest, model.now),
-            format::urgency(nearest, model.now),
-        )
-    };
+    let state_w = if wide { STATE_W } else { STATE_W_NARROW };
     Row::new(vec![
         name_cell(app, model.details.is_pending(&app.id), name_w),
         Line::from(kind),
         Line::from(app.scope_count().to_string()).right_aligned(),
         Line::from(app.secrets.len().to_string()).right_aligned(),
-        Line::from(Span::styled(expiry_text, theme.urgency(urgency))).right_aligned(),
+        state_cell(secret_state::of(app, model.now), model, theme, state_w),
     ])
 }
+
+/// The Expires column as wide as `no valid secret`, and as `never +2✗` when narrow.
+const STATE_W: u16 = 15;
+const STATE_W_NARROW: u16 = 9;
+
+/// The Expires column: the app's secret state (`no valid secret` in the warning colour, the
+/// nearest expiry among valid secrets, `never`, `-` for a public app), then `+2✗` when
+/// expired secrets are left to delete (help explains the mark).
+fn state_cell(status: SecretStatus, model: &Model, theme: &Theme, width: u16) -> Line<'static> {
+    let (text, style) = match status.state {
+        SecretState::NoValidSecret if width >= STATE_W => {
+            (NO_VALID_SECRET.to_owned(), theme.warning_badge())
+        }
+        SecretState::NoValidSecret => ("no valid".to_owned(), theme.warning_badge()),
+        SecretState::Expires(t) => (
+            format::time_left(Some(t), model.now),
+            theme.urgency(format::urgency(Some(t), model.now)),
+        ),
+        SecretState::Never => ("never".to_owned(), theme.urgency(Urgency::Never)),
+        SecretState::Public => ("-".to_owned(), theme.urgency(Urgency::NoSecret)),
+        SecretState::NotLoaded => (NOT_LOADED.to_owned(), theme.dim()),
+    };
+    let mut spans = Vec::with_capacity(2);
+    // "No valid secret" already says every secret the app has is expired.
+    if status.expired > 0 && status.state != SecretState::NoValidSecret {
+        let marker = format!(" +{}{EXPIRED_MARK}", status.expired);
+        let marker = if format::width(&text) + format::width(&marker) <= width as usize {
+            marker
+        } else {
+            format!(" {EXPIRED_MARK}")
+        };
+        spans.push(Span::styled(text, style));
+        spans.push(Span::styled(marker, theme.dim()));
+    } else {
+        spans.push(Span::styled(text, style));
+    }
+    Line::from(spans).right_aligned()
+}
+
+/// Beside the state: expired secrets left to delete.
+pub const EXPIRED_MARK: &str = "✗";
 
 /// The name, and for a created app that no list carries yet, that it is pending.
 fn name_cell(app: &App, pending: bool, name_w: usize) -> Line<'static> {

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::api::model::App;
 use crate::domain::cells;
+use crate::domain::secret_state::{self, SecretState};
 use crate::tui::format;
 use crate::tui::model::{Model, secrets_by_expiry};
 use crate::tui::theme::Theme;
@@ -139,10 +140,12 @@ pub fn render_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
         ))
     }));
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
+    let mut heading = vec![Span::styled(
         format!("Secrets ({})", app.secrets.len()),
         theme.label(),
-    )));
+    )];
+    heading.extend(state_words(app, model, theme));
+    lines.push(Line::from(heading));
     for s in secrets_by_expiry(app) {
         let left = format::time_left(s.expiry_time, model.now);
         lines.push(Line::from(vec![
@@ -158,6 +161,33 @@ pub fn render_overlay(model: &Model, theme: &Theme, frame: &mut Frame, area: Rec
         ]));
     }
     overlay_frame(lines, theme, frame, area);
+}
+
+/// The app's secret state in words, after the Secrets heading (nothing for a public app).
+fn state_words(app: &App, model: &Model, theme: &Theme) -> Vec<Span<'static>> {
+    let status = secret_state::of(app, model.now);
+    let mut out = match status.state {
+        SecretState::NoValidSecret => vec![
+            Span::raw(" · "),
+            Span::styled(
+                "no valid secret: the app cannot get a token",
+                theme.warning_badge(),
+            ),
+        ],
+        SecretState::Expires(t) => vec![Span::raw(format!(
+            " · nearest valid expiry {}",
+            format::time_left(Some(t), model.now)
+        ))],
+        SecretState::Never => vec![Span::raw(" · its valid secrets never expire")],
+        SecretState::Public | SecretState::NotLoaded => Vec::new(),
+    };
+    if status.expired > 0 && status.state != SecretState::NoValidSecret {
+        out.push(Span::raw(format!(
+            " · {} expired to delete",
+            status.expired
+        )));
+    }
+    out
 }
 
 fn overlay_frame(lines: Vec<Line>, theme: &Theme, frame: &mut Frame, area: Rect) {

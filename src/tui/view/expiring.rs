@@ -37,13 +37,23 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let filtering = model.overlays.top() == Some(OverlayKind::Filter);
     let show_filter = filtering || !model.expiring_filter.value().is_empty();
+    let summary_line = summary(model, theme);
+    // The summary wraps rather than lose its end on a narrow screen.
+    let summary_rows = if summary_line.width() > inner.width as usize {
+        2
+    } else {
+        1
+    };
     let [summary_area, filter_area, table_area] = Layout::vertical([
-        Constraint::Length(1),
+        Constraint::Length(summary_rows),
         Constraint::Length(u16::from(show_filter)),
         Constraint::Fill(1),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(summary(model, theme)), summary_area);
+    frame.render_widget(
+        Paragraph::new(summary_line).wrap(ratatui::widgets::Wrap { trim: true }),
+        summary_area,
+    );
     if show_filter {
         render_filter(model, theme, frame, filter_area, filtering);
     }
@@ -51,6 +61,12 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rows_height = table_area.height.saturating_sub(1) as usize;
     let window = model.expiring.window(model.expiring_len(), rows_height);
     let wide = table_area.width >= 90;
+    // `expired 29w` is wider than `12d`: the column takes what the rows shown need.
+    let left_w = model
+        .expiring_rows_in(window.clone())
+        .filter(|r| r.known)
+        .map(|r| format::width(&format::time_left(r.expiry, model.now)))
+        .fold(4, usize::max) as u16;
     // The app and description columns share what the fixed ones leave, sized from the rows on
     // screen: a name is shown whole when it fits (the `#5992` that tells generated apps apart
     // is at its end), else cut with `…`, never silently by the table.
@@ -72,7 +88,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .unwrap_or(0)
         .max(6);
     let columns = if wide { 6 } else { 5 };
-    let fixed = 7 + 10 + if wide { 36 } else { 0 } + secret_w + (columns - 1);
+    let fixed = usize::from(left_w) + 10 + if wide { 36 } else { 0 } + secret_w + (columns - 1);
     let avail = (table_area.width as usize).saturating_sub(fixed);
     let app_w = longest_name.min(avail - avail / 3);
     let desc_w = avail - app_w;
@@ -133,7 +149,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         });
     let mut header = vec!["Left", "Expires", "App"];
     let mut widths = vec![
-        Constraint::Length(7),
+        Constraint::Length(left_w),
         Constraint::Length(10),
         Constraint::Length(app_w as u16),
     ];
@@ -203,7 +219,7 @@ fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
     };
     let (expired, soon, upcoming) = (upto(0), upto(1), upto(2));
     let counts = [expired, soon - expired, upcoming - soon, known - upcoming];
-    Line::from(vec![
+    let mut spans = vec![
         Span::raw(format!("{known} secrets: ")),
         Span::styled(
             format!("{} expired", counts[0]),
@@ -224,5 +240,19 @@ fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
             format!("{} later or never", counts[3]),
             theme.urgency(Urgency::Later),
         ),
-    ])
+    ];
+    // What breaks: apps whose every secret expired, or that have none (and so no row here).
+    // Organization-wide, so only beside the organization's rows, not a filter's.
+    let broken = model.apps_without_valid_secret();
+    if broken > 0 && model.expiring_filter.value().trim().is_empty() {
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(
+            format!(
+                "{broken} {} no valid secret",
+                if broken == 1 { "app has" } else { "apps have" }
+            ),
+            theme.warning_badge(),
+        ));
+    }
+    Line::from(spans)
 }

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::tui::keymap::{COMMANDS, help_sections};
+use crate::tui::keymap::{COMMANDS, MARKS, help_sections};
 use crate::tui::model::Model;
 use crate::tui::overlay::help_order;
 use crate::tui::theme::Theme;
@@ -43,6 +43,17 @@ fn sections(theme: &Theme) -> Vec<Vec<Line<'static>>> {
         ])
     }));
     out.push(commands);
+    let mut marks = vec![Line::from(Span::styled(
+        "Apps list: the Expires column",
+        theme.column_header(),
+    ))];
+    marks.extend(MARKS.iter().map(|(mark, help)| {
+        Line::from(vec![
+            Span::styled(format!("  {mark:<KEY_WIDTH$} "), theme.key()),
+            Span::raw(*help),
+        ])
+    }));
+    out.push(marks);
     out
 }
 

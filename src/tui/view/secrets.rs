@@ -78,46 +78,50 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .max()
         .unwrap_or(0)
         .max(6);
-    let fixed = id_w + if with_created { 10 + 1 } else { 0 } + 10 + 7 + 4;
-    let desc_w = (inner.width as usize).saturating_sub(fixed);
+    // `expired 29w` is wider than `12d`: the column takes what the rows shown need.
     let window = model
         .secrets
         .window(secrets.len(), inner.height.saturating_sub(1) as usize);
-    let rows = secrets[window.clone()].iter().enumerate().map(|(i, s)| {
-        let urgency = format::urgency(s.expiry_time, model.now);
-        let mut cells = vec![
-            Line::from(s.id.to_string()),
-            Line::from(format::truncate(
-                s.description.as_deref().unwrap_or("-"),
-                desc_w,
-            )),
-        ];
-        if with_created {
-            cells.push(Line::from(format::date(s.creation_time, &model.tz)));
-        }
-        cells.push(Line::from(s.expiry_time.map_or_else(
-            || "never".to_owned(),
-            |t| format::date(t, &model.tz),
-        )));
-        cells.push(
-            Line::from(Span::styled(
-                format::time_left(s.expiry_time, model.now),
-                theme.urgency(urgency),
-            ))
-            .right_aligned(),
-        );
-        let row = Row::new(cells);
-        if focused && window.start + i == model.secrets.index {
-            row.style(theme.selected(true))
-        } else {
-            row
-        }
-    });
+    let lefts: Vec<String> = secrets[window.clone()]
+        .iter()
+        .map(|s| format::time_left(s.expiry_time, model.now))
+        .collect();
+    let left_w = lefts.iter().map(|t| format::width(t)).fold(4, usize::max) as u16;
+    let fixed = id_w + if with_created { 10 + 1 } else { 0 } + 10 + usize::from(left_w) + 4;
+    let desc_w = (inner.width as usize).saturating_sub(fixed);
+    let rows = secrets[window.clone()]
+        .iter()
+        .zip(lefts)
+        .enumerate()
+        .map(|(i, (s, left))| {
+            let urgency = format::urgency(s.expiry_time, model.now);
+            let mut cells = vec![
+                Line::from(s.id.to_string()),
+                Line::from(format::truncate(
+                    s.description.as_deref().unwrap_or("-"),
+                    desc_w,
+                )),
+            ];
+            if with_created {
+                cells.push(Line::from(format::date(s.creation_time, &model.tz)));
+            }
+            cells.push(Line::from(s.expiry_time.map_or_else(
+                || "never".to_owned(),
+                |t| format::date(t, &model.tz),
+            )));
+            cells.push(Line::from(Span::styled(left, theme.urgency(urgency))).right_aligned());
+            let row = Row::new(cells);
+            if focused && window.start + i == model.secrets.index {
+                row.style(theme.selected(true))
+            } else {
+                row
+            }
+        });
     let mut widths = vec![Constraint::Length(id_w as u16), Constraint::Fill(1)];
     if with_created {
         widths.push(Constraint::Length(10));
     }
-    widths.extend([Constraint::Length(10), Constraint::Length(7)]);
+    widths.extend([Constraint::Length(10), Constraint::Length(left_w)]);
     frame.render_widget(
         Table::new(rows, widths)
             .header(Row::new(header).style(theme.column_header()))
