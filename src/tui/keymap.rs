@@ -25,6 +25,8 @@ pub enum Action {
     Help,
     Refresh,
     CycleSort,
+    /// Turn the current sort around (`name ▲` to `name ▼`).
+    ReverseSort,
     ShowExpiring,
     /// Go to the app of the secret under the cursor in the expiring view.
     JumpToApp,
@@ -319,6 +321,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[code(KeyCode::PageDown)], A::PageDown, G::Move, S::Lists, "page up / down"),
     bind!(&[k('/')], A::StartFilter, G::AppList, S::Panes, "filter: name, id, scope, URI"),
     bind!(&[k('o')], A::CycleSort, G::AppList, S::Pane(Pane::Apps), "sort: name, expiry, scopes"),
+    bind!(&[k('O')], A::ReverseSort, G::AppList, S::Pane(Pane::Apps), "reverse the sort"),
     bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::AppList, S::Pane(Pane::Apps), "details of the app"),
     bind!(&[k('q'), code(KeyCode::Enter)], A::Back, G::AppList, S::Mode(Mode::Details), "close the details"),
     bind!(&[code(KeyCode::Enter), k(' ')], A::ToggleFold, G::ScopeTree, S::Pane(Pane::Scopes), "fold / unfold a resource"),
@@ -426,15 +429,22 @@ pub fn resolve(ev: &KeyEvent, mode: Mode, focus: Pane) -> Option<Msg> {
     None
 }
 
-/// The message for a key while "Terminal too small" is up: that screen says "press q to
-/// quit", so q quits whatever the mode (even in a text field), as does Ctrl-C; nothing else
-/// means anything, since the user cannot see what it would act on.
-pub fn resolve_too_small(ev: &KeyEvent) -> Option<Msg> {
+/// The message for a key while "Terminal too small" is up: that screen says "? help, q quit",
+/// so q quits whatever the mode (even in a text field), as does Ctrl-C, and ? opens the help,
+/// which is drawn over the whole small screen; with the help open its own keys work (they act
+/// on what is on screen). Nothing else means anything, since the user cannot see what it
+/// would act on.
+pub fn resolve_too_small(ev: &KeyEvent, mode: Mode, focus: Pane) -> Option<Msg> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
-    let quit = [k('q'), ctrl('c')].iter().any(|key| key.matches(ev));
-    quit.then_some(Msg::Key(Action::Quit))
+    if mode == Mode::Help {
+        return resolve(ev, mode, focus);
+    }
+    if [k('q'), ctrl('c')].iter().any(|key| key.matches(ev)) {
+        return Some(Msg::Key(Action::Quit));
+    }
+    k('?').matches(ev).then_some(Msg::Key(Action::Help))
 }
 
 /// The help as (group, [(keys, what they do)]), in table order, without duplicates.
@@ -492,6 +502,25 @@ pub fn help_line_count() -> usize {
     let sections = help_sections();
     let keys: usize = sections.iter().map(|(_, lines)| 1 + lines.len()).sum();
     keys + 1 + COMMANDS.len() + sections.len() + 1
+}
+
+/// The keys that do `action` in this mode and pane: the keys of its active bindings that no
+/// earlier binding takes first. The hint bar names keys through this, so a key it shows is a
+/// key that works.
+pub fn keys_for(action: Action, mode: Mode, focus: Pane) -> Vec<Key> {
+    let active = || BINDINGS.iter().filter(|b| b.active(mode, focus));
+    let mut out: Vec<Key> = Vec::new();
+    for b in active().filter(|b| b.action == action) {
+        for key in b.keys {
+            let wins = active()
+                .find(|other| other.keys.contains(key))
+                .is_some_and(|first| first.action == action);
+            if wins && !out.contains(key) {
+                out.push(*key);
+            }
+        }
+    }
+    out
 }
 
 /// The key that triggers `action` in the panes, for hints like "press X".
@@ -563,13 +592,20 @@ mod tests {
     }
 
     #[test]
-    fn too_small_only_quits() {
+    fn too_small_only_quits_or_helps() {
         assert_eq!(
-            resolve_too_small(&key(KeyCode::Char('q'))),
+            resolve_too_small(&key(KeyCode::Char('q')), Mode::Filter, Pane::Apps),
             Some(Msg::Key(Action::Quit))
         );
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(resolve_too_small(&ctrl_c), Some(Msg::Key(Action::Quit)));
+        assert_eq!(
+            resolve_too_small(&ctrl_c, Mode::Normal, Pane::Apps),
+            Some(Msg::Key(Action::Quit))
+        );
+        assert_eq!(
+            resolve_too_small(&key(KeyCode::Char('?')), Mode::Form, Pane::Apps),
+            Some(Msg::Key(Action::Help))
+        );
         for code in [
             KeyCode::Char('x'),
             KeyCode::Char('y'),
@@ -578,7 +614,11 @@ mod tests {
             KeyCode::Enter,
             KeyCode::Esc,
         ] {
-            assert_eq!(resolve_too_small(&key(code)), None, "{code:?}");
+            assert_eq!(
+                resolve_too_small(&key(code), Mode::Normal, Pane::Secrets),
+                None,
+                "{code:?}"
+            );
         }
     }
 

@@ -137,6 +137,12 @@ impl SortKey {
             SortKey::Scopes => "scope count",
         }
     }
+
+    /// Whether the unreversed sort runs from small to large: names A to Z and the soonest
+    /// expiry first, but the most scopes first.
+    pub fn ascending(self) -> bool {
+        !matches!(self, SortKey::Scopes)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,6 +290,8 @@ pub struct Model {
     pub selected: Option<String>,
     pub list: ListCursor,
     pub sort: SortKey,
+    /// `O`: the current sort turned around. Apps whose details are not known stay last.
+    pub sort_reversed: bool,
     pub filter: Input,
     pub focus: Pane,
     /// What is drawn over the panes; each overlay carries its flow's state.
@@ -294,7 +302,11 @@ pub struct Model {
     pub scopes: ListCursor,
     pub secrets: ListCursor,
     pub expiring: ListCursor,
+    /// The help's scroll: `index` is its top line.
     pub help: ListCursor,
+    /// The last top line of the help as last drawn (its height less a page), so that `G`
+    /// stops at the last page; `None` before the help was drawn.
+    pub help_end: Cell<Option<usize>>,
     pub expiring_rows: Vec<ExpiringRow>,
     /// The apps generation `expiring_rows` were made for.
     expiring_for: Option<u64>,
@@ -341,6 +353,7 @@ impl Model {
             selected: None,
             list: ListCursor::default(),
             sort: SortKey::Name,
+            sort_reversed: false,
             filter: Input::default(),
             focus: Pane::Apps,
             overlays: Overlays::default(),
@@ -349,6 +362,7 @@ impl Model {
             secrets: ListCursor::default(),
             expiring: ListCursor::default(),
             help: ListCursor::default(),
+            help_end: Cell::new(None),
             expiring_rows: Vec::new(),
             expiring_for: None,
             command: CommandLine::default(),
@@ -428,9 +442,13 @@ impl Model {
         // Filtering keeps the sorted order, so a keystroke is one pass over precomputed,
         // lower-cased keys and never a sort.
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
-        self.view = self
-            .order
-            .iter()
+        let (known, unknown) = self.order.split_at(self.reversible_len());
+        let ordered: Box<dyn Iterator<Item = &u32>> = if self.sort_reversed {
+            Box::new(known.iter().rev().chain(unknown))
+        } else {
+            Box::new(self.order.iter())
+        };
+        self.view = ordered
             .map(|&i| &slots[i as usize])
             .filter(|s| needle.is_empty() || s.matches(&needle, &finder))
             .map(|s| Arc::clone(&s.id))
@@ -481,6 +499,33 @@ impl Model {
             }),
         };
         self.order_for = Some(wanted);
+    }
+
+    /// How much of `order` a reversed sort turns around: all of it for names; for the other
+    /// keys, all but the apps whose details are not known yet, which the sort put last and
+    /// which stay last (reversed, they would look like the apps with the most scopes).
+    fn reversible_len(&self) -> usize {
+        if self.sort == SortKey::Name {
+            return self.order.len();
+        }
+        let slots = &self.apps.slots;
+        let unknown = self
+            .order
+            .iter()
+            .rev()
+            .take_while(|&&i| !slots[i as usize].app.details_known())
+            .count();
+        self.order.len() - unknown
+    }
+
+    /// The sort and its direction, as the app list's title shows it: `name ▲`.
+    pub fn sort_label(&self) -> String {
+        let arrow = if self.sort.ascending() != self.sort_reversed {
+            "▲"
+        } else {
+            "▼"
+        };
+        format!("{} {arrow}", self.sort.label())
     }
 
     /// Selects the app at `index` of the view.

@@ -12,6 +12,7 @@ mod tui_idle;
 mod tui_keys;
 mod tui_login;
 mod tui_monkey;
+mod tui_orientation;
 mod tui_profile_switch;
 mod tui_secrets_snapshots;
 mod tui_secrets_update;

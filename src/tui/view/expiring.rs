@@ -33,16 +33,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.title(true),
         )));
     let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-
     let [summary_area, table_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let rows_height = table_area.height.saturating_sub(1) as usize;
+    let len = model.expiring_rows.len();
+    let window = model.expiring.window(len, rows_height);
+    let position = super::position::of(model.expiring.index, len);
+    let block = super::position::footer(block, theme, position, &window, len);
+    frame.render_widget(block, popup);
     frame.render_widget(Paragraph::new(summary(model, theme)), summary_area);
 
-    let rows_height = table_area.height.saturating_sub(1) as usize;
-    let window = model
-        .expiring
-        .window(model.expiring_rows.len(), rows_height);
     let wide = table_area.width >= 90;
     let rows = model.expiring_rows[window.clone()]
         .iter()

@@ -9,7 +9,9 @@ pub mod details;
 pub mod expiring;
 pub mod header;
 pub mod help;
+pub mod hints;
 pub mod login;
+pub mod position;
 pub mod profiles;
 pub mod scope_picker;
 pub mod scope_tree;
@@ -31,16 +33,17 @@ pub use super::model::{MIN_HEIGHT, MIN_WIDTH, too_small};
 
 pub fn view(model: &Model, frame: &mut Frame) {
     let area = frame.area();
-    if too_small(area.width, area.height) {
-        too_small_screen(frame, area);
-        return;
-    }
     let theme = Theme {
         color: !model.opts.no_color,
     };
-    let [top, body, bottom] = Layout::vertical([
+    if too_small(area.width, area.height) {
+        too_small_screen(model, &theme, frame, area);
+        return;
+    }
+    let [top, body, bottom, hint_bar] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
+        Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -63,6 +66,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         draw_overlay(model, overlay, &theme, frame, body);
     }
     status::render_error_box(model, &theme, frame, body);
+    hints::render(model, &theme, frame, hint_bar);
 }
 
 /// Each overlay draws itself from its own state (and what it reads of the model).
@@ -114,7 +118,26 @@ fn panes(model: &Model, theme: &Theme, frame: &mut Frame, body: Rect) {
     secrets::render(model, theme, frame, secrets_area);
 }
 
-fn too_small_screen(frame: &mut Frame, area: Rect) {
+/// What a terminal too small for the panes shows: that it is, and the two keys that work
+/// there. The help is readable at any size, so `?` opens it over the whole screen.
+fn too_small_screen(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [text_area, hint_bar] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let small = [("?".to_owned(), "help"), ("q".to_owned(), "quit")];
+    if model.mode() == Mode::Help {
+        help::render(model, theme, frame, text_area);
+        let hints = hints::hints(Mode::Help, model.focus);
+        frame.render_widget(
+            Paragraph::new(hints::line(&hints, theme, area.width as usize)),
+            hint_bar,
+        );
+        return;
+    }
+    frame.render_widget(
+        Paragraph::new(hints::line(&small, theme, area.width as usize)),
+        hint_bar,
+    );
+    let area = text_area;
     let text = vec![
         Line::from("Terminal too small"),
         Line::from(format!(

@@ -38,10 +38,25 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = Line::from(title);
     let block = pane_block(theme, Some((Pane::Secrets, model)), title);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let Some(app) = app else {
+        frame.render_widget(block, area);
         return;
     };
+    let len = if app.details_known() {
+        app.secrets.len()
+    } else {
+        0
+    };
+    let window = model
+        .secrets
+        .window(len, inner.height.saturating_sub(1) as usize);
+    let block = if len == 0 {
+        block
+    } else {
+        let position = super::position::of(model.secrets.index, len);
+        super::position::footer(block, theme, position, &window, len)
+    };
+    frame.render_widget(block, area);
     if !app.details_known() {
         frame.render_widget(
             Paragraph::new(super::not_loaded(model, &app.id)).style(theme.dim()),
@@ -70,9 +85,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         header.push("Created");
     }
     header.extend(["Expires", "Left"]);
-    let window = model
-        .secrets
-        .window(secrets.len(), inner.height.saturating_sub(1) as usize);
     let rows = secrets[window.clone()].iter().enumerate().map(|(i, s)| {
         let urgency = format::urgency(s.expiry_time, model.now);
         let mut cells = vec![
