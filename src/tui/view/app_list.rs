@@ -21,7 +21,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = model.focus == Pane::Apps && matches!(model.mode(), Mode::Normal | Mode::Filter);
     let mut title = vec![
         Span::styled(" 1 Apps ", theme.title(focused)),
-        Span::styled(format!("sort: {} ", model.sort_label()), theme.dim()),
+        Span::styled(format!("· sort: {} ", model.sort_label()), theme.dim()),
     ];
     // The Scopes, Secrets and Expires columns are only as complete as this.
     let progress = model.details.progress(&model.apps);

@@ -110,7 +110,10 @@ pub fn layout(theme: &Theme, area_width: u16, area_height: u16) -> HelpLayout {
     let drawn: Vec<Vec<Line<'static>>> = sections
         .into_iter()
         .map(|(title, entries)| {
-            let mut lines = vec![Line::from(Span::styled(title, theme.column_header()))];
+            let mut lines: Vec<Line<'static>> = wrap(&title, col_width)
+                .into_iter()
+                .map(|t| Line::from(Span::styled(t, theme.column_header())))
+                .collect();
             for (keys, help) in entries {
                 let keys = wrap(&keys, key_w);
                 let text = wrap(&help, text_w);

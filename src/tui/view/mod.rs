@@ -137,7 +137,6 @@ fn too_small_screen(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect)
         Paragraph::new(hints::line(&small, theme, area.width as usize)),
         hint_bar,
     );
-    let area = text_area;
     let text = vec![
         Line::from("Terminal too small"),
         Line::from(format!(
@@ -150,7 +149,7 @@ fn too_small_screen(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect)
         Paragraph::new(text)
             .alignment(Alignment::Center)
             .wrap(Wrap { trim: true }),
-        area,
+        text_area,
     );
 }
 
