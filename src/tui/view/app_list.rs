@@ -81,14 +81,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|(_, app)| format::width(&format::clean(&app.id)))
         .max()
         .unwrap_or(0);
-    let with_id = (table_area.width as usize) >= NAME_ROOM_WITH_ID + fixed + id_w + 1;
+    // The id's column and its gap.
+    let id_room = id_w + 1;
+    let with_id = (table_area.width as usize) >= NAME_ROOM_WITH_ID + fixed + id_room;
     let mut header = if wide {
         vec!["Name", "Kind", "Scopes", "Secrets", "Expires"]
     } else {
         vec!["Name", "Kind", "Scp", "Sec", "Expires"]
     };
     let name_w =
-        (table_area.width as usize).saturating_sub(fixed + if with_id { id_w + 1 } else { 0 });
+        (table_area.width as usize).saturating_sub(fixed + if with_id { id_room } else { 0 });
     let rows = shown.into_iter().map(|(row, app)| {
         let mut cells = app_row(app, model, theme, wide, name_w);
         if with_id {
