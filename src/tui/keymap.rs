@@ -496,8 +496,9 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("q", "", "quit"),
 ];
 
-/// How many lines the help has: each section's title and lines, the commands, and a blank
-/// line after each section. The view draws exactly these; `update` scrolls by them.
+/// How many lines the help has unwrapped: each section's title and lines, the commands, and
+/// a blank line after each section. `update` scrolls by this only before the help was first
+/// drawn; after that, by the last page the view laid out (`Model::help_end`).
 pub fn help_line_count() -> usize {
     let sections = help_sections();
     let keys: usize = sections.iter().map(|(_, lines)| 1 + lines.len()).sum();
