@@ -384,7 +384,9 @@ fn frees_a_large_list(msg: &Msg, model: &Model) -> bool {
 
 fn translate(event: &Event, model: &Model) -> Option<Msg> {
     match event {
-        Event::Key(key) if model.too_small() => keymap::resolve_too_small(key),
+        Event::Key(key) if model.too_small() => {
+            keymap::resolve_too_small(key, model.overlays.keys(), model.focus)
+        }
         Event::Key(key) => keymap::resolve(key, model.overlays.keys(), model.focus),
         Event::Resize(width, height) => Some(Msg::Resize {
             width: *width,

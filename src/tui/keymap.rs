@@ -31,6 +31,8 @@ pub enum Action {
     Help,
     Refresh,
     CycleSort,
+    /// Turn the current sort around (`name ▲` to `name ▼`).
+    ReverseSort,
     ShowExpiring,
     /// Go to the app of the secret under the cursor in the expiring view.
     JumpToApp,
@@ -386,6 +388,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[code(KeyCode::PageDown)], A::PageDown, G::Move, S::Lists, "page up / down"),
     bind!(&[k('/')], A::StartFilter, G::AppList, S::Panes, "filter: text, kind: state: expires: scope:"),
     bind!(&[k('o')], A::CycleSort, G::AppList, S::Pane(Pane::Apps), "sort: name, expiry, scopes"),
+    bind!(&[k('O')], A::ReverseSort, G::AppList, S::Pane(Pane::Apps), "reverse the sort"),
     bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::AppList, S::Pane(Pane::Apps), "details of the app"),
     bind!(&[code(KeyCode::Enter), k(' ')], A::ToggleFold, G::ScopeTree, S::Pane(Pane::Scopes), "fold / unfold a resource"),
     bind!(&[code(KeyCode::Enter)], A::ShowSecret, G::Secrets, S::Pane(Pane::Secrets), "details of the secret"),
@@ -492,19 +495,7 @@ pub fn resolve(ev: &KeyEvent, overlay: Option<&KeyTable>, focus: Pane) -> Option
     if ev.kind == KeyEventKind::Release {
         return None;
     }
-    let panes = BINDINGS.iter().chain(ACTION_BINDINGS);
-    let bound = match overlay {
-        None => panes
-            .filter(|b| b.active_on_panes(focus))
-            .find(|b| b.matches(ev)),
-        Some(table) => table
-            .bindings
-            .iter()
-            .chain(panes.filter(|b| b.active_under(table.rest)))
-            .chain(TEXT_KEYS.iter().filter(|_| table.takes_text()))
-            .find(|b| b.matches(ev)),
-    };
-    if let Some(b) = bound {
+    if let Some(b) = live(overlay, focus).find(|b| b.matches(ev)) {
         return Some(Msg::Key(b.action));
     }
     // In a text field, every other printable character is text.
@@ -519,15 +510,39 @@ pub fn resolve(ev: &KeyEvent, overlay: Option<&KeyTable>, focus: Pane) -> Option
     None
 }
 
-/// The message for a key while "Terminal too small" is up: that screen says "press q to
-/// quit", so q quits whatever is on top (even a text field), as does Ctrl-C; nothing else
-/// means anything, since the user cannot see what it would act on.
-pub fn resolve_too_small(ev: &KeyEvent) -> Option<Msg> {
+/// Every binding in force under `overlay` (`None`: the panes, `focus` among them), in the
+/// order `resolve` tries them: the overlay's own table, what it lets through, the text keys.
+fn live(overlay: Option<&KeyTable>, focus: Pane) -> impl Iterator<Item = &'static Binding> + '_ {
+    let own: &'static [Binding] = overlay.map_or(&[], |t| t.bindings);
+    let panes = BINDINGS
+        .iter()
+        .chain(ACTION_BINDINGS)
+        .filter(move |b| match overlay {
+            None => b.active_on_panes(focus),
+            Some(t) => b.active_under(t.rest),
+        });
+    let text = TEXT_KEYS
+        .iter()
+        .filter(move |_| overlay.is_some_and(KeyTable::takes_text));
+    own.iter().chain(panes).chain(text)
+}
+
+/// The message for a key while "Terminal too small" is up: that screen says "? help, q quit",
+/// so q quits whatever the mode (even in a text field), as does Ctrl-C, and ? opens the help,
+/// which is drawn over the whole small screen; with the help open its own keys work (they act
+/// on what is on screen). Nothing else means anything, since the user cannot see what it
+/// would act on.
+pub fn resolve_too_small(ev: &KeyEvent, overlay: Option<&KeyTable>, focus: Pane) -> Option<Msg> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
-    let quit = [k('q'), ctrl('c')].iter().any(|key| key.matches(ev));
-    quit.then_some(Msg::Key(Action::Quit))
+    if overlay.is_some_and(|t| std::ptr::eq(t, &HELP_KEYS)) {
+        return resolve(ev, overlay, focus);
+    }
+    if [k('q'), ctrl('c')].iter().any(|key| key.matches(ev)) {
+        return Some(Msg::Key(Action::Quit));
+    }
+    k('?').matches(ev).then_some(Msg::Key(Action::Help))
 }
 
 /// The help as (group, [(keys, what they do)]), from `tables` (every table, in the order
@@ -605,12 +620,32 @@ pub const MARKS: &[(&str, &str)] = &[
     ),
 ];
 
-/// How many lines the help has: each section's title and lines, the commands, and a blank
-/// line after each section. The view draws exactly these; `update` scrolls by them.
+/// How many lines the help has unwrapped: each section's title and lines, the commands, the
+/// marks, and a blank line after each section. `update` scrolls by this only before the help
+/// was first drawn; after that, by the last page the view laid out (`Model::help_end`).
 pub fn help_line_count(tables: &[&[Binding]]) -> usize {
     let sections = help_sections(tables);
     let keys: usize = sections.iter().map(|(_, lines)| 1 + lines.len()).sum();
     keys + 1 + COMMANDS.len() + 1 + MARKS.len() + sections.len() + 2
+}
+
+/// The keys that do `action` under this overlay (or on this pane): the keys of its active bindings that no
+/// earlier binding takes first. The hint bar names keys through this, so a key it shows is a
+/// key that works.
+pub fn keys_for(action: Action, overlay: Option<&KeyTable>, focus: Pane) -> Vec<Key> {
+    let active = || live(overlay, focus);
+    let mut out: Vec<Key> = Vec::new();
+    for b in active().filter(|b| b.action == action) {
+        for key in b.keys {
+            let wins = active()
+                .find(|other| other.keys.contains(key))
+                .is_some_and(|first| first.action == action);
+            if wins && !out.contains(key) {
+                out.push(*key);
+            }
+        }
+    }
+    out
 }
 
 /// The key that triggers `action` in the panes, for hints like "press X".
@@ -683,13 +718,20 @@ mod tests {
     }
 
     #[test]
-    fn too_small_only_quits() {
+    fn too_small_only_quits_or_helps() {
         assert_eq!(
-            resolve_too_small(&key(KeyCode::Char('q'))),
+            resolve_too_small(&key(KeyCode::Char('q')), Some(&FILTER_KEYS), Pane::Apps),
             Some(Msg::Key(Action::Quit))
         );
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(resolve_too_small(&ctrl_c), Some(Msg::Key(Action::Quit)));
+        assert_eq!(
+            resolve_too_small(&ctrl_c, None, Pane::Apps),
+            Some(Msg::Key(Action::Quit))
+        );
+        assert_eq!(
+            resolve_too_small(&key(KeyCode::Char('?')), Some(&COMMAND_KEYS), Pane::Apps),
+            Some(Msg::Key(Action::Help))
+        );
         for code in [
             KeyCode::Char('x'),
             KeyCode::Char('y'),
@@ -698,7 +740,11 @@ mod tests {
             KeyCode::Enter,
             KeyCode::Esc,
         ] {
-            assert_eq!(resolve_too_small(&key(code)), None, "{code:?}");
+            assert_eq!(
+                resolve_too_small(&key(code), None, Pane::Secrets),
+                None,
+                "{code:?}"
+            );
         }
     }
 

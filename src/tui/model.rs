@@ -80,6 +80,12 @@ impl SortKey {
             SortKey::Scopes => "scope count",
         }
     }
+
+    /// Whether the unreversed sort runs from small to large: names A to Z and the soonest
+    /// expiry first, but the most scopes first.
+    pub fn ascending(self) -> bool {
+        !matches!(self, SortKey::Scopes)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +270,8 @@ pub struct Model {
     pub selected: Option<String>,
     pub list: ListCursor,
     pub sort: SortKey,
+    /// `O`: the current sort turned around. Apps whose details are not known stay last.
+    pub sort_reversed: bool,
     pub filter: Input,
     /// What the filter in `filter` found besides the apps in `view`.
     pub filter_outcome: FilterOutcome,
@@ -277,7 +285,11 @@ pub struct Model {
     pub scopes: ListCursor,
     pub secrets: ListCursor,
     pub expiring: ListCursor,
+    /// The help's scroll: `index` is its top line.
     pub help: ListCursor,
+    /// The last top line of the help as last drawn (its height less a page), so that `G`
+    /// stops at the last page; `None` before the help was drawn.
+    pub help_end: Cell<Option<usize>>,
     pub expiring_rows: Vec<ExpiringRow>,
     /// Until when each confidential app keeps a valid secret (`secret_state::valid_until`),
     /// sorted: the expiry view counts the apps without one at any moment by a binary search.
@@ -351,6 +363,7 @@ impl Model {
             selected: None,
             list: ListCursor::default(),
             sort: SortKey::Name,
+            sort_reversed: false,
             filter: Input::default(),
             filter_outcome: FilterOutcome::default(),
             focus: Pane::Apps,
@@ -360,6 +373,7 @@ impl Model {
             secrets: ListCursor::default(),
             expiring: ListCursor::default(),
             help: ListCursor::default(),
+            help_end: Cell::new(None),
             expiring_rows: Vec::new(),
             valid_until: Vec::new(),
             expiring_for: None,
@@ -458,9 +472,13 @@ impl Model {
         let scopes: Vec<_> = filter.scopes.iter().map(finder).collect();
         let now = self.now;
         let mut not_loaded = 0;
-        self.view = self
-            .order
-            .iter()
+        let (known, unknown) = self.order.split_at(self.reversible_len());
+        let ordered: Box<dyn Iterator<Item = &u32>> = if self.sort_reversed {
+            Box::new(known.iter().rev().chain(unknown))
+        } else {
+            Box::new(self.order.iter())
+        };
+        self.view = ordered
             .map(|&i| &slots[i as usize])
             .filter(|s| {
                 if filter.is_empty() {
@@ -548,6 +566,33 @@ impl Model {
     /// since the apps were sorted. The tick checks it; a comparison, no pass over the apps.
     pub fn order_is_stale(&self) -> bool {
         self.sort == SortKey::Expiry && self.order_until.is_some_and(|t| self.now >= t)
+    }
+
+    /// How much of `order` a reversed sort turns around: all of it for names; for the other
+    /// keys, all but the apps whose details are not known yet, which the sort put last and
+    /// which stay last (reversed, they would look like the apps with the most scopes).
+    fn reversible_len(&self) -> usize {
+        if self.sort == SortKey::Name {
+            return self.order.len();
+        }
+        let slots = &self.apps.slots;
+        let unknown = self
+            .order
+            .iter()
+            .rev()
+            .take_while(|&&i| !slots[i as usize].app.details_known())
+            .count();
+        self.order.len() - unknown
+    }
+
+    /// The sort and its direction, as the app list's title shows it: `name ▲`.
+    pub fn sort_label(&self) -> String {
+        let arrow = if self.sort.ascending() != self.sort_reversed {
+            "▲"
+        } else {
+            "▼"
+        };
+        format!("{} {arrow}", self.sort.label())
     }
 
     /// Selects the app at `index` of the view.

@@ -49,8 +49,18 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                     quiet = unchanged;
                     effects
                 }
-                // Nothing acts on what "Terminal too small" hides; only quitting does.
-                Msg::Key(action) if model.too_small() && action != Action::Quit => Vec::new(),
+                // Nothing acts on what "Terminal too small" hides; only quitting does, and the
+                // help, which that screen shows whole when asked.
+                Msg::Key(action) if model.too_small() && !small_screen_key(model, action) => {
+                    Vec::new()
+                }
+                // Over whatever flow is open: the small screen offers the help everywhere.
+                Msg::Key(Action::Help)
+                    if model.too_small() && model.overlays.top() != Some(OverlayKind::Help) =>
+                {
+                    open_help(model);
+                    Vec::new()
+                }
                 Msg::Paste(_) if model.too_small() => Vec::new(),
                 Msg::Key(action) => key(model, action),
                 Msg::Edited { req, text } => editing::edited(model, req, text),
@@ -378,6 +388,10 @@ fn pane_key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Help => open_help(model),
         Action::Refresh => return request_apps(model),
         Action::CycleSort => set_sort(model, model.sort.next()),
+        Action::ReverseSort => {
+            model.sort_reversed = !model.sort_reversed;
+            sorted(model);
+        }
         Action::ShowExpiring => open_expiring(model),
         Action::Token => return request_token(model),
         Action::TestToken => token::open_test(model),
@@ -400,6 +414,17 @@ fn pane_key(model: &mut Model, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The keys that work on the "Terminal too small" screen: quit, open the help, and the
+/// help's own keys while it is drawn there.
+fn small_screen_key(model: &Model, action: Action) -> bool {
+    let help_open = model.overlays.top() == Some(OverlayKind::Help);
+    match action {
+        Action::Quit | Action::Help => true,
+        Action::Back => help_open,
+        other => help_open && Step::of(other).is_some(),
+    }
+}
+
 fn open_help(model: &mut Model) {
     model.help.reset();
     model.overlays.push_unique(Overlay::Help);
@@ -407,7 +432,11 @@ fn open_help(model: &mut Model) {
 
 /// The help: scroll, close. False: not a key of the help.
 fn help_key(model: &mut Model, action: Action) -> bool {
-    let len = super::keymap::help_line_count(&super::overlay::help_order());
+    // Scroll positions: each top line from the first to the last page's, as drawn.
+    let len = model.help_end.get().map_or_else(
+        || super::keymap::help_line_count(&super::overlay::help_order()),
+        |end| end + 1,
+    );
     match action {
         Action::Back | Action::Help => model.overlays.close(OverlayKind::Help),
         other => match Step::of(other) {
@@ -650,10 +679,17 @@ fn toggle_fold(model: &mut Model) {
     }
 }
 
+/// A new sort key starts in its natural direction (`o`, `:sort`); `O` turns it around.
 fn set_sort(model: &mut Model, sort: SortKey) {
     model.sort = sort;
+    model.sort_reversed = false;
+    sorted(model);
+}
+
+fn sorted(model: &mut Model) {
     model.rebuild_view();
-    model.push_toast(ToastLevel::Info, format!("Sorted by {}", sort.label()));
+    let label = model.sort_label();
+    model.push_toast(ToastLevel::Info, format!("Sorted by {label}"));
 }
 
 fn jump_to_expiring_app(model: &mut Model) {

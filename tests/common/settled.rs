@@ -13,7 +13,12 @@ pub fn assert_settled(model: &Model, screen: &str) {
         model.requests
     );
     assert!(
-        screen.lines().last().is_some_and(|l| l.contains("● idle")),
+        // The status line is the row above the key hint bar, the last.
+        screen
+            .lines()
+            .rev()
+            .nth(1)
+            .is_some_and(|l| l.contains("● idle")),
         "the status line is not idle: {screen}"
     );
 }

@@ -19,6 +19,7 @@ mod tui_keys;
 mod tui_login;
 mod tui_messages;
 mod tui_monkey;
+mod tui_orientation;
 mod tui_profile_switch;
 mod tui_secret_details;
 mod tui_secret_state;

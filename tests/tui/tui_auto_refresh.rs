@@ -215,12 +215,13 @@ fn a_message_on_the_status_line_wins_over_the_next_refresh_time() {
         "Created \"Zeta e2e bot\" (client id 34ada3cd-1419-129a)",
     );
     let screen = render(&mut model, 120, 35);
-    let status = screen.lines().last().unwrap();
+    // Above the key hint bar.
+    let status = screen.lines().rev().nth(1).unwrap();
     assert!(status.contains("Created \"Zeta e2e bot\""), "{status}");
     assert!(!status.contains("next 09:05:00"), "{status}");
     // With room for both, both.
     let screen = render(&mut model, 200, 50);
-    let status = screen.lines().last().unwrap();
+    let status = screen.lines().rev().nth(1).unwrap();
     assert!(
         status.contains("Created") && status.contains("next 09:05:00"),
         "{status}"

@@ -493,16 +493,16 @@ fn sort_by_each_key_the_readme_names() {
     assert_eq!(names(&model), BY_SCOPES);
     assert_eq!(
         last_toast(&model),
-        (ToastLevel::Info, "Sorted by scope count".to_owned())
+        (ToastLevel::Info, "Sorted by scope count ▼".to_owned())
     );
-    assert!(render(&mut model, 120, 35).contains("sort: scope count"));
+    assert!(render(&mut model, 120, 35).contains("sort: scope count ▼"));
 
     command(&mut model, "sort expiry");
     assert_eq!(model.sort, SortKey::Expiry);
     assert_eq!(names(&model), BY_EXPIRY);
     assert_eq!(
         last_toast(&model),
-        (ToastLevel::Info, "Sorted by nearest expiry".to_owned())
+        (ToastLevel::Info, "Sorted by nearest expiry ▲".to_owned())
     );
 
     command(&mut model, "sort name");

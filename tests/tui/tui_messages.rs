@@ -63,7 +63,8 @@ fn the_status_line_cuts_a_long_toast_with_an_ellipsis() {
     // The error is dismissed, so the newest info toast is the one on the status line.
     key(&mut model, KeyCode::Esc);
     let screen = render(&mut model, 80, 24);
-    let status = row(screen.lines().nth(23).unwrap()).trim_end();
+    // Above the key hint bar.
+    let status = row(screen.lines().nth(22).unwrap()).trim_end();
     assert!(status.contains("• Copied the client id"), "{screen}");
     assert!(status.ends_with('…'), "{status:?}");
 }

@@ -14,20 +14,16 @@ use crate::tui::theme::Theme;
 
 use super::pane_block;
 
+/// Below this many cells for names the client id column is left out: an id is only useful
+/// whole, and names matter more.
+const NAME_ROOM_WITH_ID: usize = 28;
+
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let focused = model.focus == Pane::Apps
         && matches!(model.overlays.top(), None | Some(OverlayKind::Filter));
-    let count = if model.filter_text().is_empty() {
-        format!("{}", model.view.len())
-    } else {
-        format!("{}/{}", model.view.len(), model.apps.len())
-    };
     let mut title = vec![
         Span::styled(" 1 Apps ", theme.title(focused)),
-        Span::styled(
-            format!("{count} · sort: {} ", model.sort.label()),
-            theme.dim(),
-        ),
+        Span::styled(format!("· sort: {} ", model.sort_label()), theme.dim()),
     ];
     // The Scopes, Secrets and Expires columns are only as complete as this.
     let progress = model.details.progress(&model.apps);
@@ -40,7 +36,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = Line::from(title);
     let block = pane_block(theme, Some((Pane::Apps, model)), title);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
 
     let filtering = model.overlays.top() == Some(OverlayKind::Filter);
     let show_filter = filtering || !model.filter_text().is_empty();
@@ -58,6 +53,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ])
     .areas(inner);
+
+    let rows_height = table_area.height.saturating_sub(1) as usize;
+    let window = model.list.window(model.view.len(), rows_height);
+    // The position counts the filtered rows, and says of how many when a filter hides some.
+    let mut position = super::position::of(model.list.index, model.view.len());
+    if !model.filter_text().is_empty() {
+        position.push_str(&format!(" of {}", model.apps.len()));
+    }
+    let block = super::position::footer(block, theme, position, &window, model.view.len());
+    frame.render_widget(block, area);
     if show_filter {
         render_filter(model, theme, frame, filter_area, filtering);
         frame.render_widget(
@@ -82,52 +87,90 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 
     let wide = table_area.width >= 56;
     let (kind_w, count_w) = if wide { (12, 7) } else { (6, 3) };
-    let state_w = if wide { STATE_W } else { STATE_W_NARROW };
+    let shown: Vec<(usize, &App)> = model.view[window.clone()]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| model.apps.get(id).map(|app| (window.start + i, app)))
+        .collect();
+    // The ids on screen decide the column's width, so that none is ever cut.
+    let id_w = shown
+        .iter()
+        .map(|(_, app)| format::width(&format::clean(&app.id)))
+        .max()
+        .unwrap_or(0);
+    // The id's column and its gap.
+    let id_room = id_w + 1;
+    let narrow_fixed = (kind_w + 2 * count_w + STATE_W_NARROW + 4) as usize;
+    let with_id = (table_area.width as usize) >= NAME_ROOM_WITH_ID + narrow_fixed + id_room;
+    // `no valid secret` in full only when no name on screen loses its end for it.
+    let longest_name = shown
+        .iter()
+        .map(|(_, app)| format::width(&format::clean(&app.name)))
+        .max()
+        .unwrap_or(0);
+    let names_room = (table_area.width as usize)
+        .saturating_sub(narrow_fixed + if with_id { id_room } else { 0 });
+    let state_w = if wide && names_room >= longest_name + usize::from(STATE_W - STATE_W_NARROW) {
+        STATE_W
+    } else {
+        STATE_W_NARROW
+    };
+    // Fixed columns and their four gaps; the name gets the rest and shows where it was cut.
+    let fixed = (kind_w + 2 * count_w + state_w + 4) as usize;
     let [name_h, kind_h, scopes_h, secrets_h] = if wide {
         ["Name", "Kind", "Scopes", "Secrets"]
     } else {
         ["Name", "Kind", "Scp", "Sec"]
     };
     // Right-aligned like the states under it.
-    let header = Row::new(vec![
+    let mut header = vec![
         Line::from(name_h),
         Line::from(kind_h),
         Line::from(scopes_h),
         Line::from(secrets_h),
         Line::from("Expires").right_aligned(),
-    ])
-    .style(theme.column_header());
-    let rows_height = table_area.height.saturating_sub(1) as usize;
-    // Fixed columns and their four gaps; the name gets the rest and shows where it was cut.
+    ];
     let name_w =
-        (table_area.width as usize).saturating_sub((kind_w + 2 * count_w + state_w + 4) as usize);
-    let window = model.list.window(model.view.len(), rows_height);
-    let rows = model.view[window.clone()]
-        .iter()
-        .enumerate()
-        .filter_map(|(i, id)| model.apps.get(id).map(|app| (window.start + i, app)))
-        .map(|(row, app)| {
-            let r = app_row(app, model, theme, wide, name_w);
-            if row == model.list.index {
-                r.style(theme.selected(focused))
-            } else {
-                r
-            }
-        });
-    let widths = [
-        Constraint::Fill(1),
+        (table_area.width as usize).saturating_sub(fixed + if with_id { id_room } else { 0 });
+    let rows = shown.into_iter().map(|(row, app)| {
+        let mut cells = app_row(app, model, theme, wide, name_w, state_w);
+        if with_id {
+            cells.insert(1, Line::from(format::owned(&app.id)));
+        }
+        let r = Row::new(cells);
+        if row == model.list.index {
+            r.style(theme.selected(focused))
+        } else {
+            r
+        }
+    });
+    let mut widths = vec![Constraint::Fill(1)];
+    if with_id {
+        header.insert(1, Line::from("Client id"));
+        widths.push(Constraint::Length(id_w as u16));
+    }
+    widths.extend([
         Constraint::Length(kind_w),
         Constraint::Length(count_w),
         Constraint::Length(count_w),
         Constraint::Length(state_w),
-    ];
+    ]);
     frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
+        Table::new(rows, widths)
+            .header(Row::new(header).style(theme.column_header()))
+            .column_spacing(1),
         table_area,
     );
 }
 
-fn app_row<'a>(app: &'a App, model: &Model, theme: &Theme, wide: bool, name_w: usize) -> Row<'a> {
+fn app_row<'a>(
+    app: &'a App,
+    model: &Model,
+    theme: &Theme,
+    wide: bool,
+    name_w: usize,
+    state_w: u16,
+) -> Vec<Line<'a>> {
     let kind = match (app.is_confidential, wide) {
         (true, true) => "confidential",
         (true, false) => "conf.",
@@ -136,22 +179,21 @@ fn app_row<'a>(app: &'a App, model: &Model, theme: &Theme, wide: bool, name_w: u
     // Not loaded is never shown as none: no count, no "-".
     if !app.details_known() {
         let pending = model.details.is_pending(&app.id);
-        return Row::new(vec![
+        return vec![
             name_cell(app, pending, name_w),
             Line::from(kind),
             Line::from("…").right_aligned(),
             Line::from("…").right_aligned(),
             Line::from(Span::styled("…", theme.dim())).right_aligned(),
-        ]);
+        ];
     }
-    let state_w = if wide { STATE_W } else { STATE_W_NARROW };
-    Row::new(vec![
+    vec![
         name_cell(app, model.details.is_pending(&app.id), name_w),
         Line::from(kind),
         Line::from(app.scope_count().to_string()).right_aligned(),
         Line::from(app.secrets.len().to_string()).right_aligned(),
         state_cell(secret_state::of(app, model.now), model, theme, state_w),
-    ])
+    ]
 }
 
 /// The Expires column as wide as `no valid secret`, and as `never +2✗` when narrow.

@@ -33,8 +33,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             theme.title(true),
         )));
     let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-
     let filtering = model.overlays.top() == Some(OverlayKind::Filter);
     let show_filter = filtering || !model.expiring_filter.value().is_empty();
     let summary_line = summary(model, theme);
@@ -50,6 +48,12 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ])
     .areas(inner);
+    let rows_height = table_area.height.saturating_sub(1) as usize;
+    let len = model.expiring_len();
+    let window = model.expiring.window(len, rows_height);
+    let position = super::position::of(model.expiring.index, len);
+    let block = super::position::footer(block, theme, position, &window, len);
+    frame.render_widget(block, popup);
     frame.render_widget(
         Paragraph::new(summary_line).wrap(ratatui::widgets::Wrap { trim: true }),
         summary_area,
@@ -58,8 +62,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         render_filter(model, theme, frame, filter_area, filtering);
     }
 
-    let rows_height = table_area.height.saturating_sub(1) as usize;
-    let window = model.expiring.window(model.expiring_len(), rows_height);
     let wide = table_area.width >= 90;
     // `expired 29w` is wider than `12d`: the column takes what the rows shown need.
     let left_w = model

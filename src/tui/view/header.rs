@@ -31,16 +31,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(t) => format!("token {} ", format::time_left(Some(t), model.now)),
         None => "token … ".to_owned(),
     };
-    let right: Vec<Span> = vec![
-        Span::styled(format!(" {token}"), theme.header()),
-        Span::styled("· ? help ", theme.header()),
-    ];
-    let mut right = right;
+    // `? help` is on the hint bar at the bottom, at every width.
+    let right: Vec<Span> = vec![Span::styled(format!(" {token}"), theme.header())];
     let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
-    // On a narrow terminal the help hint goes first, then the profile: never the org or token.
-    if width(&left) + width(&right) > area.width as usize {
-        right.pop();
-    }
+    // On a narrow terminal the profile goes: never the org or token.
     if width(&left) + width(&right) > area.width as usize && opts.profile.is_some() {
         left.remove(3);
     }

@@ -1,66 +1,165 @@
 //! The `?` overlay, generated from the keymap table (and the command list), grouped by pane.
+//! It is laid out for the room it has: two columns when wide, one when narrow; keys in their
+//! own column, apart from what they do, both wrapped rather than cut; and it scrolls no
+//! further than its last line.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
+use crate::tui::format::{pad, width};
 use crate::tui::keymap::{COMMANDS, MARKS, help_sections};
 use crate::tui::model::Model;
 use crate::tui::overlay::help_order;
 use crate::tui::theme::Theme;
 
-const KEY_WIDTH: usize = 14;
+/// The widest the keys column gets; longer key lists wrap inside it.
+const MAX_KEY_WIDTH: usize = 16;
+/// Two columns only when each is at least this wide.
+const MIN_COLUMN_WIDTH: usize = 46;
+const COLUMN_GAP: usize = 2;
 
-/// The help as sections of lines; each section starts with its title.
-fn sections(theme: &Theme) -> Vec<Vec<Line<'static>>> {
-    let mut out: Vec<Vec<Line<'static>>> = help_sections(&help_order())
+/// A section of the help: its title and (keys, what they do).
+type Section = (String, Vec<(String, String)>);
+
+fn content() -> Vec<Section> {
+    let mut out: Vec<Section> = help_sections(&help_order())
         .into_iter()
         .map(|(group, entries)| {
-            let mut lines = vec![Line::from(Span::styled(
-                group.title(),
-                theme.column_header(),
-            ))];
-            lines.extend(entries.into_iter().map(|(keys, help)| {
-                Line::from(vec![
-                    Span::styled(format!("  {keys:<KEY_WIDTH$}"), theme.key()),
-                    Span::raw(help),
-                ])
-            }));
-            lines
+            let entries = entries
+                .into_iter()
+                .map(|(keys, help)| (keys, help.to_owned()))
+                .collect();
+            (group.title().to_owned(), entries)
         })
         .collect();
-    let mut commands = vec![Line::from(Span::styled("Commands", theme.column_header()))];
-    commands.extend(COMMANDS.iter().map(|(name, arg, help)| {
-        let call = if arg.is_empty() {
-            format!(":{name}")
-        } else {
-            format!(":{name} {arg}")
-        };
-        Line::from(vec![
-            Span::styled(format!("  {call:<KEY_WIDTH$}"), theme.key()),
-            Span::raw(*help),
-        ])
-    }));
-    out.push(commands);
-    let mut marks = vec![Line::from(Span::styled(
-        "Apps list: the Expires column",
-        theme.column_header(),
-    ))];
-    marks.extend(MARKS.iter().map(|(mark, help)| {
-        Line::from(vec![
-            Span::styled(format!("  {mark:<KEY_WIDTH$} "), theme.key()),
-            Span::raw(*help),
-        ])
-    }));
-    out.push(marks);
+    let commands = COMMANDS
+        .iter()
+        .map(|(name, arg, help)| {
+            let call = if arg.is_empty() {
+                format!(":{name}")
+            } else {
+                format!(":{name} {arg}")
+            };
+            (call, (*help).to_owned())
+        })
+        .collect();
+    out.push(("Commands".to_owned(), commands));
+    let marks = MARKS
+        .iter()
+        .map(|(mark, help)| ((*mark).to_owned(), (*help).to_owned()))
+        .collect();
+    out.push(("Apps list: the Expires column".to_owned(), marks));
     out
 }
 
+/// Words of `text` in lines of at most `room` cells; a word longer than that is split.
+fn wrap(text: &str, room: usize) -> Vec<String> {
+    let room = room.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let sep = usize::from(!line.is_empty());
+        if width(&line) + sep + width(word) <= room {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        for c in word.chars() {
+            if width(&line) + width(c.encode_utf8(&mut [0; 4])) > room {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The help laid out for `width`×`height` cells: its columns of lines, side by side.
+pub struct HelpLayout {
+    pub columns: Vec<Vec<Line<'static>>>,
+}
+
+impl HelpLayout {
+    /// Lines of the longest column: how far the help scrolls.
+    pub fn height(&self) -> usize {
+        self.columns.iter().map(Vec::len).max().unwrap_or(0)
+    }
+}
+
+pub fn layout(theme: &Theme, area_width: u16, area_height: u16) -> HelpLayout {
+    let area_width = area_width as usize;
+    let columns = if area_width >= 2 * MIN_COLUMN_WIDTH + COLUMN_GAP {
+        2
+    } else {
+        1
+    };
+    let col_width = (area_width - COLUMN_GAP * (columns - 1)) / columns;
+    let sections = content();
+    let longest = sections
+        .iter()
+        .flat_map(|(_, entries)| entries.iter().map(|(keys, _)| width(keys)))
+        .max()
+        .unwrap_or(0);
+    // Indent 2, keys, gap 2, text: the keys take at most a third of a narrow column.
+    let key_w = longest.min(MAX_KEY_WIDTH).min(col_width / 3).max(1);
+    let text_w = col_width.saturating_sub(2 + key_w + 2).max(1);
+    let drawn: Vec<Vec<Line<'static>>> = sections
+        .into_iter()
+        .map(|(title, entries)| {
+            let mut lines: Vec<Line<'static>> = wrap(&title, col_width)
+                .into_iter()
+                .map(|t| Line::from(Span::styled(t, theme.column_header())))
+                .collect();
+            for (keys, help) in entries {
+                let keys = wrap(&keys, key_w);
+                let text = wrap(&help, text_w);
+                for row in 0..keys.len().max(text.len()) {
+                    let k = keys.get(row).map_or("", String::as_str);
+                    let t = text.get(row).cloned().unwrap_or_default();
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {}  ", pad(k, key_w)), theme.key()),
+                        Span::raw(t),
+                    ]));
+                }
+            }
+            lines
+        })
+        .collect();
+    // Sections are never split; a column takes as much as the screen shows, or half of all
+    // when the help is taller than two screens, so that both columns scroll about evenly.
+    let total: usize = drawn.iter().map(|s| s.len() + 1).sum();
+    let fill = (area_height as usize).max(total.div_ceil(columns));
+    let mut cols: Vec<Vec<Line<'static>>> = vec![Vec::new(); columns];
+    let mut col = 0;
+    for section in drawn {
+        let gap = usize::from(!cols[col].is_empty());
+        if col + 1 < columns
+            && !cols[col].is_empty()
+            && cols[col].len() + gap + section.len() > fill
+        {
+            col += 1;
+        }
+        if !cols[col].is_empty() {
+            cols[col].push(Line::default());
+        }
+        cols[col].extend(section);
+    }
+    HelpLayout { columns: cols }
+}
+
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let popup = area;
-    frame.render_widget(Clear, popup);
-    let mut title = " Keys · j/k scroll · Esc closes ".to_owned();
+    frame.render_widget(Clear, area);
+    let mut title = " Keys ".to_owned();
     if let Some(path) = &model.opts.log_path {
         title.push_str(&format!("· log: {} ", path.display()));
     }
@@ -68,39 +167,35 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .borders(Borders::ALL)
         .border_style(theme.border(true))
         .title(Line::from(Span::styled(title, theme.title(true))));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
-
-    let sections = sections(theme);
-    let total: usize = sections.iter().map(Vec::len).sum::<usize>() + sections.len();
-    let columns = if inner.width >= 96 { 2 } else { 1 };
-    let mut cols: Vec<Vec<Line>> = vec![Vec::new(); columns];
-    // Blank lines between sections only when everything still fits; sections are never
-    // split across columns, and a column takes as much as the screen allows.
-    let room = inner.height as usize * columns;
-    let spacious = total <= room;
-    let per_column = inner.height as usize;
-    let mut col = 0;
-    for section in sections {
-        let gap = usize::from(spacious && !cols[col].is_empty());
-        if col + 1 < columns
-            && !cols[col].is_empty()
-            && cols[col].len() + gap + section.len() > per_column
-        {
-            col += 1;
+    let inner = block.inner(area);
+    let laid = layout(theme, inner.width, inner.height);
+    let total = laid.height();
+    let page = inner.height as usize;
+    let last = total.saturating_sub(page);
+    // `update` scrolls by what is drawn: the page and the last scroll position.
+    model.help.page.set(page);
+    model.help_end.set(Some(last));
+    let top = model.help.index.min(last);
+    let shown = top..(top + page).min(total);
+    let block = super::position::footer(
+        block,
+        theme,
+        super::position::lines(&shown, total),
+        &shown,
+        total,
+    );
+    frame.render_widget(block, area);
+    let columns = laid.columns.len();
+    let mut constraints = Vec::new();
+    for i in 0..columns {
+        if i > 0 {
+            constraints.push(Constraint::Length(COLUMN_GAP as u16));
         }
-        if spacious && !cols[col].is_empty() {
-            cols[col].push(Line::from(""));
-        }
-        cols[col].extend(section);
+        constraints.push(Constraint::Fill(1));
     }
-    let areas = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(inner);
-    let scroll = model
-        .help
-        .index
-        .min(total.saturating_sub(inner.height as usize)) as u16;
-    for (lines, area) in cols.into_iter().zip(areas.iter()) {
-        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), *area);
+    let areas = Layout::horizontal(constraints).split(inner);
+    for (lines, area) in laid.columns.into_iter().zip(areas.iter().step_by(2)) {
+        frame.render_widget(Paragraph::new(lines).scroll((top as u16, 0)), *area);
     }
 }
 
@@ -108,11 +203,27 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
 mod tests {
     use super::*;
 
-    /// `update` scrolls the help by the keymap's count; it must be what is drawn.
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
     #[test]
-    fn the_keymap_counts_the_lines_drawn() {
-        let sections = sections(&Theme { color: false });
-        let drawn = sections.iter().map(Vec::len).sum::<usize>() + sections.len();
-        assert_eq!(crate::tui::keymap::help_line_count(&help_order()), drawn);
+    fn keys_never_run_into_their_text() {
+        let theme = Theme { color: false };
+        for w in [28, 58, 78, 118, 198] {
+            let laid = layout(&theme, w, 20);
+            for line in laid.columns.iter().flatten() {
+                let t = text(line);
+                assert!(width(&t) <= w as usize, "{w}: {t:?} is wider than the help");
+                assert!(!t.contains("End scroll"), "{w}: {t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn wrap_keeps_words_and_splits_only_what_cannot_fit() {
+        assert_eq!(wrap("scroll the claims", 8), ["scroll", "the", "claims"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
     }
 }

@@ -10,9 +10,11 @@ pub mod expiring;
 pub mod first_run;
 pub mod header;
 pub mod help;
+pub mod hints;
 pub mod list_failed;
 pub mod login;
 pub mod messages;
+pub mod position;
 pub mod profiles;
 pub mod scope_picker;
 pub mod scope_tree;
@@ -35,16 +37,17 @@ pub use super::model::{MIN_HEIGHT, MIN_WIDTH, too_small};
 
 pub fn view(model: &Model, frame: &mut Frame) {
     let area = frame.area();
-    if too_small(area.width, area.height) {
-        too_small_screen(frame, area);
-        return;
-    }
     let theme = Theme {
         color: !model.opts.no_color,
     };
-    let [top, body, bottom] = Layout::vertical([
+    if too_small(area.width, area.height) {
+        too_small_screen(model, &theme, frame, area);
+        return;
+    }
+    let [top, body, bottom, hint_bar] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
+        Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -67,6 +70,7 @@ pub fn view(model: &Model, frame: &mut Frame) {
         draw_overlay(model, overlay, &theme, frame, body);
     }
     status::render_error_box(model, &theme, frame, body);
+    hints::render(model, &theme, frame, hint_bar);
 }
 
 /// Each overlay draws itself from its own state (and what it reads of the model).
@@ -123,7 +127,25 @@ fn panes(model: &Model, theme: &Theme, frame: &mut Frame, body: Rect) {
     secrets::render(model, theme, frame, secrets_area);
 }
 
-fn too_small_screen(frame: &mut Frame, area: Rect) {
+/// What a terminal too small for the panes shows: that it is, and the two keys that work
+/// there. The help is readable at any size, so `?` opens it over the whole screen.
+fn too_small_screen(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [text_area, hint_bar] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let small = [("?".to_owned(), "help"), ("q".to_owned(), "quit")];
+    if model.overlays.top() == Some(OverlayKind::Help) {
+        help::render(model, theme, frame, text_area);
+        let hints = hints::hints(model.overlays.keys(), model.focus);
+        frame.render_widget(
+            Paragraph::new(hints::line(&hints, theme, area.width as usize)),
+            hint_bar,
+        );
+        return;
+    }
+    frame.render_widget(
+        Paragraph::new(hints::line(&small, theme, area.width as usize)),
+        hint_bar,
+    );
     let text = vec![
         Line::from("Terminal too small"),
         Line::from(format!(
@@ -136,7 +158,7 @@ fn too_small_screen(frame: &mut Frame, area: Rect) {
         Paragraph::new(text)
             .alignment(Alignment::Center)
             .wrap(Wrap { trim: true }),
-        area,
+        text_area,
     );
 }
 

@@ -26,10 +26,24 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     ]);
     let block = pane_block(theme, Some((Pane::Scopes, model)), title);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let Some(app) = app else {
+        frame.render_widget(block, area);
         return;
     };
+    // The tree's rows, and which of them fit, decide the bottom border.
+    let rows = if app.details_known() {
+        model.tree_rows()
+    } else {
+        Vec::new()
+    };
+    let window = model.scopes.window(rows.len(), inner.height as usize);
+    let block = if rows.is_empty() {
+        block
+    } else {
+        let position = super::position::of(model.scopes.index, rows.len());
+        super::position::footer(block, theme, position, &window, rows.len())
+    };
+    frame.render_widget(block, area);
     if !app.details_known() {
         frame.render_widget(
             Paragraph::new(super::not_loaded(model, &app.id)).style(theme.dim()),
@@ -37,7 +51,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let rows = model.tree_rows();
     if rows.is_empty() {
         frame.render_widget(
             Paragraph::new("This app has no scopes.").style(theme.dim()),
@@ -101,7 +114,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         })
         .collect();
     let height = inner.height as usize;
-    let window = model.scopes.window(rows.len(), height);
     let heights: Vec<usize> = per_row.iter().map(Vec::len).collect();
     let start = super::first_shown(&heights, window.start, model.scopes.index, height);
     let mut lines: Vec<Line> = Vec::with_capacity(height);

@@ -38,10 +38,25 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = Line::from(title);
     let block = pane_block(theme, Some((Pane::Secrets, model)), title);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let Some(app) = app else {
+        frame.render_widget(block, area);
         return;
     };
+    let len = if app.details_known() {
+        app.secrets.len()
+    } else {
+        0
+    };
+    let window = model
+        .secrets
+        .window(len, inner.height.saturating_sub(1) as usize);
+    let block = if len == 0 {
+        block
+    } else {
+        let position = super::position::of(model.secrets.index, len);
+        super::position::footer(block, theme, position, &window, len)
+    };
+    frame.render_widget(block, area);
     if !app.details_known() {
         frame.render_widget(
             Paragraph::new(super::not_loaded(model, &app.id)).style(theme.dim()),
@@ -79,9 +94,6 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .unwrap_or(0)
         .max(6);
     // `expired 29w` is wider than `12d`: the column takes what the rows shown need.
-    let window = model
-        .secrets
-        .window(secrets.len(), inner.height.saturating_sub(1) as usize);
     let lefts: Vec<String> = secrets[window.clone()]
         .iter()
         .map(|s| format::time_left(s.expiry_time, model.now))

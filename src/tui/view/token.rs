@@ -150,21 +150,17 @@ pub fn render(
             theme.title(true),
         )));
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let claims_w = if inner.width >= 100 {
         (inner.width - 44) as usize
     } else {
         inner.width as usize
     };
-    let claims = Paragraph::new(claim_lines(view, theme, claims_w))
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0));
+    let claims = Paragraph::new(claim_lines(view, theme, claims_w)).wrap(Wrap { trim: false });
     let perms = Paragraph::new(permission_lines(view, theme)).wrap(Wrap { trim: false });
-    if inner.width >= 100 {
+    let (claims_area, other) = if inner.width >= 100 {
         let [left, right] =
             Layout::horizontal([Constraint::Min(60), Constraint::Length(44)]).areas(inner);
-        frame.render_widget(claims, left);
-        frame.render_widget(perms, right);
+        (left, (perms, right))
     } else {
         // Narrow terminals: the permissions first (the question asked most), then the claims.
         let rows = (view.permissions.len() * 2 + 1) as u16;
@@ -173,9 +169,27 @@ pub fn render(
             Constraint::Min(1),
         ])
         .areas(inner);
-        frame.render_widget(Paragraph::new(compact_permissions(view, theme)), top);
-        frame.render_widget(claims, bottom);
-    }
+        (
+            bottom,
+            (Paragraph::new(compact_permissions(view, theme)), top),
+        )
+    };
+    // The claims column's lines as wrapped on screen: where the scroll is, and how much
+    // is left below it.
+    let total = claims.line_count(claims_area.width);
+    let page = claims_area.height as usize;
+    let top = (scroll as usize).min(total.saturating_sub(page));
+    let shown = top..(top + page).min(total);
+    let block = super::position::footer(
+        block,
+        theme,
+        super::position::lines(&shown, total),
+        &shown,
+        total,
+    );
+    frame.render_widget(block, area);
+    frame.render_widget(claims.scroll((top as u16, 0)), claims_area);
+    frame.render_widget(other.0, other.1);
 }
 
 /// One line per action, for narrow screens.
