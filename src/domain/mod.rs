@@ -6,12 +6,16 @@
 //! the server (asking for a token, deleting after a backup) lives in `api` and calls in here.
 
 pub mod app_rules;
+pub mod apps_file;
 pub mod backup;
 pub mod diff;
 pub mod duration;
 pub mod expiry;
 pub mod login;
+pub mod marked_yaml;
 pub mod permissions;
+pub mod plan;
+pub mod plan_check;
 pub mod sanitize;
 pub mod token_check;
 
