@@ -128,6 +128,94 @@ pub enum Command {
     /// The apps' details kept between runs (scopes, secret ids and dates; never a value).
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Write every app's definition (name, kind, redirect URIs, scopes; never a secret) to a
+    /// file that `extapps plan` and `extapps apply` read.
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
+    /// Compare a definition file with the organization and print what apply would do.
+    #[command(after_help = PLAN_HELP)]
+    Plan(PlanArgs),
+    /// Make the organization match a definition file: shows the plan, asks, then makes one
+    /// change at a time.
+    #[command(after_help = APPLY_HELP)]
+    Apply(ApplyArgs),
+}
+
+const EXPORT_HELP: &str = "Apps are sorted by name, so that two exports of an unchanged \
+    organization differ only in the header's time (set SOURCE_DATE_EPOCH to fix it too) and \
+    a change reads well in git. Each app carries its clientId: applied to the same organization, \
+    apps match by id (a rename stays a rename); applied to another, they match by name.\n\n\
+    Promote from one organization to another:\n  \
+    extapps --profile dev export | extapps --profile prod apply -f - --yes\n\n\
+    Exit status: 0 written; 1 failed; 2 usage; 6 some app could not be read (nothing written).";
+
+const PLAN_HELP: &str = "The file is checked first (unknown scopes, a public app with \
+    application scopes or without a redirect URI, malformed URIs, a name given twice), every \
+    mistake with its line and column, before anything is asked of the server but the catalog \
+    and the apps.\n\n\
+    Exit status (as terraform plan -detailed-exitcode): 0 nothing would change; 2 something \
+    would change (2 is also a usage error: a usage error prints no plan); 1 the file has \
+    mistakes or the organization could not be read; 6 some app could not be read.";
+
+const APPLY_HELP: &str = "Every app changed or deleted is backed up first (EXTAPPS_BACKUP_DIR, \
+    else the data directory; restore with extapps apps restore FILE). A created confidential \
+    app's first secret is printed once to stdout, or with --secrets-to DIR written to a file \
+    of its own (mode 0600); never into the definition file. On the first failure apply stops \
+    and says what was done, what failed and what was not tried.\n\n\
+    Exit status: 0 done (or nothing to do); 1 a change failed or the file has mistakes; 2 \
+    usage (a refusal without --yes included); 5 the outcome of a change is UNKNOWN: its \
+    answer was lost, nothing was sent again; look with extapps plan -f FILE before applying \
+    again; 6 some app could not be read (nothing changed).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FileFormat {
+    #[default]
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = FileFormat::Yaml)]
+    pub format: FileFormat,
+    /// Add each app's secret ids and expiry dates (never a value), for the record.
+    #[arg(long)]
+    pub with_secrets_metadata: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The definition file (YAML or JSON); `-` reads standard input.
+    #[arg(short = 'f', long = "file", value_name = "FILE|-")]
+    pub file: PathBuf,
+    /// Also delete the organization's apps the file does not name (never the app extapps
+    /// signs in as).
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The definition file (YAML or JSON); `-` reads standard input (then --yes is needed).
+    #[arg(short = 'f', long = "file", value_name = "FILE|-")]
+    pub file: PathBuf,
+    /// Also delete the organization's apps the file does not name (never the app extapps
+    /// signs in as).
+    #[arg(long)]
+    pub prune: bool,
+    /// Do not ask; required when standard input is not a terminal.
+    #[arg(long)]
+    pub yes: bool,
+    /// Write each created app's first secret to a file of its own in this directory (mode
+    /// 0600) instead of printing it.
+    #[arg(long, value_name = "DIR")]
+    pub secrets_to: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

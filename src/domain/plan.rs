@@ -105,7 +105,12 @@ pub fn plan(
                 }
             },
         };
-        let scopes = desired.scope_refs(catalog);
+        // Scopes every token gets cannot be given or taken: the server ignores them.
+        let scopes: Vec<ScopeRef> = desired
+            .scope_refs(catalog)
+            .into_iter()
+            .filter(|s| !implicit(&s.name))
+            .collect();
         let Some(app) = found else {
             plan.steps.push(Step::Create(NewApp {
                 name: desired.name.value.clone(),
@@ -163,6 +168,10 @@ pub fn plan(
     }
 }
 
+fn implicit(scope: &str) -> bool {
+    super::app_rules::IMPLICIT_SCOPES.contains(&scope)
+}
+
 /// The organization's app of the file's name, if one; several stop the plan.
 fn by_name<'a>(
     desired: &DesiredApp,
@@ -217,13 +226,15 @@ fn wanted(
         let a: BTreeSet<(&str, _)> = before
             .scopes
             .iter()
+            .filter(|s| !implicit(&s.name))
             .map(|s| (s.name.as_str(), s.kind))
             .collect();
         let b: BTreeSet<(&str, _)> = scopes.iter().map(|s| (s.name.as_str(), s.kind)).collect();
         a == b
     };
     if !same_scopes {
-        after.scopes = scopes;
+        let kept = before.scopes.iter().filter(|s| implicit(&s.name)).cloned();
+        after.scopes = scopes.into_iter().chain(kept).collect();
     }
     after
 }

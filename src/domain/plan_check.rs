@@ -56,8 +56,9 @@ fn check_app(app: &DesiredApp, catalog: &[Resource], errors: &mut Vec<FileError>
         errors.push(FileError::new(at, format!("app {name:?}: {}", p.text)));
     }
     for s in &app.scopes {
-        if let Some(why) = app_rules::implicit_scope_refusal(&s.name) {
-            errors.push(FileError::new(s.at, format!("app {name:?}: {why}")));
+        // Granted to every token: an export may show it on an app (the server lists it), and
+        // the plan leaves it alone, so it is no mistake.
+        if app_rules::IMPLICIT_SCOPES.contains(&s.name.as_str()) {
             continue;
         }
         let found = catalog
