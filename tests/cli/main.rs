@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod apps_as_code;
 mod cli;
 mod cli_duplicates;
 mod cli_outcome;
@@ -18,6 +19,7 @@ mod hardening;
 mod hardening_cli;
 mod hostile_text;
 mod monitoring;
+mod plan_validation;
 mod promises_apps;
 mod promises_config;
 mod secret_hygiene;
