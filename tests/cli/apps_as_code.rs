@@ -98,7 +98,7 @@ fn promote_dev_to_prod_then_change_prune_and_converge() {
         "update",
         "3f0b6a52-8c1e-4d7a-9b2f-1e5c7d9a0b14",
         "--add-scope",
-        "OR.Assets.Read:app",
+        "OR.Webhooks.Write:app",
     ]));
 
     // extapps --profile dev export | extapps --profile prod apply -f - --yes
@@ -121,7 +121,7 @@ fn promote_dev_to_prod_then_change_prune_and_converge() {
     );
     assert!(out.contains("+ create \"Mobile Portal\" (public)"), "{out}");
     assert!(
-        out.contains("+ scope OR.Assets.Read (application)"),
+        out.contains("+ scope OR.Webhooks.Write (application)"),
         "{out}"
     );
     assert!(
@@ -280,7 +280,7 @@ fn hostile_names_round_trip_exactly_through_the_file() {
         "null",
     ];
     for name in hostile {
-        create(&sim, &["--name", name]);
+        create(&sim, &[&format!("--name={name}")]);
     }
     let file = sim.file("apps.yaml");
     let f = file.to_str().unwrap();
