@@ -285,6 +285,11 @@ pub struct SimArgs {
     /// null, as the live server answers) or `full` (every app whole).
     #[arg(long, value_enum, default_value_t = crate::sim::ListShape::Summary)]
     pub list_shape: crate::sim::ListShape,
+    /// Serve this many organizations: demo-org, then demo-org-2, ... each with its own
+    /// partition id, admin app (demo-admin-N, secret demo-admin-N-secret) and --apps
+    /// generated apps; the first one alone has the demo apps.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub orgs: u16,
     /// This app's own read answers 500 (repeatable): to watch extapps report what it could
     /// not read.
     #[arg(long = "fail-detail-read", value_name = "CLIENT_ID")]

@@ -417,3 +417,72 @@ fn apply_with_lost_answers_and_5xx_creates_nothing_twice_and_reports_the_truth()
     }
     panic!("apply never converged: {seen_codes:?}");
 }
+
+/// `extapps sim --orgs 2`: two organizations on one server, each with its own partition, admin
+/// app and client ids, so that a promotion matches by name, as between real organizations.
+#[test]
+fn one_simulator_serves_two_organizations_and_promotion_matches_by_name() {
+    let sim = run_sim_with(&["--orgs", "2"]);
+    let in_org2 = |args: &[&str]| {
+        let mut c = sim.command(args);
+        c.env("UIPATH_ORGANIZATION", "demo-org-2")
+            .env("UIPATH_CLIENT_ID", "demo-admin-2")
+            .env("UIPATH_CLIENT_SECRET", "demo-admin-2-secret");
+        c
+    };
+    let org2_names = || {
+        let o = ok(in_org2(&["apps", "list", "--json"]).output().unwrap());
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(org2_names(), ["extapps Admin (demo-org-2)"]);
+    // The first organization's admin cannot read the second one.
+    let o = sim
+        .command(&["apps", "list"])
+        .env("UIPATH_ORGANIZATION", "demo-org-2")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+
+    let export = ok(sim.exec(&["export"]));
+    let file = sim.file("dev.yaml");
+    std::fs::write(&file, &export.stdout).unwrap();
+    let f = file.to_str().unwrap();
+    let applied = ok(in_org2(&["apply", "-f", f, "--prune", "--yes"])
+        .output()
+        .unwrap());
+    let out = stdout(&applied);
+    let dev = definitions(&stdout(&export));
+    assert!(
+        out.contains(&format!(
+            "Apply complete: {} created, 0 changed, 0 deleted.",
+            dev.len()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("Not deleted: \"extapps Admin (demo-org-2)\""),
+        "{out}"
+    );
+    let again = ok(in_org2(&["plan", "-f", f, "--prune"]).output().unwrap());
+    assert!(stdout(&again).contains("No changes"), "{}", stdout(&again));
+    let prod = ok(in_org2(&["export"]).output().unwrap());
+    let mut prod = definitions(&stdout(&prod));
+    prod.remove("extapps Admin (demo-org-2)");
+    // Equal but for the scope every token gets, which the server does not let an app hold.
+    let strip = |mut m: BTreeMap<String, serde_json::Value>| {
+        for v in m.values_mut() {
+            if let Some(r) = v["scopes"]["UiPath.Orchestrator"].as_object_mut() {
+                r.remove("OR.Default");
+            }
+        }
+        m
+    };
+    assert_eq!(strip(prod), strip(dev));
+    // Client ids differ between the organizations: nothing was matched by id.
+    assert!(!stdout(&ok(in_org2(&["export"]).output().unwrap())).contains("clientId: 3f0b6a52"));
+}
