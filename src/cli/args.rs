@@ -370,6 +370,10 @@ pub enum AppsCommand {
         /// Print JSON (an array in the API's shape) instead of a table.
         #[arg(long)]
         json: bool,
+        /// Every configured profile at once, with a PROFILE column; a profile that fails is
+        /// named on stderr and the exit status is 6 (incomplete).
+        #[arg(long)]
+        all_profiles: bool,
     },
     /// Show one application: its scopes, redirect URIs and secrets.
     Show {
@@ -482,6 +486,12 @@ pub enum SecretsCommand {
         /// per organization).
         #[arg(long, value_name = "COUNT/DURATION", default_value = "250/5m", value_parser = crate::api::pacer::Budget::parse)]
         read_budget: crate::api::pacer::Budget,
+        /// Every configured profile at once, concurrently (each within its own organization's
+        /// read budget), in one list with a PROFILE column. A profile that fails is named on
+        /// stderr, its rows missing, and the exit status is 6 (incomplete); else the worst of
+        /// 0, 3 and 4 over all profiles.
+        #[arg(long)]
+        all_profiles: bool,
     },
     /// Mint a new secret for an app; its value is printed once, to stdout.
     #[command(after_help = CHANGE_EXIT)]

@@ -24,13 +24,18 @@ pub struct Connection {
 
 /// Resolves the settings for `cli` and builds the client. Warnings go to stderr first.
 pub async fn connect(cli: &Cli) -> Result<Connection, Failure> {
+    connect_with(cli, &cli.config_flags()).await
+}
+
+/// The same with other connection flags: another profile's, for `--all-profiles`.
+pub async fn connect_with(cli: &Cli, flags: &config::Flags) -> Result<Connection, Failure> {
     let (settings, sim, insecure_origin) = if cli.demo {
         let (handle, settings) = crate::sim::demo_mode::start()
             .await
             .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
         (settings, Some(handle), None)
     } else {
-        let resolved = config::from_process(&cli.config_flags())?;
+        let resolved = config::from_process(flags)?;
         for w in &resolved.warnings {
             eprintln!("extapps: warning: {}", crate::redact::userinfo(w));
         }

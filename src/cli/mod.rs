@@ -1,6 +1,7 @@
 //! The headless subcommands, for scripts and monitoring. Each writes its result to stdout and
 //! fails with a `Failure`: a one-paragraph message for a person and an exit status.
 
+pub mod all_profiles;
 pub mod app_edit;
 pub mod apply;
 pub mod apps;

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod all_profiles;
 mod apps_as_code;
 mod cli;
 mod cli_duplicates;
