@@ -263,7 +263,15 @@ fn write_secret_file(dir: &Path, app: &App) -> std::io::Result<PathBuf> {
     let Some(secret) = &app.secret else {
         return Err(std::io::Error::other("no secret"));
     };
-    std::fs::create_dir_all(dir)?;
+    // Only its owner may list the directory the secrets go to, when extapps makes it.
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)?;
     let path = dir.join(format!(
         "{}-{}.secret",
         backup::file_stem(&app.name),
