@@ -184,13 +184,18 @@ pub fn write_plan(plan: &Plan, organization: &str, out: &mut dyn Write) -> std::
         writeln!(out)?;
     }
     if plan.unchanged > 0 {
-        writeln!(out, "{} apps already as the file says.", plan.unchanged)?;
+        writeln!(out, "{} already as the file says.", apps(plan.unchanged))?;
     }
     if !plan.untouched.is_empty() {
         writeln!(
             out,
-            "{} apps of the organization are not in the file and are left alone (--prune deletes them): {}",
-            plan.untouched.len(),
+            "{} of the organization not in the file {} left alone (--prune deletes them): {}",
+            apps(plan.untouched.len()),
+            if plan.untouched.len() == 1 {
+                "is"
+            } else {
+                "are"
+            },
             plan.untouched
                 .iter()
                 .map(|a| format!("{:?}", sanitize(&a.name)))
@@ -211,6 +216,14 @@ pub fn write_plan(plan: &Plan, organization: &str, out: &mut dyn Write) -> std::
         writeln!(out, "No changes: the organization matches the file.")
     } else {
         writeln!(out, "Plan: {c} to create, {u} to change, {d} to delete.")
+    }
+}
+
+fn apps(n: usize) -> String {
+    if n == 1 {
+        "1 app".to_owned()
+    } else {
+        format!("{n} apps")
     }
 }
 
