@@ -180,8 +180,15 @@ impl Shared {
     /// The organization holding `client_id`, for the token endpoint's path without one; the
     /// demo organization when none does (it then refuses the client itself).
     fn org_of_client(&self, client_id: Option<&str>) -> &Mutex<store::Org> {
-        client_id
-            .and_then(|id| self.orgs().find(|o| lock(o).get(id).is_ok()))
+        let Some(id) = client_id else {
+            return &self.org;
+        };
+        if self.others.is_empty() || lock(&self.org).find(id).is_some() {
+            return &self.org;
+        }
+        self.others
+            .iter()
+            .find(|o| lock(o).find(id).is_some())
             .unwrap_or(&self.org)
     }
 }
