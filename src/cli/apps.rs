@@ -6,9 +6,10 @@ use jiff::Timestamp;
 
 use super::Failure;
 use super::output::write_json;
-use super::table::{Table, pad};
+use super::table::Table;
 use crate::api::IdentityClient;
 use crate::api::model::App;
+use crate::domain::cells::pad;
 use crate::domain::expiry;
 use crate::domain::sanitize;
 
@@ -109,12 +110,20 @@ pub fn write_app(app: &App, now: Timestamp, out: &mut dyn Write) -> std::io::Res
         writeln!(out, "Redirect URIs: {}", uris.join("\n               "))?;
     }
     writeln!(out, "\nScopes ({}):", app.scope_count())?;
+    // The kind column starts after the longest name: names are never cut.
+    let name_w = app
+        .resources
+        .iter()
+        .flat_map(|r| &r.scopes)
+        .map(|s| crate::domain::cells::width(&sanitize(&s.name)))
+        .max()
+        .unwrap_or(0);
     for res in &app.resources {
         let title = res.display_name.as_deref().unwrap_or(&res.name);
         writeln!(out, "  {} ({})", sanitize(title), sanitize(&res.name))?;
         for s in &res.scopes {
             let name = sanitize(&s.name);
-            writeln!(out, "    {} {}", pad(&name, 40), s.kind.label())?;
+            writeln!(out, "    {} {}", pad(&name, name_w), s.kind.label())?;
         }
     }
     writeln!(out, "\nSecrets ({}):", app.secrets.len())?;
@@ -173,7 +182,10 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::AppsCommand) -> Resu
     let out = &mut std::io::stdout().lock();
     match cmd {
         AppsCommand::List { json, .. } => list(client, *json, out).await,
-        AppsCommand::Show { id, json } => show(client, id, *json, out).await,
+        AppsCommand::Show { id, json } => {
+            let id = &super::app_ref::resolve(client, id).await?;
+            show(client, id, *json, out).await
+        }
         AppsCommand::Create {
             name,
             public,
@@ -202,6 +214,7 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::AppsCommand) -> Resu
             json,
         } => {
             conn.read_write()?;
+            let id = &super::app_ref::resolve(client, id).await?;
             let args = app_edit::UpdateArgs {
                 id,
                 name: name.as_deref(),
@@ -220,6 +233,7 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::AppsCommand) -> Resu
             let dir = std::env::var_os("EXTAPPS_BACKUP_DIR")
                 .map(std::path::PathBuf::from)
                 .unwrap_or_else(crate::domain::backup::default_dir);
+            let id = &super::app_ref::resolve(client, id).await?;
             app_edit::delete(client, id, *yes, &dir, out).await
         }
         AppsCommand::Restore { file, json } => {

@@ -6,6 +6,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::cli::secrets::Format;
 
+/// The heading the options shared by every command go under, after each command's own.
+pub const CONNECTION_HEADING: &str = "Connection options";
+const GLOBAL_HEADING: &str = "Global options";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "extapps",
@@ -21,21 +25,26 @@ use crate::cli::secrets::Format;
 )]
 pub struct Cli {
     /// Run against a built-in Identity simulator with a demo organization.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = CONNECTION_HEADING)]
     pub demo: bool,
 
     /// Never change anything: editing keys and commands are refused.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = CONNECTION_HEADING)]
     pub read_only: bool,
 
     /// Write the log here instead of the default log file.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = GLOBAL_HEADING)]
     pub log_file: Option<PathBuf>,
 
     /// Give up on a request (or its answer) after this many seconds (default 30). A change
     /// whose answer does not arrive in time has an unknown outcome (exit status 5).
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..), help_heading = CONNECTION_HEADING)]
     pub timeout: Option<u64>,
+
+    /// Reload the app list in the TUI this often (default 5m; `off` turns it off). Overrides
+    /// the profile's auto_refresh.
+    #[arg(long, global = true, value_name = "DURATION|off", value_parser = crate::config::parse_auto_refresh, help_heading = CONNECTION_HEADING)]
+    pub auto_refresh: Option<jiff::SignedDuration>,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -51,6 +60,7 @@ pub struct Cli {
 /// Which organization to manage. The client secret is not a flag on purpose: it would be
 /// saved in shell history and visible in `ps`.
 #[derive(Debug, Args, Default)]
+#[command(next_help_heading = CONNECTION_HEADING)]
 pub struct ConnectionArgs {
     /// Use this profile (env: UIPATH_PROFILE).
     #[arg(long, global = true, value_name = "NAME")]
@@ -99,6 +109,7 @@ impl Cli {
             config: c.config.clone(),
             insecure: c.insecure,
             read_only: self.read_only,
+            auto_refresh: self.auto_refresh,
         }
     }
 }
@@ -377,7 +388,7 @@ pub enum AppsCommand {
     },
     /// Show one application: its scopes, redirect URIs and secrets.
     Show {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         id: String,
         /// Print JSON (an object in the API's shape).
         #[arg(long)]
@@ -411,7 +422,7 @@ pub enum AppsCommand {
         after_help = CHANGE_EXIT
     )]
     Update {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         id: String,
         /// A new name.
         #[arg(long)]
@@ -438,7 +449,7 @@ pub enum AppsCommand {
     /// Delete an app, after writing its definition (never its secrets) to a backup file.
     #[command(after_help = CHANGE_EXIT)]
     Delete {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         id: String,
         /// Do not ask; required when standard input is not a terminal.
         #[arg(long)]
@@ -496,7 +507,7 @@ pub enum SecretsCommand {
     /// Mint a new secret for an app; its value is printed once, to stdout.
     #[command(after_help = CHANGE_EXIT)]
     Create {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         app: String,
         #[command(flatten)]
         new: NewSecretArgs,
@@ -519,7 +530,7 @@ pub enum SecretsCommand {
     /// --delete-old delete the secrets that existed before.
     #[command(after_help = CHANGE_EXIT)]
     Rotate {
-        /// The app's client id.
+        /// The app's client id, or its exact name.
         app: String,
         #[command(flatten)]
         new: NewSecretArgs,

@@ -23,19 +23,39 @@ pub struct Connection {
 }
 
 /// Resolves the settings for `cli` and builds the client. Warnings go to stderr first.
+/// With no settings at all, the failure is the first-run steps (exit status 2).
 pub async fn connect(cli: &Cli) -> Result<Connection, Failure> {
-    connect_with(cli, &cli.config_flags()).await
+    connect_as(cli, cli.demo).await
 }
 
-/// The same with other connection flags: another profile's, for `--all-profiles`.
+/// The first-run steps as a failure: what a command without any settings says.
+pub fn first_run_failure() -> Failure {
+    Failure::new(crate::domain::onboarding::text(), 2)
+}
+
+/// [`connect`], to the demo simulator when `demo` (the first-run screen's `d`) whatever the
+/// flags say.
+pub async fn connect_as(cli: &Cli, demo: bool) -> Result<Connection, Failure> {
+    connect_to(cli, demo, &cli.config_flags()).await
+}
+
+/// [`connect`] with other connection flags: another profile's, for `--all-profiles`.
 pub async fn connect_with(cli: &Cli, flags: &config::Flags) -> Result<Connection, Failure> {
-    let (settings, sim, insecure_origin) = if cli.demo {
+    connect_to(cli, cli.demo, flags).await
+}
+
+async fn connect_to(cli: &Cli, demo: bool, flags: &config::Flags) -> Result<Connection, Failure> {
+    let (settings, sim, insecure_origin) = if demo {
         let (handle, settings) = crate::sim::demo_mode::start()
             .await
             .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
         (settings, Some(handle), None)
     } else {
-        let resolved = config::from_process(flags)?;
+        let resolved = match config::from_process(flags) {
+            Ok(r) => r,
+            Err(_) if config::first_run(flags) => return Err(first_run_failure()),
+            Err(e) => return Err(e.into()),
+        };
         for w in &resolved.warnings {
             eprintln!("extapps: warning: {}", crate::redact::userinfo(w));
         }
@@ -55,20 +75,29 @@ pub async fn connect_with(cli: &Cli, flags: &config::Flags) -> Result<Connection
     }
     let mut settings = settings;
     settings.read_only |= cli.read_only;
+    if demo {
+        // The demo has no profile: the flag, else the same default as a real organization.
+        settings.auto_refresh = match cli.auto_refresh {
+            Some(d) => std::time::Duration::try_from(d)
+                .ok()
+                .filter(|d| !d.is_zero()),
+            None => Some(config::DEFAULT_AUTO_REFRESH),
+        };
+    }
     let mut client_config = settings.client_config()?;
     if let Some(secs) = cli.timeout {
         client_config.timeout = std::time::Duration::from_secs(secs);
     }
     // The demo simulator's tokens (and its organization) die with it: caching them would only
     // litter the caches.
-    client_config.token_cache = if cli.demo {
+    client_config.token_cache = if demo {
         None
     } else {
         TokenCache::default_location(|k| std::env::var(k).ok())
     };
     let client = Arc::new(IdentityClient::new(client_config)?);
     let details = DetailOptions {
-        cache: if cli.demo {
+        cache: if demo {
             None
         } else {
             DetailsCache::default_location(|k| std::env::var(k).ok())

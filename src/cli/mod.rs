@@ -3,6 +3,7 @@
 
 pub mod all_profiles;
 pub mod app_edit;
+pub mod app_ref;
 pub mod apply;
 pub mod apps;
 pub mod args;

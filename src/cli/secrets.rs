@@ -316,6 +316,7 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::SecretsCommand) -> R
         }
         SecretsCommand::Create { app, new, json } => {
             conn.read_write()?;
+            let app = &super::app_ref::resolve(client, app).await?;
             let expiry = new.expiry();
             secret_ops::create(client, app, new.description.clone(), &expiry, *json, out).await
         }
@@ -335,6 +336,7 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::SecretsCommand) -> R
             json,
         } => {
             conn.read_write()?;
+            let app = &super::app_ref::resolve(client, app).await?;
             let expiry = new.expiry();
             let args = secret_ops::RotateArgs {
                 app_id: app,

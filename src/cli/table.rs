@@ -3,8 +3,7 @@
 
 use std::io::Write;
 
-use unicode_width::UnicodeWidthStr;
-
+use crate::domain::cells::{pad, width};
 use crate::domain::sanitize;
 
 pub struct Table {
@@ -35,10 +34,10 @@ impl Table {
 
     pub fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
         // Display cells, not chars: a CJK name takes two columns per character.
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.width());
+                *w = (*w).max(width(cell));
             }
         }
         let line = |cells: &mut dyn Iterator<Item = &str>| -> String {
@@ -59,13 +58,6 @@ impl Table {
     }
 }
 
-/// `s` followed by spaces up to `width` display cells.
-pub fn pad(s: &str, width: usize) -> String {
-    let mut out = s.to_owned();
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(s.width())));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,7 +76,7 @@ mod tests {
         let out = render(&t);
         let lines: Vec<&str> = out.lines().collect();
         // The ID column starts at the same display column on every line.
-        let col = |l: &str, id: &str| l[..l.rfind(id).unwrap()].width();
+        let col = |l: &str, id: &str| width(&l[..l.rfind(id).unwrap()]);
         assert_eq!(col(lines[1], "1"), col(lines[2], "2"), "{out}");
         assert_eq!(col(lines[0], "ID"), col(lines[2], "2"), "{out}");
     }

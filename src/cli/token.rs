@@ -7,14 +7,14 @@ use jiff::Timestamp;
 use secrecy::ExposeSecret;
 use serde_json::{Map, Value, json};
 
-use unicode_width::UnicodeWidthStr;
+use crate::domain::cells;
 
 use super::Failure;
-use super::table::pad;
 use crate::api::IdentityClient;
 use crate::api::inspect::{Expiry, TokenView, inspect};
 use crate::api::jwt::{self, DecodedJwt};
 use crate::api::token_cache::TokenCache;
+use crate::domain::cells::pad;
 use crate::domain::sanitize;
 
 /// Prints the claims of the token extapps signs in with (fetching one if needed).
@@ -93,7 +93,7 @@ pub fn render_text(view: &TokenView) -> String {
         .header
         .iter()
         .chain(&view.claims)
-        .map(|r| sanitize(&label_of(r)).width())
+        .map(|r| cells::width(&sanitize(&label_of(r))))
         .max()
         .unwrap_or(0);
     let line = |s: &mut String, r: &crate::api::inspect::Row| {
@@ -121,7 +121,7 @@ pub fn render_text(view: &TokenView) -> String {
     let pw = view
         .scopes
         .iter()
-        .map(|g| sanitize(&g.prefix).width())
+        .map(|g| cells::width(&sanitize(&g.prefix)))
         .max()
         .unwrap_or(0);
     for g in &view.scopes {

@@ -4,10 +4,31 @@ use std::path::PathBuf;
 
 use super::Failure;
 use super::args::Cli;
-use super::connect::connect;
+use super::connect::{connect_as, first_run_failure};
 
 pub async fn run(cli: &Cli, log_path: Option<PathBuf>) -> Result<(), Failure> {
-    let conn = connect(cli).await?;
+    // No settings at all: not an error dump, but a screen on how to get credentials.
+    if !cli.demo && crate::config::first_run(&cli.config_flags()) {
+        use std::io::IsTerminal;
+        // Without a terminal to draw on, the same steps as text.
+        if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+            return Err(first_run_failure());
+        }
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let choice = crate::tui::first_run(no_color)
+            .await
+            .map_err(|e| Failure::new(format!("the TUI stopped: {e}"), 1))?;
+        return match choice {
+            // The same steps on stderr, where they stay once the screen is gone.
+            crate::tui::FirstRunChoice::Quit => Err(first_run_failure()),
+            crate::tui::FirstRunChoice::Demo => run_on(cli, log_path, true).await,
+        };
+    }
+    run_on(cli, log_path, cli.demo).await
+}
+
+async fn run_on(cli: &Cli, log_path: Option<PathBuf>, demo: bool) -> Result<(), Failure> {
+    let conn = connect_as(cli, demo).await?;
     let settings = &conn.settings;
     let opts = crate::tui::TuiOptions {
         organization: settings.organization.clone(),
@@ -15,7 +36,7 @@ pub async fn run(cli: &Cli, log_path: Option<PathBuf>) -> Result<(), Failure> {
         profile: settings
             .profile
             .clone()
-            .or_else(|| cli.demo.then(|| "demo".to_owned())),
+            .or_else(|| demo.then(|| "demo".to_owned())),
         read_only: settings.read_only,
         read_only_flag: cli.read_only,
         auto_refresh: settings.auto_refresh,

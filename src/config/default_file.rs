@@ -34,7 +34,7 @@ scopes = ["PM.OAuthApp"]
 read_only = false
 # Accept self-signed certificates (lab Automation Suite only).
 insecure = false
-# Reload the app list in the TUI this often (30s, 5m, 1h); leave out to refresh only on `r`.
+# Reload the app list in the TUI this often (30s, 5m, 1h; default 5m); "off": only on `r`.
 auto_refresh = "5m"
 # auto, dark, light or mono.
 theme = "auto"

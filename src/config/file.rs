@@ -48,7 +48,7 @@ struct RawProfile {
     scopes: Option<Scopes>,
     read_only: Option<bool>,
     insecure: Option<bool>,
-    #[serde(default, deserialize_with = "duration")]
+    #[serde(default, deserialize_with = "auto_refresh")]
     auto_refresh: Option<SignedDuration>,
     theme: Option<Theme>,
     login: Option<RawLogin>,
@@ -82,10 +82,11 @@ fn secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Er
     Ok(Option::<String>::deserialize(d)?.map(SecretString::from))
 }
 
-fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SignedDuration>, D::Error> {
+/// `auto_refresh`: a duration, or `off` (kept as zero: the resolver reads zero as off).
+fn auto_refresh<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SignedDuration>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
-        Some(t) => crate::domain::duration::parse(&t)
+        Some(t) => super::settings::parse_auto_refresh(&t)
             .map(Some)
             .map_err(serde::de::Error::custom),
     }

@@ -18,7 +18,9 @@ pub use files::ConfigFiles;
 pub use profile::{Profile, ProfileInfo, ProfileSource};
 pub use resolve::{Flags, Origin, Resolved, explain, resolve, resolve_profile};
 pub use secret::SecretSource;
-pub use settings::{DEFAULT_URI, LoginSettings, Settings, Theme};
+pub use settings::{
+    DEFAULT_AUTO_REFRESH, DEFAULT_URI, LoginSettings, Settings, Theme, parse_auto_refresh,
+};
 
 /// Settings from variables alone (no flags, no files): the original entry point, kept for
 /// callers that only have an environment.
@@ -67,6 +69,15 @@ impl CheckedEnv {
             None => Ok(()),
         }
     }
+}
+
+/// Whether this is a first run: no profile in any config file and no flag or variable naming
+/// the organization, the client id or the secret (see [`resolve::nothing_configured`]).
+/// A config file that cannot be read is not a first run: its error says more.
+pub fn first_run(flags: &Flags) -> bool {
+    let env = |name: &str| process_env(name);
+    ConfigFiles::load(flags.config.as_deref(), &env)
+        .is_ok_and(|files| resolve::nothing_configured(flags, &env, &files))
 }
 
 /// Loads the config files and resolves settings against the real environment; warnings from

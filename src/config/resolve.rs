@@ -12,7 +12,7 @@ use super::error::ConfigError;
 use super::files::ConfigFiles;
 use super::profile::{Profile, ProfileSource, split_scopes};
 use super::secret::SecretSource;
-use super::settings::{DEFAULT_URI, LoginSettings, Settings};
+use super::settings::{DEFAULT_AUTO_REFRESH, DEFAULT_URI, LoginSettings, Settings};
 
 /// The connection flags of the command line, independent of clap. The client secret is
 /// deliberately not among them: it would end up in shell history and `ps`.
@@ -27,6 +27,8 @@ pub struct Flags {
     pub config: Option<PathBuf>,
     pub insecure: bool,
     pub read_only: bool,
+    /// `--auto-refresh`: a duration, or zero for off.
+    pub auto_refresh: Option<jiff::SignedDuration>,
 }
 
 /// Where one resolved value came from.
@@ -103,6 +105,19 @@ pub fn explain(
     files: &ConfigFiles,
 ) -> Result<Resolved, ConfigError> {
     Ok(plan(flags, env, files, true)?.finish(SecretString::from(String::new())))
+}
+
+/// Nothing at all says which organization or app to use: no profile in any file, and no
+/// flag or variable for the organization, the client id or the secret. A first run: the
+/// TUI shows how to get credentials, the CLI prints the same steps.
+pub fn nothing_configured(
+    flags: &Flags,
+    env: &dyn Fn(&str) -> Option<String>,
+    files: &ConfigFiles,
+) -> bool {
+    files.profiles().is_empty()
+        && plan(flags, env, files, true)
+            .is_ok_and(|p| p.missing.len() == 3 && p.missing_in.is_none())
 }
 
 /// The profile the flags and environment select, if any, and where the choice came from.
@@ -417,8 +432,17 @@ fn plan(
             Origin::Default
         }
     };
-    let auto_refresh = profile.and_then(|p| p.auto_refresh);
-    origins.push(("auto_refresh", from_profile(auto_refresh.is_some())));
+    // On unless turned off: a flag, else the profile, else every 5 minutes. Zero is off.
+    let auto_refresh = if let Some(d) = flags.auto_refresh {
+        origins.push(("auto_refresh", Origin::Flag("--auto-refresh")));
+        Duration::try_from(d).ok().filter(|d| !d.is_zero())
+    } else if let Some(d) = profile.and_then(|p| p.auto_refresh) {
+        origins.push(("auto_refresh", Origin::Profile(pname.clone())));
+        Duration::try_from(d).ok().filter(|d| !d.is_zero())
+    } else {
+        origins.push(("auto_refresh", Origin::Default));
+        Some(DEFAULT_AUTO_REFRESH)
+    };
     let theme = profile.and_then(|p| p.theme);
     origins.push(("theme", from_profile(theme.is_some())));
     let login_scopes = profile.and_then(|p| p.login_scopes.clone());
@@ -465,9 +489,7 @@ fn plan(
         scopes: scopes.map(|s| split_scopes(&s)).unwrap_or_default(),
         read_only,
         insecure,
-        auto_refresh: auto_refresh
-            .and_then(|d| Duration::try_from(d).ok())
-            .filter(|d| !d.is_zero()),
+        auto_refresh,
         theme: theme.unwrap_or_default(),
         login: LoginSettings {
             redirect_uri: redirect,

@@ -11,6 +11,25 @@ use crate::api::{ClientConfig, Endpoints};
 
 pub const DEFAULT_URI: &str = "https://cloud.uipath.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often the TUI reloads the app list unless told otherwise: one GET per five minutes,
+/// a sliver of the organization's 300 GETs per 5 minutes.
+pub const DEFAULT_AUTO_REFRESH: Duration = Duration::from_secs(300);
+
+/// `auto_refresh` as the config file and `--auto-refresh` take it: a duration (`5m`, `30s`,
+/// `1h`) or `off`. Off is zero, which the resolver turns into "no auto-refresh".
+pub fn parse_auto_refresh(text: &str) -> Result<jiff::SignedDuration, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("off") {
+        return Ok(jiff::SignedDuration::ZERO);
+    }
+    match crate::domain::duration::parse(t) {
+        Ok(d) if d.is_positive() => Ok(d),
+        Ok(_) => Err("auto_refresh must be longer than 0s; use \"off\" to turn it off".to_owned()),
+        Err(e) => Err(format!(
+            "{e}; auto_refresh takes a duration like 5m or 30s, or \"off\""
+        )),
+    }
+}
 
 /// Colour scheme of the TUI. `NO_COLOR` still wins over any of these.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

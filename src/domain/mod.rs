@@ -5,14 +5,17 @@
 //! never the `IdentityClient` itself, and never `cli`, `tui`, `sim` or `config`. What needs
 //! the server (asking for a token, deleting after a backup) lives in `api` and calls in here.
 
+pub mod app_filter;
 pub mod app_rules;
 pub mod apps_file;
 pub mod backup;
+pub mod cells;
 pub mod diff;
 pub mod duration;
 pub mod expiry;
 pub mod login;
 pub mod marked_yaml;
+pub mod onboarding;
 pub mod permissions;
 pub mod plan;
 pub mod plan_check;

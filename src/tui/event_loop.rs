@@ -64,6 +64,49 @@ pub async fn run_with_cache(
     result
 }
 
+/// What the first-run screen was left with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstRunChoice {
+    /// `q`, Esc or Ctrl-C: leave; the caller prints the steps again below the prompt.
+    Quit,
+    /// `d`: open the demo organization instead.
+    Demo,
+}
+
+/// The first-run screen (no settings at all): how to get credentials, until `q` or `d`.
+pub async fn first_run(no_color: bool) -> color_eyre::Result<FirstRunChoice> {
+    use ratatui::crossterm::event::{KeyEventKind, KeyModifiers};
+    let no_color = no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = super::theme::Theme { color: !no_color };
+    let previous_hook = install_panic_hook();
+    let result = async {
+        let mut guard = TerminalGuard::enter()?;
+        loop {
+            guard
+                .terminal
+                .draw(|frame| super::view::first_run::render(&theme, frame))?;
+            // A plain blocking read, not an `EventStream`: the stream's reader would outlive
+            // this screen and eat the answers the demo TUI's terminal asks for next.
+            let event = tokio::task::block_in_place(ratatui::crossterm::event::read);
+            if let Event::Key(key) = event.wrap_err("reading the terminal failed")?
+                && key.kind != KeyEventKind::Release
+            {
+                match key.code {
+                    KeyCode::Char('d') => return Ok(FirstRunChoice::Demo),
+                    KeyCode::Char('q') | KeyCode::Esc => return Ok(FirstRunChoice::Quit),
+                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        return Ok(FirstRunChoice::Quit);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    .await;
+    restore_panic_hook(previous_hook);
+    result
+}
+
 /// Raw mode and the alternate screen for as long as it lives.
 struct TerminalGuard {
     terminal: Term,

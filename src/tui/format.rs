@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
+use crate::domain::cells;
 use jiff::{Timestamp, tz::TimeZone};
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 // One definition of expiry wording for the CLI and the TUI.
 pub use crate::domain::expiry::{Urgency, badge as time_left, urgency};
@@ -43,37 +43,18 @@ pub fn owned(s: &str) -> String {
 
 /// Display cells, not chars: a CJK character takes two, a combining mark none.
 pub fn width(s: &str) -> usize {
-    s.width()
+    cells::width(s)
 }
 
 /// `s` followed by spaces up to `width` display cells (`{:<w$}` counts chars).
 pub fn pad(s: &str, width: usize) -> String {
-    let mut out = s.to_owned();
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(s.width())));
-    out
+    cells::pad(s, width)
 }
 
-/// Cuts server text to `width` display cells, sanitised, marking the cut with `…`.
+/// Cuts server text to `width` display cells, sanitised, marking the cut with `…` and never
+/// splitting a grapheme.
 pub fn truncate(s: &str, width: usize) -> String {
-    let s = clean(s);
-    if s.width() <= width {
-        return s.into_owned();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out = String::with_capacity(width + 3);
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width - 1 {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
+    cells::cut(&clean(s), width)
 }
 
 #[cfg(test)]

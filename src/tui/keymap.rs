@@ -19,6 +19,8 @@ pub enum Action {
     PrevPane,
     Focus(Pane),
     ShowDetails,
+    /// The details of the secret under the cursor of pane 3.
+    ShowSecret,
     ToggleFold,
     StartFilter,
     OpenCommand,
@@ -258,7 +260,12 @@ impl Binding {
             Scope::Pane(p) => mode == Mode::Normal && p == focus,
             Scope::Lists => matches!(
                 mode,
-                Mode::Normal | Mode::Expiring | Mode::Help | Mode::Details | Mode::Profiles
+                Mode::Normal
+                    | Mode::Expiring
+                    | Mode::Help
+                    | Mode::Details
+                    | Mode::Profiles
+                    | Mode::Messages
             ),
             Scope::Mode(m) => m == mode,
             Scope::Text => mode.takes_text(),
@@ -310,6 +317,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('3')], A::Focus(Pane::Secrets), G::Global, S::Panes, "jump to pane"),
     bind!(&[code(KeyCode::Esc)], A::Back, G::Global, S::Always, "close, clear filter, dismiss error"),
     bind!(&[k('q'), k('?')], A::Back, G::Global, S::Mode(Mode::Help), "close the help"),
+    bind!(&[k('q')], A::Back, G::Global, S::Mode(Mode::Messages), "close the messages"),
     // Moving works in every list, so it is listed once.
     bind!(&[k('j'), code(KeyCode::Down)], A::Down, G::Move, S::Lists, "down / up"),
     bind!(&[k('k'), code(KeyCode::Up)], A::Up, G::Move, S::Lists, "down / up"),
@@ -317,15 +325,15 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('G'), code(KeyCode::End)], A::Bottom, G::Move, S::Lists, "first / last"),
     bind!(&[code(KeyCode::PageUp)], A::PageUp, G::Move, S::Lists, "page up / down"),
     bind!(&[code(KeyCode::PageDown)], A::PageDown, G::Move, S::Lists, "page up / down"),
-    bind!(&[k('/')], A::StartFilter, G::AppList, S::Panes, "filter: name, id, scope, URI"),
+    bind!(&[k('/')], A::StartFilter, G::AppList, S::Panes, "filter: text, kind: state: expires: scope:"),
     bind!(&[k('o')], A::CycleSort, G::AppList, S::Pane(Pane::Apps), "sort: name, expiry, scopes"),
     bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::AppList, S::Pane(Pane::Apps), "details of the app"),
     bind!(&[k('q'), code(KeyCode::Enter)], A::Back, G::AppList, S::Mode(Mode::Details), "close the details"),
     bind!(&[code(KeyCode::Enter), k(' ')], A::ToggleFold, G::ScopeTree, S::Pane(Pane::Scopes), "fold / unfold a resource"),
-    bind!(&[code(KeyCode::Enter)], A::ShowDetails, G::Secrets, S::Pane(Pane::Secrets), "details of the app"),
+    bind!(&[code(KeyCode::Enter)], A::ShowSecret, G::Secrets, S::Pane(Pane::Secrets), "details of the secret"),
     bind!(&[k('s')], A::Secret(SK::New), G::Secrets, S::Panes, "new secret for the app"),
     bind!(&[k('R')], A::Secret(SK::Rotate), G::Secrets, S::Panes, "rotate: mint, reveal, verify, retire old"),
-    bind!(&[k('x')], A::Secret(SK::Delete), G::Secrets, S::Pane(Pane::Secrets), "delete the secret (asks first)"),
+    bind!(&[k('x')], A::Secret(SK::Delete), G::Secrets, S::Panes, "delete the secret (asks first)"),
     bind!(&[k('y')], A::Secret(SK::CopyId), G::Global, S::Panes, "copy the app's client id"),
     // Inside the secret overlays. Text fields take every other printable key.
     bind!(&[code(KeyCode::Tab), code(KeyCode::Down)], A::Secret(SK::NextField), G::SecretFlows, S::Mode(Mode::SecretForm), "next field"),
@@ -348,6 +356,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[k('n'), code(KeyCode::Enter)], A::Back, G::SecretFlows, S::Mode(Mode::SecretConfirm), "yes, delete / no, keep"),
     bind!(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, S::Mode(Mode::SecretTyped), "delete, once the app's name is typed"),
     bind!(&[code(KeyCode::Enter)], A::JumpToApp, G::Expiring, S::Mode(Mode::Expiring), "go to the secret's app"),
+    bind!(&[k('/')], A::StartFilter, G::Expiring, S::Mode(Mode::Expiring), "filter: app name, secret description"),
     bind!(&[k('q'), k('X')], A::Back, G::Expiring, S::Mode(Mode::Expiring), "close"),
     bind!(&[code(KeyCode::Enter), code(KeyCode::Down)], A::Submit, G::Filter, S::Mode(Mode::Filter), "keep the filter"),
     bind!(&[code(KeyCode::Enter)], A::Submit, G::Command, S::Mode(Mode::Command), "run the command"),
@@ -481,6 +490,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "sign in as a user in the browser (PKCE)",
     ),
     ("refresh", "", "reload from the server"),
+    ("messages", "", "the recent messages in full"),
     ("sort", "FIELD", "sort by name, expiry or scopes"),
     ("help", "", "the keys"),
     ("q", "", "quit"),

@@ -22,7 +22,7 @@ pub mod worker;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use event_loop::{run, run_with_cache};
+pub use event_loop::{FirstRunChoice, first_run, run, run_with_cache};
 pub use model::Model;
 pub use update::update;
 pub use view::view;
@@ -38,7 +38,8 @@ pub struct TuiOptions {
     /// The session's `--read-only` flag alone: it survives a profile switch, while the
     /// profile's own `read_only` is replaced with the new profile's.
     pub read_only_flag: bool,
-    /// Off by default; clamped to at least 30 s (the server allows 300 GETs per 5 minutes).
+    /// `None`: off (the settings default to 5 minutes); clamped to at least 30 s (the server
+    /// allows 300 GETs per 5 minutes).
     pub auto_refresh: Option<Duration>,
     pub no_color: bool,
     /// TLS certificates are not checked (`--insecure`): flagged in the header.

@@ -3,7 +3,7 @@
 //! cursor to another app.
 
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -11,6 +11,7 @@ use jiff::{SignedDuration, Timestamp, tz::TimeZone};
 use tui_input::Input;
 
 use crate::api::model::{App, Secret};
+use crate::domain::app_filter::{AppFilter, Search, Verdict};
 
 use super::TuiOptions;
 use super::effect::RequestId;
@@ -91,6 +92,8 @@ pub enum Mode {
     Profiles,
     /// `:login`: the URL, waiting for the browser, the result.
     Login,
+    /// `:messages`: the recent toasts, scrolled.
+    Messages,
 }
 
 impl Mode {
@@ -247,6 +250,18 @@ pub struct CommandLine {
 /// secret id.
 type ExpiringOrder = (bool, bool, Option<Timestamp>, u32, i64);
 
+/// A list request that failed: what went wrong (sanitised, one line, short) and when. With no
+/// list ever loaded, the app pane shows it instead of "no apps"; with a list on screen, the
+/// list stays and the status line says the refresh failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListError {
+    pub text: String,
+    pub at: Timestamp,
+}
+
+/// An error message cut to what a pane can show: its first line, at most this many cells.
+pub const LIST_ERROR_WIDTH: usize = 200;
+
 /// One row of the organization-wide expiry view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpiringRow {
@@ -256,6 +271,28 @@ pub struct ExpiringRow {
     /// False for the one row of an app whose secrets are not loaded yet (`secret_id` 0): it
     /// says so rather than leaving the app out, after every known secret.
     pub known: bool,
+}
+
+/// Where a row of the expiry view finds its text for the view's filter: its app's slot (for
+/// the lower-cased name) and its secret's lower-cased description in `expiring_text`.
+#[derive(Debug, Clone, Copy)]
+struct RowKey {
+    slot: u32,
+    desc: (u32, u32),
+}
+
+/// What the last filter of the app list found besides its matches, for the filter line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterOutcome {
+    /// Apps that nothing known rules out but whose scopes or secrets, which the filter asks
+    /// about, are not loaded yet: they are not in the list, and the filter line says so.
+    pub not_loaded: usize,
+    /// Qualifiers that could not be read, and what became of them.
+    pub problems: Vec<String>,
+    /// The filter's verdicts change as secrets expire.
+    pub uses_time: bool,
+    /// The time the verdicts were taken at.
+    pub at: Timestamp,
 }
 
 /// One row of the scope tree of the selected app.
@@ -285,12 +322,15 @@ pub struct Model {
     pub list: ListCursor,
     pub sort: SortKey,
     pub filter: Input,
+    /// What the filter in `filter` found besides the apps in `view`.
+    pub filter_outcome: FilterOutcome,
     pub focus: Pane,
     /// What is drawn over the panes; each overlay carries its flow's state.
     pub overlays: Overlays,
 
-    /// Folded resources, by resource name: folding `UiPath.Orchestrator` folds it in every app.
-    pub folded: HashSet<String>,
+    /// Folded resources by app (client id), then resource name: a fold belongs to the tree
+    /// it was made in.
+    pub folded: HashMap<String, HashSet<String>>,
     pub scopes: ListCursor,
     pub secrets: ListCursor,
     pub expiring: ListCursor,
@@ -298,16 +338,39 @@ pub struct Model {
     pub expiring_rows: Vec<ExpiringRow>,
     /// The apps generation `expiring_rows` were made for.
     expiring_for: Option<u64>,
+    /// The expiry view's filter: text that must be in the app's name or the secret's
+    /// description.
+    pub expiring_filter: Input,
+    /// The rows the expiry view's filter lets through (positions in `expiring_rows`); `None`:
+    /// no filter, every row.
+    expiring_shown: Option<Vec<u32>>,
+    /// Apps not loaded whose names do not match: their secrets' descriptions cannot be searched.
+    pub expiring_not_loaded: usize,
+    /// Beside each of `expiring_rows`: where its filter text is.
+    expiring_keys: Vec<RowKey>,
+    /// The secrets' descriptions, lower-cased once per rebuild of the rows.
+    expiring_text: Vec<u8>,
     pub command: CommandLine,
 
     pub toasts: Vec<Toast>,
+    /// The last toasts, oldest first, whole: what `:messages` lists after the status line
+    /// has cut or dropped them.
+    pub messages: std::collections::VecDeque<Toast>,
     /// Every request asked and not yet answered (see `requests::Requests`).
     pub requests: super::requests::Requests,
     pub awaiting_apps: Option<RequestId>,
     pub awaiting_token: Option<RequestId>,
     /// False until the first list answer arrived (successfully or not).
     pub loaded: bool,
+    /// When the list on screen was loaded; `None` while no list ever arrived.
     pub last_refresh: Option<Timestamp>,
+    /// The last list request failed (cleared by the next list that arrives).
+    pub list_error: Option<ListError>,
+    /// When the last list answer arrived, either way: auto-refresh counts from it.
+    pub last_list_answer: Option<Timestamp>,
+    /// The list request an auto-refresh sent: it runs quietly (no spinner, no redraw when
+    /// the list did not change).
+    pub background_refresh: Option<RequestId>,
     pub token: Option<TokenInfo>,
     pub token_expires: Option<Timestamp>,
     /// The session token's scopes once known; the permission gate refuses editing keys the
@@ -342,22 +405,32 @@ impl Model {
             list: ListCursor::default(),
             sort: SortKey::Name,
             filter: Input::default(),
+            filter_outcome: FilterOutcome::default(),
             focus: Pane::Apps,
             overlays: Overlays::default(),
-            folded: HashSet::new(),
+            folded: HashMap::new(),
             scopes: ListCursor::default(),
             secrets: ListCursor::default(),
             expiring: ListCursor::default(),
             help: ListCursor::default(),
             expiring_rows: Vec::new(),
             expiring_for: None,
+            expiring_filter: Input::default(),
+            expiring_shown: None,
+            expiring_not_loaded: 0,
+            expiring_keys: Vec::new(),
+            expiring_text: Vec::new(),
             command: CommandLine::default(),
             toasts: Vec::new(),
+            messages: std::collections::VecDeque::new(),
             requests: Default::default(),
             awaiting_apps: None,
             awaiting_token: None,
             loaded: false,
             last_refresh: None,
+            list_error: None,
+            last_list_answer: None,
+            background_refresh: None,
             token: None,
             token_expires: None,
             session_scopes: None,
@@ -393,6 +466,14 @@ impl Model {
         !self.requests.is_empty()
     }
 
+    /// Requests the status line counts: all but a quiet auto-refresh.
+    pub fn shown_requests(&self) -> usize {
+        let quiet = self
+            .background_refresh
+            .is_some_and(|r| self.requests.contains_key(&r));
+        self.requests.len() - usize::from(quiet)
+    }
+
     /// Whether the event loop should send a tick every second: something on screen moves, or
     /// an auto-refresh is due.
     pub fn wants_tick(&self) -> bool {
@@ -422,19 +503,41 @@ impl Model {
     /// Recomputes the app list view (filter, then sort) and puts the cursor back on the
     /// selected app; when that app is gone, on the row where it was.
     pub fn rebuild_view(&mut self) {
-        let needle = self.filter.value().trim().to_lowercase();
+        let filter = AppFilter::parse(self.filter.value());
         self.refresh_order();
         let slots = &self.apps.slots;
         // Filtering keeps the sorted order, so a keystroke is one pass over precomputed,
         // lower-cased keys and never a sort.
-        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        fn finder(w: &String) -> memchr::memmem::Finder<'_> {
+            memchr::memmem::Finder::new(w.as_bytes())
+        }
+        let text = finder(&filter.text);
+        let scopes: Vec<_> = filter.scopes.iter().map(finder).collect();
+        let now = self.now;
+        let mut not_loaded = 0;
         self.view = self
             .order
             .iter()
             .map(|&i| &slots[i as usize])
-            .filter(|s| needle.is_empty() || s.matches(&needle, &finder))
+            .filter(|s| {
+                if filter.is_empty() {
+                    return true;
+                }
+                let verdict = filter.judge(&s.app, now, |search| match search {
+                    Search::Text => s.matches(&filter.text, &text),
+                    Search::Scope(i) => s.scope_matches(&scopes[i]),
+                });
+                not_loaded += usize::from(verdict == Verdict::NotLoaded);
+                verdict == Verdict::Match
+            })
             .map(|s| Arc::clone(&s.id))
             .collect();
+        self.filter_outcome = FilterOutcome {
+            not_loaded,
+            uses_time: filter.uses_time(),
+            problems: filter.problems,
+            at: now,
+        };
         let before = self.selected.clone();
         match self
             .selected
@@ -506,51 +609,140 @@ impl Model {
         self.expiring_for = Some(self.apps.generation);
         self.apps.refresh_names();
         let (slots, rank) = (&self.apps.slots, &self.apps.name_rank);
-        let mut rows: Vec<(ExpiringOrder, ExpiringRow)> = slots
-            .iter()
-            .zip(rank)
-            .flat_map(|(slot, &rank)| {
-                slot.app.secrets.iter().map(move |s| {
+        let mut text = Vec::new();
+        let mut rows: Vec<(ExpiringOrder, ExpiringRow, RowKey)> = Vec::new();
+        for (i, (slot, &rank)) in slots.iter().zip(rank).enumerate() {
+            for s in &slot.app.secrets {
+                let start = text.len() as u32;
+                push_lower(&mut text, s.description.as_deref().unwrap_or(""));
+                rows.push((
                     (
-                        (
-                            false,
-                            expiry_key(s.expiry_time).0,
-                            s.expiry_time,
-                            rank,
-                            s.id,
-                        ),
-                        ExpiringRow {
-                            app_id: Arc::clone(&slot.id),
-                            secret_id: s.id,
-                            expiry: s.expiry_time,
-                            known: true,
-                        },
-                    )
-                })
-            })
-            .collect();
-        rows.extend(
-            slots
-                .iter()
-                .zip(rank)
-                .filter(|(slot, _)| !slot.app.details_known())
-                .map(|(slot, &rank)| {
-                    (
-                        (true, true, None, rank, 0),
-                        ExpiringRow {
-                            app_id: Arc::clone(&slot.id),
-                            secret_id: 0,
-                            expiry: None,
-                            known: false,
-                        },
-                    )
-                }),
-        );
+                        false,
+                        expiry_key(s.expiry_time).0,
+                        s.expiry_time,
+                        rank,
+                        s.id,
+                    ),
+                    ExpiringRow {
+                        app_id: Arc::clone(&slot.id),
+                        secret_id: s.id,
+                        expiry: s.expiry_time,
+                        known: true,
+                    },
+                    RowKey {
+                        slot: i as u32,
+                        desc: (start, text.len() as u32),
+                    },
+                ));
+            }
+            if !slot.app.details_known() {
+                rows.push((
+                    (true, true, None, rank, 0),
+                    ExpiringRow {
+                        app_id: Arc::clone(&slot.id),
+                        secret_id: 0,
+                        expiry: None,
+                        known: false,
+                    },
+                    RowKey {
+                        slot: i as u32,
+                        desc: (0, 0),
+                    },
+                ));
+            }
+        }
         // Known secrets by expiry, then the app's name (its rank: integers, not text), then
         // the secret id; then the apps not loaded yet.
-        rows.sort_unstable_by_key(|(key, _)| *key);
-        self.expiring_rows = rows.into_iter().map(|(_, row)| row).collect();
-        self.expiring.clamp(self.expiring_rows.len());
+        rows.sort_unstable_by_key(|(key, _, _)| *key);
+        (self.expiring_rows, self.expiring_keys) =
+            rows.into_iter().map(|(_, row, key)| (row, key)).unzip();
+        self.expiring_text = text;
+        self.filter_expiring();
+        self.expiring.clamp(self.expiring_len());
+    }
+
+    /// The expiry view's filter text changed: filter the rows again (making them first if the
+    /// apps changed since) and start at the first match.
+    pub fn refilter_expiring(&mut self) {
+        if self.expiring_for == Some(self.apps.generation) {
+            self.filter_expiring();
+        } else {
+            self.rebuild_expiring();
+        }
+        self.expiring.reset();
+    }
+
+    /// No filter in the expiry view: every row.
+    pub fn clear_expiring_filter(&mut self) {
+        self.expiring_filter.reset();
+        self.expiring_shown = None;
+        self.expiring_not_loaded = 0;
+        self.expiring.clamp(self.expiring_len());
+    }
+
+    /// One pass over the rows with the filter's text; the apps' names are searched once per
+    /// app, not once per secret, and no row allocates.
+    fn filter_expiring(&mut self) {
+        let words: Vec<&str> = self.expiring_filter.value().split_whitespace().collect();
+        let needle = words.join(" ").to_lowercase();
+        self.expiring_not_loaded = 0;
+        if needle.is_empty() {
+            self.expiring_shown = None;
+            return;
+        }
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let named: Vec<bool> = self
+            .apps
+            .slots
+            .iter()
+            .map(|slot| finder.find(slot.name_key()).is_some())
+            .collect();
+        let rows = &self.expiring_rows;
+        let text = &self.expiring_text;
+        let mut not_loaded = 0;
+        let shown = self
+            .expiring_keys
+            .iter()
+            .enumerate()
+            .filter(|(i, key)| {
+                let desc = &text[key.desc.0 as usize..key.desc.1 as usize];
+                let hit = named[key.slot as usize] || finder.find(desc).is_some();
+                // Not loaded: the descriptions that might match are not known.
+                not_loaded += usize::from(!rows[*i].known && !hit);
+                hit
+            })
+            .map(|(i, _)| i as u32)
+            .collect();
+        self.expiring_shown = Some(shown);
+        self.expiring_not_loaded = not_loaded;
+    }
+
+    /// How many rows the expiry view shows (after its filter).
+    pub fn expiring_len(&self) -> usize {
+        self.expiring_shown
+            .as_ref()
+            .map_or(self.expiring_rows.len(), Vec::len)
+    }
+
+    /// The `i`-th row the expiry view shows.
+    pub fn expiring_row(&self, i: usize) -> Option<&ExpiringRow> {
+        match &self.expiring_shown {
+            Some(shown) => shown.get(i).map(|&r| &self.expiring_rows[r as usize]),
+            None => self.expiring_rows.get(i),
+        }
+    }
+
+    /// The rows the expiry view shows at these positions.
+    pub fn expiring_rows_in(&self, range: Range<usize>) -> impl Iterator<Item = &ExpiringRow> {
+        range.filter_map(|i| self.expiring_row(i))
+    }
+
+    /// The first shown row for which `pred` is false, when it holds for a prefix of them.
+    pub fn expiring_partition_point(&self, pred: impl Fn(&ExpiringRow) -> bool) -> usize {
+        match &self.expiring_shown {
+            Some(shown) => shown.partition_point(|&r| pred(&self.expiring_rows[r as usize])),
+            None => self.expiring_rows.partition_point(pred),
+        }
     }
 
     /// The rows of the selected app's scope tree.
@@ -559,8 +751,9 @@ impl Model {
             return Vec::new();
         };
         let mut rows = Vec::new();
+        let folds = self.folded.get(&app.id);
         for (ri, res) in app.resources.iter().enumerate() {
-            let folded = self.folded.contains(res.name.as_str());
+            let folded = folds.is_some_and(|f| f.contains(res.name.as_str()));
             rows.push(TreeRow::Resource { index: ri, folded });
             if !folded {
                 rows.extend((0..res.scopes.len()).map(|si| TreeRow::Scope {
@@ -576,11 +769,16 @@ impl Model {
         // Toasts quote app names, server messages and URIs (which may carry a password); the
         // line breaks written here stay.
         let text = crate::domain::shown_message(&text.into());
-        self.toasts.push(Toast {
+        let toast = Toast {
             level,
             text,
             born: self.now,
-        });
+        };
+        if self.messages.len() == crate::tui::flows::messages::KEPT {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(toast.clone());
+        self.toasts.push(toast);
     }
 
     /// The toast the status line shows: the newest error, else the newest info.
@@ -608,6 +806,8 @@ impl Model {
     pub fn request_apps(&mut self) -> Vec<super::effect::Effect> {
         let req = self.new_request(RequestKind::Apps);
         self.awaiting_apps = Some(req);
+        // Whoever asks now (a key, a flow) waits for this answer and sees it.
+        self.background_refresh = None;
         vec![super::effect::Effect::LoadApps { req }]
     }
 }
@@ -617,6 +817,17 @@ pub fn secrets_by_expiry(app: &App) -> Vec<&Secret> {
     let mut secrets: Vec<&Secret> = app.secrets.iter().collect();
     secrets.sort_by_key(|s| (expiry_key(s.expiry_time), s.id));
     secrets
+}
+
+/// `text` lower-cased onto the end of `out`; without an allocation when it is ASCII.
+fn push_lower(out: &mut Vec<u8>, text: &str) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.extend_from_slice(text.as_bytes());
+        out[start..].make_ascii_lowercase();
+    } else {
+        out.extend_from_slice(text.to_lowercase().as_bytes());
+    }
 }
 
 /// Sorts expiries ascending with "never" after every date.
@@ -799,6 +1010,38 @@ mod tests {
         m.filter = Input::new("renamed".into());
         m.rebuild_view();
         assert_eq!(&*m.view[0], "id-15");
+    }
+
+    /// `scope:` searches the scope names only, not the name, client id or redirect URI that
+    /// come before them in the search keys, whether the text is ASCII or not.
+    #[test]
+    fn scope_qualifier_searches_only_scope_names() {
+        let with = |name: &str, uri: Option<&str>, scopes: &[&str]| {
+            let scopes: Vec<_> = scopes
+                .iter()
+                .map(|s| serde_json::json!({"name": s, "type": 1}))
+                .collect();
+            let mut a: App = serde_json::from_value(serde_json::json!({
+                "id": format!("id-{name}"), "name": name, "isConfidential": true,
+                "redirectUri": uri, "resources": [{"name": "R", "scopes": scopes}],
+            }))
+            .unwrap();
+            a.details = crate::api::model::Details::Known;
+            a
+        };
+        let mut m = model(vec![
+            with("jobs runner", Some("https://x/jobs"), &["OR.Queues"]),
+            with("Ωmega jobs", None, &["OR.Assets"]),
+            with("plain", None, &["OR.Jobs.Read"]),
+            with("Ωmega", Some("https://jobs"), &["ΣΑΣ.Jobs"]),
+        ]);
+        m.filter = Input::new("scope:JOBS".into());
+        m.rebuild_view();
+        let got: Vec<&str> = m.view.iter().map(|id| &**id).collect();
+        assert_eq!(got, ["id-plain", "id-Ωmega"]);
+        m.filter = Input::new("scope:ΑΣ.J".into());
+        m.rebuild_view();
+        assert_eq!(m.view.len(), 1);
     }
 
     /// `update` is a function of the model and the message: the store's generations and

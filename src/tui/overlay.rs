@@ -13,10 +13,12 @@ use super::flows::app_form::{AppForm, Review};
 use super::flows::delete_app::DeleteApp;
 use super::flows::delete_secret::DeleteSecret;
 use super::flows::login::LoginFlow;
+use super::flows::messages::Messages;
 use super::flows::profile::ProfilePicker;
 use super::flows::reveal::Reveal;
 use super::flows::rotate::Rotation;
 use super::flows::scope_picker::ScopePicker;
+use super::flows::secret_details::SecretDetails;
 use super::flows::secret_new::SecretForm;
 use super::flows::token::{Inspector, PasteToken, TokenTest};
 use super::model::Mode;
@@ -28,6 +30,8 @@ pub enum Overlay {
     Command,
     Expiring,
     Details,
+    /// One secret's details (Enter in pane 3).
+    SecretDetails(Box<SecretDetails>),
     SecretNew(Box<SecretForm>),
     Reveal(Box<Reveal>),
     Rotate(Box<Rotation>),
@@ -46,6 +50,8 @@ pub enum Overlay {
     Profiles(Box<ProfilePicker>),
     /// `:login`: the URL, waiting for the browser, the result.
     Login(Box<LoginFlow>),
+    /// `:messages`: the recent toasts in full.
+    Messages(Box<Messages>),
 }
 
 /// Which overlay, without its state: for asking whether one is open.
@@ -56,6 +62,7 @@ pub enum OverlayKind {
     Command,
     Expiring,
     Details,
+    SecretDetails,
     SecretNew,
     Reveal,
     Rotate,
@@ -69,6 +76,7 @@ pub enum OverlayKind {
     TokenTest,
     Profiles,
     Login,
+    Messages,
 }
 
 impl Overlay {
@@ -79,6 +87,7 @@ impl Overlay {
             Overlay::Command => OverlayKind::Command,
             Overlay::Expiring => OverlayKind::Expiring,
             Overlay::Details => OverlayKind::Details,
+            Overlay::SecretDetails(_) => OverlayKind::SecretDetails,
             Overlay::SecretNew(_) => OverlayKind::SecretNew,
             Overlay::Reveal(_) => OverlayKind::Reveal,
             Overlay::Rotate(_) => OverlayKind::Rotate,
@@ -92,6 +101,7 @@ impl Overlay {
             Overlay::TokenTest(_) => OverlayKind::TokenTest,
             Overlay::Profiles(_) => OverlayKind::Profiles,
             Overlay::Login(_) => OverlayKind::Login,
+            Overlay::Messages(_) => OverlayKind::Messages,
         }
     }
 
@@ -104,6 +114,8 @@ impl Overlay {
             Overlay::Command => Mode::Command,
             Overlay::Expiring => Mode::Expiring,
             Overlay::Details => Mode::Details,
+            // The same keys as the app's details: close, nothing else.
+            Overlay::SecretDetails(_) => Mode::Details,
             Overlay::SecretNew(f) if f.unknown => Mode::SecretWizard,
             Overlay::SecretNew(_) => Mode::SecretForm,
             Overlay::Reveal(_) => Mode::SecretReveal,
@@ -119,6 +131,7 @@ impl Overlay {
             Overlay::TokenTest(_) => Mode::TokenTest,
             Overlay::Profiles(_) => Mode::Profiles,
             Overlay::Login(_) => Mode::Login,
+            Overlay::Messages(_) => Mode::Messages,
         }
     }
 }
@@ -164,6 +177,7 @@ macro_rules! overlay_state {
 }
 
 overlay_state! {
+    SecretDetails => SecretDetails,
     SecretForm => SecretNew,
     Reveal => Reveal,
     Rotation => Rotate,
@@ -177,6 +191,7 @@ overlay_state! {
     TokenTest => TokenTest,
     ProfilePicker => Profiles,
     LoginFlow => Login,
+    Messages => Messages,
 }
 
 /// The stack, bottom first. Each kind is on it at most once.

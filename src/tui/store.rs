@@ -67,6 +67,9 @@ struct SearchKeys {
     /// `str` sorts too.
     haystack: Box<[u8]>,
     name_len: usize,
+    /// Where the scope names start in `haystack` (its end when there are none): `scope:`
+    /// searches only them.
+    scopes_at: usize,
     /// The first 16 bytes of the lower-cased name, zero-padded, big-endian: most name
     /// comparisons are settled by one integer comparison.
     name_prefix: u128,
@@ -81,10 +84,16 @@ impl SearchKeys {
                 .chain(app.redirect_uri.as_deref())
                 .chain(scopes().map(|s| s.name.as_str()))
         };
+        // Name, client id and the redirect URI come before the scope names.
+        let head_fields = 2 + usize::from(app.redirect_uri.is_some());
         let mut haystack = Vec::with_capacity(fields().map(|f| f.len() + 1).sum::<usize>());
+        let mut scopes_at = None;
         for (i, field) in fields().enumerate() {
             if i > 0 {
                 haystack.push(SEPARATOR);
+            }
+            if i == head_fields {
+                scopes_at = Some(haystack.len());
             }
             haystack.extend_from_slice(field.as_bytes());
         }
@@ -100,6 +109,9 @@ impl SearchKeys {
                 if i > 0 {
                     haystack.push(SEPARATOR);
                 }
+                if i == head_fields {
+                    scopes_at = Some(haystack.len());
+                }
                 // Per field, not per char: `to_lowercase` knows the final sigma.
                 haystack.extend_from_slice(field.to_lowercase().as_bytes());
                 if i == 0 {
@@ -112,6 +124,7 @@ impl SearchKeys {
         let head = &haystack[..name_len.min(16)];
         prefix[..head.len()].copy_from_slice(head);
         SearchKeys {
+            scopes_at: scopes_at.unwrap_or(haystack.len()),
             haystack: haystack.into_boxed_slice(),
             name_len,
             name_prefix: u128::from_be_bytes(prefix),
@@ -152,6 +165,18 @@ impl Slot {
             return matches_filter(&self.app, needle);
         }
         finder.find(&self.keys.haystack).is_some()
+    }
+
+    /// Whether one of the scope names holds what `finder` looks for (lower case).
+    pub(super) fn scope_matches(&self, finder: &memchr::memmem::Finder) -> bool {
+        finder
+            .find(&self.keys.haystack[self.keys.scopes_at..])
+            .is_some()
+    }
+
+    /// The lower-cased name.
+    pub(super) fn name_key(&self) -> &[u8] {
+        self.keys.name()
     }
 }
 

@@ -10,8 +10,8 @@ use super::effect::{Effect, RequestId};
 use super::flows::{editing, lost_create, profile, token};
 use super::keymap::{Action, COMMANDS, SecretKey};
 use super::model::{
-    INFO_TOAST_LIFETIME, ListCursor, Model, Overlay, OverlayKind, Pane, RequestKind, SortKey,
-    ToastLevel, TreeRow, secrets_by_expiry,
+    INFO_TOAST_LIFETIME, LIST_ERROR_WIDTH, ListCursor, ListError, Model, Overlay, OverlayKind,
+    Pane, RequestKind, SortKey, ToastLevel, TreeRow, secrets_by_expiry,
 };
 use super::msg::{ApiResult, Msg, SecretResult};
 
@@ -28,7 +28,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             effects
         }
         other => {
+            let was_dirty = model.dirty;
             model.dirty = true;
+            // An answer that changed nothing on screen (a quiet auto-refresh) leaves the
+            // screen as it was.
+            let mut quiet = false;
             let selected_before = model.selected.clone();
             // The one place an answer clears its request: before any flow sees it, whether
             // the flow still waits for it or drops it as stale.
@@ -96,7 +100,11 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                             apps,
                             token_expires,
                         },
-                } => apps_arrived(model, req, apps, token_expires),
+                } => {
+                    let (effects, unchanged) = apps_arrived(model, req, apps, token_expires);
+                    quiet = unchanged;
+                    effects
+                }
                 Msg::Api { req, result } => api_result(model, req, result),
                 // Nothing acts on what "Terminal too small" hides; only quitting does.
                 Msg::Key(action) if model.too_small() && action != Action::Quit => Vec::new(),
@@ -122,6 +130,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
             if model.overlays.is_open(OverlayKind::Expiring) {
                 model.rebuild_expiring();
             }
+            if quiet && effects.is_empty() {
+                model.dirty = was_dirty;
+            }
             effects
         }
     }
@@ -140,10 +151,15 @@ fn tick(model: &mut Model, now: jiff::Timestamp) {
     let before = tick_signature(model);
     let previous = model.now;
     model.now = now;
+    // Secrets expire as time passes: a filter on their state is taken again each minute.
+    if model.filter_outcome.uses_time && now.as_second() / 60 != previous.as_second() / 60 {
+        model.rebuild_view();
+        model.dirty = true;
+    }
     model.toasts.retain(|t| {
         t.level == ToastLevel::Error || now.duration_since(t.born) < INFO_TOAST_LIFETIME
     });
-    if model.is_busy() && now.as_second() != previous.as_second() {
+    if model.shown_requests() > 0 && now.as_second() != previous.as_second() {
         model.spinner += 1;
     }
     if tick_signature(model) != before {
@@ -151,23 +167,42 @@ fn tick(model: &mut Model, now: jiff::Timestamp) {
     }
 }
 
-/// Ticks also drive auto-refresh; kept apart from `tick` so the loop can ask for it.
+/// Ticks also drive auto-refresh; kept apart from `tick` so the loop can ask for it. Due
+/// when the interval has passed since the last list answer (a failed one too: a first load
+/// that failed is tried again), unless a list request is already out, a change is in
+/// flight (its own re-read follows it), or the server asked to slow down. One GET per
+/// interval; the details of apps the list shows unchanged are kept, not read again, and new
+/// apps go through the paced fill.
 pub fn auto_refresh_due(model: &Model) -> bool {
-    match (model.opts.auto_refresh, model.last_refresh) {
-        (Some(every), Some(last)) => {
-            model.awaiting_apps.is_none()
-                && model.now.duration_since(last).as_secs() >= every.as_secs() as i64
-        }
-        _ => false,
-    }
+    let (Some(every), Some(last)) = (model.opts.auto_refresh, model.last_list_answer) else {
+        return false;
+    };
+    let writing = model.requests.kinds().any(|k| {
+        matches!(
+            k,
+            RequestKind::AppChange
+                | RequestKind::Secret
+                | RequestKind::Editor
+                | RequestKind::SwitchProfile
+        )
+    });
+    let rate_limited = model.details.backoff_until.is_some_and(|t| model.now < t);
+    model.awaiting_apps.is_none()
+        && !writing
+        && !rate_limited
+        && model.now.duration_since(last).as_secs() >= every.as_secs() as i64
 }
 
-/// Sends `Tick` and, when an auto-refresh is due, starts it.
+/// Sends `Tick` and, when an auto-refresh is due, starts it, quietly: the screen changes
+/// only if the answer does.
 pub fn tick_and_refresh(model: &mut Model, now: jiff::Timestamp) -> Vec<Effect> {
     let mut effects = update(model, Msg::Tick { now });
     if auto_refresh_due(model) {
-        model.dirty = true;
-        effects.extend(request_apps(model));
+        let refresh = request_apps(model);
+        if let Some(Effect::LoadApps { req }) = refresh.first() {
+            model.background_refresh = Some(*req);
+        }
+        effects.extend(refresh);
     }
     effects
 }
@@ -177,38 +212,68 @@ fn request_apps(model: &mut Model) -> Vec<Effect> {
 }
 
 /// A list answer. The first one that leaves apps unknown also asks for the details cache.
+/// Returns its effects and whether it left the screen as it was (a quiet auto-refresh).
 fn apps_arrived(
     model: &mut Model,
     req: RequestId,
     apps: Result<Vec<crate::api::model::App>, crate::api::ApiError>,
     token_expires: Option<jiff::Timestamp>,
-) -> Vec<Effect> {
+) -> (Vec<Effect>, bool) {
     if model.awaiting_apps != Some(req) {
         tracing::debug!(?req, "dropping a stale app list");
-        return Vec::new();
+        return (Vec::new(), false);
     }
     model.awaiting_apps = None;
+    let background = model.background_refresh.take() == Some(req);
     let first = !model.loaded;
     model.loaded = true;
+    model.last_list_answer = Some(model.now);
     if token_expires.is_some() {
         model.token_expires = token_expires;
     }
+    let before = visible_after_list(model);
+    let mut effects = Vec::new();
     match apps {
         Ok(apps) => {
             details::list_arrived(model, apps);
             model.last_refresh = Some(model.now);
+            model.list_error = None;
             lost_create::listed(model);
             if first && model.apps.values().any(|a| !a.details_known()) {
                 let req = model.new_request(RequestKind::DetailCache);
-                return vec![Effect::LoadDetailCache { req }];
+                effects.push(Effect::LoadDetailCache { req });
             }
         }
         Err(e) => {
             lost_create::list_failed(model, &e);
-            model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}"))
+            let shown = crate::domain::shown_message(&e.to_string());
+            let line = shown.lines().next().unwrap_or_default();
+            model.list_error = Some(ListError {
+                text: super::format::truncate(line, LIST_ERROR_WIDTH),
+                at: model.now,
+            });
+            // With no list yet, the app pane shows the error in place of the list; with a
+            // list on screen, a refresh the user asked for gets the whole message, and one
+            // that ran on its own is said on the status line only.
+            if model.last_refresh.is_some() && !background {
+                model.push_toast(ToastLevel::Error, format!("Loading apps failed: {e}"));
+            }
         }
     }
-    Vec::new()
+    // An auto-refresh that brought the same list changes nothing on screen: no redraw. The
+    // status line's refresh time catches up with the next minute's tick.
+    let quiet = background && effects.is_empty() && visible_after_list(model) == before;
+    (effects, quiet)
+}
+
+/// What a list answer can change on screen besides the refresh time.
+fn visible_after_list(model: &Model) -> (u64, Option<String>, Option<ListError>, usize) {
+    (
+        model.apps.generation,
+        details::status_text(model),
+        model.list_error.clone(),
+        model.toasts.len(),
+    )
 }
 
 fn request_token(model: &mut Model) -> Vec<Effect> {
@@ -305,6 +370,7 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             }
             _ => moves.then(Vec::new),
         },
+        K::SecretDetails => super::flows::secret_details::key(model, action).then(Vec::new),
         K::SecretNew => modal(secret_new::key(model, action)),
         K::Reveal => modal(reveal::key(model, action)),
         K::Rotate => modal(rotate::key(model, action)),
@@ -320,6 +386,7 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         K::TokenTest => modal(token::test_key(model, action)),
         K::Profiles => modal(profile::key(model, action)),
         K::Login => modal(login::key(model, action)),
+        K::Messages => (super::flows::messages::key(model, action) || moves).then(Vec::new),
     }
 }
 
@@ -342,6 +409,7 @@ fn pane_key(model: &mut Model, action: Action) -> Vec<Effect> {
                 return details::enter(model);
             }
         }
+        Action::ShowSecret => super::flows::secret_details::open(model),
         Action::ToggleFold => toggle_fold(model),
         Action::StartFilter => {
             model.focus = Pane::Apps;
@@ -357,7 +425,7 @@ fn pane_key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Help => open_help(model),
         Action::Refresh => return request_apps(model),
         Action::CycleSort => set_sort(model, model.sort.next()),
-        Action::ShowExpiring => model.overlays.push_unique(Overlay::Expiring),
+        Action::ShowExpiring => open_expiring(model),
         Action::Token => return request_token(model),
         Action::TestToken => token::open_test(model),
         Action::Secret(k) => return super::flows::secrets::pane_key(model, k),
@@ -397,14 +465,27 @@ fn help_key(model: &mut Model, action: Action) -> bool {
     true
 }
 
-/// The expiry view: move, go to the app, close. False: not a key of the view.
+/// The expiry view opens without a filter: one left from an earlier visit would hide rows
+/// without a word on screen about why until the user looks at the filter line.
+fn open_expiring(model: &mut Model) {
+    if !model.overlays.is_open(OverlayKind::Expiring) {
+        model.clear_expiring_filter();
+    }
+    model.overlays.push_unique(Overlay::Expiring);
+}
+
+/// The expiry view: move, go to the app, filter, close. False: not a key of the view.
 fn expiring_key(model: &mut Model, action: Action) -> bool {
     match action {
         Action::Back => model.overlays.close(OverlayKind::Expiring),
         Action::JumpToApp => jump_to_expiring_app(model),
+        Action::StartFilter => {
+            model.expiring_filter.handle(InputRequest::GoToEnd);
+            model.overlays.push_unique(Overlay::Filter);
+        }
         other => match Step::of(other) {
             Some(step) => {
-                let len = model.expiring_rows.len();
+                let len = model.expiring_len();
                 step_cursor(&mut model.expiring, step, len);
             }
             None => return false,
@@ -414,20 +495,38 @@ fn expiring_key(model: &mut Model, action: Action) -> bool {
 }
 
 /// Filtering as you type: the view is rebuilt on every change of the text. Enter keeps the
-/// filter, Esc clears it. False: not a key of the filter.
+/// filter, Esc clears it. The filter is the expiry view's when it was opened there (the view
+/// is under it), else the app list's. False: not a key of the filter.
 fn filter_key(model: &mut Model, action: Action) -> bool {
+    let expiring = model.overlays.is_open(OverlayKind::Expiring);
+    let refilter = |model: &mut Model| {
+        if expiring {
+            model.refilter_expiring();
+        } else {
+            model.rebuild_view();
+        }
+    };
     match action {
         Action::Edit(edit) => {
             let req = crate::tui::msg::input_request(edit);
-            if model.filter.handle(req).is_some_and(|c| c.value) {
-                model.rebuild_view();
+            let input = if expiring {
+                &mut model.expiring_filter
+            } else {
+                &mut model.filter
+            };
+            if input.handle(req).is_some_and(|c| c.value) {
+                refilter(model);
             }
         }
         Action::Submit => model.overlays.close(OverlayKind::Filter),
         Action::Back => {
             model.overlays.close(OverlayKind::Filter);
-            model.filter.reset();
-            model.rebuild_view();
+            if expiring {
+                model.expiring_filter.reset();
+            } else {
+                model.filter.reset();
+            }
+            refilter(model);
         }
         other => return Step::of(other).is_some(),
     }
@@ -578,15 +677,15 @@ fn toggle_fold(model: &mut Model) {
             resource: index, ..
         } => index,
     };
-    let Some(name) = model
-        .selected_app()
-        .and_then(|a| a.resources.get(resource))
-        .map(|r| r.name.to_string())
-    else {
+    let Some((app, name)) = model.selected_app().and_then(|a| {
+        let r = a.resources.get(resource)?;
+        Some((a.id.clone(), r.name.to_string()))
+    }) else {
         return;
     };
-    if !model.folded.remove(&name) {
-        model.folded.insert(name);
+    let folds = model.folded.entry(app).or_default();
+    if !folds.remove(&name) {
+        folds.insert(name);
     }
     // Folding from a scope row leaves the cursor on its resource, not on a vanished row.
     if let Some(pos) = model
@@ -605,7 +704,7 @@ fn set_sort(model: &mut Model, sort: SortKey) {
 }
 
 fn jump_to_expiring_app(model: &mut Model) {
-    let Some(row) = model.expiring_rows.get(model.expiring.index).cloned() else {
+    let Some(row) = model.expiring_row(model.expiring.index).cloned() else {
         return;
     };
     if !model.view.contains(&row.app_id) {
@@ -663,11 +762,12 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
             model.overlays.clear();
             model.focus = Pane::Apps;
         }
-        ("expiring" | "exp", _) => model.overlays.push_unique(Overlay::Expiring),
+        ("expiring" | "exp", _) => open_expiring(model),
         ("token", Some("paste")) => token::open_paste(model),
         ("token", _) => return request_token(model),
         ("refresh", _) => return request_apps(model),
         ("help", _) => open_help(model),
+        ("messages", _) => super::flows::messages::open(model),
         ("sort", Some("name")) => set_sort(model, SortKey::Name),
         ("sort", Some("expiry")) => set_sort(model, SortKey::Expiry),
         ("sort", Some("scopes")) => set_sort(model, SortKey::Scopes),

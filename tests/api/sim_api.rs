@@ -173,6 +173,16 @@ const DEMO_APPS: &[(&str, &str)] = &[
         "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e",
         "Document Validation Station",
     ),
+    ("3c8e1f4a-6b2d-4e97-a5c0-7d1f9e2b4a68", "経費精算ボット"),
+    ("d7a2b5c8-9e1f-4c36-8b40-2f6a1d9c3e75", "财务报表同步"),
+    (
+        "5f9d3a7c-1b8e-4f52-9c6d-0a4e8b2f7d13",
+        "Überweisungsprüfung Größe",
+    ),
+    (
+        "a1e6c9f2-4d7b-4a38-b5e0-9c2d8f1a6b47",
+        "🧪 Re\u{301}gression Nightly",
+    ),
 ];
 
 /// Every demo secret resolved against 2026-03-01T12:00:00Z: (id, created, expires).
@@ -196,6 +206,12 @@ const DEMO_SECRETS_AT_MARCH_1: &[(i64, &str, Option<&str>)] = &[
     (1017, "2023-12-22T12:00:00Z", None),
     (1018, "2026-02-19T12:00:00Z", Some("2026-03-02T00:00:00Z")),
     (1019, "2026-02-19T12:00:00Z", Some("2026-03-01T00:00:00Z")),
+    (1020, "2026-01-20T12:00:00Z", Some("2026-04-20T12:00:00Z")),
+    (1021, "2025-01-05T12:00:00Z", Some("2025-12-31T12:00:00Z")),
+    (1022, "2025-12-01T12:00:00Z", Some("2026-09-17T12:00:00Z")),
+    (1023, "2025-12-11T12:00:00Z", Some("2026-03-10T12:00:00Z")),
+    (1024, "2025-05-05T12:00:00Z", None),
+    (1025, "2026-01-30T12:00:00Z", Some("2026-07-29T12:00:00Z")),
 ];
 
 /// The demo catalog, written down: (resource, scope count, first scope, last scope).

@@ -325,7 +325,11 @@ fn apply_refuses_without_yes_off_a_terminal_and_in_read_only() {
 /// request was sent twice.
 #[test]
 fn apply_with_lost_answers_and_5xx_creates_nothing_twice_and_reports_the_truth() {
+    // Whole apps in the list: each run reads the organization in one request, so that the
+    // runs stay within the simulator's 300 reads per 5 minutes.
     let sim = run_sim_with(&[
+        "--list-shape",
+        "full",
         "--faults-on-writes-only",
         "--drop-after-rate",
         "0.3",

@@ -410,7 +410,14 @@ fn deleting_the_app_extapps_signs_in_as_warns() {
 #[test]
 fn deleting_what_is_already_gone_succeeds_with_a_note() {
     let sim = run_sim();
-    let o = sim.exec(&["apps", "delete", "no-such-app", "--yes"]);
+    // A client id (GUID-shaped, as the server's are) that no app has any more; a word that
+    // is no app's id or name is refused instead (tests/cli/app_by_name.rs).
+    let o = sim.exec(&[
+        "apps",
+        "delete",
+        "00000000-0000-4000-8000-00000000dead",
+        "--yes",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("already gone"), "{}", stdout(&o));
     let o = sim.exec(&["secrets", "delete", "999999", "--yes"]);

@@ -224,7 +224,8 @@ fn every_config_error_names_file_line_column_and_problem() {
     );
     assert_eq!(
         error_of("bad-duration.toml"),
-        "3:16: `minutes` in `5 minutes` is not a unit; use s, m, h, d, w, mo or y"
+        "3:16: `minutes` in `5 minutes` is not a unit; use s, m, h, d, w, mo or y; \
+         auto_refresh takes a duration like 5m or 30s, or \"off\""
     );
     assert_eq!(
         error_of("two-secrets.toml"),

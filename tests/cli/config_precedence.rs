@@ -118,7 +118,8 @@ fn defaults_fill_the_rest() {
     assert_eq!(r.origin("uri"), Some(&Origin::Default));
     assert!(!s.read_only && !s.insecure);
     assert_eq!(s.theme, Theme::Auto);
-    assert_eq!(s.auto_refresh, None);
+    // On by default, every five minutes.
+    assert_eq!(s.auto_refresh, Some(Duration::from_secs(300)));
     assert!(s.scopes.is_empty());
     assert_eq!(s.organization, "other-org");
     assert_eq!(s.client_secret.expose_secret(), "shadowed-secret");
@@ -229,5 +230,56 @@ fn explain_never_runs_the_secret_command() {
     assert_eq!(
         r.secret_source.unwrap().describe(),
         r#"command `printf "from-command\n"`"#
+    );
+}
+
+#[test]
+fn auto_refresh_off_in_the_profile_and_the_flag_over_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("extapps.toml");
+    std::fs::write(
+        &path,
+        "default_profile = \"p\"\n[profiles.p]\norganization = \"acme\"\nclient_id = \"c\"\n\
+         client_secret_env = \"S\"\nauto_refresh = \"off\"\n",
+    )
+    .unwrap();
+    let config = path.display().to_string();
+    let env = move |k: &str| match k {
+        "EXTAPPS_CONFIG" => Some(config.clone()),
+        "S" => Some("shh".to_owned()),
+        _ => None,
+    };
+    let files = ConfigFiles::load(None, &env).unwrap();
+    let r = resolve(&Flags::default(), &env, &files).unwrap();
+    assert_eq!(r.settings.auto_refresh, None, "off");
+    assert_eq!(r.origin("auto_refresh"), Some(&Origin::Profile("p".into())));
+    let flags = Flags {
+        auto_refresh: Some(extapps::config::parse_auto_refresh("2m").unwrap()),
+        ..Flags::default()
+    };
+    let r = resolve(&flags, &env, &files).unwrap();
+    assert_eq!(r.settings.auto_refresh, Some(Duration::from_secs(120)));
+    assert_eq!(
+        r.origin("auto_refresh"),
+        Some(&Origin::Flag("--auto-refresh"))
+    );
+    let flags = Flags {
+        auto_refresh: Some(extapps::config::parse_auto_refresh("OFF").unwrap()),
+        ..Flags::default()
+    };
+    assert_eq!(
+        resolve(&flags, &env, &files).unwrap().settings.auto_refresh,
+        None
+    );
+    // Zero is not a way to write off, and a typo is a clear error.
+    assert!(
+        extapps::config::parse_auto_refresh("0s")
+            .unwrap_err()
+            .contains("\"off\"")
+    );
+    assert!(
+        extapps::config::parse_auto_refresh("5 mins")
+            .unwrap_err()
+            .contains("\"off\"")
     );
 }

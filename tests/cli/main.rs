@@ -6,6 +6,7 @@
 mod common;
 
 mod all_profiles;
+mod app_by_name;
 mod apps_as_code;
 mod cli;
 mod cli_duplicates;
@@ -16,8 +17,10 @@ mod config_init;
 mod config_monitoring;
 mod config_precedence;
 mod config_secrets;
+mod first_run;
 mod hardening;
 mod hardening_cli;
+mod help_headings;
 mod hostile_text;
 mod monitoring;
 mod plan_validation;
@@ -26,3 +29,4 @@ mod promises_config;
 mod secret_hygiene;
 mod secrets_details;
 mod token_cli;
+mod wide_text;

@@ -368,8 +368,8 @@ fn man_prints_a_roff_page_for_extapps() {
 
 use crate::common::sim_process::run_sim_with;
 
-/// The demo organization (assets/demo-org.json) has 17 apps.
-const DEMO_APPS: usize = 17;
+/// The demo organization (assets/demo-org.json) has 21 apps.
+const DEMO_APPS: usize = 21;
 
 fn apps_json(home: &Home, url: &str) -> Vec<serde_json::Value> {
     let o = home

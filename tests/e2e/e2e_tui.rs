@@ -27,7 +27,7 @@ fn browse_and_quit(width: u16, height: u16) {
     t.text("servicenow");
     // Typed one key at a time, so wait for the whole word to have been applied.
     t.wait("the filter to apply", WAIT, |s| {
-        s.contains("1/17") && s.contains("ServiceNow Con") && !s.contains("Invoice Proces")
+        s.contains("1/21") && s.contains("ServiceNow Con") && !s.contains("Invoice Proces")
     });
     t.keys(&["Enter"]);
     t.wait_for("a81c4e07-2d9b", WAIT);

@@ -5,5 +5,6 @@
 mod common;
 
 mod e2e_edit;
+mod e2e_first_run;
 mod e2e_rotate;
 mod e2e_tui;

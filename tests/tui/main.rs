@@ -5,17 +5,26 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod tui_auto_refresh;
 mod tui_details;
 mod tui_edit_snapshots;
 mod tui_edit_update;
+mod tui_expiring_filter;
+mod tui_failed_load;
+mod tui_filter_qualifiers;
+mod tui_first_run;
+mod tui_folds;
 mod tui_idle;
 mod tui_keys;
 mod tui_login;
+mod tui_messages;
 mod tui_monkey;
 mod tui_profile_switch;
+mod tui_secret_details;
 mod tui_secrets_snapshots;
 mod tui_secrets_update;
 mod tui_snapshots;
 mod tui_token_snapshots;
 mod tui_token_update;
 mod tui_update;
+mod tui_wide_text;

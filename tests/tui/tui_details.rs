@@ -562,7 +562,7 @@ async fn details_arrive_from_the_simulators_summary_list() {
     };
     dispatch(update(&mut model, Msg::Init));
     let mut saw_unknown = false;
-    // Bounded: each answer comes within 10 s, and 17 apps need far fewer than 300 steps.
+    // Bounded: each answer comes within 10 s, and 21 apps need far fewer than 300 steps.
     for _ in 0..300 {
         if model.loaded && model.apps.values().all(|a| a.details_known()) {
             break;

@@ -310,13 +310,13 @@ fn enter_folds_and_unfolds_a_resource_in_the_scope_tree() {
     key(&mut model, KeyCode::Char('2'));
     assert_eq!(model.focus, Pane::Scopes);
     let before = render(&mut model, 120, 35);
-    assert!(before.contains("▾ Orchestrator API Access"), "{before}");
+    assert!(before.contains("▾ UiPath.Orchestrator "), "{before}");
     assert!(before.contains("OR.Audit.Read"), "{before}");
     assert_eq!(model.tree_rows().len(), 5);
 
     assert!(key(&mut model, KeyCode::Enter).is_empty());
     let folded = render(&mut model, 120, 35);
-    assert!(folded.contains("▸ Orchestrator API Access"), "{folded}");
+    assert!(folded.contains("▸ UiPath.Orchestrator "), "{folded}");
     assert!(!folded.contains("OR.Audit.Read"), "{folded}");
     assert!(
         folded.contains("PM.Audit.Read"),
@@ -326,7 +326,7 @@ fn enter_folds_and_unfolds_a_resource_in_the_scope_tree() {
 
     key(&mut model, KeyCode::Enter);
     let unfolded = render(&mut model, 120, 35);
-    assert!(unfolded.contains("▾ Orchestrator API Access"), "{unfolded}");
+    assert!(unfolded.contains("▾ UiPath.Orchestrator "), "{unfolded}");
     assert!(unfolded.contains("OR.Audit.Read"), "{unfolded}");
     assert_eq!(model.tree_rows().len(), 5);
 }
@@ -342,10 +342,7 @@ fn enter_on_a_scope_row_folds_its_resource_and_keeps_the_cursor_on_it() {
     assert_eq!(model.scopes.index, 3);
     key(&mut model, KeyCode::Enter);
     let screen = render(&mut model, 120, 35);
-    assert!(
-        screen.contains("▸ Platform Management API Access"),
-        "{screen}"
-    );
+    assert!(screen.contains("▸ UiPath.PlatformManagement "), "{screen}");
     assert!(!screen.contains("PM.Audit.Read"), "{screen}");
     assert!(screen.contains("OR.Audit.Read"), "{screen}");
     assert_eq!(
@@ -356,19 +353,19 @@ fn enter_on_a_scope_row_folds_its_resource_and_keeps_the_cursor_on_it() {
 
 #[test]
 fn enter_in_the_app_list_and_the_secrets_opens_the_details() {
-    for pane in ['1', '3'] {
+    // Pane 1: the app's details; pane 3: the details of the secret under the cursor.
+    for (pane, overlay, title) in [
+        ('1', OverlayKind::Details, "App details · Esc closes"),
+        ('3', OverlayKind::SecretDetails, "Secret #1013"),
+    ] {
         let mut model = loaded();
         key(&mut model, KeyCode::Char(pane));
         let effects = key(&mut model, KeyCode::Enter);
-        assert_eq!(
-            model.overlays.top(),
-            Some(OverlayKind::Details),
-            "pane {pane}"
-        );
+        assert_eq!(model.overlays.top(), Some(overlay), "pane {pane}");
         // The list that just came carried the app whole: nothing is read again.
         assert!(effects.is_empty(), "{effects:?}");
         let screen = render(&mut model, 120, 35);
-        assert!(screen.contains("App details · Esc closes"), "{screen}");
+        assert!(screen.contains(title), "{screen}");
         assert!(screen.contains(AUDIT_ID), "{screen}");
         key(&mut model, KeyCode::Esc);
         assert_eq!(model.overlays.top(), None);
@@ -414,10 +411,21 @@ const BY_NAME: &[&str] = &[
     "ServiceNow Connector",
     "Test Manager Jenkins",
     "UiPath CLI (uipathcli)",
+    // Case-insensitive code point order: the non-ASCII names after the ASCII ones.
+    UBER,
+    KEIHI,
+    CAIWU,
+    REGRESSION,
 ];
+
+const UBER: &str = "Überweisungsprüfung Größe";
+const KEIHI: &str = "経費精算ボット";
+const CAIWU: &str = "财务报表同步";
+const REGRESSION: &str = "🧪 Re\u{301}gression Nightly";
 
 /// Most scopes first (the counts of the list's Scopes column), ties by name.
 const BY_SCOPES: &[&str] = &[
+    REGRESSION,               // 10
     "extapps Demo Admin",     // 8
     "Invoice Processing Bot", // 8
     "Test Manager Jenkins",   // 8
@@ -426,7 +434,10 @@ const BY_SCOPES: &[&str] = &[
     "HR Onboarding Automation",
     "Queue Monitor Teams Bot",
     "ServiceNow Connector",
-    "UiPath CLI (uipathcli)",      // 5
+    "UiPath CLI (uipathcli)",
+    UBER,
+    KEIHI,
+    CAIWU,                         // 5
     "Document Validation Station", // 4
     AUDIT,
     "Customer Email Triage (IXP)",
@@ -441,14 +452,18 @@ const BY_SCOPES: &[&str] = &[
 /// expire, then apps with no secret; ties by name. Dates from the demo organization at now().
 const BY_EXPIRY: &[&str] = &[
     "CI/CD Pipeline",              // 2026-05-07, expired
+    KEIHI,                         // 2026-09-24, expired (another one valid)
     "Invoice Processing Bot",      // 2026-10-19, expired
     "Power BI Reporting",          // 2026-11-20, expired
     "Customer Email Triage (IXP)", // 2026-11-22 09:00, expired
     "Document Validation Station", // 2026-11-22 21:00, expired
     "Test Manager Jenkins",        // 2026-11-24
+    UBER,                          // 2026-12-02
     "ServiceNow Connector",        // 2026-12-05
     "Queue Monitor Teams Bot",     // 2026-12-13
     AUDIT,                         // 2027-02-06
+    REGRESSION,                    // 2027-04-22
+    CAIWU,                         // 2027-06-11
     "extapps Demo Admin",          // never
     "extapps Demo Reader",         // never
     "HR Onboarding Automation",    // never

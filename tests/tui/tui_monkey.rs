@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use extapps::api::ApiError;
 use extapps::api::model::{App, Resource, Scope, ScopeRef, Secret};
+use extapps::domain::app_filter::{AppFilter, Verdict};
 use extapps::sim::{demo_apps, demo_catalog};
 use extapps::tui::effect::{Effect, RequestId, SecretEffect};
 use extapps::tui::flows::app_form::AppForm;
@@ -29,7 +30,7 @@ use extapps::tui::flows::rotate::Rotation;
 use extapps::tui::flows::scope_picker::ScopePicker;
 use extapps::tui::flows::secret_new::SecretForm;
 use extapps::tui::keymap;
-use extapps::tui::model::{Mode, OverlayKind, matches_filter};
+use extapps::tui::model::{Mode, OverlayKind};
 use extapps::tui::msg::{ApiResult, Msg, SecretResult, TokenInfo};
 use extapps::tui::{Model, TuiOptions, update, view};
 use jiff::{SignedDuration, Timestamp};
@@ -627,7 +628,18 @@ impl Monkey {
             Mode::Form => Some(format!("Monkey app {}", self.rng.below(1000))),
             Mode::Filter => Some(
                 self.rng
-                    .pick(&["demo", "or.", "zz-nothing", "🦀", "a"])
+                    .pick(&[
+                        "demo",
+                        "or.",
+                        "zz-nothing",
+                        "🦀",
+                        "a",
+                        "kind:public",
+                        "state:expired ",
+                        "expires:<2w",
+                        "scope:or",
+                        "kinds:x",
+                    ])
                     .to_string(),
             ),
             Mode::Command => Some(
@@ -1067,12 +1079,14 @@ impl Monkey {
     fn invariants(&mut self) -> Result<(), String> {
         let m = &self.model;
 
-        // The app list view: exactly the apps that match the filter, each once.
-        let needle = m.filter.value().trim().to_lowercase();
+        // The app list view: exactly the apps that match the filter, each once (judged at the
+        // time the view was made: a filter on secret states changes as they expire).
+        let needle = m.filter.value();
+        let filter = AppFilter::parse(needle);
         let matching = m
             .apps
             .values()
-            .filter(|a| needle.is_empty() || matches_filter(a, &needle))
+            .filter(|a| filter.judge_slow(a, m.filter_outcome.at) == Verdict::Match)
             .count();
         let unique: HashSet<&str> = m.view.iter().map(|v| &**v).collect();
         if unique.len() != m.view.len() {
@@ -1115,11 +1129,11 @@ impl Monkey {
             (None, false) => return Err("apps are shown but none is selected".into()),
             (Some(id), true) => return Err(format!("{id} selected in an empty view")),
         }
-        if m.expiring.index > 0 && m.expiring.index >= m.expiring_rows.len() {
+        if m.expiring.index > 0 && m.expiring.index >= m.expiring_len() {
             return Err(format!(
                 "expiry cursor {} beyond {} rows",
                 m.expiring.index,
-                m.expiring_rows.len()
+                m.expiring_len()
             ));
         }
 

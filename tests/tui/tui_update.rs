@@ -71,7 +71,7 @@ fn init_loads_the_list_once_and_selects_the_first_app() {
     assert!(model.is_busy());
     answer(&mut model, load_req(&effects), demo_apps(now()));
     assert!(!model.is_busy());
-    assert_eq!(model.view.len(), 17);
+    assert_eq!(model.view.len(), 21);
     assert_eq!(selected_name(&model), "Audit Log Exporter (SIEM)");
     assert_eq!(model.last_refresh, Some(now()));
 }
@@ -85,9 +85,9 @@ fn navigation_moves_the_selection_and_stops_at_the_ends() {
     press(&mut model, Action::Up);
     assert_eq!(selected_name(&model), "Audit Log Exporter (SIEM)");
     press(&mut model, Action::Bottom);
-    assert_eq!(selected_name(&model), "UiPath CLI (uipathcli)");
+    assert_eq!(selected_name(&model), "🧪 Re\u{301}gression Nightly");
     press(&mut model, Action::Down);
-    assert_eq!(selected_name(&model), "UiPath CLI (uipathcli)");
+    assert_eq!(selected_name(&model), "🧪 Re\u{301}gression Nightly");
     press(&mut model, Action::Top);
     assert_eq!(model.list.index, 0);
     // Without a drawn frame a page is one row; the view records the real height.
@@ -150,7 +150,11 @@ fn filter_matches_name_client_id_scope_and_redirect_uri_as_you_type() {
     type_text(&mut model, "du.extraction");
     assert_eq!(
         names(&model),
-        ["Document Validation Station", "Invoice Processing Bot"]
+        [
+            "Document Validation Station",
+            "Invoice Processing Bot",
+            "経費精算ボット"
+        ]
     );
     press(&mut model, Action::Edit(TextEdit::Clear));
     type_text(&mut model, "LOCALHOST:12700");
@@ -168,7 +172,7 @@ fn filter_matches_name_client_id_scope_and_redirect_uri_as_you_type() {
     assert_eq!(model.mode(), Mode::Normal);
     assert_eq!(model.view.len(), 1);
     press(&mut model, Action::Back);
-    assert_eq!(model.view.len(), 17);
+    assert_eq!(model.view.len(), 21);
     assert_eq!(selected_name(&model), "Queue Monitor Teams Bot");
 }
 
@@ -182,7 +186,7 @@ fn esc_in_the_filter_clears_it() {
     press(&mut model, Action::Back);
     assert_eq!(model.mode(), Mode::Normal);
     assert_eq!(model.filter_text(), "");
-    assert_eq!(model.view.len(), 17);
+    assert_eq!(model.view.len(), 21);
     assert!(model.selected.is_some());
 }
 
@@ -196,11 +200,7 @@ fn sort_cycles_name_expiry_scopes_and_keeps_the_selection() {
     let by_expiry = names(&model);
     assert_eq!(
         &by_expiry[..3],
-        [
-            "CI/CD Pipeline",
-            "Invoice Processing Bot",
-            "Power BI Reporting"
-        ]
+        ["CI/CD Pipeline", "経費精算ボット", "Invoice Processing Bot"]
     );
     // Never-expiring secrets after every date, apps without secrets last.
     let never = by_expiry
@@ -241,7 +241,7 @@ fn selection_is_kept_by_id_across_a_refresh_that_adds_and_removes_apps() {
     answer(&mut model, req, apps);
     assert_eq!(model.selected.as_deref(), Some(kept_id.as_str()));
     assert_eq!(&*model.view[model.list.index], kept_id);
-    assert_eq!(model.view.len(), 16);
+    assert_eq!(model.view.len(), 20);
 
     // When the selected app itself is deleted, the cursor stays on the same row.
     let row = model.list.index;
@@ -263,11 +263,11 @@ fn a_stale_result_is_dropped_by_request_id() {
     answer(&mut model, new, demo_apps(now()));
     // The older answer arrives last, with a smaller org: it must not win.
     answer(&mut model, old, demo_apps(now())[..2].to_vec());
-    assert_eq!(model.view.len(), 17);
+    assert_eq!(model.view.len(), 21);
     assert!(!model.is_busy());
     // An answer for a request nobody sent changes nothing either.
     answer(&mut model, RequestId(999), Vec::new());
-    assert_eq!(model.view.len(), 17);
+    assert_eq!(model.view.len(), 21);
 }
 
 #[test]
@@ -286,7 +286,7 @@ fn errors_stay_until_dismissed_and_info_fades() {
     );
     assert_eq!(
         model.view.len(),
-        17,
+        21,
         "a failed refresh keeps what was shown"
     );
     press(&mut model, Action::CycleSort);

@@ -11,8 +11,9 @@ use super::reveal::Reveal;
 use super::rotate::{self, Rotation};
 use super::secret_new::{self, SecretForm};
 
-/// The pane keys of the secrets (`s`, `R`, `x`, `y`): they open the secret overlays, which
-/// then take their own keys (`update::overlay_key`).
+/// The pane keys of the secrets (`s`, `R`, `x`, `y`), from any pane: they act on the selected
+/// app (`x` on the secret under pane 3's cursor) and open the secret overlays, which then take
+/// their own keys (`update::overlay_key`), or say why they cannot.
 pub fn pane_key(model: &mut Model, key: SecretKey) -> Vec<Effect> {
     let what = match key {
         SecretKey::New => "new secrets are",
@@ -32,7 +33,7 @@ pub fn pane_key(model: &mut Model, key: SecretKey) -> Vec<Effect> {
         model.push_toast(ToastLevel::Info, "Select an app first");
         return Vec::new();
     };
-    if !app.is_confidential && key != SecretKey::Delete {
+    if !app.is_confidential {
         model.push_toast(
             ToastLevel::Info,
             format!("{} is a public app: it has no secrets", app.name),

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::api::model::App;
+use crate::domain::cells;
 use crate::tui::format;
 use crate::tui::model::{Model, secrets_by_expiry};
 use crate::tui::theme::Theme;
@@ -34,24 +35,35 @@ pub fn render_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
         frame.render_widget(Paragraph::new("No app selected.").block(block), area);
         return;
     };
+    // The border would cut a long name without a mark.
     let title = Line::from(Span::styled(
-        format!(" {} ", format::clean(&app.name)),
+        format!(
+            " {} ",
+            format::truncate(&app.name, (area.width as usize).saturating_sub(4))
+        ),
         theme.title(false),
     ));
     let block = pane_block(theme, None, title);
+    let inner_w = block.inner(area).width as usize;
+    // A client id is only useful whole: without room for labels, the values stand alone.
+    let labelled = inner_w >= 11 + app.id.len();
     let uris = app.redirect_uris();
+    let room = inner_w.saturating_sub(if labelled { 11 } else { "redirect: ".len() });
     let redirect = match uris.as_slice() {
         [] => "none".to_owned(),
-        [one] => format::owned(one),
-        [first, rest @ ..] => format!("{} (+{} more, Enter)", format::clean(first), rest.len()),
+        [one] => format::truncate(one, room),
+        // How many more there are is the part that must not be lost: the URI gives way.
+        [first, rest @ ..] => {
+            let more = format!(" (+{} more, Enter)", rest.len());
+            let first = format::truncate(first, room.saturating_sub(format::width(&more)));
+            format!("{first}{more}")
+        }
     };
     let kind = if app.is_confidential {
         "confidential"
     } else {
         "public"
     };
-    // A client id is only useful whole: without room for labels, the values stand alone.
-    let labelled = block.inner(area).width as usize >= 11 + app.id.len();
     let lines = if labelled {
         vec![
             field(theme, "Client id", app.id.clone()),
@@ -59,14 +71,23 @@ pub fn render_pane(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) 
             field(theme, "Redirect", redirect),
         ]
     } else {
-        vec![
-            Line::from(format::owned(&app.id)),
-            Line::from(vec![
-                Span::styled(kind, theme.label()),
-                Span::raw(format!(" · {} redirect URIs", uris.len())),
-            ]),
-            Line::from(format!("redirect: {redirect}")),
-        ]
+        // Narrower than the id: the id wraps, whole, and the redirect URIs are counted
+        // (Enter lists them).
+        let mut lines: Vec<Line> = cells::wrap(&format::clean(&app.id), inner_w)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        let summary = format!("{kind} · {} redirect URIs", uris.len());
+        if lines.len() < 2 {
+            lines.push(Line::from(format::truncate(&summary, inner_w)));
+            lines.push(Line::from(format::truncate(
+                &format!("redirect: {redirect}"),
+                inner_w,
+            )));
+        } else {
+            lines.push(Line::from(format::truncate(&summary, inner_w)));
+        }
+        lines
     };
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

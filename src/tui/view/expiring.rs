@@ -2,12 +2,12 @@
 //! sees what breaks next week.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Row, Table};
 
 use crate::tui::format::{self, Urgency};
-use crate::tui::model::Model;
+use crate::tui::model::{Mode, Model};
 use crate::tui::theme::Theme;
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -35,17 +35,49 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
 
-    let [summary_area, table_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let filtering = model.mode() == Mode::Filter;
+    let show_filter = filtering || !model.expiring_filter.value().is_empty();
+    let [summary_area, filter_area, table_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(show_filter)),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
     frame.render_widget(Paragraph::new(summary(model, theme)), summary_area);
+    if show_filter {
+        render_filter(model, theme, frame, filter_area, filtering);
+    }
 
     let rows_height = table_area.height.saturating_sub(1) as usize;
-    let window = model
-        .expiring
-        .window(model.expiring_rows.len(), rows_height);
+    let window = model.expiring.window(model.expiring_len(), rows_height);
     let wide = table_area.width >= 90;
-    let rows = model.expiring_rows[window.clone()]
+    // The app and description columns share what the fixed ones leave, sized from the rows on
+    // screen: a name is shown whole when it fits (the `#5992` that tells generated apps apart
+    // is at its end), else cut with `…`, never silently by the table.
+    let shown: Vec<_> = model
+        .expiring_rows_in(window.clone())
+        .filter_map(|r| model.apps.get(&r.app_id))
+        .collect();
+    let longest_name = shown
         .iter()
+        .map(|a| format::width(&format::clean(&a.name)))
+        .max()
+        .unwrap_or(0)
+        .max(3);
+    let secret_w = shown
+        .iter()
+        .flat_map(|a| a.secrets.iter())
+        .map(|s| s.id.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let columns = if wide { 6 } else { 5 };
+    let fixed = 7 + 10 + if wide { 36 } else { 0 } + secret_w + (columns - 1);
+    let avail = (table_area.width as usize).saturating_sub(fixed);
+    let app_w = longest_name.min(avail - avail / 3);
+    let desc_w = avail - app_w;
+    let rows = model
+        .expiring_rows_in(window.clone())
         .enumerate()
         .filter_map(|(i, row)| {
             let app = model.apps.get(&row.app_id)?;
@@ -53,7 +85,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                 let mut cells = vec![
                     Line::from(Span::styled("…", theme.dim())).right_aligned(),
                     Line::from("…"),
-                    Line::from(format::clean(&app.name)),
+                    Line::from(format::truncate(&app.name, app_w)),
                 ];
                 if wide {
                     cells.push(Line::from(format::clean(&app.id)));
@@ -82,14 +114,15 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
                     row.expiry
                         .map_or_else(|| "never".to_owned(), |t| format::date(t, &model.tz)),
                 ),
-                Line::from(format::clean(&app.name)),
+                Line::from(format::truncate(&app.name, app_w)),
             ];
             if wide {
                 cells.push(Line::from(format::clean(&app.id)));
             }
             cells.push(Line::from(secret.id.to_string()));
-            cells.push(Line::from(format::owned(
+            cells.push(Line::from(format::truncate(
                 secret.description.as_deref().unwrap_or("-"),
+                desc_w,
             )));
             let r = Row::new(cells);
             Some(if window.start + i == model.expiring.index {
@@ -102,14 +135,14 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut widths = vec![
         Constraint::Length(7),
         Constraint::Length(10),
-        Constraint::Fill(2),
+        Constraint::Length(app_w as u16),
     ];
     if wide {
         header.push("Client id");
         widths.push(Constraint::Length(36));
     }
     header.extend(["Secret", "Description"]);
-    widths.extend([Constraint::Length(6), Constraint::Fill(2)]);
+    widths.extend([Constraint::Length(secret_w as u16), Constraint::Fill(1)]);
     frame.render_widget(
         Table::new(rows, widths)
             .header(Row::new(header).style(theme.column_header()))
@@ -118,31 +151,60 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// The expiry view's filter: `/ text`, how many rows it lets through, and how many apps it
+/// could not search.
+fn render_filter(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, editing: bool) {
+    let mut count = format!(
+        " {} of {} rows",
+        model.expiring_len(),
+        model.expiring_rows.len()
+    );
+    if model.expiring_not_loaded > 0 {
+        let n = model.expiring_not_loaded;
+        let apps = if n == 1 { "app" } else { "apps" };
+        count.push_str(&format!(" · {n} {apps} not loaded"));
+    }
+    let count_w = format::width(&count) as u16;
+    let [text_area, count_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(count_w)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(count, theme.dim())).right_aligned(),
+        count_area,
+    );
+    let input = &model.expiring_filter;
+    let width = text_area.width.saturating_sub(3) as usize;
+    let scroll = input.visual_scroll(width);
+    let text: String = input.value().chars().skip(scroll).collect();
+    let line = Line::from(vec![Span::styled("/ ", theme.key()), Span::raw(text)]);
+    frame.render_widget(Paragraph::new(line), text_area);
+    if editing {
+        let x = text_area.x + 2 + input.visual_cursor().saturating_sub(scroll) as u16;
+        let right = text_area.right().saturating_sub(1);
+        frame.set_cursor_position(Position::new(x.min(right), text_area.y));
+    }
+}
+
 fn summary<'a>(model: &Model, theme: &Theme) -> Line<'a> {
     // The rows are sorted by expiry and urgency only grows with it, so each count is a
     // binary search rather than a pass over every secret of the organization on every frame.
-    // Rows of apps not loaded yet come last and count for nothing here.
-    let rows = &model.expiring_rows[..model.expiring_rows.partition_point(|r| r.known)];
+    // Rows of apps not loaded yet come last and count for nothing here. With a filter, the
+    // counts are of the rows it lets through.
+    let known = model.expiring_partition_point(|r| r.known);
     let upto = |worst: usize| {
-        rows.partition_point(|r| {
+        model.expiring_partition_point(|r| {
             let slot = match format::urgency(r.expiry, model.now) {
                 Urgency::Expired => 0,
                 Urgency::Soon => 1,
                 Urgency::Upcoming => 2,
                 _ => 3,
             };
-            slot <= worst
+            r.known && slot <= worst
         })
     };
     let (expired, soon, upcoming) = (upto(0), upto(1), upto(2));
-    let counts = [
-        expired,
-        soon - expired,
-        upcoming - soon,
-        rows.len() - upcoming,
-    ];
+    let counts = [expired, soon - expired, upcoming - soon, known - upcoming];
     Line::from(vec![
-        Span::raw(format!("{} secrets: ", rows.len())),
+        Span::raw(format!("{known} secrets: ")),
         Span::styled(
             format!("{} expired", counts[0]),
             theme.urgency(Urgency::Expired),

@@ -7,12 +7,16 @@ pub mod command_line;
 pub mod confirm;
 pub mod details;
 pub mod expiring;
+pub mod first_run;
 pub mod header;
 pub mod help;
+pub mod list_failed;
 pub mod login;
+pub mod messages;
 pub mod profiles;
 pub mod scope_picker;
 pub mod scope_tree;
+pub mod secret_details;
 pub mod secret_flows;
 pub mod secrets;
 pub mod status;
@@ -71,6 +75,7 @@ fn draw_overlay(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Fra
         Overlay::Help => help::render(model, theme, frame, body),
         Overlay::Expiring => expiring::render(model, theme, frame, body),
         Overlay::Details => details::render_overlay(model, theme, frame, body),
+        Overlay::SecretDetails(s) => secret_details::render(model, s, theme, frame, body),
         Overlay::SecretNew(_)
         | Overlay::Reveal(_)
         | Overlay::Rotate(_)
@@ -84,6 +89,7 @@ fn draw_overlay(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Fra
         Overlay::TokenTest(t) => token_flows::render_test(t, theme, frame, body),
         Overlay::Profiles(p) => profiles::render(model, p, theme, frame, body),
         Overlay::Login(flow) => login::render(model, flow, theme, frame, body),
+        Overlay::Messages(state) => messages::render(model, state, theme, frame, body),
         // Drawn in place: the filter in the app list, the command line in the status line.
         Overlay::Filter | Overlay::Command => {}
     }
@@ -91,7 +97,10 @@ fn draw_overlay(model: &Model, overlay: &Overlay, theme: &Theme, frame: &mut Fra
 
 /// The overlays drawn edge to edge over the body.
 fn fills_body(overlay: &Overlay) -> bool {
-    matches!(overlay, Overlay::Help | Overlay::Expiring)
+    matches!(
+        overlay,
+        Overlay::Help | Overlay::Expiring | Overlay::Messages(_)
+    )
 }
 
 /// The app list and, beside it, the selected app's details, scope tree and secrets.
@@ -156,4 +165,24 @@ pub(crate) fn not_loaded(model: &Model, id: &str) -> &'static str {
     } else {
         "details not loaded yet"
     }
+}
+
+/// The first row of a list to draw when rows take several lines (wrapped names): the
+/// cursor's window start, moved on while the lines from there to the selected row would
+/// push it below a pane `height` lines high.
+pub(crate) fn first_shown(
+    heights: &[usize],
+    start: usize,
+    selected: usize,
+    height: usize,
+) -> usize {
+    if heights.is_empty() {
+        return 0;
+    }
+    let selected = selected.min(heights.len() - 1);
+    let mut start = start.min(selected);
+    while start < selected && heights[start..=selected].iter().sum::<usize>() > height {
+        start += 1;
+    }
+    start
 }

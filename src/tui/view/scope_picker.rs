@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use crate::api::model::ScopeType;
+use crate::domain::cells;
 use crate::tui::flows::scope_picker::{Row, ScopePicker, rows};
 use crate::tui::format::{self, truncate};
 use crate::tui::model::Model;
@@ -84,21 +85,47 @@ pub fn render(model: &Model, picker: &ScopePicker, theme: &Theme, frame: &mut Fr
 
     let list_height = (inner.height as usize).saturating_sub(head.len() + 1);
     let range = picker.cursor.window(shown.len(), list_height);
-    let name_w = 30.min(width / 3);
-    let mut lines = head.clone();
-    for i in range {
+    // The name column is as wide as the longest name in the catalog; a name that does not
+    // fit even alone wraps, and the description takes what is left or is left out.
+    const KINDS: usize = 9 + 15;
+    let name_w = resources
+        .iter()
+        .flat_map(|r| &r.scopes)
+        .map(|s| format::width(&format::clean(&s.name)))
+        .max()
+        .unwrap_or(0)
+        .min(width.saturating_sub(6 + 1 + KINDS).max(1));
+    let desc_w = width.saturating_sub(6 + name_w + 1 + KINDS);
+    let mut rows: Vec<Vec<Line>> = Vec::with_capacity(range.len());
+    for (i, row) in shown.iter().enumerate().skip(range.start) {
+        // Rows past the window only matter while wrapped rows push the cursor down.
+        if i >= range.end && i > picker.cursor.index {
+            break;
+        }
         let on = i == picker.cursor.index;
-        match shown[i] {
+        match *row {
             Row::Resource(ri) => {
                 let r = &resources[ri];
-                let title = match &r.display_name {
-                    Some(d) => format!("▾ {} · {d}", r.name),
-                    None => format!("▾ {}", r.name),
-                };
-                lines.push(Line::from(Span::styled(
-                    truncate(&title, width),
-                    theme.column_header(),
-                )));
+                let mut parts =
+                    cells::wrap(&format::clean(&r.name), width.saturating_sub(2).max(1));
+                let last = parts.pop().unwrap_or_default();
+                let mut out: Vec<Line> = parts
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, p)| {
+                        let lead = if n == 0 { "▾ " } else { "  " };
+                        Line::from(Span::styled(format!("{lead}{p}"), theme.column_header()))
+                    })
+                    .collect();
+                let mut title = format!("{}{last}", if out.is_empty() { "▾ " } else { "  " });
+                if let Some(d) = &r.display_name {
+                    let room = width.saturating_sub(format::width(&title) + 3);
+                    if room >= 8 {
+                        title = format!("{title} · {}", format::truncate(d, room));
+                    }
+                }
+                out.push(Line::from(Span::styled(title, theme.column_header())));
+                rows.push(out);
             }
             Row::Scope(ri, si) => {
                 let s = &resources[ri].scopes[si];
@@ -119,25 +146,50 @@ pub fn render(model: &Model, picker: &ScopePicker, theme: &Theme, frame: &mut Fr
                 } else {
                     Style::new()
                 };
-                let desc = s.display_name.clone().unwrap_or_default();
+                let mut parts = cells::wrap(&format::clean(&s.name), name_w);
+                let last = parts.pop().unwrap_or_default();
+                let mut out: Vec<Line> = parts
+                    .into_iter()
+                    .map(|p| Line::from(Span::styled(format!("      {p}"), row_style)))
+                    .collect();
+                let lead = if out.is_empty() {
+                    format!("  {mark} ")
+                } else {
+                    "      ".to_owned()
+                };
                 let text = format!(
-                    "  {mark} {} {may:<9}{as_what:<15}",
-                    format::pad(&truncate(&s.name, name_w), name_w)
+                    "{lead}{} {} {} ",
+                    format::pad(&last, name_w),
+                    format::pad(may, 8),
+                    format::pad(as_what, 14),
                 );
-                let rest = width.saturating_sub(format::width(&text));
                 let kind_style = match chosen {
                     Some(ScopeType::User) => theme.user_scope(),
                     Some(_) => theme.app_scope(),
                     None => theme.dim(),
                 };
                 let kind_style = if on { row_style } else { kind_style };
-                lines.push(Line::from(vec![
-                    Span::styled(text, row_style),
-                    Span::styled(truncate(&desc, rest), kind_style),
-                ]));
+                let desc = s.display_name.clone().unwrap_or_default();
+                let mut spans = vec![Span::styled(text, row_style)];
+                if desc_w >= 12 {
+                    spans.push(Span::styled(format::truncate(&desc, desc_w), kind_style));
+                }
+                out.push(Line::from(spans));
+                rows.push(out);
             }
         }
     }
+    let heights: Vec<usize> = rows.iter().map(Vec::len).collect();
+    let skip = super::first_shown(
+        &heights,
+        0,
+        picker.cursor.index.saturating_sub(range.start),
+        list_height,
+    );
+    let mut lines = head.clone();
+    let mut list: Vec<Line> = rows.into_iter().skip(skip).flatten().collect();
+    list.truncate(list_height);
+    lines.extend(list);
     let used = lines.len();
     for _ in used..(inner.height as usize).saturating_sub(1) {
         lines.push(Line::from(""));

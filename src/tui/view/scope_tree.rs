@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::api::model::ScopeType;
+use crate::domain::cells;
 use crate::tui::format::{self, pad, truncate};
 use crate::tui::model::{Mode, Model, Pane, TreeRow};
 use crate::tui::theme::Theme;
@@ -46,6 +47,9 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     let width = inner.width as usize;
     let wide = width >= 60;
+    let tag_w = if wide { 11 } else { 4 };
+    // The name column is as wide as the longest name: `OR.TestSetExecutions.Read` and
+    // `.Write` must never look the same. Names that do not fit even alone wrap.
     let name_w = app
         .resources
         .iter()
@@ -53,55 +57,119 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|s| format::width(&format::clean(&s.name)))
         .max()
         .unwrap_or(0)
-        .min(if wide { 28 } else { 20 });
-    let window = model.scopes.window(rows.len(), inner.height as usize);
-    let lines: Vec<Line> = rows[window.clone()]
+        .min(width.saturating_sub(2 + 1 + tag_w).max(1));
+    let desc_w = width.saturating_sub(2 + name_w + 1 + tag_w + 1);
+    let per_row: Vec<Vec<Line>> = rows
         .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let line = match *row {
-                TreeRow::Resource { index, folded } => {
-                    let r = &app.resources[index];
-                    let marker = if folded { "▸" } else { "▾" };
-                    let shown = match r.display_name.as_deref() {
-                        Some(d) if d != r.name => format!("{d} ({})", r.name),
-                        _ => r.name.to_string(),
-                    };
-                    Line::from(vec![
-                        Span::raw(format!("{marker} ")),
-                        Span::styled(truncate(&shown, width.saturating_sub(8)), theme.label()),
-                        Span::styled(format!("  {}", r.scopes.len()), theme.dim()),
-                    ])
+        .map(|row| match *row {
+            TreeRow::Resource { index, folded } => {
+                resource_lines(&app.resources[index], folded, width, theme)
+            }
+            TreeRow::Scope { resource, index } => {
+                let s = &app.resources[resource].scopes[index];
+                let (tag, style) = match (s.kind, wide) {
+                    (ScopeType::User, _) => ("user", theme.user_scope()),
+                    (ScopeType::Application, true) => ("application", theme.app_scope()),
+                    (ScopeType::Application, false) => ("app", theme.app_scope()),
+                    (ScopeType::UserAndApplication, _) => ("user+app", theme.app_scope()),
+                };
+                let desc = s
+                    .description
+                    .as_deref()
+                    .or(s.display_name.as_deref())
+                    .unwrap_or("");
+                // A wrapped name keeps its kind on its last line, so that the name reads
+                // on unbroken from one line to the next.
+                let mut parts = cells::wrap(&format::clean(&s.name), name_w);
+                let last = parts.pop().unwrap_or_default();
+                let mut lines: Vec<Line> = parts
+                    .into_iter()
+                    .map(|p| Line::from(format!("  {p}")))
+                    .collect();
+                let mut spans = vec![
+                    Span::raw("  "),
+                    Span::raw(format!("{} ", pad(&last, name_w))),
+                    Span::styled(format!("{} ", pad(tag, tag_w)), style),
+                ];
+                // A description cut to a few cells says nothing: below that it is left out.
+                if desc_w >= MIN_DESCRIPTION {
+                    spans.push(Span::styled(truncate(desc, desc_w), theme.dim()));
                 }
-                TreeRow::Scope { resource, index } => {
-                    let s = &app.resources[resource].scopes[index];
-                    let (tag, style) = match (s.kind, wide) {
-                        (ScopeType::User, _) => ("user", theme.user_scope()),
-                        (ScopeType::Application, true) => ("application", theme.app_scope()),
-                        (ScopeType::Application, false) => ("app", theme.app_scope()),
-                        (ScopeType::UserAndApplication, _) => ("user+app", theme.app_scope()),
-                    };
-                    let tag_w = if wide { 11 } else { 4 };
-                    let used = 2 + name_w + 1 + tag_w + 1;
-                    let desc = s
-                        .description
-                        .as_deref()
-                        .or(s.display_name.as_deref())
-                        .unwrap_or("");
-                    Line::from(vec![
-                        Span::raw("  "),
-                        Span::raw(format!("{} ", pad(&truncate(&s.name, name_w), name_w))),
-                        Span::styled(format!("{tag:<tag_w$} "), style),
-                        Span::styled(truncate(desc, width.saturating_sub(used)), theme.dim()),
-                    ])
-                }
-            };
-            if focused && window.start + i == model.scopes.index {
-                line.style(theme.selected(true))
-            } else {
-                line
+                lines.push(Line::from(spans));
+                lines
             }
         })
         .collect();
+    let height = inner.height as usize;
+    let window = model.scopes.window(rows.len(), height);
+    let heights: Vec<usize> = per_row.iter().map(Vec::len).collect();
+    let start = super::first_shown(&heights, window.start, model.scopes.index, height);
+    let mut lines: Vec<Line> = Vec::with_capacity(height);
+    for (i, row) in per_row.into_iter().enumerate().skip(start) {
+        if lines.len() >= height {
+            break;
+        }
+        let selected = focused && i == model.scopes.index;
+        lines.extend(row.into_iter().map(|l| {
+            if selected {
+                l.style(theme.selected(true))
+            } else {
+                l
+            }
+        }));
+    }
+    lines.truncate(height);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Fewer cells than this, and a description is left out rather than cut to nothing.
+const MIN_DESCRIPTION: usize = 12;
+
+/// A resource's header: the fold marker and the resource's own name, whole (wrapped when it
+/// must), the scope count, then its display name when there is room for it.
+fn resource_lines(
+    r: &crate::api::model::Resource,
+    folded: bool,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let marker = if folded { "▸" } else { "▾" };
+    let count = format!("  {}", r.scopes.len());
+    let name = format::owned(&r.name);
+    let mut parts = cells::wrap(&name, width.saturating_sub(2).max(1));
+    let last = parts.pop().unwrap_or_default();
+    let mut lines: Vec<Line> = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let lead = if i == 0 {
+                format!("{marker} ")
+            } else {
+                "  ".to_owned()
+            };
+            Line::from(vec![Span::raw(lead), Span::styled(p, theme.label())])
+        })
+        .collect();
+    let lead = if lines.is_empty() {
+        format!("{marker} ")
+    } else {
+        "  ".to_owned()
+    };
+    let used = 2 + format::width(&last) + format::width(&count);
+    let mut spans = vec![
+        Span::raw(lead),
+        Span::styled(last, theme.label()),
+        Span::styled(count, theme.dim()),
+    ];
+    if let Some(d) = r.display_name.as_deref().filter(|d| *d != r.name) {
+        let room = width.saturating_sub(used + 3);
+        if room >= MIN_DESCRIPTION.min(format::width(&format::clean(d))) && room > 0 {
+            spans.push(Span::styled(
+                format!(" · {}", truncate(d, room)),
+                theme.dim(),
+            ));
+        }
+    }
+    lines.push(Line::from(spans));
+    lines
 }

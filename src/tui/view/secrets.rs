@@ -70,6 +70,16 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         header.push("Created");
     }
     header.extend(["Expires", "Left"]);
+    // Ids are shown whole (the column is as wide as the longest), and the description gets
+    // what is left, cut with `…` where it must be: a table cell would cut it silently.
+    let id_w = secrets
+        .iter()
+        .map(|s| s.id.to_string().len())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let fixed = id_w + if with_created { 10 + 1 } else { 0 } + 10 + 7 + 4;
+    let desc_w = (inner.width as usize).saturating_sub(fixed);
     let window = model
         .secrets
         .window(secrets.len(), inner.height.saturating_sub(1) as usize);
@@ -77,7 +87,10 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
         let urgency = format::urgency(s.expiry_time, model.now);
         let mut cells = vec![
             Line::from(s.id.to_string()),
-            Line::from(format::owned(s.description.as_deref().unwrap_or("-"))),
+            Line::from(format::truncate(
+                s.description.as_deref().unwrap_or("-"),
+                desc_w,
+            )),
         ];
         if with_created {
             cells.push(Line::from(format::date(s.creation_time, &model.tz)));
@@ -100,7 +113,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             row
         }
     });
-    let mut widths = vec![Constraint::Length(6), Constraint::Fill(1)];
+    let mut widths = vec![Constraint::Length(id_w as u16), Constraint::Fill(1)];
     if with_created {
         widths.push(Constraint::Length(10));
     }

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
+use crate::domain::cells;
 use crate::tui::format;
 use crate::tui::model::{Model, ToastLevel};
 use crate::tui::theme::Theme;
@@ -13,7 +14,7 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 
 pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    let n = model.requests.len();
+    let n = model.shown_requests();
     if n > 0 {
         let spin = SPINNER[(model.spinner % SPINNER.len() as u64) as usize];
         let what = if n == 1 { "request" } else { "requests" };
@@ -21,45 +22,82 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     } else {
         spans.push(Span::styled(" ● idle ", theme.dim()));
     }
-    let refreshed = match model.last_refresh {
-        Some(t) => format!(
-            "│ refreshed {} ({}) ",
-            format::clock(t, &model.tz),
-            format::ago(t, model.now)
-        ),
-        None => "│ not loaded yet ".to_owned(),
-    };
     // How far the details are matters more than when the list came: it goes first.
     if let Some(text) = crate::tui::details::status_text(model) {
         spans.push(Span::styled(format!("│ {text} "), theme.key()));
     }
-    spans.push(Span::styled(refreshed, theme.dim()));
-    if let Some(every) = model.opts.auto_refresh {
-        spans.push(Span::styled(
-            format!(
-                "│ auto {} ",
-                crate::domain::duration::format(
-                    every.as_secs() as i64,
-                    crate::domain::duration::Style::Badge
-                )
-            ),
-            theme.dim(),
-        ));
-    }
-    spans.push(Span::raw("│ "));
+    spans.push(refreshed(model, theme));
+    let auto = match (model.opts.auto_refresh, model.last_list_answer) {
+        (Some(every), Some(last)) => {
+            let next = jiff::SignedDuration::try_from(every)
+                .map(|d| format!(", next {}", format::clock(last + d, &model.tz)))
+                .unwrap_or_default();
+            Some(Span::styled(
+                format!(
+                    "│ auto {}{next} ",
+                    crate::domain::duration::format(
+                        every.as_secs() as i64,
+                        crate::domain::duration::Style::Badge
+                    )
+                ),
+                theme.dim(),
+            ))
+        }
+        _ => None,
+    };
+    let mut toast_spans = vec![Span::raw("│ ")];
     if let Some(toast) = model.current_toast() {
         match toast.level {
             // The text of an error is in its box above; the status line only counts them.
             ToastLevel::Error => {
                 let errors = model.error_count();
                 let what = if errors == 1 { "error" } else { "errors" };
-                spans.push(Span::styled(format!(" ✗ {errors} {what} "), theme.error()));
-                spans.push(Span::styled(" Esc dismisses", theme.dim()));
+                toast_spans.push(Span::styled(format!(" ✗ {errors} {what} "), theme.error()));
+                toast_spans.push(Span::styled(" Esc dismisses", theme.dim()));
             }
-            ToastLevel::Info => spans.push(Span::styled(format!("• {}", toast.text), theme.info())),
+            ToastLevel::Info => {
+                // Cut where the line ends, with a mark; `:messages` shows it whole.
+                let used: usize = spans.iter().map(Span::width).sum();
+                let room = (area.width as usize).saturating_sub(used + 2);
+                let text = cells::cut(&toast.text.replace('\n', " "), room);
+                toast_spans.push(Span::styled(format!("• {text}"), theme.info()));
+            }
         }
     }
+    // The next refresh is the least of it: a message on the line wins its room.
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    if let Some(auto) = auto {
+        let room = usize::from(area.width);
+        if toast_spans.len() == 1 || width(&spans) + auto.width() + width(&toast_spans) <= room {
+            spans.push(auto);
+        }
+    }
+    spans.extend(toast_spans);
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// When the list on screen was loaded; after a failed refresh, that it failed and how old
+/// the list still shown is.
+fn refreshed(model: &Model, theme: &Theme) -> Span<'static> {
+    let clock = |t| format::clock(t, &model.tz);
+    match (&model.list_error, model.last_refresh) {
+        (Some(error), Some(t)) => Span::styled(
+            format!(
+                "│ ✗ refresh failed {}, list from {} ({}) ",
+                clock(error.at),
+                clock(t),
+                format::ago(t, model.now)
+            ),
+            theme.error(),
+        ),
+        // The app pane says what failed.
+        (Some(_), None) => Span::styled("│ not loaded ", theme.error()),
+        (None, Some(t)) => Span::styled(
+            format!("│ refreshed {} ({}) ", clock(t), format::ago(t, model.now)),
+            theme.dim(),
+        ),
+        (None, None) => Span::styled("│ not loaded yet ", theme.dim()),
+    }
 }
 
 /// The newest error, wrapped in a box at the bottom right of the panes: errors are long

@@ -11,7 +11,7 @@ use crate::tui::format;
 use crate::tui::theme::Theme;
 
 /// The lines of the left column: warning, header, claims, scopes.
-fn claim_lines(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
+fn claim_lines(view: &TokenView, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![
         Line::from(Span::styled(
             format!("⚠ {}", view.note),
@@ -26,8 +26,7 @@ fn claim_lines(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
         .chain(&view.claims)
         .map(|r| format::width(&format::clean(&r.label)))
         .max()
-        .unwrap_or(8)
-        .min(22);
+        .unwrap_or(8);
     let row = |r: &crate::api::inspect::Row| {
         let mut spans = vec![
             Span::styled(
@@ -71,14 +70,39 @@ fn claim_lines(view: &TokenView, theme: &Theme) -> Vec<Line<'static>> {
     if count == 0 {
         lines.push(Line::from(Span::styled("  none", theme.dim())));
     }
+    // Scopes never break inside a name: each line holds whole names, under the first.
+    let prefix_w = view
+        .scopes
+        .iter()
+        .map(|g| format::width(&format::clean(&g.prefix)))
+        .max()
+        .unwrap_or(0);
+    let indent = 2 + prefix_w + 1;
     for g in &view.scopes {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!("  {}", format::pad(&format::clean(&g.prefix), 6)),
-                theme.key(),
-            ),
-            Span::raw(format::owned(&g.scopes.join("  "))),
-        ]));
+        let mut row: Vec<String> = Vec::new();
+        let mut first = true;
+        let flush = |row: &mut Vec<String>, first: &mut bool, lines: &mut Vec<Line<'static>>| {
+            let lead = if *first {
+                format!("  {} ", format::pad(&format::clean(&g.prefix), prefix_w))
+            } else {
+                " ".repeat(indent)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(lead, theme.key()),
+                Span::raw(row.join("  ")),
+            ]));
+            row.clear();
+            *first = false;
+        };
+        for scope in &g.scopes {
+            let scope = format::owned(scope);
+            let used = format::width(&row.join("  "));
+            if !row.is_empty() && indent + used + 2 + format::width(&scope) > width {
+                flush(&mut row, &mut first, &mut lines);
+            }
+            row.push(scope);
+        }
+        flush(&mut row, &mut first, &mut lines);
     }
     lines
 }
@@ -127,7 +151,12 @@ pub fn render(
         )));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let claims = Paragraph::new(claim_lines(view, theme))
+    let claims_w = if inner.width >= 100 {
+        (inner.width - 44) as usize
+    } else {
+        inner.width as usize
+    };
+    let claims = Paragraph::new(claim_lines(view, theme, claims_w))
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0));
     let perms = Paragraph::new(permission_lines(view, theme)).wrap(Wrap { trim: false });
