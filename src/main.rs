@@ -67,6 +67,9 @@ async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failu
         Some(Command::Token(args)) => cli::token::run(&cli, args).await,
         Some(Command::Apps(cmd)) => cli::apps::run(&cli, cmd).await,
         Some(Command::Secrets(cmd)) => cli::secrets::run(&cli, cmd).await,
+        Some(Command::Export(args)) => cli::export::run(&cli, args).await,
+        Some(Command::Plan(args)) => cli::plan::run(&cli, args).await,
+        Some(Command::Apply(args)) => cli::apply::run(&cli, args).await,
         None => cli::tui_cmd::run(&cli, log_path).await,
     }
 }

@@ -113,7 +113,7 @@ fn check_redirect_uris(flag: &str, uris: &[String]) -> Result<(), Failure> {
 
 /// A create (or restore) whose answer did not come back as an app. Names are not unique, so the
 /// user is shown how to find apps of that name, and never told to create it again.
-fn create_failed(e: ApiError, name: &str) -> Failure {
+pub(super) fn create_failed(e: ApiError, name: &str) -> Failure {
     let look = format!("extapps apps list | grep -F -- {}", shell_quote(name));
     match e.outcome() {
         Outcome::Done => Failure::new(
@@ -286,7 +286,7 @@ pub async fn update(
 }
 
 /// The update was accepted, yet the server does not show all of it: another edit overwrote it.
-fn not_stuck(applied: &Applied, look: &str) -> Failure {
+pub(super) fn not_stuck(applied: &Applied, look: &str) -> Failure {
     let mut msg = format!(
         "the server accepted the update of {:?} ({}), but these changes are not on the server: {}",
         applied.app.name,

@@ -33,7 +33,7 @@ pub async fn list(client: &IdentityClient, json: bool, out: &mut dyn Write) -> R
 
 /// The app in the API's shape plus `detailsKnown` and its secret state; scopes and secrets
 /// not loaded are `null`, so that no script reads an empty list as "none".
-fn list_entry(app: &App, now: Timestamp) -> Result<serde_json::Value, Failure> {
+pub(super) fn list_entry(app: &App, now: Timestamp) -> Result<serde_json::Value, Failure> {
     let mut v = serde_json::to_value(app)
         .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))?;
     if let Some(obj) = v.as_object_mut() {
@@ -197,7 +197,7 @@ pub fn write_app(app: &App, now: Timestamp, out: &mut dyn Write) -> std::io::Res
     Ok(())
 }
 
-fn kind(app: &App) -> &'static str {
+pub(super) fn kind(app: &App) -> &'static str {
     if app.is_confidential {
         "confidential"
     } else {
@@ -209,11 +209,18 @@ fn kind(app: &App) -> &'static str {
 pub async fn run(cli: &super::args::Cli, cmd: &super::args::AppsCommand) -> Result<(), Failure> {
     use super::app_edit;
     use super::args::AppsCommand;
+    if let AppsCommand::List {
+        json,
+        all_profiles: true,
+    } = cmd
+    {
+        return super::all_profiles::apps(cli, *json, &mut std::io::stdout().lock()).await;
+    }
     let conn = super::connect::connect(cli).await?;
     let client = &conn.client;
     let out = &mut std::io::stdout().lock();
     match cmd {
-        AppsCommand::List { json } => list(client, *json, out).await,
+        AppsCommand::List { json, .. } => list(client, *json, out).await,
         AppsCommand::Show { id, json } => {
             let id = &super::app_ref::resolve(client, id).await?;
             show(client, id, *json, out).await

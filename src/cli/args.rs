@@ -139,6 +139,94 @@ pub enum Command {
     /// The apps' details kept between runs (scopes, secret ids and dates; never a value).
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// Write every app's definition (name, kind, redirect URIs, scopes; never a secret) to a
+    /// file that `extapps plan` and `extapps apply` read.
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
+    /// Compare a definition file with the organization and print what apply would do.
+    #[command(after_help = PLAN_HELP)]
+    Plan(PlanArgs),
+    /// Make the organization match a definition file: shows the plan, asks, then makes one
+    /// change at a time.
+    #[command(after_help = APPLY_HELP)]
+    Apply(ApplyArgs),
+}
+
+const EXPORT_HELP: &str = "Apps are sorted by name, so that two exports of an unchanged \
+    organization differ only in the header's time (set SOURCE_DATE_EPOCH to fix it too) and \
+    a change reads well in git. Each app carries its clientId: applied to the same organization, \
+    apps match by id (a rename stays a rename); applied to another, they match by name.\n\n\
+    Promote from one organization to another:\n  \
+    extapps --profile dev export | extapps --profile prod apply -f - --yes\n\n\
+    Exit status: 0 written; 1 failed; 2 usage; 6 some app could not be read (nothing written).";
+
+const PLAN_HELP: &str = "The file is checked first (unknown scopes, a public app with \
+    application scopes or without a redirect URI, malformed URIs, a name given twice), every \
+    mistake with its line and column, before anything is asked of the server but the catalog \
+    and the apps.\n\n\
+    Exit status (as terraform plan -detailed-exitcode): 0 nothing would change; 2 something \
+    would change (2 is also a usage error: a usage error prints no plan); 1 the file has \
+    mistakes or the organization could not be read; 6 some app could not be read.";
+
+const APPLY_HELP: &str = "Every app changed or deleted is backed up first (EXTAPPS_BACKUP_DIR, \
+    else the data directory; restore with extapps apps restore FILE). A created confidential \
+    app's first secret is printed once to stdout, or with --secrets-to DIR written to a file \
+    of its own (mode 0600); never into the definition file. On the first failure apply stops \
+    and says what was done, what failed and what was not tried.\n\n\
+    Exit status: 0 done (or nothing to do); 1 a change failed or the file has mistakes; 2 \
+    usage (a refusal without --yes included); 5 the outcome of a change is UNKNOWN: its \
+    answer was lost, nothing was sent again; look with extapps plan -f FILE before applying \
+    again; 6 some app could not be read (nothing changed).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FileFormat {
+    #[default]
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = FileFormat::Yaml)]
+    pub format: FileFormat,
+    /// Add each app's secret ids and expiry dates (never a value), for the record.
+    #[arg(long)]
+    pub with_secrets_metadata: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The definition file (YAML or JSON); `-` reads standard input.
+    #[arg(short = 'f', long = "file", value_name = "FILE|-")]
+    pub file: PathBuf,
+    /// Also delete the organization's apps the file does not name (never the app extapps
+    /// signs in as).
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The definition file (YAML or JSON); `-` reads standard input (then --yes is needed).
+    #[arg(short = 'f', long = "file", value_name = "FILE|-")]
+    pub file: PathBuf,
+    /// Also delete the organization's apps the file does not name (never the app extapps
+    /// signs in as).
+    #[arg(long)]
+    pub prune: bool,
+    /// Do not ask; required when standard input is not a terminal.
+    #[arg(long)]
+    pub yes: bool,
+    /// Write each created app's first secret to a file of its own in this directory (mode
+    /// 0600) instead of printing it.
+    #[arg(long, value_name = "DIR")]
+    pub secrets_to: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -208,6 +296,11 @@ pub struct SimArgs {
     /// null, as the live server answers) or `full` (every app whole).
     #[arg(long, value_enum, default_value_t = crate::sim::ListShape::Summary)]
     pub list_shape: crate::sim::ListShape,
+    /// Serve this many organizations: demo-org, then demo-org-2, ... each with its own
+    /// partition id, admin app (demo-admin-N, secret demo-admin-N-secret) and --apps
+    /// generated apps; the first one alone has the demo apps.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub orgs: u16,
     /// This app's own read answers 500 (repeatable): to watch extapps report what it could
     /// not read.
     #[arg(long = "fail-detail-read", value_name = "CLIENT_ID")]
@@ -288,6 +381,10 @@ pub enum AppsCommand {
         /// Print JSON (an array in the API's shape) instead of a table.
         #[arg(long)]
         json: bool,
+        /// Every configured profile at once, with a PROFILE column; a profile that fails is
+        /// named on stderr and the exit status is 6 (incomplete).
+        #[arg(long)]
+        all_profiles: bool,
     },
     /// Show one application: its scopes, redirect URIs and secrets.
     Show {
@@ -400,6 +497,12 @@ pub enum SecretsCommand {
         /// per organization).
         #[arg(long, value_name = "COUNT/DURATION", default_value = "250/5m", value_parser = crate::api::pacer::Budget::parse)]
         read_budget: crate::api::pacer::Budget,
+        /// Every configured profile at once, concurrently (each within its own organization's
+        /// read budget), in one list with a PROFILE column. A profile that fails is named on
+        /// stderr, its rows missing, and the exit status is 6 (incomplete); else the worst of
+        /// 0, 3 and 4 over all profiles.
+        #[arg(long)]
+        all_profiles: bool,
     },
     /// Mint a new secret for an app; its value is printed once, to stdout.
     #[command(after_help = CHANGE_EXIT)]

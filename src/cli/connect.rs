@@ -36,16 +36,24 @@ pub fn first_run_failure() -> Failure {
 /// [`connect`], to the demo simulator when `demo` (the first-run screen's `d`) whatever the
 /// flags say.
 pub async fn connect_as(cli: &Cli, demo: bool) -> Result<Connection, Failure> {
+    connect_to(cli, demo, &cli.config_flags()).await
+}
+
+/// [`connect`] with other connection flags: another profile's, for `--all-profiles`.
+pub async fn connect_with(cli: &Cli, flags: &config::Flags) -> Result<Connection, Failure> {
+    connect_to(cli, cli.demo, flags).await
+}
+
+async fn connect_to(cli: &Cli, demo: bool, flags: &config::Flags) -> Result<Connection, Failure> {
     let (settings, sim, insecure_origin) = if demo {
         let (handle, settings) = crate::sim::demo_mode::start()
             .await
             .map_err(|e| Failure::new(format!("cannot start the demo simulator: {e}"), 1))?;
         (settings, Some(handle), None)
     } else {
-        let flags = cli.config_flags();
-        let resolved = match config::from_process(&flags) {
+        let resolved = match config::from_process(flags) {
             Ok(r) => r,
-            Err(_) if config::first_run(&flags) => return Err(first_run_failure()),
+            Err(_) if config::first_run(flags) => return Err(first_run_failure()),
             Err(e) => return Err(e.into()),
         };
         for w in &resolved.warnings {

@@ -1,17 +1,21 @@
 //! The headless subcommands, for scripts and monitoring. Each writes its result to stdout and
 //! fails with a `Failure`: a one-paragraph message for a person and an exit status.
 
+pub mod all_profiles;
 pub mod app_edit;
 pub mod app_ref;
+pub mod apply;
 pub mod apps;
 pub mod args;
 pub mod cache;
 pub mod config_cmd;
 pub mod connect;
 pub mod details;
+pub mod export;
 pub mod login;
 pub mod meta;
 pub mod output;
+pub mod plan;
 pub mod prompt;
 pub mod secret_ops;
 pub mod secrets;

@@ -335,6 +335,22 @@ fn incomplete(unread: &[Unread], read: usize, found: Option<String>) -> String {
 pub async fn run(cli: &super::args::Cli, cmd: &super::args::SecretsCommand) -> Result<(), Failure> {
     use super::args::SecretsCommand;
     use super::secret_ops;
+    if let SecretsCommand::List {
+        expiring_within,
+        format,
+        max_age,
+        read_budget,
+        all_profiles: true,
+    } = cmd
+    {
+        let args = super::all_profiles::SecretsArgs {
+            within: *expiring_within,
+            format: *format,
+            max_age: *max_age,
+            budget: *read_budget,
+        };
+        return super::all_profiles::secrets(cli, args, &mut std::io::stdout().lock()).await;
+    }
     let conn = super::connect::connect(cli).await?;
     let client = &conn.client;
     let out = &mut std::io::stdout().lock();
@@ -344,6 +360,7 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::SecretsCommand) -> R
             format,
             max_age,
             read_budget,
+            ..
         } => {
             let details = super::details::DetailOptions {
                 max_age: *max_age,

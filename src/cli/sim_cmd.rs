@@ -14,6 +14,7 @@ pub async fn run(args: &SimArgs) -> Result<(), Failure> {
         read_lag: std::time::Duration::from_millis(args.read_lag_ms),
         list_shape: args.list_shape,
         fail_detail_reads: args.fail_detail_reads.clone(),
+        orgs: usize::from(args.orgs),
         ..Default::default()
     };
     let handle = crate::sim::start(settings).await.map_err(|e| {
@@ -50,6 +51,16 @@ pub async fn run(args: &SimArgs) -> Result<(), Failure> {
         handle.admin_client_id(),
         handle.admin_secret()
     );
+    for (n, (name, partition)) in (2..).zip(&handle.extra_orgs) {
+        println!();
+        println!("Organization {n}: {name} (partition id {partition})");
+        println!(
+            "  export UIPATH_URI={} UIPATH_ORGANIZATION={name} UIPATH_CLIENT_ID={} UIPATH_CLIENT_SECRET={}",
+            handle.base_url.as_str().trim_end_matches('/'),
+            crate::sim::extra_admin_id(n),
+            crate::sim::extra_admin_secret(n)
+        );
+    }
     if !args.faults.to_faults().is_off() {
         println!("Injecting faults: {:?}", args.faults.to_faults());
     }

@@ -7,14 +7,18 @@
 
 pub mod app_filter;
 pub mod app_rules;
+pub mod apps_file;
 pub mod backup;
 pub mod cells;
 pub mod diff;
 pub mod duration;
 pub mod expiry;
 pub mod login;
+pub mod marked_yaml;
 pub mod onboarding;
 pub mod permissions;
+pub mod plan;
+pub mod plan_check;
 pub mod sanitize;
 pub mod secret_state;
 pub mod token_check;

@@ -121,6 +121,52 @@ pub fn demo_org(now: Timestamp) -> Org {
     org
 }
 
+/// The name of organization `n` (2, 3, ...) of a simulator serving several.
+pub fn extra_org_name(n: usize) -> String {
+    format!("{DEMO_ORGANIZATION}-{n}")
+}
+
+/// The client id of organization `n`'s own admin app.
+pub fn extra_admin_id(n: usize) -> String {
+    format!("{DEMO_ADMIN_ID}-{n}")
+}
+
+/// The secret of organization `n`'s admin app.
+pub fn extra_admin_secret(n: usize) -> String {
+    format!("{DEMO_ADMIN_ID}-{n}-secret")
+}
+
+/// Organization `n` (2, 3, ...) of a simulator serving several: its own name and partition,
+/// its own admin app (the demo admin's scopes), the demo catalog, and none of the demo apps,
+/// so that nothing in it shares a client id with another organization, as in real life.
+pub fn extra_org(n: usize, now: Timestamp) -> Org {
+    let demo = parsed();
+    let partition = guid_from(0x5eed_0000_0000_0000_0000_0000_0000_0000 | n as u128);
+    let mut org = Org::new(extra_org_name(n), partition, demo.catalog);
+    let scopes = demo
+        .apps
+        .into_iter()
+        .find(|a| a.id == DEMO_ADMIN_ID)
+        .map(|a| a.scopes)
+        .unwrap_or_default();
+    org.insert_unchecked(StoredApp {
+        id: extra_admin_id(n),
+        name: format!("extapps Admin ({})", extra_org_name(n)),
+        is_confidential: true,
+        redirect_uri: None,
+        scopes,
+        secrets: vec![StoredSecret {
+            id: 1,
+            description: Some("simulator admin".to_owned()),
+            hash: Some(hash_secret(&extra_admin_secret(n))),
+            creation_time: days(now, -1.0),
+            expiry_time: None,
+        }],
+        client_certificates: None,
+    });
+    org
+}
+
 /// The demo organization's apps as the list route answers them.
 pub fn demo_apps(now: Timestamp) -> Vec<App> {
     demo_org(now).list()

@@ -32,7 +32,7 @@ use crate::api::model::{App, CreateAppRequest, Resource, ScopeRef};
 
 pub use demo::{
     DEMO_ADMIN_ID, DEMO_ADMIN_SECRET, DEMO_ORGANIZATION, DEMO_READER_ID, DEMO_READER_SECRET,
-    demo_apps, demo_catalog, generated_apps,
+    demo_apps, demo_catalog, extra_admin_id, extra_admin_secret, extra_org_name, generated_apps,
 };
 pub use details::ListShape;
 pub use faults::Faults;
@@ -99,6 +99,9 @@ pub struct SimSettings {
     pub list_shape: ListShape,
     /// Client ids whose own read (`GET .../{id}`) answers 500.
     pub fail_detail_reads: Vec<String>,
+    /// Organizations served: the demo one, then `demo-org-2`, ... each with its own partition,
+    /// admin app (`demo-admin-N`, secret `demo-admin-N-secret`) and `extra_apps` generated apps.
+    pub orgs: usize,
 }
 
 impl Default for SimSettings {
@@ -114,6 +117,7 @@ impl Default for SimSettings {
             read_lag: Duration::ZERO,
             list_shape: ListShape::default(),
             fail_detail_reads: Vec::new(),
+            orgs: 1,
         }
     }
 }
@@ -143,7 +147,10 @@ impl Clock {
 }
 
 pub(crate) struct Shared {
+    /// The demo organization: the one `SimState` looks at.
     org: Mutex<store::Org>,
+    /// The organizations after the first (`--orgs N`).
+    others: Vec<Mutex<store::Org>>,
     signer: tokens::Signer,
     logins: Mutex<login::Logins>,
     limiter: Mutex<ratelimit::RateLimiter>,
@@ -151,6 +158,39 @@ pub(crate) struct Shared {
     clock: Clock,
     faults: Arc<faults::FaultState>,
     details: details::DetailState,
+}
+
+impl Shared {
+    fn orgs(&self) -> impl Iterator<Item = &Mutex<store::Org>> {
+        std::iter::once(&self.org).chain(&self.others)
+    }
+
+    /// The organization a path names (by name or GUID), by its place: 0 is the demo one.
+    fn org_index(&self, name: &str) -> Option<usize> {
+        self.orgs().position(|o| lock(o).matches_org(name))
+    }
+
+    fn org_at(&self, index: usize) -> &Mutex<store::Org> {
+        index
+            .checked_sub(1)
+            .and_then(|i| self.others.get(i))
+            .unwrap_or(&self.org)
+    }
+
+    /// The organization holding `client_id`, for the token endpoint's path without one; the
+    /// demo organization when none does (it then refuses the client itself).
+    fn org_of_client(&self, client_id: Option<&str>) -> &Mutex<store::Org> {
+        let Some(id) = client_id else {
+            return &self.org;
+        };
+        if self.others.is_empty() || lock(&self.org).find(id).is_some() {
+            return &self.org;
+        }
+        self.others
+            .iter()
+            .find(|o| lock(o).find(id).is_some())
+            .unwrap_or(&self.org)
+    }
 }
 
 /// A poisoned lock only means a handler panicked mid-request; the state is still usable and a
@@ -360,6 +400,8 @@ pub struct SimHandle {
     pub base_url: Url,
     pub organization: String,
     pub partition_id: String,
+    /// The organizations after the first: name and partition id (`--orgs N`).
+    pub extra_orgs: Vec<(String, String)>,
     state: SimState,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -439,8 +481,22 @@ pub async fn start(settings: SimSettings) -> std::io::Result<SimHandle> {
     let organization = org.name.clone();
     let partition_id = org.partition_id.clone();
 
+    let others: Vec<store::Org> = (2..=settings.orgs.max(1))
+        .map(|n| {
+            let mut o = demo::extra_org(n, base);
+            demo::add_generated(&mut o, settings.extra_apps, settings.seed + n as u64, base);
+            o.lag =
+                lag::ReadLag::new(SignedDuration::try_from(settings.read_lag).unwrap_or_default());
+            o
+        })
+        .collect();
+    let extra_orgs = others
+        .iter()
+        .map(|o| (o.name.clone(), o.partition_id.clone()))
+        .collect();
     let shared = Arc::new(Shared {
         org: Mutex::new(org),
+        others: others.into_iter().map(Mutex::new).collect(),
         signer: tokens::Signer::new(format!("{base_url}identity_")),
         logins: Mutex::new(login::Logins::default()),
         limiter: Mutex::new(ratelimit::RateLimiter::new(settings.rate_limits)),
@@ -471,6 +527,7 @@ pub async fn start(settings: SimSettings) -> std::io::Result<SimHandle> {
         base_url,
         organization,
         partition_id,
+        extra_orgs,
         state: SimState { shared },
         stop: Some(stop),
         task: Some(task),

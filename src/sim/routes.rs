@@ -203,15 +203,15 @@ fn admit(
     method: &Method,
     headers: &HeaderMap,
     needed: &[&str],
-) -> Result<(), Failure> {
+) -> Result<usize, Failure> {
+    let Some(index) = shared.org_index(org) else {
+        return Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            format!("Organization {org} not found"),
+        ));
+    };
     let (org_name, partition) = {
-        let o = lock(&shared.org);
-        if !o.matches_org(org) {
-            return Err(Failure::new(
-                StatusCode::NOT_FOUND,
-                format!("Organization {org} not found"),
-            ));
-        }
+        let o = lock(shared.org_at(index));
         (o.name.clone(), o.partition_id.clone())
     };
     if let Err(wait) = lock(&shared.limiter).check(&org_name, bucket(method), Instant::now()) {
@@ -267,7 +267,7 @@ fn admit(
             format!("Partition {prt} not found"),
         ));
     }
-    Ok(())
+    Ok(index)
 }
 
 /// `8-4-4-4-12` hex digits, the only form ASP.NET binds to a `Guid` route value here.
@@ -315,6 +315,8 @@ impl Access for Secrets {
 /// Extracted before the body, so a refused call never has its body read.
 struct Admitted<A> {
     s: Arc<Shared>,
+    /// The organization of the path (`Shared::org_at`).
+    org: usize,
     _access: PhantomData<A>,
 }
 
@@ -330,16 +332,21 @@ impl<A: Access> FromRequestParts<Arc<Shared>> for Admitted<A> {
             .map_err(IntoResponse::into_response)?;
         let org = params.get("org").map_or("", String::as_str);
         let prt = params.get("prt").map(String::as_str);
-        admit(shared, org, prt, &parts.method, &parts.headers, A::SCOPES)
+        let org = admit(shared, org, prt, &parts.method, &parts.headers, A::SCOPES)
             .map_err(IntoResponse::into_response)?;
         Ok(Admitted {
             s: Arc::clone(shared),
+            org,
             _access: PhantomData,
         })
     }
 }
 
 impl<A> Admitted<A> {
+    fn org(&self) -> std::sync::MutexGuard<'_, super::store::Org> {
+        lock(self.s.org_at(self.org))
+    }
+
     /// Runs a change to one app under the store's lock, keeping its previous version for
     /// lagged reads. `change` gets the organization's time of the call.
     fn change<T>(
@@ -348,7 +355,7 @@ impl<A> Admitted<A> {
         change: impl FnOnce(&mut super::store::Org, Timestamp) -> Result<T, StoreError>,
     ) -> Result<T, Failure> {
         let now = self.s.clock.org_now();
-        Ok(lock(&self.s.org).changing(client_id, now, |o| change(o, now))?)
+        Ok(self.org().changing(client_id, now, |o| change(o, now))?)
     }
 }
 
@@ -362,28 +369,28 @@ fn ok<T: serde::Serialize>(value: &T) -> ApiResult {
     Ok(json(StatusCode::OK, value))
 }
 
-async fn list_apps(Admitted { s, .. }: Admitted<Read>) -> ApiResult {
-    let apps = lock(&s.org).visible_list(s.clock.org_now());
-    match s.details.shape() {
+async fn list_apps(a: Admitted<Read>) -> ApiResult {
+    let apps = a.org().visible_list(a.s.clock.org_now());
+    match a.s.details.shape() {
         ListShape::Full => ok(&apps),
         ListShape::Summary => ok(&apps.iter().map(AppSummary::from).collect::<Vec<_>>()),
     }
 }
 
-async fn get_app(Admitted { s, .. }: Admitted<Read>, Path(p): Path<AppPath>) -> ApiResult {
-    if !s.details.read(&p.client_id) {
+async fn get_app(a: Admitted<Read>, Path(p): Path<AppPath>) -> ApiResult {
+    if !a.s.details.read(&p.client_id) {
         return Err(Failure::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "injected failure of this app's read",
         ));
     }
-    ok(&lock(&s.org).visible_get(&p.client_id, s.clock.org_now())?)
+    ok(&a.org().visible_get(&p.client_id, a.s.clock.org_now())?)
 }
 
-async fn create_app(Admitted { s, .. }: Admitted<Write>, bytes: Bytes) -> ApiResult {
+async fn create_app(a: Admitted<Write>, bytes: Bytes) -> ApiResult {
     let req: CreateAppRequest = body(&bytes)?;
-    let now = s.clock.org_now();
-    let mut o = lock(&s.org);
+    let now = a.s.clock.org_now();
+    let mut o = a.org();
     let app = o.create(req, now)?;
     o.lag.record(&app.id, None, now);
     Ok(json(StatusCode::CREATED, &app))
@@ -423,24 +430,21 @@ struct SecretPath {
     secret_id: String,
 }
 
-async fn delete_secret(
-    Admitted { s, .. }: Admitted<Secrets>,
-    Path(p): Path<SecretPath>,
-) -> ApiResult {
+async fn delete_secret(a: Admitted<Secrets>, Path(p): Path<SecretPath>) -> ApiResult {
     let secret_id = p.secret_id;
     let id: i64 = secret_id.parse().map_err(|_| {
         Failure::unbound("secretId", format!("The value '{secret_id}' is not valid."))
     })?;
-    let now = s.clock.org_now();
+    let now = a.s.clock.org_now();
     // One lock for finding the owner and changing it.
-    let mut o = lock(&s.org);
+    let mut o = a.org();
     let owner = o.secret_owner(id).unwrap_or_default();
     o.changing(&owner, now, |o| o.delete_secret(id))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn catalog(Admitted { s, .. }: Admitted<Read>) -> ApiResult {
-    ok(&lock(&s.org).catalog().to_vec())
+async fn catalog(a: Admitted<Read>) -> ApiResult {
+    ok(&a.org().catalog().to_vec())
 }
 
 // ---- token endpoint ---------------------------------------------------------------------------
@@ -451,18 +455,18 @@ async fn token_in_org(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
-    if !lock(&s.org).matches_org(&org) {
+    let Some(index) = s.org_index(&org) else {
         return Failure::new(
             StatusCode::NOT_FOUND,
             format!("Organization {org} not found"),
         )
         .into_response();
-    }
-    token_response(&s, &headers, &bytes)
+    };
+    token_response(&s, Some(index), &headers, &bytes)
 }
 
 async fn token(State(s): St, headers: HeaderMap, bytes: Bytes) -> Response {
-    token_response(&s, &headers, &bytes)
+    token_response(&s, None, &headers, &bytes)
 }
 
 fn oauth_error(error: &str, description: &str) -> Response {
@@ -480,7 +484,8 @@ fn oauth<T: serde::Serialize>(status: StatusCode, body: T) -> Response {
     resp
 }
 
-fn token_response(s: &Shared, headers: &HeaderMap, bytes: &Bytes) -> Response {
+/// `org`: the organization of the path; without one, the organization holding the client.
+fn token_response(s: &Shared, org: Option<usize>, headers: &HeaderMap, bytes: &Bytes) -> Response {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -506,7 +511,17 @@ fn token_response(s: &Shared, headers: &HeaderMap, bytes: &Bytes) -> Response {
         form,
         basic: basic_auth(headers),
     };
-    let org = lock(&s.org);
+    let org = match org {
+        Some(i) => lock(s.org_at(i)),
+        None => {
+            let id = req
+                .basic
+                .as_ref()
+                .map(|(id, _)| id.as_str())
+                .or_else(|| req.form.get("client_id").map(String::as_str));
+            lock(s.org_of_client(id))
+        }
+    };
     let mut logins = lock(&s.logins);
     match tokens::grant(
         &org,
@@ -527,7 +542,7 @@ fn token_response(s: &Shared, headers: &HeaderMap, bytes: &Bytes) -> Response {
 type Params = Query<HashMap<String, String>>;
 
 async fn authorize_in_org(State(s): St, Path(org): Path<String>, Query(q): Params) -> Response {
-    if !lock(&s.org).matches_org(&org) {
+    if s.org_index(&org).is_none() {
         return error_page(&format!("Organization {org} not found"));
     }
     authorize_response(&s, &q)

@@ -568,11 +568,19 @@ fn cron_lines() -> Vec<String> {
             }
         }
     }
-    assert_eq!(lines.len(), 2, "one cron line in each document");
+    assert_eq!(
+        lines.len(),
+        3,
+        "one cron line in docs/monitoring.md; two in README.md (one profile, every profile)"
+    );
     lines
 }
 
 fn run_cron(line: &str, extapps: &str) -> String {
+    run_cron_with(line, extapps, &[])
+}
+
+fn run_cron_with(line: &str, extapps: &str, env: &[(&str, &OsStr)]) -> String {
     let home = tempfile::tempdir().unwrap();
     let line = line.replacen("extapps ", &format!("{extapps} "), 1);
     let mut cmd = Command::new("sh");
@@ -580,9 +588,42 @@ fn run_cron(line: &str, extapps: &str) -> String {
         .arg(&line)
         .env_clear()
         .env("HOME", home.path())
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied());
     let out = output_within(cmd, WAIT);
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The every-profile line: a failure to check (no profile configured) is mailed, and so are
+/// expired secrets of a profile's organization (a simulator process with the demo one).
+fn every_profile_cron_line_mails(line: &str, log: &Path) {
+    let mail = run_cron(line, &format!("{BIN} --log-file {}", log.display()));
+    assert!(
+        mail.contains("no profile is configured"),
+        "{line}: {mail:?}"
+    );
+    let sim = crate::common::sim_process::run_sim();
+    let config = sim.file("every.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[profiles.dev]\nuri = \"{}\"\norganization = \"demo-org\"\nclient_id = \"demo-admin\"\nclient_secret_env = \"DEV_SECRET\"\n",
+            sim.1
+        ),
+    )
+    .unwrap();
+    let mail = run_cron_with(
+        line,
+        &format!("{BIN} --log-file {}", log.display()),
+        &[
+            ("EXTAPPS_CONFIG", config.as_os_str()),
+            ("DEV_SECRET", OsStr::new("demo-admin-secret")),
+        ],
+    );
+    assert!(
+        mail.contains("expired 35d") && mail.contains("status 4"),
+        "{line}: {mail:?}"
+    );
 }
 
 #[test]
@@ -590,6 +631,10 @@ fn the_documented_cron_line_mails_on_expiry_and_on_failure() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("cron.log");
     for line in cron_lines() {
+        if line.contains("--all-profiles") {
+            every_profile_cron_line_mails(&line, &log);
+            continue;
+        }
         // No such profile: extapps cannot check (status 2), and that must be mailed.
         let mail = run_cron(&line, &format!("{BIN} --log-file {}", log.display()));
         assert!(mail.contains("prod-monitor"), "{line}: {mail:?}");

@@ -5,7 +5,9 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod all_profiles;
 mod app_by_name;
+mod apps_as_code;
 mod cli;
 mod cli_duplicates;
 mod cli_outcome;
@@ -21,6 +23,7 @@ mod hardening_cli;
 mod help_headings;
 mod hostile_text;
 mod monitoring;
+mod plan_validation;
 mod promises_apps;
 mod promises_config;
 mod secret_hygiene;
