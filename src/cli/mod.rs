@@ -8,6 +8,7 @@ pub mod cache;
 pub mod config_cmd;
 pub mod connect;
 pub mod details;
+pub mod list_json;
 pub mod login;
 pub mod meta;
 pub mod output;

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod broken_pipe;
 mod cli;
 mod cli_duplicates;
 mod cli_outcome;
