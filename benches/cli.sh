@@ -84,7 +84,7 @@ echo "|---|---|---|---|---|"
 jq -r '
     (.results[] | select(.command == "curl") | .mean) as $floor
     | .results[]
-    | [.command, (.mean * 1000 | round | tostring) + " ms", (.stddev * 1000 | round | tostring) + " ms",
+    | [(.command | gsub("\\|"; "\\|")), (.mean * 1000 | round | tostring) + " ms", (.stddev * 1000 | round | tostring) + " ms",
        ((.mean / $floor * 100 | round) / 100 | tostring),
        ({"json": "≤ 2.5", "table": "≤ 1.8", "csv": "≤ 2"}[.command] // "")]
     | "| " + join(" | ") + " |"' "$work/runs.json"
