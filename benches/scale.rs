@@ -153,6 +153,31 @@ fn benches(c: &mut Criterion) {
             )
         });
     }
+    {
+        // The usual changed refresh: one app of 10,000 differs from the list before (a secret
+        // added to it), the others are as they were; the two lists are applied in turn.
+        let mut one = apps.clone();
+        let at = (APPS / 2..APPS)
+            .find(|&i| !one[i].secrets.is_empty())
+            .expect("an app with a secret");
+        let changed = &mut one[at];
+        let mut secret = changed.secrets[0].clone();
+        secret.id = i64::MAX;
+        changed.secrets.push(secret);
+        let mut model = loaded(apps.clone());
+        model.select_row(model.view.len() / 2);
+        let mut flip = false;
+        group.bench_function("apply_one_changed_10k", |b| {
+            b.iter_batched(
+                || {
+                    flip = !flip;
+                    if flip { one.clone() } else { apps.clone() }
+                },
+                |fresh| refresh(&mut model, fresh),
+                BatchSize::LargeInput,
+            )
+        });
+    }
     group.finish();
 
     // The body the simulator's list route sends (axum's Json is serde_json::to_vec).

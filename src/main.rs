@@ -52,15 +52,17 @@ fn main() -> ExitCode {
 /// One line per command: each command's setup (settings, client, the demo simulator) lives
 /// with the command in `cli/`.
 async fn run(cli: Cli, log_path: Option<std::path::PathBuf>) -> Result<(), Failure> {
-    let out = &mut std::io::stdout();
+    use cli::output::to_stdout;
     match &cli.command {
         Some(Command::Sim(args)) => cli::sim_cmd::run(args).await,
-        _ if cli.print_default_config => Ok(cli::config_cmd::print_default_config(out)?),
-        Some(Command::Completions { shell }) => {
+        _ if cli.print_default_config => {
+            to_stdout(|out| Ok(cli::config_cmd::print_default_config(out)?))
+        }
+        Some(Command::Completions { shell }) => to_stdout(|out| {
             cli::meta::completions(*shell, out);
             Ok(())
-        }
-        Some(Command::Man) => Ok(cli::meta::man(out)?),
+        }),
+        Some(Command::Man) => to_stdout(|out| Ok(cli::meta::man(out)?)),
         Some(Command::Config(cmd)) => cli::config_cmd::run(&cli, cmd).await,
         Some(Command::Login(args)) => cli::login::run_command(&cli, args).await,
         Some(Command::Cache(CacheCommand::Clear)) => cli::cache::run(),

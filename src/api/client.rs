@@ -17,6 +17,8 @@ use tokio::sync::OnceCell;
 use super::auth::{AccessToken, ClientCredentials, TokenProvider};
 use super::endpoints::Endpoints;
 use super::error::ApiError;
+use super::http::{Intake, Whole, read_chunks, read_limited};
+use super::list_stream::ListStream;
 use super::model::{
     App, CreateAppRequest, Details, GenerateSecretRequest, Resource, Secret, TokenResponse,
     UpdateAppRequest,
@@ -161,8 +163,9 @@ impl IdentityClient {
     pub async fn list_apps(&self) -> Result<Vec<App>, ApiError> {
         let prt = self.partition_id().await?;
         let path = format!("api/ExternalClient/{prt}");
-        let mut apps: Vec<App> = self
-            .json(
+        // Parsed as it arrives: see `list_stream`.
+        let (_, mut apps) = self
+            .send_with::<ListStream<App>>(
                 Method::GET,
                 &path,
                 None,
@@ -394,6 +397,20 @@ impl IdentityClient {
         needed: &[&str],
         retry: Retry,
     ) -> Result<(StatusCode, bytes::Bytes), ApiError> {
+        self.send_with::<Whole>(method, path, body, what, needed, retry)
+            .await
+    }
+
+    /// `send`, with a successful answer's body taken in by `I` as it arrives.
+    async fn send_with<I: Intake>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        what: &str,
+        needed: &[&str],
+        retry: Retry,
+    ) -> Result<(StatusCode, I::Output), ApiError> {
         let url = self.config.endpoints.api(path);
         let tries = match retry {
             Retry::Idempotent => self.config.max_tries.max(1),
@@ -405,7 +422,7 @@ impl IdentityClient {
             attempt += 1;
             let token = self.tokens.token(&self.http, false).await?;
             let outcome = self
-                .send_once(&method, &url, body.as_ref(), &token, what, needed, retry)
+                .send_once::<I>(&method, &url, body.as_ref(), &token, what, needed, retry)
                 .await;
             match outcome {
                 Ok(ok) => return Ok(ok),
@@ -435,7 +452,7 @@ impl IdentityClient {
 
     // `retry` joined the route's own arguments: whether a lost body means "done" depends on it.
     #[allow(clippy::too_many_arguments)]
-    async fn send_once(
+    async fn send_once<I: Intake>(
         &self,
         method: &Method,
         url: &str,
@@ -444,7 +461,7 @@ impl IdentityClient {
         what: &str,
         needed: &[&str],
         retry: Retry,
-    ) -> Result<(StatusCode, bytes::Bytes), (ApiError, Option<Duration>)> {
+    ) -> Result<(StatusCode, I::Output), (ApiError, Option<Duration>)> {
         let timeout = self.config.timeout;
         let mut req = self
             .http
@@ -463,17 +480,36 @@ impl IdentityClient {
             return Err((err, None));
         }
         let retry_after = retry_after(resp.headers());
-        let (_, bytes) = super::http::read_limited(resp, self.config.max_answer, what, timeout)
-            .await
-            .map_err(|e| (body_lost(status, retry, e), None))?;
-        tracing::debug!(%method, url, status = status.as_u16(), len = bytes.len(), "answer");
-        if status.is_success() {
-            return Ok((status, bytes));
+        if !status.is_success() {
+            let (_, bytes) = read_limited(resp, self.config.max_answer, what, timeout)
+                .await
+                .map_err(|e| (body_lost(status, retry, e), None))?;
+            tracing::debug!(%method, url, status = status.as_u16(), len = bytes.len(), "answer");
+            return Err((
+                ApiError::from_status(status, &bytes, retry_after, what, needed),
+                retry_after,
+            ));
         }
-        Err((
-            ApiError::from_status(status, &bytes, retry_after, what, needed),
-            retry_after,
-        ))
+        let mut intake = I::default();
+        let mut problem = None;
+        let len = read_chunks(resp, self.config.max_answer, what, timeout, |chunk| {
+            problem = intake.push(chunk).err();
+            problem.is_none()
+        })
+        .await
+        .map_err(|e| (body_lost(status, retry, e), None))?;
+        tracing::debug!(%method, url, status = status.as_u16(), len, "answer");
+        match problem.map_or_else(|| intake.finish(), Err) {
+            Ok(out) => Ok((status, out)),
+            Err(problem) => Err((
+                ApiError::unexpected_body(
+                    status,
+                    intake.head(),
+                    &format!("{what} could not be read: {problem}"),
+                ),
+                None,
+            )),
+        }
     }
 }
 

@@ -64,11 +64,63 @@ pub fn shown_url(url: &url::Url) -> String {
 /// The body, read in chunks and abandoned as soon as it passes `limit` bytes (or at once when
 /// its Content-Length says it will).
 pub async fn read_limited(
-    mut resp: reqwest::Response,
+    resp: reqwest::Response,
     limit: u64,
     what: &str,
     timeout: Duration,
 ) -> Result<(StatusCode, bytes::Bytes), ApiError> {
+    let status = resp.status();
+    let mut body = bytes::BytesMut::new();
+    read_chunks(resp, limit, what, timeout, |chunk| {
+        body.extend_from_slice(chunk);
+        true
+    })
+    .await?;
+    Ok((status, body.freeze()))
+}
+
+/// How a successful answer's body is taken in: whole ([`Whole`]), or parsed as it arrives
+/// (`list_stream::ListStream`).
+pub trait Intake: Default {
+    type Output;
+    /// The next chunk; the error says what is wrong with the body.
+    fn push(&mut self, chunk: &[u8]) -> Result<(), String>;
+    /// The result once the body has ended.
+    fn finish(&mut self) -> Result<Self::Output, String>;
+    /// The body's first bytes, for an error to quote.
+    fn head(&self) -> &[u8];
+}
+
+/// The body as it came, for a caller that parses it whole.
+#[derive(Default)]
+pub struct Whole(bytes::BytesMut);
+
+impl Intake for Whole {
+    type Output = bytes::Bytes;
+
+    fn push(&mut self, chunk: &[u8]) -> Result<(), String> {
+        self.0.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<bytes::Bytes, String> {
+        Ok(std::mem::take(&mut self.0).freeze())
+    }
+
+    fn head(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// The body, chunk by chunk, to `take` as it arrives, under the same limit as
+/// [`read_limited`]; `take` returns false to stop reading. Returns the bytes read.
+pub async fn read_chunks(
+    mut resp: reqwest::Response,
+    limit: u64,
+    what: &str,
+    timeout: Duration,
+    mut take: impl FnMut(&[u8]) -> bool,
+) -> Result<u64, ApiError> {
     let status = resp.status();
     let too_large = || ApiError::TooLarge {
         what: what.to_owned(),
@@ -78,18 +130,21 @@ pub async fn read_limited(
     if resp.content_length().is_some_and(|n| n > limit) {
         return Err(too_large());
     }
-    let mut body = bytes::BytesMut::new();
+    let mut read = 0u64;
     while let Some(chunk) = resp
         .chunk()
         .await
         .map_err(|e| ApiError::from_reqwest(&e, what, timeout))?
     {
-        if (body.len() + chunk.len()) as u64 > limit {
+        read += chunk.len() as u64;
+        if read > limit {
             return Err(too_large());
         }
-        body.extend_from_slice(&chunk);
+        if !take(&chunk) {
+            break;
+        }
     }
-    Ok((status, body.freeze()))
+    Ok(read)
 }
 
 #[cfg(test)]

@@ -382,10 +382,17 @@ pub async fn run(
 ) -> Result<(), Failure> {
     use crate::cli::args::ConfigCommand;
     let flags = cli.config_flags();
-    let out = &mut std::io::stdout();
     match cmd {
-        ConfigCommand::Show => show(&flags, out),
-        ConfigCommand::Profiles => profiles(&flags, out),
-        ConfigCommand::Init(args) => init(&flags, args, out).await,
+        ConfigCommand::Show => {
+            let mut out = crate::cli::output::stdout();
+            let result = show(&flags, &mut out);
+            out.finish(result)
+        }
+        ConfigCommand::Profiles => {
+            let mut out = crate::cli::output::stdout();
+            let result = profiles(&flags, &mut out);
+            out.finish(result)
+        }
+        ConfigCommand::Init(args) => init(&flags, args, &mut std::io::stdout()).await,
     }
 }

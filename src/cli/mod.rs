@@ -12,6 +12,7 @@ pub mod config_cmd;
 pub mod connect;
 pub mod details;
 pub mod export;
+pub mod list_json;
 pub mod login;
 pub mod meta;
 pub mod output;

@@ -1,12 +1,260 @@
-//! JSON for scripts, written so that a terminal showing it can be tricked by nothing in it.
+//! What the headless commands print, and how it reaches stdout.
+//!
+//! One buffered writer for a command's result: Rust's stdout is line-buffered, so a table or
+//! pretty JSON of thousands of apps went out as one `write` per line. A reader that goes away
+//! early (`| head`) is not an error, as with any Unix tool: the rest of the output is dropped
+//! and the command ends with the status its work calls for, without a message.
+//!
+//! JSON is written so that a terminal showing it can be tricked by nothing in it.
 
-use std::io::Write;
+use std::io::{self, BufWriter, ErrorKind, Write};
 
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 
-/// Pretty JSON and a newline. Server text is escaped beyond what serde_json does (DEL, C1,
-/// bidi overrides), so `--json` on a terminal is as safe as the tables.
-pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> std::io::Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
-    writeln!(out, "{}", crate::domain::json_text(text))
+use super::Failure;
+
+/// Big enough that a list of thousands of apps is a few dozen writes, small enough not to
+/// matter next to the list itself.
+const BUFFER: usize = 64 * 1024;
+
+/// A buffered writer that treats a closed reader as the end of the output.
+pub struct Output<W: Write> {
+    inner: BufWriter<W>,
+    /// The reader closed the pipe: everything after is dropped.
+    reader_gone: bool,
+}
+
+/// Stdout for a command's result, buffered; hand it back with [`Output::finish`].
+pub fn stdout() -> Output<io::StdoutLock<'static>> {
+    Output::new(io::stdout().lock())
+}
+
+/// Runs `print` on a buffered stdout and finishes it: for commands whose output is all they do.
+pub fn to_stdout(print: impl FnOnce(&mut dyn Write) -> Result<(), Failure>) -> Result<(), Failure> {
+    let mut out = stdout();
+    let result = print(&mut out);
+    out.finish(result)
+}
+
+impl<W: Write> Output<W> {
+    pub fn new(inner: W) -> Self {
+        Output {
+            inner: BufWriter::with_capacity(BUFFER, inner),
+            reader_gone: false,
+        }
+    }
+
+    /// Whether the reader went away before the output ended.
+    pub fn reader_gone(&self) -> bool {
+        self.reader_gone
+    }
+
+    /// Flushes what is left and returns the command's result: a write error fails a command
+    /// that otherwise succeeded (a full disk must not look like a complete file), a closed
+    /// reader does not, and a failing command keeps its own status and message.
+    pub fn finish(mut self, result: Result<(), Failure>) -> Result<(), Failure> {
+        let flushed = self.flush();
+        result?;
+        Ok(flushed?)
+    }
+
+    fn gone<T>(&mut self, r: io::Result<T>, otherwise: T) -> io::Result<T> {
+        match r {
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => {
+                self.reader_gone = true;
+                Ok(otherwise)
+            }
+            r => r,
+        }
+    }
+}
+
+impl<W: Write> Write for Output<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.reader_gone {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.gone(r, buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        if self.reader_gone {
+            return Ok(());
+        }
+        let r = self.inner.write_all(buf);
+        self.gone(r, ())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.reader_gone {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.gone(r, ())
+    }
+}
+
+/// Pretty JSON and a newline, written as it is produced. Server text is escaped beyond what
+/// serde_json does (DEL, C1, bidi overrides), so `--json` on a terminal is as safe as the
+/// tables; the text is the same as `domain::json_text` of serde_json's pretty output.
+pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, SafeFormatter::default());
+    value.serialize(&mut ser).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// serde_json's pretty layout, with the characters a terminal would obey escaped inside
+/// strings (outside them, JSON has only ASCII punctuation and whitespace).
+#[derive(Default)]
+struct SafeFormatter(PrettyFormatter<'static>);
+
+impl Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        writer.write_all(crate::domain::sanitize::json_escaped(fragment).as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts the writes that reach it; fails them with `BrokenPipe` after `accept` bytes.
+    struct Sink {
+        writes: usize,
+        bytes: Vec<u8>,
+        accept: usize,
+    }
+
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.writes += 1;
+            if self.bytes.len() >= self.accept {
+                return Err(ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.accept - self.bytes.len());
+            self.bytes.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn sink(accept: usize) -> Sink {
+        Sink {
+            writes: 0,
+            bytes: Vec::new(),
+            accept,
+        }
+    }
+
+    fn rows(n: usize) -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|i| serde_json::json!({"name": format!("app {i}"), "id": i, "scopes": ["a", "b"]}))
+            .collect()
+    }
+
+    #[test]
+    fn json_goes_out_in_buffer_sized_writes_not_lines() {
+        let mut out = Output::new(sink(usize::MAX));
+        write_json(&mut out, &rows(5000)).unwrap();
+        out.flush().unwrap();
+        let s = out.inner.get_ref();
+        let lines = s.bytes.iter().filter(|&&b| b == b'\n').count();
+        assert!(lines > 40_000, "{lines} lines");
+        assert!(
+            s.writes <= s.bytes.len() / BUFFER + 2,
+            "{} writes for {} bytes",
+            s.writes,
+            s.bytes.len()
+        );
+    }
+
+    #[test]
+    fn the_json_is_serde_json_pretty_with_unsafe_characters_escaped() {
+        let v = serde_json::json!([{"name": "a\u{202e}b\u{7f}\u{9b}c\"\n", "n": [1, {}], "e": []}]);
+        let mut buf = Vec::new();
+        write_json(&mut buf, &v).unwrap();
+        let want = crate::domain::json_text(serde_json::to_string_pretty(&v).unwrap()) + "\n";
+        assert_eq!(String::from_utf8(buf).unwrap(), want);
+        assert!(want.contains(r"\u202e") && want.contains(r"\u007f") && want.contains(r"\u009b"));
+    }
+
+    #[test]
+    fn a_closed_reader_ends_the_output_quietly() {
+        let mut out = Output::new(sink(10));
+        write_json(&mut out, &rows(5000)).unwrap();
+        writeln!(out, "more").unwrap();
+        assert!(out.reader_gone());
+        assert_eq!(out.inner.get_ref().bytes.len(), 10);
+        assert!(out.finish(Ok(())).is_ok());
+    }
+
+    #[test]
+    fn a_command_that_failed_keeps_its_failure_after_a_closed_reader() {
+        let mut out = Output::new(sink(0));
+        writeln!(out, "x").unwrap();
+        let r = out.finish(Err(Failure::new("unknown outcome", 5)));
+        assert_eq!(r.unwrap_err().code, 5);
+    }
+
+    #[test]
+    fn other_write_errors_fail_the_command() {
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = Output::new(Full);
+        writeln!(out, "x").unwrap();
+        let r = out.finish(Ok(()));
+        assert_eq!(r.unwrap_err().code, 1);
+    }
 }

@@ -367,7 +367,9 @@ pub async fn run(cli: &super::args::Cli, cmd: &super::args::SecretsCommand) -> R
                 budget: *read_budget,
                 ..conn.details.clone()
             };
-            list_with(client, *expiring_within, *format, &details, out).await
+            let mut listed = super::output::stdout();
+            let result = list_with(client, *expiring_within, *format, &details, &mut listed).await;
+            listed.finish(result)
         }
         SecretsCommand::Create { app, new, json } => {
             conn.read_write()?;

@@ -191,8 +191,9 @@ fn to_json(decoded: &DecodedJwt, view: &TokenView) -> Value {
 /// `extapps token`: clear and decode need no server; showing the token connects.
 pub async fn run(cli: &super::args::Cli, args: &super::args::TokenArgs) -> Result<(), Failure> {
     use super::args::{TokenArgs, TokenCommand};
-    let out = &mut std::io::stdout().lock();
-    match args {
+    let mut shown = super::output::stdout();
+    let out = &mut shown;
+    let result = match args {
         TokenArgs {
             action: Some(TokenCommand::Clear),
             ..
@@ -209,5 +210,6 @@ pub async fn run(cli: &super::args::Cli, args: &super::args::TokenArgs) -> Resul
             let conn = super::connect::connect(cli).await?;
             show(&conn.client, *json, *raw, out).await
         }
-    }
+    };
+    shown.finish(result)
 }

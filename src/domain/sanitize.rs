@@ -62,11 +62,25 @@ pub fn csv_cell(s: &str) -> String {
 /// characters written as `\uXXXX` escapes too. serde_json escapes only C0, so those would
 /// reach a terminal raw from `--json`; the escaped text decodes to the same values.
 pub fn json_text(json: String) -> String {
-    if !json.chars().any(|c| c >= '\u{7f}' && is_unsafe(c)) {
-        return json;
+    match json_escaped(&json) {
+        Cow::Borrowed(_) => json,
+        Cow::Owned(escaped) => escaped,
+    }
+}
+
+/// [`json_text`] for a piece of JSON text (a string's contents as serde_json writes them), for
+/// JSON written as it is produced. Clean text, nearly all of it, is returned borrowed.
+pub fn json_escaped(json: &str) -> Cow<'_, str> {
+    // Every character in question is at or above DEL: ASCII below it passes untouched.
+    let Some(first) = json.bytes().position(|b| b >= 0x7f) else {
+        return Cow::Borrowed(json);
+    };
+    if !json[first..].chars().any(|c| c >= '\u{7f}' && is_unsafe(c)) {
+        return Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
+    out.push_str(&json[..first]);
+    for c in json[first..].chars() {
         // C0 outside strings is the layout's whitespace; inside strings serde escaped it.
         if c >= '\u{7f}' && is_unsafe(c) {
             out.push_str(&format!("\\u{:04x}", c as u32));
@@ -74,7 +88,7 @@ pub fn json_text(json: String) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The offset of the first byte that starts an unsafe character. A byte scan: this runs on

@@ -296,10 +296,15 @@ pub fn cached_arrived(model: &mut Model, apps: Vec<(App, Timestamp)>) {
 pub fn list_arrived(model: &mut Model, mut apps: Vec<App>) {
     let now = model.now;
     model.details.summary_lists = apps.iter().any(|a| !a.details_known());
-    let listed: HashSet<String> = apps.iter().map(|a| a.id.clone()).collect();
     // Created apps the server does not list yet (a write shows after a lag).
     let mut dropped = Vec::new();
     let pending: Vec<String> = model.details.pending.keys().cloned().collect();
+    // Only with created apps pending: a refresh without costs no set of 10,000 ids.
+    let listed: HashSet<String> = if pending.is_empty() {
+        HashSet::new()
+    } else {
+        apps.iter().map(|a| a.id.clone()).collect()
+    };
     for id in pending {
         if listed.contains(&id) {
             model.details.pending.remove(&id);
@@ -323,36 +328,33 @@ pub fn list_arrived(model: &mut Model, mut apps: Vec<App>) {
     // What the old store knew, kept with its stamp: an answer in flight for a listed app is
     // still newer than what we have, and stays welcome.
     let mut stamps = Vec::new();
+    // A list that carries details is a read of every app it has (but those whose details
+    // came from the old store).
+    let d = &mut model.details;
     for app in &mut apps {
-        let Some(old) = model.apps.get(&app.id) else {
-            continue;
-        };
-        let keep = model.details.pending.contains_key(&app.id) || !app.details_known();
-        if !keep {
-            continue;
+        let keep = d.pending.contains_key(&app.id) || !app.details_known();
+        if let Some(old) = model.apps.get(&app.id).filter(|_| keep) {
+            if !app.details_known() && old.details_known() {
+                app.resources = old.resources.clone();
+                app.secrets = old.secrets.clone();
+                app.details = Details::Known;
+            }
+            stamps.push((app.id.clone(), model.apps.stamp(&app.id).unwrap_or(0)));
+        } else if app.details_known() {
+            d.from_cache.remove(&app.id);
+            match d.read_at.get_mut(&app.id) {
+                Some(at) => *at = now,
+                None => {
+                    d.read_at.insert(app.id.clone(), now);
+                }
+            }
         }
-        if !app.details_known() && old.details_known() {
-            app.resources = old.resources.clone();
-            app.secrets = old.secrets.clone();
-            app.details = Details::Known;
-        }
-        stamps.push((app.id.clone(), model.apps.stamp(&app.id).unwrap_or(0)));
     }
-    let full: Vec<String> = apps
-        .iter()
-        .filter(|a| a.details_known() && !stamps.iter().any(|(id, _)| *id == a.id))
-        .map(|a| a.id.clone())
-        .collect();
     model.set_apps(apps);
     for (id, stamp) in stamps {
         model.apps.set_stamp(&id, stamp);
     }
     let d = &mut model.details;
-    // A list that carries details is a read of every app it has.
-    for id in full {
-        d.from_cache.remove(&id);
-        d.read_at.insert(id, now);
-    }
     let store = &model.apps;
     d.read_at.retain(|id, _| store.contains_key(id));
     d.from_cache.retain(|id| store.contains_key(id));

@@ -192,17 +192,12 @@ async fn event_loop(
     let mut model = Model::new(opts, Timestamp::now());
     model.tz = TimeZone::system();
     let size = terminal.size()?;
-    update(
-        &mut model,
-        Msg::Resize {
-            width: size.width,
-            height: size.height,
-        },
-    );
-    if dispatch(&worker, update(&mut model, Msg::Init)) {
+    let mut core = LoopCore::new(terminal, model);
+    // The first frame (the loading state) is on screen before any request leaves.
+    let first = core.start(size.width, size.height)?;
+    if dispatch(&worker, first) {
         return Ok(());
     }
-    let mut core = LoopCore::new(terminal, model);
 
     // Only the terminal-safety test sets this: a panic while the TUI owns the terminal.
     let panic_on_key = std::env::var_os("EXTAPPS_TEST_PANIC_ON_KEY").is_some();
@@ -335,6 +330,16 @@ impl<'t, B: Backend> LoopCore<'t, B> {
             draws: 0,
             trims: 0,
         }
+    }
+
+    /// The start of the loop: the terminal's size, the first requests, and the first frame,
+    /// drawn before those requests are handed to the worker. Nothing here can wait for the
+    /// network: the requests are returned, for the caller to dispatch once the frame is up.
+    pub fn start(&mut self, width: u16, height: u16) -> Result<Vec<Effect>, B::Error> {
+        update(&mut self.model, Msg::Resize { width, height });
+        let effects = update(&mut self.model, Msg::Init);
+        self.draw_if_dirty()?;
+        Ok(effects)
     }
 
     /// Draws only when an update changed something on screen.

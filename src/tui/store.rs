@@ -196,26 +196,73 @@ impl AppStore {
         store
     }
 
-    /// Replaces the apps with `apps`, the answer of a refresh. That answer is usually the
-    /// same apps again: then the store keeps its slots, keys and generation, so that the
-    /// orders and rows computed from it stay valid, and only the copy that came in is freed.
+    /// Replaces the apps with `apps`, the answer of a refresh. That answer is mostly the same
+    /// apps again: an app equal to the one in its slot keeps the slot (its search keys and
+    /// stamp) and only the copy that came in is freed; a changed app gets a fresh slot under
+    /// the id it had. When nothing changed, not even the order, the generation stays, so that
+    /// the orders and rows computed from the store stay valid.
     pub fn replace_all(&mut self, apps: Vec<App>) {
-        let same = apps.len() == self.slots.len()
-            && apps
-                .iter()
-                .zip(&self.slots)
-                .all(|(new, slot)| *slot.id == *new.id && slot.app == *new);
-        if !same {
-            let clock = self.clock;
-            *self = AppStore {
-                clock,
-                ..AppStore::default()
+        // Every change of this refresh shares one stamp, taken only if something changed.
+        let stamp = self.clock + 1;
+        let mut changed = apps.len() != self.slots.len();
+        // Whether some app is not at the position it had: then the index is rebuilt.
+        let mut moved = changed;
+        let mut old: Vec<Option<Slot>> = std::mem::take(&mut self.slots)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut slots = Vec::with_capacity(apps.len());
+        for (at, app) in apps.into_iter().enumerate() {
+            let found = self.index.get(app.id.as_str()).copied();
+            let slot = match found.and_then(|i| old[i].take().map(|slot| (i, slot))) {
+                Some((i, slot)) if slot.app == app => {
+                    moved |= i != at;
+                    slot
+                }
+                Some((i, slot)) => {
+                    moved |= i != at;
+                    changed = true;
+                    Slot::new(Arc::clone(&slot.id), app, stamp)
+                }
+                // New, or a second app under an id already taken.
+                None => {
+                    moved = true;
+                    changed = true;
+                    Slot::new(Arc::from(app.id.as_str()), app, stamp)
+                }
             };
-            self.slots.reserve(apps.len());
-            for app in apps {
-                let id: Arc<str> = Arc::from(app.id.as_str());
-                self.insert(id, app);
+            slots.push(slot);
+        }
+        self.slots = slots;
+        // Apps no longer listed go here.
+        drop(old);
+        if moved {
+            self.reindex();
+        }
+        if changed || moved {
+            self.clock = self.clock.max(stamp);
+            self.generation = self.clock;
+        }
+    }
+
+    /// The index rebuilt from the slots. A duplicate id keeps its last slot only, as repeated
+    /// `insert`s would.
+    fn reindex(&mut self) {
+        self.index.clear();
+        self.index.reserve(self.slots.len());
+        let mut duplicates = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            if let Some(earlier) = self.index.insert(Arc::clone(&slot.id), i) {
+                duplicates.push(earlier);
             }
+        }
+        if !duplicates.is_empty() {
+            let mut place = 0;
+            self.slots.retain(|_| {
+                place += 1;
+                !duplicates.contains(&(place - 1))
+            });
+            self.reindex();
         }
     }
 
@@ -365,5 +412,97 @@ impl<K: Into<Arc<str>>> FromIterator<(K, App)> for AppStore {
             store.insert(id, app);
         }
         store
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(id: &str, name: &str) -> App {
+        let mut app: App = serde_json::from_value(serde_json::json!({
+            "id": id, "name": name, "isConfidential": true,
+            "secrets": [{"id": 1, "creationTime": "2026-01-01T00:00:00Z"}]
+        }))
+        .unwrap();
+        app.details = crate::api::model::Details::Known;
+        app
+    }
+
+    fn apps(names: &[(&str, &str)]) -> Vec<App> {
+        names.iter().map(|(id, name)| app(id, name)).collect()
+    }
+
+    /// The search keys' allocation: the same one means the slot was kept, not rebuilt.
+    fn keys_of(store: &AppStore, id: &str) -> *const u8 {
+        store.slots[store.index[id]].keys.haystack.as_ptr()
+    }
+
+    /// What a store must always be: each slot under its id in the index, and nothing else.
+    fn consistent(store: &AppStore) {
+        assert_eq!(store.index.len(), store.slots.len());
+        for (i, slot) in store.slots.iter().enumerate() {
+            assert_eq!(store.index.get(&*slot.id), Some(&i), "{}", slot.id);
+            assert_eq!(*slot.id, *slot.app.id);
+        }
+    }
+
+    #[test]
+    fn a_refresh_keeps_the_slots_of_the_apps_that_did_not_change() {
+        let before = apps(&[("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")]);
+        let mut store = AppStore::from_list(before.clone());
+        let (ka, kc) = (keys_of(&store, "a"), keys_of(&store, "c"));
+        let (sa, sb) = (store.stamp("a"), store.stamp("b"));
+        let generation = store.generation;
+
+        let mut after = before.clone();
+        after[1].name = "Beta renamed".into();
+        store.replace_all(after);
+        consistent(&store);
+        assert_eq!((keys_of(&store, "a"), keys_of(&store, "c")), (ka, kc));
+        assert_eq!(store.stamp("a"), sa, "an unchanged app keeps its stamp");
+        assert!(store.stamp("b") > sb, "a changed app is newer than before");
+        assert!(store.generation > generation);
+        assert_eq!(store["b"].name, "Beta renamed");
+        // Its keys are the new name's: the filter finds it by it.
+        let slot = &store.slots[store.index["b"]];
+        assert!(slot.matches("renamed", &memchr::memmem::Finder::new("renamed")));
+
+        let generation = store.generation;
+        let same: Vec<App> = store.slots.iter().map(|s| s.app.clone()).collect();
+        store.replace_all(same);
+        assert_eq!(
+            store.generation, generation,
+            "nothing changed: orders stay valid"
+        );
+    }
+
+    #[test]
+    fn a_refresh_that_adds_removes_reorders_and_repeats_ids_leaves_a_store_of_that_list() {
+        let mut store =
+            AppStore::from_list(apps(&[("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]));
+        let ka = keys_of(&store, "a");
+        let next = apps(&[("c", "C"), ("e", "E"), ("a", "A"), ("c", "C2"), ("b", "B")]);
+        let generation = store.generation;
+        store.replace_all(next);
+        consistent(&store);
+        assert!(store.generation > generation);
+        let mut ids: Vec<&str> = store.keys().collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["a", "b", "c", "e"]);
+        assert_eq!(store["c"].name, "C2", "the last of a repeated id wins");
+        assert_eq!(keys_of(&store, "a"), ka, "moved, not rebuilt");
+
+        // Reordered only: the same apps, another order.
+        let generation = store.generation;
+        let mut reordered: Vec<App> = store.values().cloned().collect();
+        reordered.reverse();
+        store.replace_all(reordered);
+        consistent(&store);
+        assert!(store.generation > generation, "slot positions moved");
+
+        store.replace_all(Vec::new());
+        consistent(&store);
+        assert!(store.is_empty());
     }
 }

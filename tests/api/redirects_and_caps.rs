@@ -103,6 +103,20 @@ fn endless() -> Response {
         .into_response()
 }
 
+/// An endless list: one string that never closes. The list is parsed as it arrives, so an
+/// endless body of anything but a list would be refused as such before the limit.
+fn endless_list() -> Response {
+    let chunk = Bytes::from(vec![b'x'; 64 * 1024]);
+    let start = futures::stream::iter([Ok::<_, Infallible>(Bytes::from_static(b"[\""))]);
+    let rest = futures::stream::repeat_with(move || Ok::<_, Infallible>(chunk.clone()));
+    let stream = futures::StreamExt::chain(start, rest);
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(stream),
+    )
+        .into_response()
+}
+
 /// Serves `token` on the token endpoint and `api` on every other path.
 async fn serve(
     token: impl Fn() -> Response + Clone + Send + Sync + 'static,
@@ -215,7 +229,7 @@ async fn an_endless_token_answer_is_cut_off_with_a_clear_error() {
 
 #[tokio::test]
 async fn an_endless_api_answer_is_cut_off_at_the_configured_limit() {
-    let base = serve(a_token, endless).await;
+    let base = serve(a_token, endless_list).await;
     let mut cfg = config(&base);
     cfg.max_answer = 256 * 1024;
     let client = IdentityClient::new(cfg).unwrap();

@@ -8,6 +8,7 @@ mod common;
 mod all_profiles;
 mod app_by_name;
 mod apps_as_code;
+mod broken_pipe;
 mod cli;
 mod cli_duplicates;
 mod cli_outcome;

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod first_frame;
 mod tui_auto_refresh;
 mod tui_details;
 mod tui_edit_snapshots;
