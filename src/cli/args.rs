@@ -28,7 +28,8 @@ pub struct Cli {
     #[arg(long, global = true, help_heading = CONNECTION_HEADING)]
     pub demo: bool,
 
-    /// Never change anything: editing keys and commands are refused.
+    /// Never change the organization: editing keys and commands that write to it are refused
+    /// (local files such as the token and details caches and the config file are yours).
     #[arg(long, global = true, help_heading = CONNECTION_HEADING)]
     pub read_only: bool,
 
