@@ -67,6 +67,19 @@ impl Loaded {
     pub fn complete(&self) -> bool {
         self.unread.is_empty()
     }
+
+    /// Every app read afresh, or exit 6 naming those that were not and `so` (what was
+    /// therefore not done): a definition or a plan from part of the organization would be
+    /// wrong about the rest.
+    pub fn all_or_fail(self, so: &str) -> Result<Vec<App>, super::Failure> {
+        if self.complete() {
+            return Ok(self.apps);
+        }
+        Err(unread_failure(
+            &self.unread,
+            &format!("these apps could not be read, so {so}"),
+        ))
+    }
 }
 
 /// Lists the apps and makes sure each one's details are known, or reported as unread.
@@ -168,18 +181,24 @@ pub async fn find_secret_owner(
     if loaded.unread.is_empty() {
         return Ok(None);
     }
-    let names: Vec<String> = loaded
-        .unread
+    Err(unread_failure(
+        &loaded.unread,
+        &format!(
+            "secret #{secret_id} is not among the apps read, and these could not be read, so it may be one of theirs"
+        ),
+    ))
+}
+
+/// Exit 6 (incomplete), naming the apps that could not be read under `lead`.
+fn unread_failure(unread: &[Unread], lead: &str) -> Failure {
+    let names: Vec<String> = unread
         .iter()
         .map(|u| format!("{} ({}): {}", sanitize(&u.name), sanitize(&u.id), u.reason))
         .collect();
-    Err(Failure::new(
-        format!(
-            "secret #{secret_id} is not among the apps read, and these could not be read, so it may be one of theirs:\n  {}",
-            names.join("\n  ")
-        ),
+    Failure::new(
+        format!("{lead}:\n  {}", names.join("\n  ")),
         super::secrets::EXIT_INCOMPLETE,
-    ))
+    )
 }
 
 /// The cached details under the list's newer name, kind and redirect URIs.

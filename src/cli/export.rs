@@ -7,9 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::Failure;
 use super::args::{Cli, ExportArgs, FileFormat};
 use super::details::{self, DetailOptions};
-use super::secrets::EXIT_INCOMPLETE;
 use crate::domain::apps_file::{ExportFile, header};
-use crate::domain::sanitize;
 
 pub async fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
     let conn = super::connect::connect(cli).await?;
@@ -19,23 +17,12 @@ pub async fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
         ..conn.details.clone()
     };
     let loaded = details::load_all(&conn.client, &opts).await?;
-    if !loaded.complete() {
-        let names: Vec<String> = loaded
-            .unread
-            .iter()
-            .map(|u| format!("{} ({}): {}", sanitize(&u.name), sanitize(&u.id), u.reason))
-            .collect();
-        return Err(Failure::new(
-            format!(
-                "these apps could not be read, so nothing was written (an export without them would delete them when applied with --prune):\n  {}",
-                names.join("\n  ")
-            ),
-            EXIT_INCOMPLETE,
-        ));
-    }
+    let apps = loaded.all_or_fail(
+        "nothing was written (an export without them would delete them when applied with --prune)",
+    )?;
     let host = crate::redact::userinfo(&conn.settings.uri);
     let org = &conn.settings.organization;
-    let file = ExportFile::new(org, &host, &loaded.apps, args.with_secrets_metadata);
+    let file = ExportFile::new(org, &host, &apps, args.with_secrets_metadata);
     let head = header(org, &host, export_time());
     let text = match args.format {
         FileFormat::Yaml => file.to_yaml(&head),

@@ -12,7 +12,6 @@ use super::args::{Cli, PlanArgs};
 use super::connect::Connection;
 use super::details::{self, DetailOptions};
 use super::output::write_json;
-use super::secrets::EXIT_INCOMPLETE;
 use crate::api::model::UpdateAppRequest;
 use crate::domain::apps_file::{self, DesiredFile, FileError};
 use crate::domain::plan::{self, Plan, Step};
@@ -84,20 +83,7 @@ pub async fn prepare(conn: &Connection, read: &Read, prune: bool) -> Result<Plan
         ..conn.details.clone()
     };
     let loaded = details::load_all(client, &opts).await?;
-    if !loaded.complete() {
-        let names: Vec<String> = loaded
-            .unread
-            .iter()
-            .map(|u| format!("{} ({}): {}", sanitize(&u.name), sanitize(&u.id), u.reason))
-            .collect();
-        return Err(Failure::new(
-            format!(
-                "these apps could not be read, so no plan was made:\n  {}",
-                names.join("\n  ")
-            ),
-            EXIT_INCOMPLETE,
-        ));
-    }
+    let apps = loaded.all_or_fail("no plan was made")?;
     if let Some(org) = &read.file.organization
         && org != &conn.settings.organization
     {
@@ -112,7 +98,7 @@ pub async fn prepare(conn: &Connection, read: &Read, prune: bool) -> Result<Plan
     plan::plan(
         &read.file,
         &catalog,
-        &loaded.apps,
+        &apps,
         &plan::Options {
             prune,
             own_client_id: own,

@@ -251,13 +251,7 @@ fn name_cell(app: &App, pending: bool, name_w: usize) -> Line<'static> {
 fn render_filter(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, editing: bool) {
     // How many apps the filter lets through, at the right end of its line.
     let count = format!(" {} of {}", model.view.len(), model.apps.len());
-    let count_w = format::width(&count) as u16;
-    let [text_area, count_area] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(count_w)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(Span::styled(count, theme.dim())).right_aligned(),
-        count_area,
-    );
+    let text_area = super::count_at_right(frame, theme, area, count);
     let area = text_area;
     let width = area.width.saturating_sub(3) as usize;
     let scroll = model.filter.visual_scroll(width);

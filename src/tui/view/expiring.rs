@@ -182,13 +182,7 @@ fn render_filter(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect, ed
         let apps = if n == 1 { "app" } else { "apps" };
         count.push_str(&format!(" · {n} {apps} not loaded"));
     }
-    let count_w = format::width(&count) as u16;
-    let [text_area, count_area] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(count_w)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(Span::styled(count, theme.dim())).right_aligned(),
-        count_area,
-    );
+    let text_area = super::count_at_right(frame, theme, area, count);
     let input = &model.expiring_filter;
     let width = text_area.width.saturating_sub(3) as usize;
     let scroll = input.visual_scroll(width);

@@ -176,14 +176,7 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
     model.help.page.set(page);
     model.help_end.set(Some(last));
     let top = model.help.index.min(last);
-    let shown = top..(top + page).min(total);
-    let block = super::position::footer(
-        block,
-        theme,
-        super::position::lines(&shown, total),
-        &shown,
-        total,
-    );
+    let block = super::position::text_footer(block, theme, top, page, total);
     frame.render_widget(block, area);
     let columns = laid.columns.len();
     let mut constraints = Vec::new();

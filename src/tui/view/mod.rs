@@ -27,7 +27,7 @@ pub mod token_flows;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
 
 use super::model::{Model, Overlay, OverlayKind, Pane};
@@ -207,4 +207,16 @@ pub(crate) fn first_shown(
         start += 1;
     }
     start
+}
+
+/// Draws `count` dim at the right end of a filter line; the rest of the line is returned.
+fn count_at_right(frame: &mut Frame, theme: &Theme, area: Rect, count: String) -> Rect {
+    let count_w = super::format::width(&count) as u16;
+    let [text_area, count_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(count_w)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(count, theme.dim())).right_aligned(),
+        count_area,
+    );
+    text_area
 }

@@ -60,6 +60,19 @@ pub fn footer<'a>(
     }
 }
 
+/// The footer of a scrolled text of `total` lines showing `page` of them from `top`: the lines
+/// shown (`31–58 of 95`) and what is above and below them.
+pub fn text_footer<'a>(
+    block: Block<'a>,
+    theme: &Theme,
+    top: usize,
+    page: usize,
+    total: usize,
+) -> Block<'a> {
+    let shown = top..(top + page).min(total);
+    footer(block, theme, lines(&shown, total), &shown, total)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

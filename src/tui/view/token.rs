@@ -179,14 +179,7 @@ pub fn render(
     let total = claims.line_count(claims_area.width);
     let page = claims_area.height as usize;
     let top = (scroll as usize).min(total.saturating_sub(page));
-    let shown = top..(top + page).min(total);
-    let block = super::position::footer(
-        block,
-        theme,
-        super::position::lines(&shown, total),
-        &shown,
-        total,
-    );
+    let block = super::position::text_footer(block, theme, top, page, total);
     frame.render_widget(block, area);
     frame.render_widget(claims.scroll((top as u16, 0)), claims_area);
     frame.render_widget(other.0, other.1);
