@@ -242,3 +242,21 @@ fn delete_confirmation_shows_the_name_as_the_list_does() {
     assert!(!screen.contains("\\t"), "{screen}");
     assert!(screen.contains("or its client id"), "{screen}");
 }
+
+/// The picker at the other two sizes the information-design issue names: every scope name
+/// whole, descriptions cut or left out.
+#[test]
+fn scope_picker_filtered_at_80x24_and_200x50() {
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut model = loaded(options());
+        new_form(&mut model);
+        focus(&mut model, FormField::Scopes);
+        type_text(&mut model, "testset");
+        flow(&mut model, FlowKey::Toggle);
+        let screen = settled(&mut model, w, h);
+        // The two the old 20-cell column made look the same.
+        assert!(screen.contains("OR.TestSetExecutions.Read "), "{screen}");
+        assert!(screen.contains("OR.TestSetExecutions.Write "), "{screen}");
+        insta::assert_snapshot!(format!("scope_picker_filtered_{w}x{h}"), screen);
+    }
+}

@@ -177,3 +177,10 @@ fn expiring_filtered_120x35() {
     key(&mut m, KeyCode::Enter);
     insta::assert_snapshot!(settled(&mut m, 120, 35));
 }
+
+#[test]
+fn expiring_filtered_200x50() {
+    let mut m = signed_in(screen_options());
+    filtered(&mut m, "rotation");
+    insta::assert_snapshot!(settled(&mut m, 200, 50));
+}
