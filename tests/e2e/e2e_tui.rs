@@ -124,7 +124,7 @@ fn quitting_after_the_editor_restores_the_terminal() {
     // `true` leaves the JSON as it was: nothing to save, and the TUI is back. Only the editor's
     // return writes this line; the "No changes" toast it also shows lives 4 s, which a busy
     // machine can miss between two captures.
-    wait_for_log(log.path(), "the editor returned", WAIT);
+    wait_for_log(&t, log.path(), "the editor returned", WAIT);
     let screen = t.wait_for("Invoice Proc", WAIT);
     assert!(!screen.contains("exited with"), "{screen}");
     escape(&t);
@@ -172,14 +172,16 @@ fn log_says(path: &std::path::Path, text: &str) -> bool {
     std::fs::read_to_string(path).is_ok_and(|log| log.contains(text))
 }
 
-/// Polls the TUI's log file for `text`, up to `timeout`.
-fn wait_for_log(path: &std::path::Path, text: &str, timeout: Duration) {
+/// Polls the TUI's log file for `text`, up to `timeout`. A failure shows the screen too: the
+/// log alone cannot tell a key that never arrived from one the TUI refused.
+fn wait_for_log(t: &Tmux, path: &std::path::Path, text: &str, timeout: Duration) {
     let end = std::time::Instant::now() + timeout;
     while !log_says(path, text) {
         assert!(
             std::time::Instant::now() < end,
-            "{text:?} not in the log after {timeout:?}: {}",
-            std::fs::read_to_string(path).unwrap_or_default()
+            "{text:?} not in the log after {timeout:?}: {}\nscreen:\n{}",
+            std::fs::read_to_string(path).unwrap_or_default(),
+            t.screen()
         );
         std::thread::sleep(Duration::from_millis(100));
     }
