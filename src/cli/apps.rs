@@ -13,7 +13,7 @@ use crate::api::model::App;
 use crate::domain::cells::pad;
 use crate::domain::expiry;
 use crate::domain::sanitize;
-use crate::domain::secret_state::{self, SecretState};
+use crate::domain::secret_state;
 
 pub async fn list(client: &IdentityClient, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
     let mut apps = client.list_apps().await?;
@@ -56,16 +56,9 @@ pub fn insert_secret_state(
 ) {
     let status = secret_state::of(app, now);
     obj.insert("secretState".to_owned(), status.state.key().into());
-    let next = match status.state {
-        SecretState::Expires(t) => serde_json::Value::from(t.to_string()),
-        _ => serde_json::Value::Null,
-    };
-    obj.insert("nextExpiry".to_owned(), next);
-    let expired = match status.state {
-        SecretState::NotLoaded => serde_json::Value::Null,
-        _ => status.expired.into(),
-    };
-    obj.insert("expiredSecrets".to_owned(), expired);
+    let next = status.next_expiry().map(|t| t.to_string());
+    obj.insert("nextExpiry".to_owned(), next.into());
+    obj.insert("expiredSecrets".to_owned(), status.expired_known().into());
 }
 
 /// Shown where a count or a state is not loaded: never `0` or `-`, which would read as none.

@@ -12,7 +12,7 @@ use serde::{Serialize, Serializer};
 use jiff::Timestamp;
 
 use crate::api::model::{App, Resource, Scope, Secret};
-use crate::domain::secret_state::{self, SecretState};
+use crate::domain::secret_state;
 
 /// One app of the list, with its secret state at the given time. Scopes and secrets not
 /// loaded are `null`, so that no script reads an empty list as "none".
@@ -28,17 +28,11 @@ impl Serialize for ListEntry<'_> {
             m.serialize_entry("clientCertificates", certs)?;
         }
         m.serialize_entry("detailsKnown", &known)?;
-        // `null` when not loaded: never read as "none expired".
-        let expired = (status.state != SecretState::NotLoaded).then_some(status.expired);
-        m.serialize_entry("expiredSecrets", &expired)?;
+        m.serialize_entry("expiredSecrets", &status.expired_known())?;
         m.serialize_entry("id", &app.id)?;
         m.serialize_entry("isConfidential", &app.is_confidential)?;
         m.serialize_entry("name", &app.name)?;
-        let next = match status.state {
-            SecretState::Expires(t) => Some(t),
-            _ => None,
-        };
-        m.serialize_entry("nextExpiry", &next.as_ref().map(Display))?;
+        m.serialize_entry("nextExpiry", &status.next_expiry().as_ref().map(Display))?;
         m.serialize_entry("redirectUri", &app.redirect_uri)?;
         if known {
             m.serialize_entry("resources", &Each::<_, ResourceOut>::new(&app.resources))?;

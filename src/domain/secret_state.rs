@@ -34,6 +34,21 @@ pub struct SecretStatus {
     pub expired: usize,
 }
 
+impl SecretStatus {
+    /// The nearest expiry among valid secrets, where the state is one.
+    pub fn next_expiry(&self) -> Option<Timestamp> {
+        match self.state {
+            SecretState::Expires(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// Expired secrets left to delete; `None` when not loaded, never read as "none".
+    pub fn expired_known(&self) -> Option<usize> {
+        (self.state != SecretState::NotLoaded).then_some(self.expired)
+    }
+}
+
 /// Whether a secret expiring at `expiry` still works at `now`.
 pub fn is_valid(expiry: Option<Timestamp>, now: Timestamp) -> bool {
     expiry.is_none_or(|t| t > now)

@@ -58,7 +58,8 @@ pub fn render(model: &Model, theme: &Theme, frame: &mut Frame, area: Rect) {
             ToastLevel::Info => {
                 // Cut where the line ends, with a mark; `:messages` shows it whole.
                 let used: usize = spans.iter().chain(&toast_spans).map(Span::width).sum();
-                let room = (area.width as usize).saturating_sub(used + "• ".len() - 2);
+                // Less the `• ` before the text.
+                let room = (area.width as usize).saturating_sub(used + 2);
                 let text = cells::cut(&toast.text.replace('\n', " "), room);
                 toast_spans.push(Span::styled(format!("• {text}"), theme.info()));
             }
