@@ -125,8 +125,13 @@ pub struct DetailState {
     fill: Bucket,
     user: Bucket,
     in_flight: HashMap<String, InFlight>,
-    /// When each known app's details were read (this run, or the cache's time).
+    /// When each known app's details were read (this run, or the cache's time), where that
+    /// differs from `listed_at`.
     read_at: HashMap<String, Timestamp>,
+    /// When the last list that carried every app's details arrived: the read time of every
+    /// app without an entry in `read_at`. One time for all of them, so that the usual refresh
+    /// does no bookkeeping per app.
+    listed_at: Option<Timestamp>,
     /// Apps whose details came from the cache and were not read again this run.
     from_cache: HashSet<String>,
     failures: HashMap<String, u32>,
@@ -149,6 +154,7 @@ impl Default for DetailState {
             user: Bucket::new(USER_BURST, USER_INTERVAL_MS),
             in_flight: HashMap::new(),
             read_at: HashMap::new(),
+            listed_at: None,
             from_cache: HashSet::new(),
             failures: HashMap::new(),
             retry_at: HashMap::new(),
@@ -198,8 +204,9 @@ impl DetailState {
         self.from_cache.contains(id)
     }
 
+    /// When the details of `id`, an app of the store, were last read.
     pub fn read_at(&self, id: &str) -> Option<Timestamp> {
-        self.read_at.get(id).copied()
+        self.read_at.get(id).copied().or(self.listed_at)
     }
 
     pub fn progress(&self, apps: &AppStore) -> Progress {
@@ -212,7 +219,7 @@ impl DetailState {
                 p.known += 1;
                 if self.from_cache.contains(id) {
                     p.cached += 1;
-                    let t = self.read_at.get(id).copied();
+                    let t = self.read_at(id);
                     p.oldest_cached = match (p.oldest_cached, t) {
                         (Some(a), Some(b)) => Some(a.min(b)),
                         (a, b) => a.or(b),
@@ -295,6 +302,27 @@ pub fn cached_arrived(model: &mut Model, apps: Vec<(App, Timestamp)>) {
 /// are gone.
 pub fn list_arrived(model: &mut Model, mut apps: Vec<App>) {
     let now = model.now;
+    // The usual refresh: a list with every app's details and no created app waiting for it.
+    // It is a read of every app it has, now, and leaves nothing cached or failed.
+    if model.details.pending.is_empty() && apps.iter().all(App::details_known) {
+        let d = &mut model.details;
+        d.summary_lists = false;
+        d.read_at.clear();
+        d.listed_at = Some(now);
+        d.from_cache.clear();
+        d.failures.clear();
+        d.retry_at.clear();
+        model.set_apps(apps);
+        return;
+    }
+    // Below, read times are kept app by app: the apps the last full list read get their own.
+    if let Some(listed) = model.details.listed_at.take() {
+        for id in model.apps.keys() {
+            if !model.details.read_at.contains_key(id) {
+                model.details.read_at.insert(id.to_owned(), listed);
+            }
+        }
+    }
     model.details.summary_lists = apps.iter().any(|a| !a.details_known());
     // Created apps the server does not list yet (a write shows after a lag).
     let mut dropped = Vec::new();
@@ -429,9 +457,8 @@ pub fn enter(model: &mut Model) -> Vec<Effect> {
     };
     let d = &model.details;
     let recent = d
-        .read_at
-        .get(&id)
-        .is_some_and(|t| model.now.duration_since(*t) < ENTER_FRESH)
+        .read_at(&id)
+        .is_some_and(|t| model.now.duration_since(t) < ENTER_FRESH)
         && !d.from_cache.contains(&id);
     if d.in_flight.contains_key(&id) || recent || backing_off(model) {
         return Vec::new();
@@ -503,7 +530,7 @@ pub fn plan(model: &Model, limit: usize) -> Vec<String> {
             // Apps the filter hides come after the listed ones.
             return (3, pos.map_or(i64::MAX, |p| p as i64));
         }
-        let read = d.read_at.get(id).map_or(i64::MIN, |t| t.as_millisecond());
+        let read = d.read_at(id).map_or(i64::MIN, |t| t.as_millisecond());
         (4, read)
     };
     // Most messages find nothing to read (every app known): look for ready apps first, in one

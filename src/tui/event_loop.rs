@@ -365,6 +365,10 @@ impl<'t, B: Backend> LoopCore<'t, B> {
         // when the tick is off.
         let mut effects = update(&mut self.model, Msg::Tick { now });
         effects.extend(update(&mut self.model, msg));
+        let garbage = self.model.apps.take_garbage();
+        if !garbage.is_empty() {
+            crate::memory::free_in_background(garbage);
+        }
         if frees_memory {
             // Here rather than in `update`, which stays a pure function of model and message.
             self.trims += 1;
@@ -479,6 +483,8 @@ mod tests {
         list_answer(&mut core, again, RELEASE_MEMORY_FROM, now);
         assert_eq!(core.model.apps.len(), RELEASE_MEMORY_FROM);
         assert_eq!(core.trims, 1);
+        // What the list replaced went to another thread to be freed, not kept in the model.
+        assert!(core.model.apps.take_garbage().is_empty());
         // Replacing the large list by a small one frees the large one.
         let again = refresh(&mut core, now);
         list_answer(&mut core, again, 20, now);

@@ -46,6 +46,10 @@ pub struct AppStore {
     pub(super) name_order: Vec<u32>,
     pub(super) name_rank: Vec<u32>,
     names_for: Option<u64>,
+    /// What the last refresh replaced, for the event loop to free once the frame is drawn
+    /// (`take_garbage`): 10,000 apps are some 100,000 allocations, and freeing them is most
+    /// of a refresh's cost.
+    garbage: Vec<App>,
 }
 
 #[derive(Debug)]
@@ -198,51 +202,88 @@ impl AppStore {
 
     /// Replaces the apps with `apps`, the answer of a refresh. That answer is mostly the same
     /// apps again: an app equal to the one in its slot keeps the slot (its search keys and
-    /// stamp) and only the copy that came in is freed; a changed app gets a fresh slot under
+    /// stamp) and only the copy that came in is dropped; a changed app gets a fresh slot under
     /// the id it had. When nothing changed, not even the order, the generation stays, so that
-    /// the orders and rows computed from the store stay valid.
+    /// the orders and rows computed from the store stay valid; when no name changed either, the
+    /// name order does. What is replaced waits in `take_garbage`.
     pub fn replace_all(&mut self, apps: Vec<App>) {
+        // Left by a caller that never takes it (tests calling `update` alone): freed here, so
+        // that at most one refresh's worth waits.
+        self.garbage = Vec::new();
         // Every change of this refresh shares one stamp, taken only if something changed.
         let stamp = self.clock + 1;
-        let mut changed = apps.len() != self.slots.len();
-        // Whether some app is not at the position it had: then the index is rebuilt.
-        let mut moved = changed;
+        let names_were_current = self.names_for == Some(self.generation);
+        let aligned = apps.len() == self.slots.len()
+            && apps.iter().zip(&self.slots).all(|(a, s)| *s.id == *a.id);
+        let (changed, renamed) = if aligned {
+            self.replace_in_place(apps, stamp)
+        } else {
+            self.replace_moved(apps, stamp);
+            (true, true)
+        };
+        if changed {
+            self.clock = self.clock.max(stamp);
+            self.generation = self.clock;
+            if names_were_current && !renamed {
+                self.names_for = Some(self.generation);
+            }
+        }
+    }
+
+    /// The usual refresh: the same apps in the same order, some of them changed. No slot
+    /// moves and the index stays. Returns whether an app changed, and whether a name did.
+    fn replace_in_place(&mut self, apps: Vec<App>, stamp: u64) -> (bool, bool) {
+        let (mut changed, mut renamed) = (false, false);
+        self.garbage.reserve(apps.len());
+        for (slot, app) in self.slots.iter_mut().zip(apps) {
+            if slot.app == app {
+                self.garbage.push(app);
+                continue;
+            }
+            changed = true;
+            renamed |= slot.app.name != app.name;
+            let fresh = Slot::new(Arc::clone(&slot.id), app, stamp);
+            self.garbage.push(std::mem::replace(slot, fresh).app);
+        }
+        (changed, renamed)
+    }
+
+    /// Apps added, removed or in another order: the slots are laid out again, reusing those
+    /// of unchanged apps, and the index is rebuilt.
+    fn replace_moved(&mut self, apps: Vec<App>, stamp: u64) {
         let mut old: Vec<Option<Slot>> = std::mem::take(&mut self.slots)
             .into_iter()
             .map(Some)
             .collect();
         let mut slots = Vec::with_capacity(apps.len());
-        for (at, app) in apps.into_iter().enumerate() {
+        for app in apps {
             let found = self.index.get(app.id.as_str()).copied();
-            let slot = match found.and_then(|i| old[i].take().map(|slot| (i, slot))) {
-                Some((i, slot)) if slot.app == app => {
-                    moved |= i != at;
+            let slot = match found.and_then(|i| old[i].take()) {
+                Some(slot) if slot.app == app => {
+                    self.garbage.push(app);
                     slot
                 }
-                Some((i, slot)) => {
-                    moved |= i != at;
-                    changed = true;
-                    Slot::new(Arc::clone(&slot.id), app, stamp)
+                Some(slot) => {
+                    let fresh = Slot::new(Arc::clone(&slot.id), app, stamp);
+                    self.garbage.push(slot.app);
+                    fresh
                 }
                 // New, or a second app under an id already taken.
-                None => {
-                    moved = true;
-                    changed = true;
-                    Slot::new(Arc::from(app.id.as_str()), app, stamp)
-                }
+                None => Slot::new(Arc::from(app.id.as_str()), app, stamp),
             };
             slots.push(slot);
         }
         self.slots = slots;
-        // Apps no longer listed go here.
-        drop(old);
-        if moved {
-            self.reindex();
-        }
-        if changed || moved {
-            self.clock = self.clock.max(stamp);
-            self.generation = self.clock;
-        }
+        // Apps no longer listed.
+        self.garbage
+            .extend(old.into_iter().flatten().map(|slot| slot.app));
+        self.reindex();
+    }
+
+    /// What the last refresh replaced or dropped as a duplicate: the caller frees it when it
+    /// suits (the event loop: after the frame, off the UI thread).
+    pub fn take_garbage(&mut self) -> Vec<App> {
+        std::mem::take(&mut self.garbage)
     }
 
     /// The index rebuilt from the slots. A duplicate id keeps its last slot only, as repeated
@@ -504,5 +545,68 @@ mod tests {
         store.replace_all(Vec::new());
         consistent(&store);
         assert!(store.is_empty());
+    }
+
+    /// The names in the store's name order.
+    fn by_name(store: &mut AppStore) -> Vec<String> {
+        store.refresh_names();
+        let order = store.name_order.clone();
+        order
+            .iter()
+            .map(|&i| store.slots[i as usize].app.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_refresh_that_changes_no_name_keeps_the_name_order_and_one_that_renames_sorts_again() {
+        let mut store = AppStore::from_list(apps(&[("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")]));
+        assert_eq!(by_name(&mut store), ["Alpha", "Beta", "Gamma"]);
+
+        // A secret added: the generation moves, the name order is still the current one.
+        let mut next: Vec<App> = store.values().cloned().collect();
+        let mut secret = next[1].secrets[0].clone();
+        secret.id = 2;
+        next[1].secrets.push(secret);
+        let generation = store.generation;
+        store.replace_all(next.clone());
+        assert!(store.generation > generation);
+        assert_eq!(
+            store.names_for,
+            Some(store.generation),
+            "no sort for a secret"
+        );
+
+        // A rename that moves the app to the top: sorted again, never the stale order.
+        next[2].name = "Aardvark".into();
+        store.replace_all(next);
+        assert_ne!(store.names_for, Some(store.generation));
+        assert_eq!(by_name(&mut store), ["Aardvark", "Alpha", "Beta"]);
+    }
+
+    #[test]
+    fn what_a_refresh_replaced_waits_for_the_caller_and_only_one_refresh_of_it() {
+        let before = apps(&[("a", "Alpha"), ("b", "Beta")]);
+        let mut store = AppStore::from_list(before.clone());
+        let mut after = before.clone();
+        after[0].name = "Alpha 2".into();
+        store.replace_all(after.clone());
+        // The equal copy of b that came in, and the a it replaced.
+        let garbage = store.take_garbage();
+        let mut names: Vec<&str> = garbage.iter().map(|a| a.name.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["Alpha", "Beta"]);
+        assert!(store.take_garbage().is_empty(), "taken once");
+        assert_eq!(store["a"].name, "Alpha 2");
+
+        // Not taken: the next refresh frees it instead of piling it up.
+        store.replace_all(after.clone());
+        store.replace_all(after.clone());
+        assert_eq!(store.take_garbage().len(), 2);
+
+        // Apps no longer listed are handed over too.
+        store.replace_all(vec![after[1].clone()]);
+        let names: Vec<String> = store.take_garbage().into_iter().map(|a| a.name).collect();
+        assert!(names.contains(&"Alpha 2".to_owned()), "{names:?}");
+        consistent(&store);
     }
 }

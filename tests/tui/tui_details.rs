@@ -786,3 +786,72 @@ fn a_deleted_secret_reads_its_app_again_when_lists_are_summaries() {
         "{after:?}"
     );
 }
+
+/// A list answer of `apps` as they are (full or summaries), at `at`.
+fn list_answer(model: &mut Model, apps: Vec<App>, at: Timestamp) -> Vec<Effect> {
+    tick(model, at);
+    let [Effect::LoadApps { req }] = update(model, Msg::Key(Action::Refresh))[..] else {
+        panic!("r asks for the list")
+    };
+    update(
+        model,
+        Msg::Api {
+            req,
+            result: ApiResult::Apps {
+                apps: Ok(apps),
+                token_expires: None,
+            },
+        },
+    )
+}
+
+/// A full list reads every app it has at once (one time for all of them, no bookkeeping per
+/// app); a later summary list keeps those times app by app and knows no time for an app it
+/// brought that nothing has read.
+#[test]
+fn a_full_list_is_a_read_of_every_app_and_a_summary_list_after_it_keeps_those_times() {
+    let apps = org(3);
+    let (mut model, effects) = loaded(&apps, (120, 35));
+    for (req, id) in detail_reads(&effects) {
+        answer(&mut model, &apps, req, &id);
+    }
+    let t1 = now() + SignedDuration::from_mins(5);
+    list_answer(&mut model, apps.clone(), t1);
+    for a in &apps {
+        assert_eq!(model.details.read_at(&a.id), Some(t1), "{}", a.name);
+    }
+    // Enter right after the list: just read, so no read is sent; later, it is.
+    tick(&mut model, t1 + SignedDuration::from_secs(1));
+    let reads = detail_reads(&update(&mut model, Msg::Key(Action::ShowDetails)));
+    assert!(reads.is_empty(), "read by the list a second ago: {reads:?}");
+    update(&mut model, Msg::Key(Action::Back));
+    tick(&mut model, t1 + SignedDuration::from_secs(30));
+    let reads = detail_reads(&update(&mut model, Msg::Key(Action::ShowDetails)));
+    assert_eq!(
+        reads.len(),
+        1,
+        "Enter on an app read 30 s ago reads it again"
+    );
+    update(&mut model, Msg::Key(Action::Back));
+    let (req, id) = reads[0].clone();
+    let t2 = t1 + SignedDuration::from_secs(31);
+    tick(&mut model, t2);
+    answer(&mut model, &apps, req, &id);
+    assert_eq!(
+        model.details.read_at(&id),
+        Some(t2),
+        "its own read is newer"
+    );
+
+    // A summary list with one more app.
+    let mut more = org(4);
+    more.truncate(4);
+    let newcomer = more[3].id.clone();
+    let t3 = t2 + SignedDuration::from_mins(1);
+    list_answer(&mut model, more.iter().map(summary).collect(), t3);
+    for a in &apps {
+        let want = if a.id == id { t2 } else { t1 };
+        assert_eq!(model.details.read_at(&a.id), Some(want), "{}", a.name);
+    }
+    assert_eq!(model.details.read_at(&newcomer), None, "never read");
+}
