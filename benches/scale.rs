@@ -13,6 +13,7 @@ use extapps::api::model::App;
 use extapps::tui::effect::Effect;
 use extapps::tui::keymap::Action;
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
+use extapps::tui::store::Garbage;
 use extapps::tui::{Model, TuiOptions, update, view};
 use jiff::Timestamp;
 use ratatui::Terminal;
@@ -41,7 +42,7 @@ fn org() -> Vec<App> {
 /// A list answer, as the event loop applies it: the apps the refresh replaced are returned,
 /// not freed, since the loop frees them off the UI thread after the frame (criterion drops
 /// what a timed routine returns outside the measurement).
-fn refresh(model: &mut Model, apps: Vec<App>) -> Vec<App> {
+fn refresh(model: &mut Model, apps: Vec<App>) -> Garbage {
     let req = match update(model, Msg::Key(Action::Refresh))[..] {
         [Effect::LoadApps { req }] => req,
         ref other => panic!("expected one LoadApps, got {other:?}"),

@@ -462,6 +462,9 @@ impl Model {
     pub fn rebuild_view(&mut self) {
         let filter = AppFilter::parse(self.filter.value());
         self.refresh_order();
+        if !filter.is_empty() {
+            self.apps.search_ready();
+        }
         let slots = &self.apps.slots;
         // Filtering keeps the sorted order, so a keystroke is one pass over precomputed,
         // lower-cased keys and never a sort.
@@ -478,21 +481,33 @@ impl Model {
         } else {
             Box::new(self.order.iter())
         };
-        self.view = ordered
-            .map(|&i| &slots[i as usize])
-            .filter(|s| {
-                if filter.is_empty() {
-                    return true;
-                }
+        // The selected app's row is found while the view is made: no second pass comparing
+        // ids.
+        let chosen = self
+            .selected
+            .as_deref()
+            .and_then(|id| self.apps.slot_of(id));
+        let mut at = None;
+        let mut view = std::mem::take(&mut self.view);
+        view.clear();
+        for &i in ordered {
+            let s = &slots[i as usize];
+            if !filter.is_empty() {
                 let verdict = filter.judge(&s.app, now, |search| match search {
                     Search::Text => s.matches(&filter.text, &text),
                     Search::Scope(i) => s.scope_matches(&scopes[i]),
                 });
                 not_loaded += usize::from(verdict == Verdict::NotLoaded);
-                verdict == Verdict::Match
-            })
-            .map(|s| Arc::clone(&s.id))
-            .collect();
+                if verdict != Verdict::Match {
+                    continue;
+                }
+            }
+            if chosen == Some(i as usize) {
+                at = Some(view.len());
+            }
+            view.push(Arc::clone(&s.id));
+        }
+        self.view = view;
         self.filter_outcome = FilterOutcome {
             not_loaded,
             uses_time: filter.uses_time(),
@@ -500,11 +515,7 @@ impl Model {
             at: now,
         };
         let before = self.selected.clone();
-        match self
-            .selected
-            .as_deref()
-            .and_then(|id| self.view.iter().position(|v| **v == *id))
-        {
+        match at {
             Some(i) => self.list.index = i,
             None if self.view.is_empty() => {
                 self.list.index = 0;

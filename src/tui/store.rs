@@ -41,6 +41,8 @@ pub struct AppStore {
     clock: u64,
     /// Some slot was handed out mutably and its keys must be recomputed before use.
     stale: bool,
+    /// Some slot has the keys of its name only (`Slot::full`).
+    partial: bool,
     /// Slots by name (then client id), and each slot's place in that order, for the
     /// generation in `names_for`: every sort and the expiry rows break ties with it.
     pub(super) name_order: Vec<u32>,
@@ -49,7 +51,26 @@ pub struct AppStore {
     /// What the last refresh replaced, for the event loop to free once the frame is drawn
     /// (`take_garbage`): 10,000 apps are some 100,000 allocations, and freeing them is most
     /// of a refresh's cost.
-    garbage: Vec<App>,
+    garbage: Garbage,
+}
+
+/// What a refresh replaced: the copies that came in equal to the apps kept, and the slots of
+/// changed or gone apps. Nothing is done with it but freeing it.
+#[derive(Debug, Default)]
+pub struct Garbage {
+    apps: Vec<App>,
+    slots: Vec<Slot>,
+}
+
+impl Garbage {
+    pub fn is_empty(&self) -> bool {
+        self.apps.is_empty() && self.slots.is_empty()
+    }
+
+    /// The apps it holds.
+    pub fn apps(&self) -> impl Iterator<Item = &App> {
+        self.apps.iter().chain(self.slots.iter().map(|s| &s.app))
+    }
 }
 
 #[derive(Debug)]
@@ -59,6 +80,11 @@ pub(super) struct Slot {
     pub(super) app: App,
     keys: SearchKeys,
     stale: bool,
+    /// Whether `keys` holds every field or the name only. A slot starts with its name (the
+    /// sort needs it at once); the rest, every scope name of the app, is read only when a
+    /// filter first needs it, so that a refresh that brings 10,000 new apps does not
+    /// lower-case 100,000 scope names nobody searches.
+    full: bool,
     /// When this app last changed, on the store's clock: a detail read that left before it
     /// is older than what the slot holds.
     stamp: u64,
@@ -80,13 +106,16 @@ struct SearchKeys {
 }
 
 impl SearchKeys {
-    fn of(app: &App) -> Self {
+    /// The keys of every field, or (`full` false) of the name alone.
+    fn of(app: &App, full: bool) -> Self {
         let scopes = || app.resources.iter().flat_map(|r| &r.scopes);
         let fields = || {
-            std::iter::once(app.name.as_str())
-                .chain(std::iter::once(app.id.as_str()))
-                .chain(app.redirect_uri.as_deref())
-                .chain(scopes().map(|s| s.name.as_str()))
+            let rest = full.then(|| {
+                std::iter::once(app.id.as_str())
+                    .chain(app.redirect_uri.as_deref())
+                    .chain(scopes().map(|s| s.name.as_str()))
+            });
+            std::iter::once(app.name.as_str()).chain(rest.into_iter().flatten())
         };
         // Name, client id and the redirect URI come before the scope names.
         let head_fields = 2 + usize::from(app.redirect_uri.is_some());
@@ -155,9 +184,10 @@ impl Slot {
     fn new(id: Arc<str>, app: App, stamp: u64) -> Self {
         Slot {
             id,
-            keys: SearchKeys::of(&app),
+            keys: SearchKeys::of(&app, false),
             app,
             stale: false,
+            full: false,
             stamp,
         }
     }
@@ -165,6 +195,10 @@ impl Slot {
     /// `matches_filter`, on the precomputed keys. `needle` is already lower case and
     /// `finder` looks for it.
     pub(super) fn matches(&self, needle: &str, finder: &memchr::memmem::Finder) -> bool {
+        debug_assert!(
+            self.full,
+            "search keys not made: call AppStore::search_ready"
+        );
         if needle.as_bytes().contains(&SEPARATOR) {
             return matches_filter(&self.app, needle);
         }
@@ -209,7 +243,7 @@ impl AppStore {
     pub fn replace_all(&mut self, apps: Vec<App>) {
         // Left by a caller that never takes it (tests calling `update` alone): freed here, so
         // that at most one refresh's worth waits.
-        self.garbage = Vec::new();
+        self.garbage = Garbage::default();
         // Every change of this refresh shares one stamp, taken only if something changed.
         let stamp = self.clock + 1;
         let names_were_current = self.names_for == Some(self.generation);
@@ -222,6 +256,8 @@ impl AppStore {
             (true, true)
         };
         if changed {
+            // New slots have their names' keys only.
+            self.partial = true;
             self.clock = self.clock.max(stamp);
             self.generation = self.clock;
             if names_were_current && !renamed {
@@ -234,16 +270,16 @@ impl AppStore {
     /// moves and the index stays. Returns whether an app changed, and whether a name did.
     fn replace_in_place(&mut self, apps: Vec<App>, stamp: u64) -> (bool, bool) {
         let (mut changed, mut renamed) = (false, false);
-        self.garbage.reserve(apps.len());
+        self.garbage.apps.reserve(apps.len());
         for (slot, app) in self.slots.iter_mut().zip(apps) {
             if slot.app == app {
-                self.garbage.push(app);
+                self.garbage.apps.push(app);
                 continue;
             }
             changed = true;
             renamed |= slot.app.name != app.name;
             let fresh = Slot::new(Arc::clone(&slot.id), app, stamp);
-            self.garbage.push(std::mem::replace(slot, fresh).app);
+            self.garbage.slots.push(std::mem::replace(slot, fresh));
         }
         (changed, renamed)
     }
@@ -260,12 +296,12 @@ impl AppStore {
             let found = self.index.get(app.id.as_str()).copied();
             let slot = match found.and_then(|i| old[i].take()) {
                 Some(slot) if slot.app == app => {
-                    self.garbage.push(app);
+                    self.garbage.apps.push(app);
                     slot
                 }
                 Some(slot) => {
                     let fresh = Slot::new(Arc::clone(&slot.id), app, stamp);
-                    self.garbage.push(slot.app);
+                    self.garbage.slots.push(slot);
                     fresh
                 }
                 // New, or a second app under an id already taken.
@@ -275,14 +311,13 @@ impl AppStore {
         }
         self.slots = slots;
         // Apps no longer listed.
-        self.garbage
-            .extend(old.into_iter().flatten().map(|slot| slot.app));
+        self.garbage.slots.extend(old.into_iter().flatten());
         self.reindex();
     }
 
     /// What the last refresh replaced or dropped as a duplicate: the caller frees it when it
     /// suits (the event loop: after the frame, off the UI thread).
-    pub fn take_garbage(&mut self) -> Vec<App> {
+    pub fn take_garbage(&mut self) -> Garbage {
         std::mem::take(&mut self.garbage)
     }
 
@@ -342,6 +377,11 @@ impl AppStore {
         self.clock
     }
 
+    /// Where the app under `id` is in `slots`.
+    pub(super) fn slot_of(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
     pub fn contains_key(&self, id: &str) -> bool {
         self.index.contains_key(id)
     }
@@ -351,6 +391,7 @@ impl AppStore {
         let id = id.into();
         self.bump();
         let slot = Slot::new(Arc::clone(&id), app, self.generation);
+        self.partial = true;
         match self.index.get(&id) {
             Some(&i) => Some(std::mem::replace(&mut self.slots[i], slot).app),
             None => {
@@ -400,27 +441,48 @@ impl AppStore {
         self.slots.iter().map(|s| (&*s.id, &s.app))
     }
 
-    fn refresh_keys(&mut self) {
-        if !self.stale {
+    /// Recomputes the keys of changed slots; with `full`, also completes the slots that have
+    /// their name's only.
+    fn refresh_keys(&mut self, full: bool) {
+        if !self.stale && !(full && self.partial) {
             return;
         }
-        for slot in self.slots.iter_mut().filter(|s| s.stale) {
-            slot.keys = SearchKeys::of(&slot.app);
-            slot.stale = false;
+        for slot in self.slots.iter_mut() {
+            if slot.stale || (full && !slot.full) {
+                slot.keys = SearchKeys::of(&slot.app, full);
+                slot.full = full;
+                slot.stale = false;
+                self.partial |= !full;
+            }
         }
         self.stale = false;
+        if full {
+            self.partial = false;
+        }
+    }
+
+    /// Makes every slot's search keys whole: before a filter runs.
+    pub(super) fn search_ready(&mut self) {
+        self.refresh_keys(true);
     }
 
     /// Computes the name order and ranks, once per generation (with fresh keys).
     pub(super) fn refresh_names(&mut self) {
-        self.refresh_keys();
+        self.refresh_keys(false);
         if self.names_for != Some(self.generation) {
             let slots = &self.slots;
-            let mut order: Vec<u32> = (0..slots.len() as u32).collect();
-            order.sort_unstable_by(|&a, &b| {
-                let (a, b) = (&slots[a as usize], &slots[b as usize]);
-                a.keys.cmp_name(&b.keys).then_with(|| a.id.cmp(&b.id))
+            // Sorted as (name prefix, slot) pairs side by side in memory; the slots themselves
+            // are read only for names that share their first 16 bytes.
+            let mut pairs: Vec<(u128, u32)> = (0..slots.len())
+                .map(|i| (slots[i].keys.name_prefix, i as u32))
+                .collect();
+            pairs.sort_unstable_by(|&(pa, a), &(pb, b)| {
+                pa.cmp(&pb).then_with(|| {
+                    let (a, b) = (&slots[a as usize], &slots[b as usize]);
+                    a.keys.cmp_name(&b.keys).then_with(|| a.id.cmp(&b.id))
+                })
             });
+            let order: Vec<u32> = pairs.into_iter().map(|(_, slot)| slot).collect();
             let mut rank = vec![0u32; slots.len()];
             for (place, &slot) in order.iter().enumerate() {
                 rank[slot as usize] = place as u32;
@@ -506,6 +568,7 @@ mod tests {
         assert!(store.generation > generation);
         assert_eq!(store["b"].name, "Beta renamed");
         // Its keys are the new name's: the filter finds it by it.
+        store.search_ready();
         let slot = &store.slots[store.index["b"]];
         assert!(slot.matches("renamed", &memchr::memmem::Finder::new("renamed")));
 
@@ -592,7 +655,7 @@ mod tests {
         store.replace_all(after.clone());
         // The equal copy of b that came in, and the a it replaced.
         let garbage = store.take_garbage();
-        let mut names: Vec<&str> = garbage.iter().map(|a| a.name.as_str()).collect();
+        let mut names: Vec<&str> = garbage.apps().map(|a| a.name.as_str()).collect();
         names.sort_unstable();
         assert_eq!(names, ["Alpha", "Beta"]);
         assert!(store.take_garbage().is_empty(), "taken once");
@@ -601,12 +664,13 @@ mod tests {
         // Not taken: the next refresh frees it instead of piling it up.
         store.replace_all(after.clone());
         store.replace_all(after.clone());
-        assert_eq!(store.take_garbage().len(), 2);
+        assert_eq!(store.take_garbage().apps().count(), 2);
 
         // Apps no longer listed are handed over too.
         store.replace_all(vec![after[1].clone()]);
-        let names: Vec<String> = store.take_garbage().into_iter().map(|a| a.name).collect();
-        assert!(names.contains(&"Alpha 2".to_owned()), "{names:?}");
+        let garbage = store.take_garbage();
+        let names: Vec<&str> = garbage.apps().map(|a| a.name.as_str()).collect();
+        assert!(names.contains(&"Alpha 2"), "{names:?}");
         consistent(&store);
     }
 }
