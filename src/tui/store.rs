@@ -444,7 +444,7 @@ impl AppStore {
     /// Recomputes the keys of changed slots; with `full`, also completes the slots that have
     /// their name's only.
     fn refresh_keys(&mut self, full: bool) {
-        if !self.stale && !(full && self.partial) {
+        if !(self.stale || (full && self.partial)) {
             return;
         }
         for slot in self.slots.iter_mut() {
