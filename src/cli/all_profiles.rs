@@ -13,7 +13,9 @@ use super::Failure;
 use super::args::Cli;
 use super::connect::connect_with;
 use super::details::{self, DetailOptions};
-use super::secrets::{EXIT_EXPIRED, EXIT_EXPIRING, EXIT_INCOMPLETE, Format, SecretRow};
+use super::secrets::{
+    EXIT_EXPIRED, EXIT_EXPIRING, EXIT_INCOMPLETE, Format, NoValidSecret, SecretRow,
+};
 use super::table::Table;
 use crate::api::pacer::Budget;
 use crate::config::{ConfigFiles, Flags};
@@ -85,6 +87,7 @@ pub async fn secrets(cli: &Cli, a: SecretsArgs, out: &mut dyn Write) -> Result<(
     let results = join_all(runs).await;
     let now = Timestamp::now();
     let mut rows: Vec<(String, SecretRow)> = Vec::new();
+    let mut no_valid: Vec<(String, NoValidSecret)> = Vec::new();
     let (mut expired, mut expiring, mut incomplete) = (0, 0, 0);
     for (sel, result) in selectors.iter().zip(results) {
         match result {
@@ -93,6 +96,7 @@ pub async fn secrets(cli: &Cli, a: SecretsArgs, out: &mut dyn Write) -> Result<(
                 expired += r.expired;
                 expiring += r.expiring;
                 rows.extend(r.rows.into_iter().map(|row| (sel.clone(), row)));
+                no_valid.extend(r.no_valid.into_iter().map(|app| (sel.clone(), app)));
                 if !loaded.complete() {
                     incomplete += 1;
                     let names: Vec<String> = loaded
@@ -131,7 +135,12 @@ pub async fn secrets(cli: &Cli, a: SecretsArgs, out: &mut dyn Write) -> Result<(
                 b.secret_id,
             ))
     });
-    write_secrets(&rows, a.format, now, out)?;
+    let totals = Totals {
+        expired,
+        expiring,
+        no_valid: &no_valid,
+    };
+    write_secrets(&rows, &totals, a.format, now, out)?;
     let code = if incomplete > 0 {
         EXIT_INCOMPLETE
     } else if expired > 0 {
@@ -157,8 +166,17 @@ pub async fn secrets(cli: &Cli, a: SecretsArgs, out: &mut dyn Write) -> Result<(
     Err(Failure::new(parts.join("; "), code))
 }
 
+/// What the table says under its rows, as the one-profile table does.
+struct Totals<'a> {
+    expired: usize,
+    expiring: usize,
+    /// Apps with no valid secret, with their profile, in profile order.
+    no_valid: &'a [(String, NoValidSecret)],
+}
+
 fn write_secrets(
     rows: &[(String, SecretRow)],
+    totals: &Totals,
     format: Format,
     now: Timestamp,
     out: &mut dyn Write,
@@ -173,6 +191,7 @@ fn write_secrets(
                 "DESCRIPTION",
                 "EXPIRES",
                 "LEFT",
+                "APP STATE",
             ]);
             for (profile, r) in rows {
                 table.row(vec![
@@ -185,10 +204,30 @@ fn write_secrets(
                         .map(expiry::date)
                         .unwrap_or_else(|| "never".to_owned()),
                     expiry::badge(r.expiry_time, now),
+                    r.app_state_text.clone(),
                 ]);
             }
             table.write(out)?;
-            writeln!(out, "{} secrets", rows.len())?;
+            writeln!(
+                out,
+                "{} secrets, {} expired, {} expiring",
+                rows.len(),
+                totals.expired,
+                totals.expiring
+            )?;
+            let names: Vec<String> = totals
+                .no_valid
+                .iter()
+                .map(|(profile, a)| {
+                    format!(
+                        "{} ({}, profile {})",
+                        sanitize(&a.name),
+                        sanitize(&a.client_id),
+                        sanitize(profile)
+                    )
+                })
+                .collect();
+            super::secrets::write_no_valid(&names, out)?;
         }
         Format::Json => {
             let values: Vec<serde_json::Value> = rows
@@ -206,7 +245,7 @@ fn write_secrets(
         Format::Csv => {
             writeln!(
                 out,
-                "profile,appName,clientId,secretId,description,creationTime,expiryTime,status"
+                "profile,appName,clientId,secretId,description,creationTime,expiryTime,status,appSecretState"
             )?;
             for (profile, r) in rows {
                 let status = serde_json::to_value(r.status)
@@ -222,6 +261,7 @@ fn write_secrets(
                     r.creation_time.to_string(),
                     r.expiry_time.map(|t| t.to_string()).unwrap_or_default(),
                     status,
+                    r.app_secret_state.to_owned(),
                 ];
                 let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
                 writeln!(out, "{}", line.join(","))?;

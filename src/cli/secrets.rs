@@ -228,25 +228,31 @@ fn write_table(report: &Report, now: Timestamp, out: &mut dyn Write) -> std::io:
         report.expired,
         report.expiring
     )?;
-    if !report.no_valid.is_empty() {
-        let names: Vec<String> = report
-            .no_valid
-            .iter()
-            .map(|a| format!("{} ({})", sanitize(&a.name), sanitize(&a.client_id)))
-            .collect();
-        let noun = if names.len() == 1 {
-            "app has"
-        } else {
-            "apps have"
-        };
-        writeln!(
-            out,
-            "{} {noun} no valid secret: {}",
-            names.len(),
-            names.join(", ")
-        )?;
+    let names: Vec<String> = report
+        .no_valid
+        .iter()
+        .map(|a| format!("{} ({})", sanitize(&a.name), sanitize(&a.client_id)))
+        .collect();
+    write_no_valid(&names, out)
+}
+
+/// The line under a secrets table that names the apps with no valid secret (`names` already
+/// sanitised), if there are any.
+pub(super) fn write_no_valid(names: &[String], out: &mut dyn Write) -> std::io::Result<()> {
+    if names.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let noun = if names.len() == 1 {
+        "app has"
+    } else {
+        "apps have"
+    };
+    writeln!(
+        out,
+        "{} {noun} no valid secret: {}",
+        names.len(),
+        names.join(", ")
+    )
 }
 
 fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {

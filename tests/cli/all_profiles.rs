@@ -70,6 +70,20 @@ fn secrets_of_three_profiles_one_unreachable() {
         p
     };
     assert_eq!(profiles_of(&out), ["dev", "prod"], "{out}");
+    // The same facts as one profile's table: each app's secret state, the totals, and the
+    // apps that cannot get a token, with the profile they belong to.
+    assert!(out.lines().next().unwrap().ends_with("APP STATE"), "{out}");
+    assert!(out.contains("no valid secret"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains(" expired, ") && l.contains(" expiring")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.contains("no valid secret: ") && l.contains(", profile dev)")),
+        "{out}"
+    );
     assert!(out.contains("demo-admin-2"), "{out}");
     assert!(err.contains("extapps: profile gone:"), "{err}");
     assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
@@ -89,6 +103,29 @@ fn secrets_of_three_profiles_one_unreachable() {
     assert!(
         rows.iter()
             .any(|r| r["profile"] == "dev" && r["status"] == "expired")
+    );
+    assert!(
+        rows.iter()
+            .all(|r| r["appSecretState"].as_str().is_some_and(|s| !s.is_empty())),
+        "every row says its app's state"
+    );
+
+    let o = run(
+        &sim,
+        None,
+        &["secrets", "list", "--all-profiles", "--format", "csv"],
+    );
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "profile,appName,clientId,secretId,description,creationTime,expiryTime,status,appSecretState"
+        )
+    );
+    assert!(
+        lines.any(|l| l.starts_with("dev,") && l.ends_with(",no_valid_secret")),
+        "{out}"
     );
 }
 
