@@ -780,19 +780,8 @@ impl Model {
     }
 
     pub fn push_toast(&mut self, level: ToastLevel, text: impl Into<String>) {
-        // Toasts quote app names, server messages and URIs (which may carry a password); the
-        // line breaks written here stay.
-        let text = crate::domain::shown_message(&text.into());
-        let toast = Toast {
-            level,
-            text,
-            born: self.now,
-        };
-        if self.messages.len() == crate::tui::flows::messages::KEPT {
-            self.messages.pop_front();
-        }
-        self.messages.push_back(toast.clone());
-        self.toasts.push(toast);
+        crate::tui::flows::ctx::Toasts::new(&mut self.toasts, &mut self.messages, self.now)
+            .push(level, text);
     }
 
     /// The toast the status line shows: the newest error, else the newest info.

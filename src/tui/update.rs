@@ -7,13 +7,15 @@ use crate::domain::permissions;
 
 use super::details;
 use super::effect::{Effect, RequestId};
+use super::flows::ctx::{Ctx, Outcome, Stack, Toasts};
 use super::flows::{editing, lost_create, profile, token};
 use super::keymap::{Action, COMMANDS, SecretKey};
 use super::model::{
     INFO_TOAST_LIFETIME, LIST_ERROR_WIDTH, ListCursor, ListError, Model, Overlay, OverlayKind,
-    Pane, RequestKind, SortKey, ToastLevel, TreeRow, secrets_by_expiry,
+    Overlays, Pane, RequestKind, SortKey, ToastLevel, TreeRow, secrets_by_expiry,
 };
 use super::msg::{ApiResult, Msg};
+use super::overlay::OverlayState;
 use super::requests::unexpected;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -169,6 +171,89 @@ fn request_apps(model: &mut Model) -> Vec<Effect> {
     model.request_apps()
 }
 
+/// The model split for a flow: the overlay stack (where the flow's own state is) and the
+/// context every flow shares, borrowed apart so that a flow holds both at once.
+fn split(model: &mut Model) -> (&mut Overlays, Ctx<'_>) {
+    let Model {
+        overlays,
+        apps,
+        now,
+        tz,
+        opts,
+        requests,
+        toasts,
+        messages,
+        ..
+    } = model;
+    let ctx = Ctx {
+        apps,
+        now: *now,
+        tz,
+        opts,
+        requests,
+        toasts: Toasts::new(toasts, messages, *now),
+    };
+    (overlays, ctx)
+}
+
+/// Hands the flow the state of its overlay (`None`: not open) and the context; carries out
+/// what it returns. `None` back: the flow did not use the key.
+fn run<T: OverlayState>(
+    model: &mut Model,
+    f: impl FnOnce(Option<&mut T>, &mut Ctx) -> Option<Outcome>,
+) -> Option<Vec<Effect>> {
+    let (overlays, mut ctx) = split(model);
+    let outcome = f(overlays.get_mut::<T>(), &mut ctx)?;
+    Some(apply(model, Some(T::KIND), outcome))
+}
+
+/// A key (or an answer) for the flow of `T`, which uses it whole; nothing when `T` is not open.
+fn flow<T: OverlayState>(
+    model: &mut Model,
+    f: impl FnOnce(&mut T, &mut Ctx) -> Outcome,
+) -> Vec<Effect> {
+    run::<T>(model, |state, ctx| state.map(|s| f(s, ctx))).unwrap_or_default()
+}
+
+/// An answer whose overlay is gone (or that belongs to none): the flow has only the context.
+fn stateless(model: &mut Model, f: impl FnOnce(&mut Ctx) -> Outcome) -> Vec<Effect> {
+    let (_, mut ctx) = split(model);
+    let outcome = f(&mut ctx);
+    apply(model, None, outcome)
+}
+
+/// Carries out a flow's outcome: `own` is the kind of the flow's overlay.
+fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<Effect> {
+    let Outcome {
+        mut effects,
+        stack,
+        refresh,
+        focus,
+    } = outcome;
+    match stack {
+        Stack::Keep => {}
+        Stack::Close => {
+            if let Some(own) = own {
+                model.overlays.close(own);
+            }
+        }
+        Stack::Replace(overlay) => {
+            if let Some(own) = own {
+                model.overlays.close(own);
+            }
+            model.overlays.open(overlay);
+        }
+        Stack::Push(overlay) => model.overlays.open(overlay),
+    }
+    if let Some(pane) = focus {
+        model.focus = pane;
+    }
+    if refresh {
+        effects.extend(model.request_apps());
+    }
+    effects
+}
+
 /// The one way a worker answer comes in. The request tracker says whose request it was (its
 /// kind): the panes' (the app list, an app's details, the details cache), which go to the
 /// store, or a flow's, which go to that flow's one `answer`; the flow finds its overlay on the
@@ -187,7 +272,7 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
         tracing::debug!(?req, "dropping an answer to a request no longer in flight");
         return (Vec::new(), false);
     };
-    use super::flows::{login, secrets};
+    use super::flows::login;
     use RequestKind as K;
     let effects = match kind {
         K::Apps => {
@@ -202,7 +287,7 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
         }
         K::Details | K::DetailCache => details::answer(model, req, result),
         K::Token | K::TokenTest => token::answer(model, req, result),
-        K::Secret | K::Copy => secrets::answer(model, req, result),
+        K::Secret | K::Copy => secret_answer(model, req, result),
         K::Catalog | K::AppChange => editing::answer(model, req, result),
         K::Profiles | K::SwitchProfile => profile::answer(model, req, result),
         K::Login => login::answer(model, req, result),
@@ -210,6 +295,66 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
         K::Editor => unexpected(req, kind),
     };
     (effects, false)
+}
+
+/// The answers of the secret flows (new, rotate, delete) go to the flow that waits
+/// (`secrets::whose`), or, when its window closed, are told in a toast; every copy to the
+/// clipboard is told, and the reveal that asked notes where its value went.
+fn secret_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    use super::flows::delete_secret::{self, DeleteSecret};
+    use super::flows::reveal::{self, Reveal};
+    use super::flows::rotate::{self, Rotation};
+    use super::flows::secret_new;
+    use super::flows::secrets::{self, Whose};
+    use super::msg::SecretResult;
+    match result {
+        ApiResult::Secret(result) => {
+            // A secret minted or deleted: the app's secrets changed on the server, and a
+            // summary list will not say so; read the app again.
+            let wrote = matches!(
+                &result,
+                SecretResult::Minted(Ok(_)) | SecretResult::Deleted { result: Ok(()), .. }
+            );
+            let app = model.selected.clone();
+            let mut effects = match secrets::whose(&model.overlays, req, &result) {
+                Whose::SecretNew => match result {
+                    SecretResult::Minted(r) => secret_new::minted(model, r),
+                    _ => Vec::new(),
+                },
+                Whose::Rotate => match result {
+                    SecretResult::Minted(r) => rotate::minted(model, r),
+                    SecretResult::Verified(r) => rotate::verified(model, r),
+                    SecretResult::Deleted { secret_id, result } => {
+                        rotate::deleted(model, req, secret_id, result)
+                    }
+                },
+                Whose::DeleteSecret => {
+                    flow::<DeleteSecret>(model, |d, ctx| delete_secret::answer(d, req, result, ctx))
+                }
+                Whose::Nobody => stateless(model, |ctx| secrets::late(req, result, ctx)),
+            };
+            if wrote && let Some(app) = app {
+                effects.extend(details::reread(model, &app));
+            }
+            effects
+        }
+        ApiResult::Copied { what, result } => {
+            if let Ok(place) = &result {
+                if let Some(r) = model.overlays.get_mut::<Reveal>() {
+                    reveal::copied(r, req, place);
+                }
+                if let Some(r) = model
+                    .overlays
+                    .get_mut::<Rotation>()
+                    .and_then(|r| r.reveal.as_mut())
+                {
+                    reveal::copied(r, req, place);
+                }
+            }
+            stateless(model, |ctx| secrets::copied(&what, result, ctx))
+        }
+        _ => unexpected(req, RequestKind::Secret),
+    }
 }
 
 /// A list answer. The first one that leaves apps unknown also asks for the details cache.
@@ -313,7 +458,11 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
 /// the list overlays use their own keys and let the global ones (refresh, help, …) through.
 /// Moving keys never fall through: a list under an overlay does not move.
 fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    use super::flows::{delete_secret, login, reveal, rotate, secret_new};
+    use super::flows::delete_secret::{self, DeleteSecret};
+    use super::flows::messages::Messages;
+    use super::flows::reveal::{self, Reveal};
+    use super::flows::secret_details::SecretDetails;
+    use super::flows::{login, rotate, secret_new};
     use OverlayKind as K;
     let top = model.overlays.top()?;
     if action == Action::Quit {
@@ -333,11 +482,15 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             }
             _ => moves.then(Vec::new),
         },
-        K::SecretDetails => super::flows::secret_details::key(model, action).then(Vec::new),
+        K::SecretDetails => run::<SecretDetails>(model, |s, ctx| {
+            s.and_then(|s| super::flows::secret_details::key(s, action, ctx))
+        }),
         K::SecretNew => modal(secret_new::key(model, action)),
-        K::Reveal => modal(reveal::key(model, action)),
+        K::Reveal => modal(flow::<Reveal>(model, |r, ctx| reveal::key(r, action, ctx))),
         K::Rotate => modal(rotate::key(model, action)),
-        K::DeleteSecret => modal(delete_secret::key(model, action)),
+        K::DeleteSecret => modal(flow::<DeleteSecret>(model, |d, ctx| {
+            delete_secret::key(d, action, ctx)
+        })),
         K::AppForm | K::ScopePicker | K::Review | K::DeleteApp => match action {
             Action::Flow(_) | Action::Edit(_) | Action::Back => {
                 Some(editing::key(model, top, action))
@@ -349,7 +502,10 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         K::TokenTest => modal(token::test_key(model, action)),
         K::Profiles => modal(profile::key(model, action)),
         K::Login => modal(login::key(model, action)),
-        K::Messages => (super::flows::messages::key(model, action) || moves).then(Vec::new),
+        K::Messages => run::<Messages>(model, |s, ctx| {
+            s.and_then(|s| super::flows::messages::key(s, action, ctx))
+        })
+        .or_else(|| moves.then(Vec::new)),
     }
 }
 

@@ -2,6 +2,7 @@
 //! state, its pure update steps and the effects it asks for; `update.rs` only routes to them.
 
 pub mod app_form;
+pub mod ctx;
 pub mod delete_app;
 pub mod delete_secret;
 pub mod editing;

@@ -9,7 +9,9 @@ use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::{
     Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
 };
-use crate::tui::model::{Model, OverlayKind, RequestKind};
+use crate::tui::model::{Model, RequestKind};
+
+use super::ctx::{Ctx, Outcome};
 
 /// A one-time secret on screen (also a rotation's second step): `v` shows it, `y` copies it.
 #[rustfmt::skip]
@@ -83,12 +85,30 @@ pub fn open(model: &mut Model, app_name: &str, client_id: &str, secret: SecretSt
         .show(Reveal::new(app_name, client_id, secret));
 }
 
-fn close(model: &mut Model) {
-    model.overlays.close(OverlayKind::Reveal);
+/// `v` and `y` on a reveal, wherever it sits (alone or in the rotation wizard).
+pub fn reveal_key(r: &mut Reveal, action: Action, ctx: &mut Ctx) -> Outcome {
+    match action {
+        Action::Secret(SecretKey::ToggleMask) => {
+            r.shown = !r.shown;
+            r.seen |= r.shown;
+            Outcome::keep()
+        }
+        Action::Secret(SecretKey::CopySecret) => {
+            let text = Sensitive(r.value.clone());
+            let req = ctx.new_request(RequestKind::Copy);
+            r.copy_req = Some(req);
+            Outcome::effects(vec![Effect::Copy {
+                req,
+                what: "the new secret".to_owned(),
+                text,
+            }])
+        }
+        _ => Outcome::keep(),
+    }
 }
 
-/// `v` and `y` on a reveal, wherever it sits (alone or in the rotation wizard).
-pub fn reveal_key(
+/// `reveal_key` for a flow not yet given its own state and a context (the rotation wizard).
+pub fn reveal_key_in(
     model: &mut Model,
     action: Action,
     pick: fn(&mut Model) -> Option<&mut Reveal>,
@@ -119,12 +139,16 @@ pub fn reveal_key(
     }
 }
 
-pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+pub fn key(r: &mut Reveal, action: Action, ctx: &mut Ctx) -> Outcome {
     match action {
-        Action::Back | Action::Submit => {
-            close(model);
-            Vec::new()
-        }
-        _ => reveal_key(model, action, |m| m.overlays.get_mut::<Reveal>()),
+        Action::Back | Action::Submit => Outcome::close(),
+        _ => reveal_key(r, action, ctx),
+    }
+}
+
+/// A copy reached the clipboard: the reveal that asked for it notes where.
+pub fn copied(r: &mut Reveal, req: RequestId, place: &str) {
+    if r.copy_req == Some(req) {
+        r.copied = Some(place.to_owned());
     }
 }

@@ -269,7 +269,7 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             secret_new::look_for_unknown_secret(model, &description)
         }
         (Step::Reveal, Action::Submit) => verify(model),
-        (Step::Reveal, action) => reveal::reveal_key(model, action, |m| {
+        (Step::Reveal, action) => reveal::reveal_key_in(model, action, |m| {
             rotation(m).and_then(|r| r.reveal.as_mut())
         }),
         (Step::VerifyFailed { .. }, Action::Submit | Action::Secret(SecretKey::Retry)) => {
@@ -302,7 +302,7 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             action @ Action::Secret(SecretKey::ToggleMask | SecretKey::CopySecret),
         ) => {
             r.refusal = None;
-            reveal::reveal_key(model, action, |m| {
+            reveal::reveal_key_in(model, action, |m| {
                 rotation(m).and_then(|r| r.reveal.as_mut())
             })
         }
@@ -398,11 +398,8 @@ fn delete_marked(model: &mut Model) -> Vec<Effect> {
 }
 
 /// Whether `req` is an answer this wizard waits for.
-pub fn waits_for(model: &Model, req: RequestId) -> bool {
-    model
-        .overlays
-        .get::<Rotation>()
-        .is_some_and(|r| r.pending == Some(req) || r.deleting.contains_key(&req))
+pub fn waits_for(r: &Rotation, req: RequestId) -> bool {
+    r.pending == Some(req) || r.deleting.contains_key(&req)
 }
 
 pub fn minted(model: &mut Model, result: Result<Secret, ApiError>) -> Vec<Effect> {
