@@ -8,7 +8,8 @@ use crate::domain::permissions;
 use super::details;
 use super::effect::{Effect, RequestId};
 use super::flows::ctx::{Ctx, Outcome, Stack, Toasts};
-use super::flows::{editing, lost_create, profile, token};
+use super::flows::profile::{self, ProfilePicker};
+use super::flows::{editing, lost_create, token};
 use super::keymap::{Action, COMMANDS, SecretKey};
 use super::model::{
     INFO_TOAST_LIFETIME, LIST_ERROR_WIDTH, ListCursor, ListError, Model, Overlay, OverlayKind,
@@ -171,9 +172,18 @@ fn request_apps(model: &mut Model) -> Vec<Effect> {
     model.request_apps()
 }
 
-/// The model split for a flow: the overlay stack (where the flow's own state is) and the
-/// context every flow shares, borrowed apart so that a flow holds both at once.
-fn split(model: &mut Model) -> (&mut Overlays, Ctx<'_>) {
+/// What some flows keep outside their overlay, because it outlives it: the profile switch
+/// and the session token asked for (their answers come after any overlay), and the editing
+/// flows' catalog, draft and the one request they share.
+struct Kept<'a> {
+    switching: &'a mut Option<RequestId>,
+    awaiting_token: &'a mut Option<RequestId>,
+}
+
+/// The model split for a flow: the overlay stack (where the flow's own state is), the context
+/// every flow shares, and what some flows keep outside the stack, borrowed apart so that a
+/// flow holds them at once.
+fn split(model: &mut Model) -> (&mut Overlays, Ctx<'_>, Kept<'_>) {
     let Model {
         overlays,
         apps,
@@ -183,6 +193,8 @@ fn split(model: &mut Model) -> (&mut Overlays, Ctx<'_>) {
         requests,
         toasts,
         messages,
+        switching,
+        awaiting_token,
         ..
     } = model;
     let ctx = Ctx {
@@ -193,17 +205,22 @@ fn split(model: &mut Model) -> (&mut Overlays, Ctx<'_>) {
         requests,
         toasts: Toasts::new(toasts, messages, *now),
     };
-    (overlays, ctx)
+    let kept = Kept {
+        switching,
+        awaiting_token,
+    };
+    (overlays, ctx, kept)
 }
 
-/// Hands the flow the state of its overlay (`None`: not open) and the context; carries out
-/// what it returns. `None` back: the flow did not use the key.
+/// Hands the flow the state of its overlay (`None`: not open), the context and what flows
+/// keep outside the stack; carries out what it returns. `None` back: the flow did not use
+/// the key.
 fn run<T: OverlayState>(
     model: &mut Model,
-    f: impl FnOnce(Option<&mut T>, &mut Ctx) -> Option<Outcome>,
+    f: impl FnOnce(Option<&mut T>, &mut Ctx, Kept) -> Option<Outcome>,
 ) -> Option<Vec<Effect>> {
-    let (overlays, mut ctx) = split(model);
-    let outcome = f(overlays.get_mut::<T>(), &mut ctx)?;
+    let (overlays, mut ctx, kept) = split(model);
+    let outcome = f(overlays.get_mut::<T>(), &mut ctx, kept)?;
     Some(apply(model, Some(T::KIND), outcome))
 }
 
@@ -212,13 +229,14 @@ fn flow<T: OverlayState>(
     model: &mut Model,
     f: impl FnOnce(&mut T, &mut Ctx) -> Outcome,
 ) -> Vec<Effect> {
-    run::<T>(model, |state, ctx| state.map(|s| f(s, ctx))).unwrap_or_default()
+    run::<T>(model, |state, ctx, _| state.map(|s| f(s, ctx))).unwrap_or_default()
 }
 
-/// An answer whose overlay is gone (or that belongs to none): the flow has only the context.
-fn stateless(model: &mut Model, f: impl FnOnce(&mut Ctx) -> Outcome) -> Vec<Effect> {
-    let (_, mut ctx) = split(model);
-    let outcome = f(&mut ctx);
+/// An answer whose overlay is gone (or that belongs to none), or a command that opens a flow:
+/// the flow has the context and what flows keep outside the stack.
+fn stateless(model: &mut Model, f: impl FnOnce(&mut Ctx, Kept) -> Outcome) -> Vec<Effect> {
+    let (_, mut ctx, kept) = split(model);
+    let outcome = f(&mut ctx, kept);
     apply(model, None, outcome)
 }
 
@@ -229,6 +247,7 @@ fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<E
         stack,
         refresh,
         focus,
+        start_over,
     } = outcome;
     match stack {
         Stack::Keep => {}
@@ -247,6 +266,14 @@ fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<E
     }
     if let Some(pane) = focus {
         model.focus = pane;
+    }
+    if let Some(info) = start_over {
+        // A login still waiting belonged to the old organization: stop it.
+        effects.extend(super::flows::login::cancel_running(model));
+        model.start_over(&info);
+        for text in profile::after_switch(&info) {
+            model.push_toast(ToastLevel::Info, text);
+        }
     }
     if refresh {
         effects.extend(model.request_apps());
@@ -289,7 +316,10 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
         K::Token | K::TokenTest => token::answer(model, req, result),
         K::Secret | K::Copy => secret_answer(model, req, result),
         K::Catalog | K::AppChange => editing::answer(model, req, result),
-        K::Profiles | K::SwitchProfile => profile::answer(model, req, result),
+        K::Profiles | K::SwitchProfile => run::<ProfilePicker>(model, |p, ctx, kept| {
+            Some(profile::answer(p, kept.switching, req, result, ctx))
+        })
+        .unwrap_or_default(),
         K::Login => login::answer(model, req, result),
         // `$EDITOR`'s text comes back as `Msg::Edited`, never as a worker answer.
         K::Editor => unexpected(req, kind),
@@ -331,7 +361,7 @@ fn secret_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Ef
                 Whose::DeleteSecret => {
                     flow::<DeleteSecret>(model, |d, ctx| delete_secret::answer(d, req, result, ctx))
                 }
-                Whose::Nobody => stateless(model, |ctx| secrets::late(req, result, ctx)),
+                Whose::Nobody => stateless(model, |ctx, _| secrets::late(req, result, ctx)),
             };
             if wrote && let Some(app) = app {
                 effects.extend(details::reread(model, &app));
@@ -351,7 +381,7 @@ fn secret_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Ef
                     reveal::copied(r, req, place);
                 }
             }
-            stateless(model, |ctx| secrets::copied(&what, result, ctx))
+            stateless(model, |ctx, _| secrets::copied(&what, result, ctx))
         }
         _ => unexpected(req, RequestKind::Secret),
     }
@@ -482,7 +512,7 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             }
             _ => moves.then(Vec::new),
         },
-        K::SecretDetails => run::<SecretDetails>(model, |s, ctx| {
+        K::SecretDetails => run::<SecretDetails>(model, |s, ctx, _| {
             s.and_then(|s| super::flows::secret_details::key(s, action, ctx))
         }),
         K::SecretNew => modal(secret_new::key(model, action)),
@@ -500,9 +530,14 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         K::Token => modal(token::inspector_key(model, action)),
         K::TokenPaste => modal(token::paste_key(model, action)),
         K::TokenTest => modal(token::test_key(model, action)),
-        K::Profiles => modal(profile::key(model, action)),
+        K::Profiles => modal(
+            run::<ProfilePicker>(model, |p, ctx, kept| {
+                p.map(|p| profile::key(p, action, kept.switching, ctx))
+            })
+            .unwrap_or_default(),
+        ),
         K::Login => modal(login::key(model, action)),
-        K::Messages => run::<Messages>(model, |s, ctx| {
+        K::Messages => run::<Messages>(model, |s, ctx, _| {
             s.and_then(|s| super::flows::messages::key(s, action, ctx))
         })
         .or_else(|| moves.then(Vec::new)),
@@ -918,7 +953,11 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
         ("sort", Some("scopes")) => set_sort(model, SortKey::Scopes),
         ("sort", _) => model.push_toast(ToastLevel::Error, ":sort takes name, expiry or scopes"),
         ("profile", None) => return profile::open(model),
-        ("profile", Some(name)) => return profile::switch(model, name),
+        ("profile", Some(name)) => {
+            return stateless(model, |ctx, kept| {
+                profile::switch(name, kept.switching, ctx)
+            });
+        }
         ("login", _) => return super::flows::login::start(model, line),
         _ => model.push_toast(
             ToastLevel::Error,

@@ -13,6 +13,7 @@ use jiff::{Timestamp, tz::TimeZone};
 use crate::tui::TuiOptions;
 use crate::tui::effect::{Effect, RequestId};
 use crate::tui::model::{AppStore, Pane, RequestKind, Toast, ToastLevel};
+use crate::tui::msg::SwitchInfo;
 use crate::tui::overlay::Overlay;
 use crate::tui::requests::Requests;
 
@@ -100,7 +101,7 @@ pub enum Stack {
 }
 
 /// What a flow hands back to `update`, which carries it out in this order: the stack, the
-/// focus, then the app list read again (after `effects`, as its own effect).
+/// focus, a start over, then the app list read again (after `effects`, as its own effect).
 #[derive(Debug, Default)]
 #[must_use]
 pub struct Outcome {
@@ -110,6 +111,9 @@ pub struct Outcome {
     pub refresh: bool,
     /// Move the focus to this pane.
     pub focus: Option<Pane>,
+    /// The worker now talks to another profile's organization: the model starts over for it
+    /// (a login still waiting is stopped first), before the list is read again.
+    pub start_over: Option<Box<SwitchInfo>>,
 }
 
 impl Outcome {
