@@ -7,7 +7,8 @@ use crate::domain::permissions;
 
 use super::details;
 use super::effect::{Effect, RequestId};
-use super::flows::ctx::{Ctx, Outcome, Stack, Toasts};
+use super::flows::ctx::{AppChange, Ctx, Outcome, Stack, Toasts};
+use super::flows::editing::EditState;
 use super::flows::profile::{self, ProfilePicker};
 use super::flows::{editing, lost_create, token};
 use super::keymap::{Action, COMMANDS, SecretKey};
@@ -178,6 +179,7 @@ fn request_apps(model: &mut Model) -> Vec<Effect> {
 struct Kept<'a> {
     switching: &'a mut Option<RequestId>,
     awaiting_token: &'a mut Option<RequestId>,
+    edit: &'a mut EditState,
 }
 
 /// The model split for a flow: the overlay stack (where the flow's own state is), the context
@@ -195,6 +197,7 @@ fn split(model: &mut Model) -> (&mut Overlays, Ctx<'_>, Kept<'_>) {
         messages,
         switching,
         awaiting_token,
+        edit,
         ..
     } = model;
     let ctx = Ctx {
@@ -208,6 +211,7 @@ fn split(model: &mut Model) -> (&mut Overlays, Ctx<'_>, Kept<'_>) {
     let kept = Kept {
         switching,
         awaiting_token,
+        edit,
     };
     (overlays, ctx, kept)
 }
@@ -247,6 +251,7 @@ fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<E
         stack,
         refresh,
         focus,
+        app,
         start_over,
     } = outcome;
     match stack {
@@ -266,6 +271,25 @@ fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<E
     }
     if let Some(pane) = focus {
         model.focus = pane;
+    }
+    match app {
+        None => {}
+        Some(AppChange::Put(app)) => {
+            let id = app.id.clone();
+            model.apps.insert(id.clone(), *app);
+            model.selected = Some(id);
+            model.rebuild_view();
+        }
+        Some(AppChange::Remove(id)) => {
+            model.apps.remove(&id);
+            model.rebuild_view();
+        }
+        Some(AppChange::Select(id)) => {
+            if model.apps.contains_key(&id) {
+                model.selected = Some(id);
+                model.rebuild_view();
+            }
+        }
     }
     if let Some(info) = start_over {
         // A login still waiting belonged to the old organization: stop it.
@@ -315,7 +339,7 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
         K::Details | K::DetailCache => details::answer(model, req, result),
         K::Token | K::TokenTest => token::answer(model, req, result),
         K::Secret | K::Copy => secret_answer(model, req, result),
-        K::Catalog | K::AppChange => editing::answer(model, req, result),
+        K::Catalog | K::AppChange => edit_answer(model, req, result),
         K::Profiles | K::SwitchProfile => run::<ProfilePicker>(model, |p, ctx, kept| {
             Some(profile::answer(p, kept.switching, req, result, ctx))
         })
@@ -384,6 +408,63 @@ fn secret_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Ef
             stateless(model, |ctx, _| secrets::copied(&what, result, ctx))
         }
         _ => unexpected(req, RequestKind::Secret),
+    }
+}
+
+/// The answers of the create, edit, JSON-edit and delete flows: the scope catalog, a fresh
+/// read, a created, saved or deleted app. They share one request at a time (`EditState`),
+/// which says which flow waits; a lost or unchecked change asks for the list again, so that
+/// the user sees what the server has.
+fn edit_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    // A created app shows at once; the server may list it only after a lag.
+    let created = match (&result, model.edit.waiting_for(req)) {
+        (ApiResult::Created(Ok(app)), Some(_)) => Some(app.id.clone()),
+        _ => None,
+    };
+    let effects = edit_result(model, req, result);
+    if let Some(id) = created {
+        details::created(model, &id);
+    }
+    effects
+}
+
+fn edit_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    use super::flows::app_form;
+    use super::flows::delete_app::{self, DeleteApp};
+    use super::flows::editing::Waiting;
+    if let ApiResult::Catalog(result) = result {
+        editing::catalog_arrived(model, req, result);
+        return Vec::new();
+    }
+    let Some(waiting) = editing::answered(&mut model.edit, req) else {
+        tracing::debug!(?req, "dropping a stale answer of an editing flow");
+        return Vec::new();
+    };
+    match (waiting, result) {
+        (Waiting::Create, ApiResult::Created(r)) => app_form::created(model, r),
+        (
+            Waiting::Fresh {
+                client_id,
+                loaded,
+                edited,
+                origin,
+            },
+            ApiResult::FreshApp(r),
+        ) => {
+            app_form::fresh(model, &client_id, &loaded, edited, origin, r);
+            Vec::new()
+        }
+        (Waiting::Save { origin }, ApiResult::Saved(r)) => app_form::saved(model, origin, r),
+        (Waiting::Delete, ApiResult::Deleted { client_id, result }) => {
+            run::<DeleteApp>(model, |d, ctx, _| {
+                Some(delete_app::deleted(d, &client_id, result, ctx))
+            })
+            .unwrap_or_default()
+        }
+        (w, r) => {
+            tracing::warn!(?w, ?r, "an answer that does not fit its request");
+            Vec::new()
+        }
     }
 }
 
@@ -488,6 +569,7 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
 /// the list overlays use their own keys and let the global ones (refresh, help, …) through.
 /// Moving keys never fall through: a list under an overlay does not move.
 fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
+    use super::flows::delete_app::{self, DeleteApp};
     use super::flows::delete_secret::{self, DeleteSecret};
     use super::flows::messages::Messages;
     use super::flows::reveal::{self, Reveal};
@@ -521,7 +603,16 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         K::DeleteSecret => modal(flow::<DeleteSecret>(model, |d, ctx| {
             delete_secret::key(d, action, ctx)
         })),
-        K::AppForm | K::ScopePicker | K::Review | K::DeleteApp => match action {
+        K::DeleteApp => match action {
+            Action::Flow(_) | Action::Edit(_) | Action::Back => Some(
+                run::<DeleteApp>(model, |d, ctx, kept| {
+                    d.map(|d| delete_app::key(d, action, kept.edit, ctx))
+                })
+                .unwrap_or_default(),
+            ),
+            _ => moves.then(Vec::new),
+        },
+        K::AppForm | K::ScopePicker | K::Review => match action {
             Action::Flow(_) | Action::Edit(_) | Action::Back => {
                 Some(editing::key(model, top, action))
             }

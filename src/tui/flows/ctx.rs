@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 
 use jiff::{Timestamp, tz::TimeZone};
 
+use crate::api::model::App;
 use crate::tui::TuiOptions;
 use crate::tui::effect::{Effect, RequestId};
 use crate::tui::model::{AppStore, Pane, RequestKind, Toast, ToastLevel};
@@ -100,8 +101,20 @@ pub enum Stack {
     Push(Overlay),
 }
 
+/// A change to the app store, which only `update` writes (the panes' views follow it).
+#[derive(Debug)]
+pub enum AppChange {
+    /// An app created or changed: it goes in (or replaces the old one) and is selected.
+    Put(Box<App>),
+    /// An app deleted.
+    Remove(String),
+    /// Select this app, if it is in the store.
+    Select(String),
+}
+
 /// What a flow hands back to `update`, which carries it out in this order: the stack, the
-/// focus, a start over, then the app list read again (after `effects`, as its own effect).
+/// focus, the apps, a start over, then the app list read again (after `effects`, as its own
+/// effect).
 #[derive(Debug, Default)]
 #[must_use]
 pub struct Outcome {
@@ -111,6 +124,8 @@ pub struct Outcome {
     pub refresh: bool,
     /// Move the focus to this pane.
     pub focus: Option<Pane>,
+    /// A change to the apps the panes show, known before the next list says it.
+    pub app: Option<AppChange>,
     /// The worker now talks to another profile's organization: the model starts over for it
     /// (a login still waiting is stopped first), before the list is read again.
     pub start_over: Option<Box<SwitchInfo>>,
