@@ -10,7 +10,8 @@ use super::effect::{Effect, RequestId};
 use super::flows::ctx::{AppChange, Ctx, Outcome, Stack, Toasts};
 use super::flows::editing::EditState;
 use super::flows::profile::{self, ProfilePicker};
-use super::flows::{editing, lost_create, token};
+use super::flows::token::{self, Inspector, PasteToken, TokenTest};
+use super::flows::{editing, lost_create};
 use super::keymap::{Action, COMMANDS, SecretKey};
 use super::model::{
     INFO_TOAST_LIFETIME, LIST_ERROR_WIDTH, ListCursor, ListError, Model, Overlay, OverlayKind,
@@ -252,6 +253,7 @@ fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<E
         refresh,
         focus,
         app,
+        session_token,
         start_over,
     } = outcome;
     match stack {
@@ -290,6 +292,10 @@ fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<E
                 model.rebuild_view();
             }
         }
+    }
+    if let Some(info) = session_token {
+        token::learn(model, &info);
+        model.token = Some(*info);
     }
     if let Some(info) = start_over {
         // A login still waiting belonged to the old organization: stop it.
@@ -337,7 +343,10 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
             return apps_arrived(model, req, apps, token_expires);
         }
         K::Details | K::DetailCache => details::answer(model, req, result),
-        K::Token | K::TokenTest => token::answer(model, req, result),
+        K::Token | K::TokenTest => run::<TokenTest>(model, |t, ctx, kept| {
+            Some(token::answer(t, kept.awaiting_token, req, result, ctx))
+        })
+        .unwrap_or_default(),
         K::Secret | K::Copy => secret_answer(model, req, result),
         K::Catalog | K::AppChange => edit_answer(model, req, result),
         K::Profiles | K::SwitchProfile => run::<ProfilePicker>(model, |p, ctx, kept| {
@@ -618,9 +627,15 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             }
             _ => moves.then(Vec::new),
         },
-        K::Token => modal(token::inspector_key(model, action)),
-        K::TokenPaste => modal(token::paste_key(model, action)),
-        K::TokenTest => modal(token::test_key(model, action)),
+        K::Token => modal(flow::<Inspector>(model, |i, ctx| {
+            token::inspector_key(i, action, ctx)
+        })),
+        K::TokenPaste => modal(flow::<PasteToken>(model, |p, ctx| {
+            token::paste_key(p, action, ctx)
+        })),
+        K::TokenTest => modal(flow::<TokenTest>(model, |t, ctx| {
+            token::test_key(t, action, ctx)
+        })),
         K::Profiles => modal(
             run::<ProfilePicker>(model, |p, ctx, kept| {
                 p.map(|p| profile::key(p, action, kept.switching, ctx))

@@ -14,7 +14,7 @@ use crate::api::model::App;
 use crate::tui::TuiOptions;
 use crate::tui::effect::{Effect, RequestId};
 use crate::tui::model::{AppStore, Pane, RequestKind, Toast, ToastLevel};
-use crate::tui::msg::SwitchInfo;
+use crate::tui::msg::{SwitchInfo, TokenInfo};
 use crate::tui::overlay::Overlay;
 use crate::tui::requests::Requests;
 
@@ -113,7 +113,7 @@ pub enum AppChange {
 }
 
 /// What a flow hands back to `update`, which carries it out in this order: the stack, the
-/// focus, the apps, a start over, then the app list read again (after `effects`, as its own
+/// focus, the apps, the session token, a start over, then the app list read again (after `effects`, as its own
 /// effect).
 #[derive(Debug, Default)]
 #[must_use]
@@ -126,6 +126,8 @@ pub struct Outcome {
     pub focus: Option<Pane>,
     /// A change to the apps the panes show, known before the next list says it.
     pub app: Option<AppChange>,
+    /// The session token, as the user asked to see it: the model keeps it.
+    pub session_token: Option<Box<TokenInfo>>,
     /// The worker now talks to another profile's organization: the model starts over for it
     /// (a login still waiting is stopped first), before the list is read again.
     pub start_over: Option<Box<SwitchInfo>>,
