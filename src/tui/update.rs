@@ -367,7 +367,7 @@ fn secret_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Ef
     use super::flows::delete_secret::{self, DeleteSecret};
     use super::flows::reveal::{self, Reveal};
     use super::flows::rotate::{self, Rotation};
-    use super::flows::secret_new;
+    use super::flows::secret_new::{self, SecretForm};
     use super::flows::secrets::{self, Whose};
     use super::msg::SecretResult;
     match result {
@@ -380,17 +380,12 @@ fn secret_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Ef
             );
             let app = model.selected.clone();
             let mut effects = match secrets::whose(&model.overlays, req, &result) {
-                Whose::SecretNew => match result {
-                    SecretResult::Minted(r) => secret_new::minted(model, r),
-                    _ => Vec::new(),
-                },
-                Whose::Rotate => match result {
-                    SecretResult::Minted(r) => rotate::minted(model, r),
-                    SecretResult::Verified(r) => rotate::verified(model, r),
-                    SecretResult::Deleted { secret_id, result } => {
-                        rotate::deleted(model, req, secret_id, result)
-                    }
-                },
+                Whose::SecretNew => {
+                    flow::<SecretForm>(model, |f, ctx| secret_new::answer(f, req, result, ctx))
+                }
+                Whose::Rotate => {
+                    flow::<Rotation>(model, |r, ctx| rotate::answer(r, req, result, ctx))
+                }
                 Whose::DeleteSecret => {
                     flow::<DeleteSecret>(model, |d, ctx| delete_secret::answer(d, req, result, ctx))
                 }
@@ -580,10 +575,12 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
 fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
     use super::flows::delete_app::{self, DeleteApp};
     use super::flows::delete_secret::{self, DeleteSecret};
+    use super::flows::login;
     use super::flows::messages::Messages;
     use super::flows::reveal::{self, Reveal};
+    use super::flows::rotate::{self, Rotation};
     use super::flows::secret_details::SecretDetails;
-    use super::flows::{login, rotate, secret_new};
+    use super::flows::secret_new::{self, SecretForm};
     use OverlayKind as K;
     let top = model.overlays.top()?;
     if action == Action::Quit {
@@ -606,9 +603,13 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         K::SecretDetails => run::<SecretDetails>(model, |s, ctx, _| {
             s.and_then(|s| super::flows::secret_details::key(s, action, ctx))
         }),
-        K::SecretNew => modal(secret_new::key(model, action)),
+        K::SecretNew => modal(flow::<SecretForm>(model, |f, ctx| {
+            secret_new::key(f, action, ctx)
+        })),
         K::Reveal => modal(flow::<Reveal>(model, |r, ctx| reveal::key(r, action, ctx))),
-        K::Rotate => modal(rotate::key(model, action)),
+        K::Rotate => modal(flow::<Rotation>(model, |r, ctx| {
+            rotate::key(r, action, ctx)
+        })),
         K::DeleteSecret => modal(flow::<DeleteSecret>(model, |d, ctx| {
             delete_secret::key(d, action, ctx)
         })),

@@ -107,38 +107,6 @@ pub fn reveal_key(r: &mut Reveal, action: Action, ctx: &mut Ctx) -> Outcome {
     }
 }
 
-/// `reveal_key` for a flow not yet given its own state and a context (the rotation wizard).
-pub fn reveal_key_in(
-    model: &mut Model,
-    action: Action,
-    pick: fn(&mut Model) -> Option<&mut Reveal>,
-) -> Vec<Effect> {
-    match action {
-        Action::Secret(SecretKey::ToggleMask) => {
-            if let Some(r) = pick(model) {
-                r.shown = !r.shown;
-                r.seen |= r.shown;
-            }
-            Vec::new()
-        }
-        Action::Secret(SecretKey::CopySecret) => {
-            let Some(text) = pick(model).map(|r| Sensitive(r.value.clone())) else {
-                return Vec::new();
-            };
-            let req = model.new_request(RequestKind::Copy);
-            if let Some(r) = pick(model) {
-                r.copy_req = Some(req);
-            }
-            vec![Effect::Copy {
-                req,
-                what: "the new secret".to_owned(),
-                text,
-            }]
-        }
-        _ => Vec::new(),
-    }
-}
-
 pub fn key(r: &mut Reveal, action: Action, ctx: &mut Ctx) -> Outcome {
     match action {
         Action::Back | Action::Submit => Outcome::close(),
