@@ -329,7 +329,7 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
         tracing::debug!(?req, "dropping an answer to a request no longer in flight");
         return (Vec::new(), false);
     };
-    use super::flows::login;
+    use super::flows::login::{self, LoginFlow};
     use RequestKind as K;
     let effects = match kind {
         K::Apps => {
@@ -353,7 +353,8 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
             Some(profile::answer(p, kept.switching, req, result, ctx))
         })
         .unwrap_or_default(),
-        K::Login => login::answer(model, req, result),
+        K::Login => run::<LoginFlow>(model, |f, ctx, _| Some(login::answer(f, req, result, ctx)))
+            .unwrap_or_default(),
         // `$EDITOR`'s text comes back as `Msg::Edited`, never as a worker answer.
         K::Editor => unexpected(req, kind),
     };
@@ -575,7 +576,7 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
 fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
     use super::flows::delete_app::{self, DeleteApp};
     use super::flows::delete_secret::{self, DeleteSecret};
-    use super::flows::login;
+    use super::flows::login::{self, LoginFlow};
     use super::flows::messages::Messages;
     use super::flows::reveal::{self, Reveal};
     use super::flows::rotate::{self, Rotation};
@@ -643,7 +644,9 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             })
             .unwrap_or_default(),
         ),
-        K::Login => modal(login::key(model, action)),
+        K::Login => modal(flow::<LoginFlow>(model, |f, ctx| {
+            login::key(f, action, ctx)
+        })),
         K::Messages => run::<Messages>(model, |s, ctx, _| {
             s.and_then(|s| super::flows::messages::key(s, action, ctx))
         })
