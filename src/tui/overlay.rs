@@ -259,6 +259,23 @@ impl Overlays {
         self.0.iter_mut().rev().find_map(T::of_mut)
     }
 
+    /// The states of two different flows at once (a picker and the form it fills, a review
+    /// and the form it came from).
+    pub fn pair_mut<A: OverlayState, B: OverlayState>(
+        &mut self,
+    ) -> (Option<&mut A>, Option<&mut B>) {
+        debug_assert_ne!(A::KIND, B::KIND, "two states of one overlay");
+        let (mut a, mut b) = (None, None);
+        for overlay in self.0.iter_mut().rev() {
+            if overlay.kind() == A::KIND {
+                a = a.or(A::of_mut(overlay));
+            } else if overlay.kind() == B::KIND {
+                b = b.or(B::of_mut(overlay));
+            }
+        }
+        (a, b)
+    }
+
     /// Puts `overlay` on top. One of its kind already open is replaced (with its state).
     pub fn open(&mut self, overlay: Overlay) {
         let kind = overlay.kind();

@@ -68,7 +68,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
                 Msg::Paste(_) if model.too_small() => Vec::new(),
                 Msg::Key(action) => key(model, action),
-                Msg::Edited { req, text } => editing::edited(model, req, text),
+                Msg::Edited { req, text } => stateless(model, |ctx, kept| {
+                    editing::edited(kept.edit, req, text, ctx)
+                }),
                 Msg::Paste(text) => paste(model, &text),
                 Msg::SessionToken(info) => {
                     token::learn(model, &info);
@@ -229,6 +231,17 @@ fn run<T: OverlayState>(
     Some(apply(model, Some(T::KIND), outcome))
 }
 
+/// `run` for a flow that works on two overlays' states (`A`: its own).
+fn run_pair<A: OverlayState, B: OverlayState>(
+    model: &mut Model,
+    f: impl FnOnce(Option<&mut A>, Option<&mut B>, &mut Ctx, Kept) -> Outcome,
+) -> Vec<Effect> {
+    let (overlays, mut ctx, kept) = split(model);
+    let (a, b) = overlays.pair_mut::<A, B>();
+    let outcome = f(a, b, &mut ctx, kept);
+    apply(model, Some(A::KIND), outcome)
+}
+
 /// A key (or an answer) for the flow of `T`, which uses it whole; nothing when `T` is not open.
 fn flow<T: OverlayState>(
     model: &mut Model,
@@ -270,6 +283,14 @@ fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<E
             model.overlays.open(overlay);
         }
         Stack::Push(overlay) => model.overlays.open(overlay),
+        Stack::CloseAll(kinds, then) => {
+            for kind in kinds {
+                model.overlays.close(*kind);
+            }
+            if let Some(overlay) = then {
+                model.overlays.open(overlay);
+            }
+        }
     }
     if let Some(pane) = focus {
         model.focus = pane;
@@ -434,19 +455,25 @@ fn edit_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effe
 }
 
 fn edit_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
-    use super::flows::app_form;
+    use super::flows::app_form::{self, AppForm, FreshRead, Review};
     use super::flows::delete_app::{self, DeleteApp};
     use super::flows::editing::Waiting;
+    use super::flows::scope_picker::ScopePicker;
     if let ApiResult::Catalog(result) = result {
-        editing::catalog_arrived(model, req, result);
-        return Vec::new();
+        return run::<ScopePicker>(model, |picker, _, kept| {
+            Some(editing::catalog_arrived(kept.edit, picker, req, result))
+        })
+        .unwrap_or_default();
     }
     let Some(waiting) = editing::answered(&mut model.edit, req) else {
         tracing::debug!(?req, "dropping a stale answer of an editing flow");
         return Vec::new();
     };
     match (waiting, result) {
-        (Waiting::Create, ApiResult::Created(r)) => app_form::created(model, r),
+        (Waiting::Create, ApiResult::Created(r)) => run::<AppForm>(model, |form, ctx, kept| {
+            Some(app_form::created(form, kept.edit, r, ctx))
+        })
+        .unwrap_or_default(),
         (
             Waiting::Fresh {
                 client_id,
@@ -456,10 +483,22 @@ fn edit_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effe
             },
             ApiResult::FreshApp(r),
         ) => {
-            app_form::fresh(model, &client_id, &loaded, edited, origin, r);
-            Vec::new()
+            let read = FreshRead {
+                client_id: &client_id,
+                loaded: &loaded,
+                edited,
+                origin,
+            };
+            run::<AppForm>(model, |form, ctx, kept| {
+                Some(app_form::fresh(form, kept.edit, read, r, ctx))
+            })
+            .unwrap_or_default()
         }
-        (Waiting::Save { origin }, ApiResult::Saved(r)) => app_form::saved(model, origin, r),
+        (Waiting::Save { origin }, ApiResult::Saved(r)) => {
+            run_pair::<AppForm, Review>(model, |form, review, ctx, kept| {
+                app_form::saved(form, review, kept.edit, origin, r, ctx)
+            })
+        }
         (Waiting::Delete, ApiResult::Deleted { client_id, result }) => {
             run::<DeleteApp>(model, |d, ctx, _| {
                 Some(delete_app::deleted(d, &client_id, result, ctx))
@@ -574,12 +613,14 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
 /// the list overlays use their own keys and let the global ones (refresh, help, …) through.
 /// Moving keys never fall through: a list under an overlay does not move.
 fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
+    use super::flows::app_form::{self, AppForm, Review};
     use super::flows::delete_app::{self, DeleteApp};
     use super::flows::delete_secret::{self, DeleteSecret};
     use super::flows::login::{self, LoginFlow};
     use super::flows::messages::Messages;
     use super::flows::reveal::{self, Reveal};
     use super::flows::rotate::{self, Rotation};
+    use super::flows::scope_picker::{self, ScopePicker};
     use super::flows::secret_details::SecretDetails;
     use super::flows::secret_new::{self, SecretForm};
     use OverlayKind as K;
@@ -623,10 +664,34 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             ),
             _ => moves.then(Vec::new),
         },
-        K::AppForm | K::ScopePicker | K::Review => match action {
+        K::AppForm => match action {
+            Action::Flow(_) | Action::Edit(_) | Action::Back => Some(
+                run::<AppForm>(model, |f, ctx, kept| {
+                    f.map(|f| app_form::key(f, action, kept.edit, ctx))
+                })
+                .unwrap_or_default(),
+            ),
+            _ => moves.then(Vec::new),
+        },
+        K::ScopePicker => match action {
             Action::Flow(_) | Action::Edit(_) | Action::Back => {
-                Some(editing::key(model, top, action))
+                Some(run_pair::<ScopePicker, AppForm>(
+                    model,
+                    |picker, form, ctx, kept| match picker {
+                        Some(p) => scope_picker::key(p, form, action, kept.edit, ctx),
+                        None => Outcome::keep(),
+                    },
+                ))
             }
+            _ => moves.then(Vec::new),
+        },
+        K::Review => match action {
+            Action::Flow(_) | Action::Edit(_) | Action::Back => Some(
+                run::<Review>(model, |r, ctx, kept| {
+                    r.map(|r| app_form::review_key(r, action, kept.edit, ctx))
+                })
+                .unwrap_or_default(),
+            ),
             _ => moves.then(Vec::new),
         },
         K::Token => modal(flow::<Inspector>(model, |i, ctx| {

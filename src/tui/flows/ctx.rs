@@ -15,7 +15,7 @@ use crate::tui::TuiOptions;
 use crate::tui::effect::{Effect, RequestId};
 use crate::tui::model::{AppStore, Pane, RequestKind, Toast, ToastLevel};
 use crate::tui::msg::{SwitchInfo, TokenInfo};
-use crate::tui::overlay::Overlay;
+use crate::tui::overlay::{Overlay, OverlayKind};
 use crate::tui::requests::Requests;
 
 /// The shared context of the flows.
@@ -99,6 +99,9 @@ pub enum Stack {
     Replace(Overlay),
     /// This one opens on top of it.
     Push(Overlay),
+    /// A flow of several overlays: these kinds close (whichever are open), then the one
+    /// given opens.
+    CloseAll(&'static [OverlayKind], Option<Overlay>),
 }
 
 /// A change to the app store, which only `update` writes (the panes' views follow it).

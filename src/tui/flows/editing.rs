@@ -5,14 +5,13 @@
 use crate::api::model::{App, Resource, UpdateAppRequest};
 use crate::domain::app_rules;
 use crate::tui::effect::{Effect, RequestId};
-use crate::tui::keymap::{Action, Feature, FlowKey};
-use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
-use crate::tui::msg::TextEdit;
+use crate::tui::keymap::Feature;
+use crate::tui::model::{Model, RequestKind, ToastLevel};
 
 use super::app_form;
-use super::ctx::Ctx;
+use super::ctx::{Ctx, Outcome};
 use super::json_edit::{self, JsonEdit};
-use super::scope_picker;
+use super::scope_picker::{self, ScopePicker};
 
 #[derive(Debug, Default)]
 pub struct EditState {
@@ -136,75 +135,38 @@ pub fn edit_app(model: &mut Model) -> Vec<Effect> {
     want_catalog(model)
 }
 
-/// Keys of the editing overlay on top (`top`): its flow keys, its text, Esc.
-pub fn key(model: &mut Model, top: OverlayKind, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Flow(key) => flow_key(model, top, key),
-        Action::Edit(edit) => {
-            text(model, top, edit);
-            Vec::new()
-        }
-        Action::Back => {
-            back(model, top);
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn flow_key(model: &mut Model, top: OverlayKind, key: FlowKey) -> Vec<Effect> {
-    match top {
-        OverlayKind::AppForm => app_form::key(model, key),
-        OverlayKind::ScopePicker => {
-            scope_picker::key(model, key);
-            Vec::new()
-        }
-        OverlayKind::Review => app_form::review_key(model, key),
-        _ => Vec::new(),
-    }
-}
-
-fn text(model: &mut Model, top: OverlayKind, edit: TextEdit) {
-    match top {
-        OverlayKind::AppForm => app_form::text(model, edit),
-        OverlayKind::ScopePicker => scope_picker::text(model, edit),
-        _ => {}
-    }
-}
-
-fn back(model: &mut Model, top: OverlayKind) {
-    match top {
-        OverlayKind::AppForm => app_form::back(model),
-        OverlayKind::ScopePicker => scope_picker::close(model, false),
-        OverlayKind::Review => app_form::review_back(model),
-        _ => {}
-    }
-}
-
-pub fn edited(model: &mut Model, req: RequestId, text: Result<String, String>) -> Vec<Effect> {
-    match model.edit.waiting_for(req).cloned() {
+/// `$EDITOR`'s text came back: the JSON edit that waits for it goes on.
+pub fn edited(
+    edit: &mut EditState,
+    req: RequestId,
+    text: Result<String, String>,
+    ctx: &mut Ctx,
+) -> Outcome {
+    match edit.waiting_for(req).cloned() {
         Some(Waiting::Editor { client_id }) => {
-            model.edit.pending = None;
-            json_edit::edited(model, &client_id, text)
+            edit.pending = None;
+            json_edit::edited(edit, &client_id, text, ctx)
         }
         _ => {
             tracing::debug!(?req, "dropping a stale editor result");
-            Vec::new()
+            Outcome::keep()
         }
     }
 }
 
-/// The scope catalog arrived (asked once per session): the picker shows it.
+/// The scope catalog arrived (asked once per session): the picker shows it (`picker`: when
+/// open).
 pub fn catalog_arrived(
-    model: &mut Model,
+    edit: &mut EditState,
+    picker: Option<&mut ScopePicker>,
     req: RequestId,
     result: Result<Vec<Resource>, crate::api::ApiError>,
-) {
-    if model.edit.catalog_req != Some(req) {
-        return;
+) -> Outcome {
+    if edit.catalog_req != Some(req) {
+        return Outcome::keep();
     }
-    model.edit.catalog_req = None;
-    model.edit.catalog = Some(match result {
+    edit.catalog_req = None;
+    edit.catalog = Some(match result {
         Ok(resources) if !resources.is_empty() => Catalog {
             resources,
             fallback_reason: None,
@@ -212,7 +174,8 @@ pub fn catalog_arrived(
         Ok(_) => fallback("the server's catalog is empty".to_owned()),
         Err(e) => fallback(e.to_string()),
     });
-    scope_picker::catalog_arrived(model);
+    scope_picker::catalog_arrived(picker, edit.catalog.as_ref());
+    Outcome::keep()
 }
 
 /// What the answer `req` was waiting for; the flows wait for one request at a time, so they
@@ -228,12 +191,4 @@ fn fallback(reason: String) -> Catalog {
         resources: app_rules::fallback_catalog(),
         fallback_reason: Some(reason),
     }
-}
-
-/// Puts an app (new or changed) into the model and selects it.
-pub fn put_app(model: &mut Model, app: App) {
-    let id = app.id.clone();
-    model.apps.insert(id.clone(), app);
-    model.selected = Some(id);
-    model.rebuild_view();
 }
