@@ -5,8 +5,9 @@
 //!
 //! Each overlay has one table of keys for each of its states (`Overlay::keys`: the keymap
 //! asks the top one first), one way to take a key (`update::overlay_key` hands the top one
-//! every action first) and one way to be drawn (`view::draw_overlay`); a worker answer reaches the flow
-//! that asked, which finds its state here by type (`Overlays::get`) and compares request ids.
+//! every action first) and one way to be drawn (`view::draw_overlay`); a worker answer reaches
+//! the flow that asked: `update` takes its state out of here by type (`Overlays::get_mut`)
+//! and hands it over with the flows' context; the flow compares request ids.
 
 use std::ops::Deref;
 

@@ -334,9 +334,10 @@ fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<E
 
 /// The one way a worker answer comes in. The request tracker says whose request it was (its
 /// kind): the panes' (the app list, an app's details, the details cache), which go to the
-/// store, or a flow's, which go to that flow's one `answer`; the flow finds its overlay on the
-/// stack and compares the request id. An answer to a request no longer in flight (answered
-/// already, or withdrawn by a cancel) is stale for everyone and changes nothing.
+/// store, or a flow's, which go to that flow's one `answer` with its overlay's state (when
+/// open) and the context; the flow compares the request id. An answer to a request no longer
+/// in flight (answered already, or withdrawn by a cancel) is stale for everyone and changes
+/// nothing.
 /// Also says whether the answer left the screen as it was (a quiet auto-refresh).
 fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>, bool) {
     // The one place an answer clears its request: before any flow sees it, whether the flow
