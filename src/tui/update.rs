@@ -307,12 +307,11 @@ fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<E
             model.apps.remove(&id);
             model.rebuild_view();
         }
-        Some(AppChange::Select(id)) => {
-            if model.apps.contains_key(&id) {
-                model.selected = Some(id);
-                model.rebuild_view();
-            }
+        Some(AppChange::Select(id)) if model.apps.contains_key(&id) => {
+            model.selected = Some(id);
+            model.rebuild_view();
         }
+        Some(AppChange::Select(_)) => {}
     }
     if let Some(info) = session_token {
         token::learn(model, &info);

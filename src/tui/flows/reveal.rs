@@ -9,7 +9,7 @@ use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::{
     Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
 };
-use crate::tui::model::{Model, RequestKind};
+use crate::tui::model::RequestKind;
 
 use super::ctx::{Ctx, Outcome};
 
@@ -75,14 +75,6 @@ impl Reveal {
             MASK
         }
     }
-}
-
-/// Shows `secret` once, over everything. Also used by the app-creation flow for a new app's
-/// first secret.
-pub fn open(model: &mut Model, app_name: &str, client_id: &str, secret: SecretString) {
-    model
-        .overlays
-        .show(Reveal::new(app_name, client_id, secret));
 }
 
 /// `v` and `y` on a reveal, wherever it sits (alone or in the rotation wizard).
