@@ -116,8 +116,8 @@ pub enum AppChange {
 }
 
 /// What a flow hands back to `update`, which carries it out in this order: the stack, the
-/// focus, the apps, the session token, a start over, then the app list read again (after `effects`, as its own
-/// effect).
+/// focus, the apps, the session token, a start over, then the app list read again (its effect
+/// after `effects`, as when a flow asked for it last).
 #[derive(Debug, Default)]
 #[must_use]
 pub struct Outcome {
@@ -176,7 +176,7 @@ impl Outcome {
         self
     }
 
-    /// The same, with these effects first.
+    /// The same, with these effects (the stack and the rest as they were).
     pub fn with_effects(mut self, effects: Vec<Effect>) -> Self {
         self.effects = effects;
         self
