@@ -105,4 +105,50 @@ mod layers {
             assert!(!imports(&text, "update"), "{path} imports update");
         }
     }
+
+    /// The parameters of every function named `key`, `answer`, `…_key` or `…_answer` in
+    /// `text`, each with its name. The panes' keys of the secrets (`secrets::pane_key`) open
+    /// flows from the selection, like an `open`, and are not an overlay's.
+    fn key_and_answer_params(text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("fn ") {
+            rest = &rest[at + 3..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let is_entry = name == "key"
+                || name == "answer"
+                || name.ends_with("_key")
+                || name.ends_with("_answer");
+            if !is_entry || name == "pane_key" {
+                continue;
+            }
+            let Some(open) = rest.find('(') else { break };
+            let Some(close) = rest[open..].find(')') else {
+                break;
+            };
+            out.push((name, rest[open + 1..open + close].to_owned()));
+        }
+        out
+    }
+
+    #[test]
+    fn flows_take_their_state_and_the_context_not_the_model() {
+        let mut seen = 0;
+        for (path, text) in sources("src/tui/flows") {
+            for (name, params) in key_and_answer_params(&text) {
+                seen += 1;
+                assert!(
+                    !params.contains("Model"),
+                    "{path}: fn {name}({params}) takes the model; a flow takes its state and a Ctx"
+                );
+            }
+        }
+        assert!(
+            seen >= 10,
+            "the flows' key and answer functions were not found"
+        );
+    }
 }

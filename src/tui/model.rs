@@ -791,19 +791,8 @@ impl Model {
     }
 
     pub fn push_toast(&mut self, level: ToastLevel, text: impl Into<String>) {
-        // Toasts quote app names, server messages and URIs (which may carry a password); the
-        // line breaks written here stay.
-        let text = crate::domain::shown_message(&text.into());
-        let toast = Toast {
-            level,
-            text,
-            born: self.now,
-        };
-        if self.messages.len() == crate::tui::flows::messages::KEPT {
-            self.messages.pop_front();
-        }
-        self.messages.push_back(toast.clone());
-        self.toasts.push(toast);
+        crate::tui::flows::ctx::Toasts::new(&mut self.toasts, &mut self.messages, self.now)
+            .push(level, text);
     }
 
     /// The toast the status line shows: the newest error, else the newest info.
@@ -824,6 +813,35 @@ impl Model {
 
     pub fn new_request(&mut self, kind: RequestKind) -> RequestId {
         self.requests.start(kind)
+    }
+
+    /// A fresh model for the organization of another profile: nothing of the old one's apps,
+    /// selection, overlays, secrets or awaited requests survives. The terminal, the clock, the
+    /// command history and the session's `--read-only` do; request ids keep counting so that
+    /// no answer to an old request can pass for a new one.
+    pub fn start_over(&mut self, info: &super::msg::SwitchInfo) {
+        let old = &self.opts;
+        let opts = TuiOptions {
+            organization: info.organization.clone(),
+            identity_host: info.identity_host.clone(),
+            profile: Some(info.profile.clone()),
+            read_only: info.read_only || old.read_only_flag,
+            read_only_flag: old.read_only_flag,
+            auto_refresh: info.auto_refresh,
+            no_color: old.no_color,
+            insecure: info.insecure,
+            log_path: old.log_path.clone(),
+            backup_dir: old.backup_dir.clone(),
+        };
+        let mut fresh = Model::new(opts, self.now);
+        fresh.tz = self.tz.clone();
+        fresh.size = self.size;
+        // Requests still running belong to the old organization: their answers find no one
+        // waiting, but they are still out until they come.
+        fresh.requests = std::mem::take(&mut self.requests);
+        fresh.sort = self.sort;
+        fresh.command.history = std::mem::take(&mut self.command.history);
+        *self = fresh;
     }
 
     /// Reads the app list again: the one effect for it, which any flow may return. A newer

@@ -5,8 +5,9 @@
 //!
 //! Each overlay has one table of keys for each of its states (`Overlay::keys`: the keymap
 //! asks the top one first), one way to take a key (`update::overlay_key` hands the top one
-//! every action first) and one way to be drawn (`view::draw_overlay`); a worker answer reaches the flow
-//! that asked, which finds its state here by type (`Overlays::get`) and compares request ids.
+//! every action first) and one way to be drawn (`view::draw_overlay`); a worker answer reaches
+//! the flow that asked: `update` takes its state out of here by type (`Overlays::get_mut`)
+//! and hands it over with the flows' context; the flow compares request ids.
 
 use std::ops::Deref;
 
@@ -257,6 +258,23 @@ impl Overlays {
 
     pub fn get_mut<T: OverlayState>(&mut self) -> Option<&mut T> {
         self.0.iter_mut().rev().find_map(T::of_mut)
+    }
+
+    /// The states of two different flows at once (a picker and the form it fills, a review
+    /// and the form it came from).
+    pub fn pair_mut<A: OverlayState, B: OverlayState>(
+        &mut self,
+    ) -> (Option<&mut A>, Option<&mut B>) {
+        debug_assert_ne!(A::KIND, B::KIND, "two states of one overlay");
+        let (mut a, mut b) = (None, None);
+        for overlay in self.0.iter_mut().rev() {
+            if overlay.kind() == A::KIND {
+                a = a.or(A::of_mut(overlay));
+            } else if overlay.kind() == B::KIND {
+                b = b.or(B::of_mut(overlay));
+            }
+        }
+        (a, b)
     }
 
     /// Puts `overlay` on top. One of its kind already open is replaced (with its state).

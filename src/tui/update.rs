@@ -7,13 +7,18 @@ use crate::domain::permissions;
 
 use super::details;
 use super::effect::{Effect, RequestId};
-use super::flows::{editing, lost_create, profile, token};
+use super::flows::ctx::{AppChange, Ctx, Outcome, Stack, Toasts};
+use super::flows::editing::EditState;
+use super::flows::profile::{self, ProfilePicker};
+use super::flows::token::{self, Inspector, PasteToken, TokenTest};
+use super::flows::{editing, lost_create};
 use super::keymap::{Action, COMMANDS, SecretKey};
 use super::model::{
     INFO_TOAST_LIFETIME, LIST_ERROR_WIDTH, ListCursor, ListError, Model, Overlay, OverlayKind,
-    Pane, RequestKind, SortKey, ToastLevel, TreeRow, secrets_by_expiry,
+    Overlays, Pane, RequestKind, SortKey, ToastLevel, TreeRow, secrets_by_expiry,
 };
 use super::msg::{ApiResult, Msg};
+use super::overlay::OverlayState;
 use super::requests::unexpected;
 
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -63,7 +68,9 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
                 Msg::Paste(_) if model.too_small() => Vec::new(),
                 Msg::Key(action) => key(model, action),
-                Msg::Edited { req, text } => editing::edited(model, req, text),
+                Msg::Edited { req, text } => stateless(model, |ctx, kept| {
+                    editing::edited(kept.edit, req, text, ctx)
+                }),
                 Msg::Paste(text) => paste(model, &text),
                 Msg::SessionToken(info) => {
                     token::learn(model, &info);
@@ -169,11 +176,167 @@ fn request_apps(model: &mut Model) -> Vec<Effect> {
     model.request_apps()
 }
 
+/// What some flows keep outside their overlay, because it outlives it: the profile switch
+/// and the session token asked for (their answers come after any overlay), and the editing
+/// flows' catalog, draft and the one request they share.
+struct Kept<'a> {
+    switching: &'a mut Option<RequestId>,
+    awaiting_token: &'a mut Option<RequestId>,
+    edit: &'a mut EditState,
+}
+
+/// The model split for a flow: the overlay stack (where the flow's own state is), the context
+/// every flow shares, and what some flows keep outside the stack, borrowed apart so that a
+/// flow holds them at once.
+fn split(model: &mut Model) -> (&mut Overlays, Ctx<'_>, Kept<'_>) {
+    let Model {
+        overlays,
+        apps,
+        now,
+        tz,
+        opts,
+        requests,
+        toasts,
+        messages,
+        switching,
+        awaiting_token,
+        edit,
+        ..
+    } = model;
+    let ctx = Ctx {
+        apps,
+        now: *now,
+        tz,
+        opts,
+        requests,
+        toasts: Toasts::new(toasts, messages, *now),
+    };
+    let kept = Kept {
+        switching,
+        awaiting_token,
+        edit,
+    };
+    (overlays, ctx, kept)
+}
+
+/// Hands the flow the state of its overlay (`None`: not open), the context and what flows
+/// keep outside the stack; carries out what it returns. `None` back: the flow did not use
+/// the key.
+fn run<T: OverlayState>(
+    model: &mut Model,
+    f: impl FnOnce(Option<&mut T>, &mut Ctx, Kept) -> Option<Outcome>,
+) -> Option<Vec<Effect>> {
+    let (overlays, mut ctx, kept) = split(model);
+    let outcome = f(overlays.get_mut::<T>(), &mut ctx, kept)?;
+    Some(apply(model, Some(T::KIND), outcome))
+}
+
+/// `run` for a flow that works on two overlays' states (`A`: its own).
+fn run_pair<A: OverlayState, B: OverlayState>(
+    model: &mut Model,
+    f: impl FnOnce(Option<&mut A>, Option<&mut B>, &mut Ctx, Kept) -> Outcome,
+) -> Vec<Effect> {
+    let (overlays, mut ctx, kept) = split(model);
+    let (a, b) = overlays.pair_mut::<A, B>();
+    let outcome = f(a, b, &mut ctx, kept);
+    apply(model, Some(A::KIND), outcome)
+}
+
+/// A key (or an answer) for the flow of `T`, which uses it whole; nothing when `T` is not open.
+fn flow<T: OverlayState>(
+    model: &mut Model,
+    f: impl FnOnce(&mut T, &mut Ctx) -> Outcome,
+) -> Vec<Effect> {
+    run::<T>(model, |state, ctx, _| state.map(|s| f(s, ctx))).unwrap_or_default()
+}
+
+/// An answer whose overlay is gone (or that belongs to none), or a command that opens a flow:
+/// the flow has the context and what flows keep outside the stack.
+fn stateless(model: &mut Model, f: impl FnOnce(&mut Ctx, Kept) -> Outcome) -> Vec<Effect> {
+    let (_, mut ctx, kept) = split(model);
+    let outcome = f(&mut ctx, kept);
+    apply(model, None, outcome)
+}
+
+/// Carries out a flow's outcome: `own` is the kind of the flow's overlay.
+fn apply(model: &mut Model, own: Option<OverlayKind>, outcome: Outcome) -> Vec<Effect> {
+    let Outcome {
+        mut effects,
+        stack,
+        refresh,
+        focus,
+        app,
+        session_token,
+        start_over,
+    } = outcome;
+    match stack {
+        Stack::Keep => {}
+        Stack::Close => {
+            if let Some(own) = own {
+                model.overlays.close(own);
+            }
+        }
+        Stack::Replace(overlay) => {
+            if let Some(own) = own {
+                model.overlays.close(own);
+            }
+            model.overlays.open(overlay);
+        }
+        Stack::Push(overlay) => model.overlays.open(overlay),
+        Stack::CloseAll(kinds, then) => {
+            for kind in kinds {
+                model.overlays.close(*kind);
+            }
+            if let Some(overlay) = then {
+                model.overlays.open(overlay);
+            }
+        }
+    }
+    if let Some(pane) = focus {
+        model.focus = pane;
+    }
+    match app {
+        None => {}
+        Some(AppChange::Put(app)) => {
+            let id = app.id.clone();
+            model.apps.insert(id.clone(), *app);
+            model.selected = Some(id);
+            model.rebuild_view();
+        }
+        Some(AppChange::Remove(id)) => {
+            model.apps.remove(&id);
+            model.rebuild_view();
+        }
+        Some(AppChange::Select(id)) if model.apps.contains_key(&id) => {
+            model.selected = Some(id);
+            model.rebuild_view();
+        }
+        Some(AppChange::Select(_)) => {}
+    }
+    if let Some(info) = session_token {
+        token::learn(model, &info);
+        model.token = Some(*info);
+    }
+    if let Some(info) = start_over {
+        // A login still waiting belonged to the old organization: stop it.
+        effects.extend(super::flows::login::cancel_running(model));
+        model.start_over(&info);
+        for text in profile::after_switch(&info) {
+            model.push_toast(ToastLevel::Info, text);
+        }
+    }
+    if refresh {
+        effects.extend(model.request_apps());
+    }
+    effects
+}
+
 /// The one way a worker answer comes in. The request tracker says whose request it was (its
 /// kind): the panes' (the app list, an app's details, the details cache), which go to the
-/// store, or a flow's, which go to that flow's one `answer`; the flow finds its overlay on the
-/// stack and compares the request id. An answer to a request no longer in flight (answered
-/// already, or withdrawn by a cancel) is stale for everyone and changes nothing.
+/// store, or a flow's, which go to that flow's one `answer` with its overlay's state (when
+/// open) and the context; the flow compares the request id. An answer to a request no longer
+/// in flight (answered already, or withdrawn by a cancel) is stale for everyone and changes
+/// nothing.
 /// Also says whether the answer left the screen as it was (a quiet auto-refresh).
 fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>, bool) {
     // The one place an answer clears its request: before any flow sees it, whether the flow
@@ -187,7 +350,7 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
         tracing::debug!(?req, "dropping an answer to a request no longer in flight");
         return (Vec::new(), false);
     };
-    use super::flows::{login, secrets};
+    use super::flows::login::{self, LoginFlow};
     use RequestKind as K;
     let effects = match kind {
         K::Apps => {
@@ -201,15 +364,152 @@ fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> (Vec<Effect>,
             return apps_arrived(model, req, apps, token_expires);
         }
         K::Details | K::DetailCache => details::answer(model, req, result),
-        K::Token | K::TokenTest => token::answer(model, req, result),
-        K::Secret | K::Copy => secrets::answer(model, req, result),
-        K::Catalog | K::AppChange => editing::answer(model, req, result),
-        K::Profiles | K::SwitchProfile => profile::answer(model, req, result),
-        K::Login => login::answer(model, req, result),
+        K::Token | K::TokenTest => run::<TokenTest>(model, |t, ctx, kept| {
+            Some(token::answer(t, kept.awaiting_token, req, result, ctx))
+        })
+        .unwrap_or_default(),
+        K::Secret | K::Copy => secret_answer(model, req, result),
+        K::Catalog | K::AppChange => edit_answer(model, req, result),
+        K::Profiles | K::SwitchProfile => run::<ProfilePicker>(model, |p, ctx, kept| {
+            Some(profile::answer(p, kept.switching, req, result, ctx))
+        })
+        .unwrap_or_default(),
+        K::Login => run::<LoginFlow>(model, |f, ctx, _| Some(login::answer(f, req, result, ctx)))
+            .unwrap_or_default(),
         // `$EDITOR`'s text comes back as `Msg::Edited`, never as a worker answer.
         K::Editor => unexpected(req, kind),
     };
     (effects, false)
+}
+
+/// The answers of the secret flows (new, rotate, delete) go to the flow that waits
+/// (`secrets::whose`), or, when its window closed, are told in a toast; every copy to the
+/// clipboard is told, and the reveal that asked notes where its value went.
+fn secret_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    use super::flows::delete_secret::{self, DeleteSecret};
+    use super::flows::reveal::{self, Reveal};
+    use super::flows::rotate::{self, Rotation};
+    use super::flows::secret_new::{self, SecretForm};
+    use super::flows::secrets::{self, Whose};
+    use super::msg::SecretResult;
+    match result {
+        ApiResult::Secret(result) => {
+            // A secret minted or deleted: the app's secrets changed on the server, and a
+            // summary list will not say so; read the app again.
+            let wrote = matches!(
+                &result,
+                SecretResult::Minted(Ok(_)) | SecretResult::Deleted { result: Ok(()), .. }
+            );
+            let app = model.selected.clone();
+            let mut effects = match secrets::whose(&model.overlays, req, &result) {
+                Whose::SecretNew => {
+                    flow::<SecretForm>(model, |f, ctx| secret_new::answer(f, req, result, ctx))
+                }
+                Whose::Rotate => {
+                    flow::<Rotation>(model, |r, ctx| rotate::answer(r, req, result, ctx))
+                }
+                Whose::DeleteSecret => {
+                    flow::<DeleteSecret>(model, |d, ctx| delete_secret::answer(d, req, result, ctx))
+                }
+                Whose::Nobody => stateless(model, |ctx, _| secrets::late(req, result, ctx)),
+            };
+            if wrote && let Some(app) = app {
+                effects.extend(details::reread(model, &app));
+            }
+            effects
+        }
+        ApiResult::Copied { what, result } => {
+            if let Ok(place) = &result {
+                if let Some(r) = model.overlays.get_mut::<Reveal>() {
+                    reveal::copied(r, req, place);
+                }
+                if let Some(r) = model
+                    .overlays
+                    .get_mut::<Rotation>()
+                    .and_then(|r| r.reveal.as_mut())
+                {
+                    reveal::copied(r, req, place);
+                }
+            }
+            stateless(model, |ctx, _| secrets::copied(&what, result, ctx))
+        }
+        _ => unexpected(req, RequestKind::Secret),
+    }
+}
+
+/// The answers of the create, edit, JSON-edit and delete flows: the scope catalog, a fresh
+/// read, a created, saved or deleted app. They share one request at a time (`EditState`),
+/// which says which flow waits; a lost or unchecked change asks for the list again, so that
+/// the user sees what the server has.
+fn edit_answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    // A created app shows at once; the server may list it only after a lag.
+    let created = match (&result, model.edit.waiting_for(req)) {
+        (ApiResult::Created(Ok(app)), Some(_)) => Some(app.id.clone()),
+        _ => None,
+    };
+    let effects = edit_result(model, req, result);
+    if let Some(id) = created {
+        details::created(model, &id);
+    }
+    effects
+}
+
+fn edit_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+    use super::flows::app_form::{self, AppForm, FreshRead, Review};
+    use super::flows::delete_app::{self, DeleteApp};
+    use super::flows::editing::Waiting;
+    use super::flows::scope_picker::ScopePicker;
+    if let ApiResult::Catalog(result) = result {
+        return run::<ScopePicker>(model, |picker, _, kept| {
+            Some(editing::catalog_arrived(kept.edit, picker, req, result))
+        })
+        .unwrap_or_default();
+    }
+    let Some(waiting) = editing::answered(&mut model.edit, req) else {
+        tracing::debug!(?req, "dropping a stale answer of an editing flow");
+        return Vec::new();
+    };
+    match (waiting, result) {
+        (Waiting::Create, ApiResult::Created(r)) => run::<AppForm>(model, |form, ctx, kept| {
+            Some(app_form::created(form, kept.edit, r, ctx))
+        })
+        .unwrap_or_default(),
+        (
+            Waiting::Fresh {
+                client_id,
+                loaded,
+                edited,
+                origin,
+            },
+            ApiResult::FreshApp(r),
+        ) => {
+            let read = FreshRead {
+                client_id: &client_id,
+                loaded: &loaded,
+                edited,
+                origin,
+            };
+            run::<AppForm>(model, |form, ctx, kept| {
+                Some(app_form::fresh(form, kept.edit, read, r, ctx))
+            })
+            .unwrap_or_default()
+        }
+        (Waiting::Save { origin }, ApiResult::Saved(r)) => {
+            run_pair::<AppForm, Review>(model, |form, review, ctx, kept| {
+                app_form::saved(form, review, kept.edit, origin, r, ctx)
+            })
+        }
+        (Waiting::Delete, ApiResult::Deleted { client_id, result }) => {
+            run::<DeleteApp>(model, |d, ctx, _| {
+                Some(delete_app::deleted(d, &client_id, result, ctx))
+            })
+            .unwrap_or_default()
+        }
+        (w, r) => {
+            tracing::warn!(?w, ?r, "an answer that does not fit its request");
+            Vec::new()
+        }
+    }
 }
 
 /// A list answer. The first one that leaves apps unknown also asks for the details cache.
@@ -313,7 +613,16 @@ fn key(model: &mut Model, action: Action) -> Vec<Effect> {
 /// the list overlays use their own keys and let the global ones (refresh, help, …) through.
 /// Moving keys never fall through: a list under an overlay does not move.
 fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
-    use super::flows::{delete_secret, login, reveal, rotate, secret_new};
+    use super::flows::app_form::{self, AppForm, Review};
+    use super::flows::delete_app::{self, DeleteApp};
+    use super::flows::delete_secret::{self, DeleteSecret};
+    use super::flows::login::{self, LoginFlow};
+    use super::flows::messages::Messages;
+    use super::flows::reveal::{self, Reveal};
+    use super::flows::rotate::{self, Rotation};
+    use super::flows::scope_picker::{self, ScopePicker};
+    use super::flows::secret_details::SecretDetails;
+    use super::flows::secret_new::{self, SecretForm};
     use OverlayKind as K;
     let top = model.overlays.top()?;
     if action == Action::Quit {
@@ -333,23 +642,80 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             }
             _ => moves.then(Vec::new),
         },
-        K::SecretDetails => super::flows::secret_details::key(model, action).then(Vec::new),
-        K::SecretNew => modal(secret_new::key(model, action)),
-        K::Reveal => modal(reveal::key(model, action)),
-        K::Rotate => modal(rotate::key(model, action)),
-        K::DeleteSecret => modal(delete_secret::key(model, action)),
-        K::AppForm | K::ScopePicker | K::Review | K::DeleteApp => match action {
+        K::SecretDetails => run::<SecretDetails>(model, |s, ctx, _| {
+            s.and_then(|s| super::flows::secret_details::key(s, action, ctx))
+        }),
+        K::SecretNew => modal(flow::<SecretForm>(model, |f, ctx| {
+            secret_new::key(f, action, ctx)
+        })),
+        K::Reveal => modal(flow::<Reveal>(model, |r, ctx| reveal::key(r, action, ctx))),
+        K::Rotate => modal(flow::<Rotation>(model, |r, ctx| {
+            rotate::key(r, action, ctx)
+        })),
+        K::DeleteSecret => modal(flow::<DeleteSecret>(model, |d, ctx| {
+            delete_secret::key(d, action, ctx)
+        })),
+        K::DeleteApp => match action {
+            Action::Flow(_) | Action::Edit(_) | Action::Back => Some(
+                run::<DeleteApp>(model, |d, ctx, kept| {
+                    d.map(|d| delete_app::key(d, action, kept.edit, ctx))
+                })
+                .unwrap_or_default(),
+            ),
+            _ => moves.then(Vec::new),
+        },
+        K::AppForm => match action {
+            Action::Flow(_) | Action::Edit(_) | Action::Back => Some(
+                run::<AppForm>(model, |f, ctx, kept| {
+                    f.map(|f| app_form::key(f, action, kept.edit, ctx))
+                })
+                .unwrap_or_default(),
+            ),
+            _ => moves.then(Vec::new),
+        },
+        K::ScopePicker => match action {
             Action::Flow(_) | Action::Edit(_) | Action::Back => {
-                Some(editing::key(model, top, action))
+                Some(run_pair::<ScopePicker, AppForm>(
+                    model,
+                    |picker, form, ctx, kept| match picker {
+                        Some(p) => scope_picker::key(p, form, action, kept.edit, ctx),
+                        None => Outcome::keep(),
+                    },
+                ))
             }
             _ => moves.then(Vec::new),
         },
-        K::Token => modal(token::inspector_key(model, action)),
-        K::TokenPaste => modal(token::paste_key(model, action)),
-        K::TokenTest => modal(token::test_key(model, action)),
-        K::Profiles => modal(profile::key(model, action)),
-        K::Login => modal(login::key(model, action)),
-        K::Messages => (super::flows::messages::key(model, action) || moves).then(Vec::new),
+        K::Review => match action {
+            Action::Flow(_) | Action::Edit(_) | Action::Back => Some(
+                run::<Review>(model, |r, ctx, kept| {
+                    r.map(|r| app_form::review_key(r, action, kept.edit, ctx))
+                })
+                .unwrap_or_default(),
+            ),
+            _ => moves.then(Vec::new),
+        },
+        K::Token => modal(flow::<Inspector>(model, |i, ctx| {
+            token::inspector_key(i, action, ctx)
+        })),
+        K::TokenPaste => modal(flow::<PasteToken>(model, |p, ctx| {
+            token::paste_key(p, action, ctx)
+        })),
+        K::TokenTest => modal(flow::<TokenTest>(model, |t, ctx| {
+            token::test_key(t, action, ctx)
+        })),
+        K::Profiles => modal(
+            run::<ProfilePicker>(model, |p, ctx, kept| {
+                p.map(|p| profile::key(p, action, kept.switching, ctx))
+            })
+            .unwrap_or_default(),
+        ),
+        K::Login => modal(flow::<LoginFlow>(model, |f, ctx| {
+            login::key(f, action, ctx)
+        })),
+        K::Messages => run::<Messages>(model, |s, ctx, _| {
+            s.and_then(|s| super::flows::messages::key(s, action, ctx))
+        })
+        .or_else(|| moves.then(Vec::new)),
     }
 }
 
@@ -762,7 +1128,11 @@ fn run_command(model: &mut Model, line: &str) -> Vec<Effect> {
         ("sort", Some("scopes")) => set_sort(model, SortKey::Scopes),
         ("sort", _) => model.push_toast(ToastLevel::Error, ":sort takes name, expiry or scopes"),
         ("profile", None) => return profile::open(model),
-        ("profile", Some(name)) => return profile::switch(model, name),
+        ("profile", Some(name)) => {
+            return stateless(model, |ctx, kept| {
+                profile::switch(name, kept.switching, ctx)
+            });
+        }
         ("login", _) => return super::flows::login::start(model, line),
         _ => model.push_toast(
             ToastLevel::Error,

@@ -11,16 +11,19 @@ use ratatui::crossterm::event::KeyCode;
 
 use crate::api::ApiError;
 use crate::api::model::{App, ScopeRef, UpdateAppRequest, join_redirect_uris};
-use crate::api::outcome::Outcome;
 use crate::api::readback::{Applied, UpdateError};
 use crate::domain::app_rules::{self, Draft, Field, Problem, Severity};
 use crate::domain::diff::{self, Change};
 use crate::tui::effect::Effect;
-use crate::tui::keymap::{Action as A, FlowKey, Group as G, KeyTable, Rest, code, ctrl, k, on};
-use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
+use crate::tui::keymap::{
+    Action, Action as A, FlowKey, Group as G, KeyTable, Rest, code, ctrl, k, on,
+};
+use crate::tui::model::{AppStore, Model, Overlay, OverlayKind, RequestKind, ToastLevel};
 use crate::tui::msg::TextEdit;
+use crate::tui::overlay::OverlayState;
 
-use super::editing::{self, Origin, Waiting};
+use super::ctx::{AppChange, Ctx, Outcome, Stack};
+use super::editing::{self, EditState, Origin, Waiting};
 use super::{lost_create, reveal, scope_picker};
 
 /// The create / edit app form.
@@ -257,33 +260,49 @@ pub fn open_edit(model: &mut Model, app: App) {
     model.overlays.show(AppForm::new(Some(app)));
 }
 
-fn close(model: &mut Model) {
-    model.overlays.close(OverlayKind::AppForm);
-    model.overlays.close(OverlayKind::ScopePicker);
-    model.overlays.close(OverlayKind::Review);
+/// The overlays of the create / edit flow: closing the form closes what it opened over itself.
+const FLOW: &[OverlayKind] = &[
+    OverlayKind::AppForm,
+    OverlayKind::ScopePicker,
+    OverlayKind::Review,
+];
+
+fn close_all(then: Option<Overlay>) -> Outcome {
+    Outcome {
+        stack: Stack::CloseAll(FLOW, then),
+        ..Outcome::keep()
+    }
 }
 
 /// Whether the form waits for the server; it takes no edits meanwhile, so that what is sent
 /// is what is on screen.
-fn busy(model: &Model) -> bool {
-    model.edit.pending.is_some() && model.overlays.get::<AppForm>().is_some()
+fn busy(edit: &EditState) -> bool {
+    edit.pending.is_some()
 }
 
-pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
-    if busy(model) {
-        return Vec::new();
+/// Keys of the form: its flow keys, its text, Esc.
+pub fn key(form: &mut AppForm, action: Action, edit: &mut EditState, ctx: &mut Ctx) -> Outcome {
+    match action {
+        Action::Flow(key) => flow_key(form, key, edit, ctx),
+        Action::Edit(typed) => text(form, typed, edit, ctx),
+        Action::Back => back(form, edit, ctx),
+        _ => Outcome::keep(),
     }
-    if lost_create::active(model) {
-        return lost_create::key(model, key);
+}
+
+fn flow_key(form: &mut AppForm, key: FlowKey, edit: &mut EditState, ctx: &mut Ctx) -> Outcome {
+    if busy(edit) {
+        return Outcome::keep();
     }
-    let Some(form) = model.overlays.get_mut::<AppForm>() else {
-        return Vec::new();
-    };
+    if form.lost.is_some() {
+        return lost_create::key(form, key);
+    }
     if form.confirm_discard {
         // Any key but `y` keeps the form: discarding is never the default.
         form.confirm_discard = false;
-        return Vec::new();
+        return Outcome::keep();
     }
+    let mut outcome = Outcome::keep();
     match key {
         FlowKey::NextField => form.step_field(true),
         FlowKey::PrevField => form.step_field(false),
@@ -303,10 +322,12 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
             FormField::Name => form.step_field(true),
             FormField::Confidential => toggle_confidential(form),
             FormField::RedirectUris => uri_enter(form),
-            FormField::Scopes => scope_picker::open(model, None),
-            FormField::Save => return save(model),
+            FormField::Scopes => {
+                outcome = Outcome::push(scope_picker::open(form, None, edit.catalog.as_ref()))
+            }
+            FormField::Save => return save(form, edit, ctx),
         },
-        FlowKey::Save => return save(model),
+        FlowKey::Save => return save(form, edit, ctx),
         FlowKey::Remove => match form.focus {
             FormField::RedirectUris if form.uri_cursor < form.uris.len() => {
                 form.uris.remove(form.uri_cursor);
@@ -319,8 +340,8 @@ pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
         },
         _ => {}
     }
-    after_change(model);
-    Vec::new()
+    after_change(form, ctx.apps);
+    outcome
 }
 
 fn step(at: usize, down: bool, len: usize) -> usize {
@@ -368,34 +389,29 @@ fn add_pending_uri(form: &mut AppForm) -> bool {
     true
 }
 
-fn after_change(model: &mut Model) {
-    let apps = &model.apps;
-    if let Some(form) = model.overlays.get_mut::<AppForm>() {
-        form.notice = None;
-        form.recheck(apps);
-        if !form.checked {
-            // Errors wait for the first save ("a name is required" while nothing is typed
-            // yet helps nobody); warnings, like a name already taken, show as it is typed,
-            // since the save that follows does not stop for them.
-            form.problems.retain(|p| p.severity != Severity::Error);
-        }
+fn after_change(form: &mut AppForm, apps: &AppStore) {
+    form.notice = None;
+    form.recheck(apps);
+    if !form.checked {
+        // Errors wait for the first save ("a name is required" while nothing is typed
+        // yet helps nobody); warnings, like a name already taken, show as it is typed,
+        // since the save that follows does not stop for them.
+        form.problems.retain(|p| p.severity != Severity::Error);
     }
 }
 
-pub fn text(model: &mut Model, edit: TextEdit) {
-    if busy(model) || lost_create::active(model) {
-        return;
+fn text(form: &mut AppForm, edit: TextEdit, state: &EditState, ctx: &mut Ctx) -> Outcome {
+    if busy(state) || form.lost.is_some() {
+        return Outcome::keep();
     }
-    let Some(form) = model.overlays.get_mut::<AppForm>() else {
-        return;
-    };
     if form.confirm_discard {
         form.confirm_discard = false;
         if matches!(edit, TextEdit::Insert('y' | 'Y')) {
-            close(model);
+            return close_all(None);
         }
-        return;
+        return Outcome::keep();
     }
+    let mut outcome = Outcome::keep();
     let req = input_request(edit);
     match form.focus {
         FormField::Name => {
@@ -416,61 +432,53 @@ pub fn text(model: &mut Model, edit: TextEdit) {
             if let TextEdit::Insert(c) = edit
                 && c != ' '
             {
-                scope_picker::open(model, Some(c));
+                outcome = Outcome::push(scope_picker::open(form, Some(c), state.catalog.as_ref()));
             }
         }
         FormField::Save => {}
     }
-    after_change(model);
+    after_change(form, ctx.apps);
+    outcome
 }
 
 pub use crate::tui::msg::input_request;
 
-pub fn back(model: &mut Model) {
-    if model.edit.writing() {
-        model.push_toast(
+fn back(form: &mut AppForm, edit: &mut EditState, ctx: &mut Ctx) -> Outcome {
+    if edit.writing() {
+        ctx.push_toast(
             ToastLevel::Info,
             "Waiting for the server's answer; the form closes when it comes",
         );
-        return;
+        return Outcome::keep();
     }
-    if lost_create::active(model) {
-        lost_create::back(model);
-        return;
+    if form.lost.is_some() {
+        return lost_create::back(form);
     }
-    if busy(model) {
+    if busy(edit) {
         // Only the fresh read is out: dropping it sends nothing.
-        model.edit.pending = None;
-        if let Some(form) = model.overlays.get_mut::<AppForm>() {
-            form.notice = Some("Stopped before sending; nothing was changed".to_owned());
-        }
-        return;
+        edit.pending = None;
+        form.notice = Some("Stopped before sending; nothing was changed".to_owned());
+        return Outcome::keep();
     }
-    let Some(form) = model.overlays.get_mut::<AppForm>() else {
-        return;
-    };
     if form.confirm_discard {
         form.confirm_discard = false;
     } else if form.changed() {
         form.confirm_discard = true;
     } else {
-        close(model);
+        return close_all(None);
     }
+    Outcome::keep()
 }
 
 /// Checks what the server would reject, then creates, or reads the app fresh before an edit.
-fn save(model: &mut Model) -> Vec<Effect> {
-    let apps = &model.apps;
-    let Some(form) = model.overlays.get_mut::<AppForm>() else {
-        return Vec::new();
-    };
+fn save(form: &mut AppForm, edit: &mut EditState, ctx: &mut Ctx) -> Outcome {
     // A URI typed but not yet added is meant to be part of the app.
     if !add_pending_uri(form) {
         form.focus = FormField::RedirectUris;
-        return Vec::new();
+        return Outcome::keep();
     }
     form.checked = true;
-    form.recheck(apps);
+    form.recheck(ctx.apps);
     form.server_error = None;
     form.notice = None;
     if app_rules::has_errors(&form.problems) {
@@ -480,41 +488,43 @@ fn save(model: &mut Model) -> Vec<Effect> {
         }) {
             form.focus = first;
         }
-        return Vec::new();
+        return Outcome::keep();
     }
     let edited = form.request();
     match form.loaded.clone() {
         None => {
             let confidential = form.confidential;
-            let req = editing::start(model, RequestKind::AppChange, Waiting::Create);
-            vec![Effect::CreateApp {
+            let req = editing::begin(edit, ctx, RequestKind::AppChange, Waiting::Create);
+            Outcome::effects(vec![Effect::CreateApp {
                 req,
                 name: edited.name,
                 is_confidential: confidential,
                 redirect_uri: edited.redirect_uri,
                 scopes: edited.scopes,
-            }]
+            }])
         }
         Some(loaded) => {
             if !form.changed() {
                 form.notice = Some("Nothing to change: the form is as loaded".to_owned());
-                return Vec::new();
+                return Outcome::keep();
             }
-            start_fresh_read(model, loaded, edited, Origin::Form)
+            Outcome::effects(start_fresh_read(edit, ctx, loaded, edited, Origin::Form))
         }
     }
 }
 
 /// Reads the app fresh; the answer becomes the diff to confirm.
 pub fn start_fresh_read(
-    model: &mut Model,
+    edit: &mut EditState,
+    ctx: &mut Ctx,
     loaded: App,
     edited: UpdateAppRequest,
     origin: Origin,
 ) -> Vec<Effect> {
     let client_id = loaded.id.clone();
-    let req = editing::start(
-        model,
+    let req = editing::begin(
+        edit,
+        ctx,
         RequestKind::AppChange,
         Waiting::Fresh {
             client_id: client_id.clone(),
@@ -526,38 +536,63 @@ pub fn start_fresh_read(
     vec![Effect::GetApp { req, client_id }]
 }
 
-pub fn created(model: &mut Model, result: Result<App, ApiError>) -> Vec<Effect> {
+/// The create's answer (`form`: the form that sent it, unless it closed).
+pub fn created(
+    form: Option<&mut AppForm>,
+    edit: &mut EditState,
+    result: Result<App, ApiError>,
+    ctx: &mut Ctx,
+) -> Outcome {
     match result {
         Ok(mut app) => {
             // The first secret goes to the reveal overlay only, never into the app list.
             let secret: Option<SecretString> = app.secret.take();
             let (name, id) = (app.name.clone(), app.id.clone());
-            close(model);
-            editing::put_app(model, app);
-            model.push_toast(ToastLevel::Info, format!("Created {name:?} ({id})"));
-            if let Some(secret) = secret {
-                reveal::open(model, &name, &id, secret);
+            ctx.push_toast(ToastLevel::Info, format!("Created {name:?} ({id})"));
+            let reveal =
+                secret.map(|secret| reveal::Reveal::new(&name, &id, secret).into_overlay());
+            Outcome {
+                app: Some(AppChange::Put(Box::new(app))),
+                ..close_all(reveal)
             }
-            Vec::new()
         }
         // The request may have reached the server: creating again blindly could make a twin.
-        Err(e) if e.outcome_unknown() => lost_create::start(model, &e),
+        Err(e) if e.outcome_unknown() => lost_create::start(form, &e, ctx),
         Err(e) => {
-            failed(model, Origin::Form, format!("Creating failed: {e}"));
-            Vec::new()
+            failed(
+                form,
+                edit,
+                Origin::Form,
+                format!("Creating failed: {e}"),
+                ctx,
+            );
+            Outcome::keep()
         }
     }
 }
 
+/// What a fresh read before a save waited on: the edit to replay on it.
+pub struct FreshRead<'a> {
+    pub client_id: &'a str,
+    pub loaded: &'a App,
+    pub edited: UpdateAppRequest,
+    pub origin: Origin,
+}
+
 /// The fresh read arrived: replay the edit on it and show the diff, or say it changed.
 pub fn fresh(
-    model: &mut Model,
-    client_id: &str,
-    loaded: &App,
-    edited: UpdateAppRequest,
-    origin: Origin,
+    mut form: Option<&mut AppForm>,
+    edit: &mut EditState,
+    read: FreshRead,
     result: Result<App, ApiError>,
-) {
+    ctx: &mut Ctx,
+) -> Outcome {
+    let FreshRead {
+        client_id,
+        loaded,
+        edited,
+        origin,
+    } = read;
     let fresh = match result {
         Ok(app) => app,
         Err(e) => {
@@ -566,8 +601,8 @@ pub fn fresh(
             } else {
                 format!("Reading the app before saving failed, so nothing was sent: {e}")
             };
-            failed(model, origin, what);
-            return;
+            failed(form, edit, origin, what, ctx);
+            return Outcome::keep();
         }
     };
     let loaded_req = UpdateAppRequest::from_app(loaded);
@@ -575,10 +610,11 @@ pub fn fresh(
     let body = app_rules::apply_edits(&loaded_req, &edited, &fresh_req);
     let server_changes = diff::changes(&loaded_req, &fresh_req);
     let changes = diff::changes(&fresh_req, &body);
+    let mut outcome = Outcome::keep();
     if !server_changes.is_empty() {
         // The panes show the server's state from now on, whatever the user decides.
-        editing::put_app(model, fresh.clone());
-        if let Some(form) = model.overlays.get_mut::<AppForm>() {
+        outcome.app = Some(AppChange::Put(Box::new(fresh.clone())));
+        if let Some(form) = form.as_deref_mut() {
             form.rebase(fresh.clone(), &body);
         }
     }
@@ -588,94 +624,102 @@ pub fn fresh(
         } else {
             "The app changed on the server and already has your edits; nothing to send".to_owned()
         };
-        match (origin, model.overlays.get_mut::<AppForm>()) {
+        match (origin, form) {
             (Origin::Form, Some(form)) => form.notice = Some(text),
-            _ => model.push_toast(ToastLevel::Info, text),
+            _ => ctx.push_toast(ToastLevel::Info, text),
         }
-        return;
+        return outcome;
     }
-    model.overlays.show(Review {
-        client_id: client_id.to_owned(),
-        name: fresh.name.clone(),
-        base: fresh_req,
-        body,
-        changes,
-        server_changes,
-        yes: false,
-        origin,
-    });
+    outcome.stack = Stack::Push(
+        Review {
+            client_id: client_id.to_owned(),
+            name: fresh.name.clone(),
+            base: fresh_req,
+            body,
+            changes,
+            server_changes,
+            yes: false,
+            origin,
+        }
+        .into_overlay(),
+    );
+    outcome
 }
 
-pub fn review_key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
-    if model.edit.pending.is_some() {
-        return Vec::new();
+/// Keys of the review: the two buttons, Esc.
+pub fn review_key(
+    review: &mut Review,
+    action: Action,
+    edit: &mut EditState,
+    ctx: &mut Ctx,
+) -> Outcome {
+    match action {
+        Action::Flow(key) => {
+            if edit.pending.is_some() {
+                return Outcome::keep();
+            }
+            match key {
+                FlowKey::NextField | FlowKey::PrevField => review.yes = !review.yes,
+                FlowKey::Yes => return send(review, edit, ctx),
+                FlowKey::Activate if review.yes => return send(review, edit, ctx),
+                FlowKey::Activate | FlowKey::No => return review_back(review, edit, ctx),
+                _ => {}
+            }
+            Outcome::keep()
+        }
+        Action::Back => review_back(review, edit, ctx),
+        _ => Outcome::keep(),
     }
-    let Some(review) = model.overlays.get_mut::<Review>() else {
-        return Vec::new();
-    };
-    match key {
-        FlowKey::NextField | FlowKey::PrevField => review.yes = !review.yes,
-        FlowKey::Yes => return send(model),
-        FlowKey::Activate if review.yes => return send(model),
-        FlowKey::Activate | FlowKey::No => review_back(model),
-        _ => {}
-    }
-    Vec::new()
 }
 
-fn send(model: &mut Model) -> Vec<Effect> {
-    let Some(review) = model.overlays.get::<Review>() else {
-        return Vec::new();
-    };
+fn send(review: &Review, edit: &mut EditState, ctx: &mut Ctx) -> Outcome {
     let (client_id, base, body, origin) = (
         review.client_id.clone(),
         review.base.clone(),
         review.body.clone(),
         review.origin,
     );
-    let req = editing::start(model, RequestKind::AppChange, Waiting::Save { origin });
-    vec![Effect::UpdateApp {
+    let req = editing::begin(edit, ctx, RequestKind::AppChange, Waiting::Save { origin });
+    Outcome::effects(vec![Effect::UpdateApp {
         req,
         client_id,
         base,
         body,
-    }]
+    }])
 }
 
-pub fn review_back(model: &mut Model) {
-    if model.edit.writing() {
-        return;
+fn review_back(review: &Review, edit: &EditState, ctx: &mut Ctx) -> Outcome {
+    if edit.writing() {
+        return Outcome::keep();
     }
-    if let Some(review) = model.overlays.take::<Review>()
-        && review.origin == Origin::Json
-    {
-        model.push_toast(
+    if review.origin == Origin::Json {
+        ctx.push_toast(
             ToastLevel::Info,
             "Not sent. E opens your JSON again, as you left it",
         );
     }
-    model.overlays.close(OverlayKind::Review);
+    Outcome::close()
 }
 
+/// The save's answer (`form`, `review`: those still open).
 pub fn saved(
-    model: &mut Model,
+    form: Option<&mut AppForm>,
+    review: Option<&mut Review>,
+    edit: &mut EditState,
     origin: Origin,
     result: Result<Applied, UpdateError>,
-) -> Vec<Effect> {
+    ctx: &mut Ctx,
+) -> Outcome {
+    const REVIEW: &[OverlayKind] = &[OverlayKind::Review];
     match result {
         Ok(applied) if applied.stuck() => {
-            let n = model
-                .overlays
-                .get::<Review>()
-                .map_or(0, |r| r.changes.len());
+            let n = review.map_or(0, |r| r.changes.len());
             let name = applied.app.name.clone();
-            close(model);
-            model.edit.json = None;
-            editing::put_app(model, applied.app);
+            edit.json = None;
             let what = if n == 1 { "change" } else { "changes" };
-            model.push_toast(ToastLevel::Info, format!("Saved {name:?}: {n} {what}"));
+            ctx.push_toast(ToastLevel::Info, format!("Saved {name:?}: {n} {what}"));
             if !applied.unexpected.is_empty() {
-                model.push_toast(
+                ctx.push_toast(
                     ToastLevel::Info,
                     format!(
                         "{name:?} also changed on the server meanwhile: {}",
@@ -683,12 +727,14 @@ pub fn saved(
                     ),
                 );
             }
-            Vec::new()
+            Outcome {
+                app: Some(AppChange::Put(Box::new(applied.app))),
+                ..close_all(None)
+            }
         }
         // Accepted, yet not all on the server: another edit overwrote it. The panes show the
         // server's state; the user's work stays where it was made.
         Ok(applied) => {
-            model.overlays.close(OverlayKind::Review);
             let mut text = format!(
                 "The server accepted the save, but these changes are not on it: {}",
                 list(&applied.missing)
@@ -700,14 +746,16 @@ pub fn saved(
                 ));
             }
             text.push_str(". Another edit at the same time probably overwrote it.");
-            editing::put_app(model, applied.app);
-            failed(model, origin, text);
-            Vec::new()
+            failed(form, edit, origin, text, ctx);
+            Outcome {
+                stack: Stack::CloseAll(REVIEW, None),
+                app: Some(AppChange::Put(Box::new(applied.app))),
+                ..Outcome::keep()
+            }
         }
         Err(e) => {
-            model.overlays.close(OverlayKind::Review);
             let (text, reload) = match &e {
-                UpdateError::Put(e) if e.outcome() == Outcome::NotDone => {
+                UpdateError::Put(e) if e.outcome() == crate::api::outcome::Outcome::NotDone => {
                     (format!("Saving failed: {e}. Nothing was changed."), false)
                 }
                 UpdateError::Put(e) => (
@@ -727,11 +775,11 @@ pub fn saved(
                     true,
                 ),
             };
-            failed(model, origin, text);
-            if reload {
-                model.request_apps()
-            } else {
-                Vec::new()
+            failed(form, edit, origin, text, ctx);
+            Outcome {
+                stack: Stack::CloseAll(REVIEW, None),
+                refresh: reload,
+                ..Outcome::keep()
             }
         }
     }
@@ -746,11 +794,17 @@ fn list(changes: &[Change]) -> String {
 }
 
 /// A failure goes back to where the user's work is: beside the form, or kept for `E`.
-fn failed(model: &mut Model, origin: Origin, text: String) {
-    match (origin, model.overlays.get_mut::<AppForm>()) {
+fn failed(
+    form: Option<&mut AppForm>,
+    edit: &mut EditState,
+    origin: Origin,
+    text: String,
+    ctx: &mut Ctx,
+) {
+    match (origin, form) {
         (Origin::Form, Some(form)) => form.server_error = Some(text),
         _ => {
-            if let Some(json) = model.edit.json.as_mut() {
+            if let Some(json) = edit.json.as_mut() {
                 json.error = Some(text.clone());
             }
             let hint = if origin == Origin::Json {
@@ -758,7 +812,7 @@ fn failed(model: &mut Model, origin: Origin, text: String) {
             } else {
                 ""
             };
-            model.push_toast(ToastLevel::Error, format!("{text}{hint}"));
+            ctx.push_toast(ToastLevel::Error, format!("{text}{hint}"));
         }
     }
 }

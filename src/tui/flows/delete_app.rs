@@ -9,12 +9,14 @@ use ratatui::crossterm::event::KeyCode;
 
 use crate::api::model::App;
 use crate::tui::effect::Effect;
-use crate::tui::keymap::{Action as A, Feature, FlowKey, Group as G, KeyTable, Rest, code, on};
-use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
-use crate::tui::msg::TextEdit;
+use crate::tui::keymap::{
+    Action, Action as A, Feature, FlowKey, Group as G, KeyTable, Rest, code, on,
+};
+use crate::tui::model::{Model, RequestKind, ToastLevel};
 
 use super::app_form::input_request;
-use super::editing::{self, Waiting};
+use super::ctx::{AppChange, Ctx, Outcome};
+use super::editing::{self, EditState, Waiting};
 
 /// Deleting an app: its name is typed first.
 #[rustfmt::skip]
@@ -68,80 +70,83 @@ pub fn open(model: &mut Model) {
     });
 }
 
-fn close(model: &mut Model) {
-    model.overlays.close(OverlayKind::DeleteApp);
-}
-
-pub fn back(model: &mut Model) {
-    if model.edit.writing() {
-        model.push_toast(ToastLevel::Info, "Waiting for the server's answer");
-        return;
-    }
-    close(model);
-}
-
-pub fn text(model: &mut Model, edit: TextEdit) {
-    if model.edit.pending.is_some() {
-        return;
-    }
-    if let Some(d) = model.overlays.get_mut::<DeleteApp>()
-        && d.done.is_none()
-    {
-        d.typed.handle(input_request(edit));
-        d.error = None;
+/// Keys of the confirmation: Enter, the typed name, Esc.
+pub fn key(d: &mut DeleteApp, action: Action, edit: &mut EditState, ctx: &mut Ctx) -> Outcome {
+    match action {
+        Action::Flow(key) => flow_key(d, key, edit, ctx),
+        Action::Edit(text) => {
+            if edit.pending.is_none() && d.done.is_none() {
+                d.typed.handle(input_request(text));
+                d.error = None;
+            }
+            Outcome::keep()
+        }
+        Action::Back => {
+            if edit.writing() {
+                ctx.push_toast(ToastLevel::Info, "Waiting for the server's answer");
+                return Outcome::keep();
+            }
+            Outcome::close()
+        }
+        _ => Outcome::keep(),
     }
 }
 
-pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
-    if key != FlowKey::Activate || model.edit.pending.is_some() {
-        return Vec::new();
+fn flow_key(d: &mut DeleteApp, key: FlowKey, edit: &mut EditState, ctx: &mut Ctx) -> Outcome {
+    if key != FlowKey::Activate || edit.pending.is_some() {
+        return Outcome::keep();
     }
-    let Some(d) = model.overlays.get_mut::<DeleteApp>() else {
-        return Vec::new();
-    };
     if d.done.is_some() {
-        close(model);
-        return Vec::new();
+        return Outcome::close();
     }
     if !d.name_matches() {
         d.error = Some(
             "Type the name as shown above, or the client id, to delete; Esc keeps the app"
                 .to_owned(),
         );
-        return Vec::new();
+        return Outcome::keep();
     }
     let (client_id, name) = (d.app.id.clone(), d.app.name.clone());
-    let backup_dir = editing::backup_dir(model);
-    let req = editing::start(model, RequestKind::AppChange, Waiting::Delete);
-    vec![Effect::DeleteApp {
+    // `None`: the worker picks the user's data directory.
+    let backup_dir = ctx.opts.backup_dir.clone();
+    let req = editing::begin(edit, ctx, RequestKind::AppChange, Waiting::Delete);
+    Outcome::effects(vec![Effect::DeleteApp {
         req,
         client_id,
         name,
         backup_dir,
-    }]
+    }])
 }
 
-/// Any failure reads the list again: after a lost answer it shows whether the app is gone,
-/// and after a refusal it shows the app as it is.
-pub fn deleted(model: &mut Model, client_id: &str, result: Result<PathBuf, String>) -> Vec<Effect> {
+/// The delete's answer (`d`: the confirmation, unless it was closed meanwhile). Any failure
+/// reads the list again: after a lost answer it shows whether the app is gone, and after a
+/// refusal it shows the app as it is.
+pub fn deleted(
+    d: Option<&mut DeleteApp>,
+    client_id: &str,
+    result: Result<PathBuf, String>,
+    ctx: &mut Ctx,
+) -> Outcome {
     match result {
         Ok(path) => {
-            editing::remove_app(model, client_id);
-            match model.overlays.get_mut::<DeleteApp>() {
+            match d {
                 Some(d) => d.done = Some(path),
-                None => model.push_toast(
+                None => ctx.push_toast(
                     ToastLevel::Info,
                     format!("Deleted; backup: {}", path.display()),
                 ),
             }
-            Vec::new()
+            Outcome {
+                app: Some(AppChange::Remove(client_id.to_owned())),
+                ..Outcome::keep()
+            }
         }
         Err(e) => {
-            match model.overlays.get_mut::<DeleteApp>() {
+            match d {
                 Some(d) => d.error = Some(e),
-                None => model.push_toast(ToastLevel::Error, e),
+                None => ctx.push_toast(ToastLevel::Error, e),
             }
-            model.request_apps()
+            Outcome::keep().and_refresh()
         }
     }
 }

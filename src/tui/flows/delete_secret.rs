@@ -11,8 +11,10 @@ use crate::tui::effect::{Effect, RequestId, SecretEffect};
 use crate::tui::keymap::{
     Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
 };
-use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
+use crate::tui::model::{Model, RequestKind, ToastLevel, secrets_by_expiry};
+use crate::tui::msg::SecretResult;
 
+use super::ctx::{Ctx, Outcome};
 use super::secret_new::input_request;
 
 /// A yes/no question before deleting secrets (also a rotation's); default No.
@@ -84,19 +86,9 @@ pub fn open(model: &mut Model) {
     model.overlays.show(state);
 }
 
-fn close(model: &mut Model) {
-    model.overlays.close(OverlayKind::DeleteSecret);
-}
-
-pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(d) = model.overlays.get_mut::<DeleteSecret>() else {
-        return Vec::new();
-    };
+pub fn key(d: &mut DeleteSecret, action: Action, ctx: &mut Ctx) -> Outcome {
     let go = match action {
-        Action::Back => {
-            close(model);
-            return Vec::new();
-        }
+        Action::Back => return Outcome::close(),
         _ if d.pending.is_some() => false,
         Action::Secret(SecretKey::Yes) => !d.last_working,
         Action::Submit if d.last_working => {
@@ -117,28 +109,44 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         _ => false,
     };
     if !go {
-        return Vec::new();
+        return Outcome::keep();
     }
     let secret_id = d.secret.id;
-    let req = model.new_request(RequestKind::Secret);
-    if let Some(d) = model.overlays.get_mut::<DeleteSecret>() {
-        d.pending = Some(req);
-        d.error = None;
-    }
-    vec![Effect::Secret(SecretEffect::Delete { req, secret_id })]
+    let req = ctx.new_request(RequestKind::Secret);
+    d.pending = Some(req);
+    d.error = None;
+    Outcome::effects(vec![Effect::Secret(SecretEffect::Delete {
+        req,
+        secret_id,
+    })])
 }
 
-pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
-    let Some(d) = model.overlays.get_mut::<DeleteSecret>() else {
-        return Vec::new();
-    };
+/// The answer to the delete this confirmation sent (`secrets::whose` routes it here).
+pub fn answer(
+    d: &mut DeleteSecret,
+    req: RequestId,
+    result: SecretResult,
+    ctx: &mut Ctx,
+) -> Outcome {
+    match result {
+        SecretResult::Deleted { result, .. } => deleted(d, result, ctx),
+        _ => {
+            tracing::debug!(
+                ?req,
+                "dropping a secret answer the delete does not wait for"
+            );
+            Outcome::keep()
+        }
+    }
+}
+
+fn deleted(d: &mut DeleteSecret, result: Result<(), ApiError>, ctx: &mut Ctx) -> Outcome {
     d.pending = None;
     match result {
         Ok(()) => {
             let text = format!("Deleted secret #{} of {}", d.secret.id, d.app_name);
-            close(model);
-            model.push_toast(ToastLevel::Info, text);
-            model.request_apps()
+            ctx.push_toast(ToastLevel::Info, text);
+            Outcome::close().and_refresh()
         }
         // Deleting again after a lost answer: it is gone, which is what was asked.
         Err(ApiError::NotFound { .. }) => {
@@ -146,9 +154,8 @@ pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
                 "Secret #{} of {} is already gone; nothing to delete",
                 d.secret.id, d.app_name
             );
-            close(model);
-            model.push_toast(ToastLevel::Info, text);
-            model.request_apps()
+            ctx.push_toast(ToastLevel::Info, text);
+            Outcome::close().and_refresh()
         }
         Err(e) if e.outcome_unknown() => {
             d.error = Some(crate::api::outcome::unknown_reread(
@@ -156,11 +163,11 @@ pub fn deleted(model: &mut Model, result: Result<(), ApiError>) -> Vec<Effect> {
                 &e,
                 "The secret may or may not be gone",
             ));
-            model.request_apps()
+            Outcome::keep().and_refresh()
         }
         Err(e) => {
             d.error = Some(format!("Not deleted: {e}"));
-            Vec::new()
+            Outcome::keep()
         }
     }
 }

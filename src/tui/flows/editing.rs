@@ -2,19 +2,16 @@
 //! each flow's own state): the scope catalog, the one request they may have in flight, the
 //! JSON draft kept for `E`, and the keys and answers of the editing overlays.
 
-use std::path::PathBuf;
-
 use crate::api::model::{App, Resource, UpdateAppRequest};
 use crate::domain::app_rules;
 use crate::tui::effect::{Effect, RequestId};
-use crate::tui::keymap::{Action, Feature, FlowKey};
-use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
-use crate::tui::msg::{ApiResult, TextEdit};
+use crate::tui::keymap::Feature;
+use crate::tui::model::{Model, RequestKind, ToastLevel};
 
 use super::app_form;
-use super::delete_app;
+use super::ctx::{Ctx, Outcome};
 use super::json_edit::{self, JsonEdit};
-use super::scope_picker;
+use super::scope_picker::{self, ScopePicker};
 
 #[derive(Debug, Default)]
 pub struct EditState {
@@ -101,6 +98,13 @@ pub fn start(model: &mut Model, kind: RequestKind, what: Waiting) -> RequestId {
     req
 }
 
+/// `start`, for a flow that has its context.
+pub fn begin(edit: &mut EditState, ctx: &mut Ctx, kind: RequestKind, what: Waiting) -> RequestId {
+    let req = ctx.new_request(kind);
+    edit.pending = Some(Pending { req, what });
+    req
+}
+
 /// Asks for the catalog once per session; the picker is useless without it.
 pub fn want_catalog(model: &mut Model) -> Vec<Effect> {
     if model.edit.catalog.is_some() || model.edit.catalog_req.is_some() {
@@ -131,129 +135,55 @@ pub fn edit_app(model: &mut Model) -> Vec<Effect> {
     want_catalog(model)
 }
 
-/// Keys of the editing overlay on top (`top`): its flow keys, its text, Esc.
-pub fn key(model: &mut Model, top: OverlayKind, action: Action) -> Vec<Effect> {
-    match action {
-        Action::Flow(key) => flow_key(model, top, key),
-        Action::Edit(edit) => {
-            text(model, top, edit);
-            Vec::new()
-        }
-        Action::Back => {
-            back(model, top);
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn flow_key(model: &mut Model, top: OverlayKind, key: FlowKey) -> Vec<Effect> {
-    match top {
-        OverlayKind::AppForm => app_form::key(model, key),
-        OverlayKind::ScopePicker => {
-            scope_picker::key(model, key);
-            Vec::new()
-        }
-        OverlayKind::Review => app_form::review_key(model, key),
-        OverlayKind::DeleteApp => delete_app::key(model, key),
-        _ => Vec::new(),
-    }
-}
-
-fn text(model: &mut Model, top: OverlayKind, edit: TextEdit) {
-    match top {
-        OverlayKind::AppForm => app_form::text(model, edit),
-        OverlayKind::ScopePicker => scope_picker::text(model, edit),
-        OverlayKind::DeleteApp => delete_app::text(model, edit),
-        _ => {}
-    }
-}
-
-fn back(model: &mut Model, top: OverlayKind) {
-    match top {
-        OverlayKind::AppForm => app_form::back(model),
-        OverlayKind::ScopePicker => scope_picker::close(model, false),
-        OverlayKind::Review => app_form::review_back(model),
-        OverlayKind::DeleteApp => delete_app::back(model),
-        _ => {}
-    }
-}
-
-pub fn edited(model: &mut Model, req: RequestId, text: Result<String, String>) -> Vec<Effect> {
-    match model.edit.waiting_for(req).cloned() {
+/// `$EDITOR`'s text came back: the JSON edit that waits for it goes on.
+pub fn edited(
+    edit: &mut EditState,
+    req: RequestId,
+    text: Result<String, String>,
+    ctx: &mut Ctx,
+) -> Outcome {
+    match edit.waiting_for(req).cloned() {
         Some(Waiting::Editor { client_id }) => {
-            model.edit.pending = None;
-            json_edit::edited(model, &client_id, text)
+            edit.pending = None;
+            json_edit::edited(edit, &client_id, text, ctx)
         }
         _ => {
             tracing::debug!(?req, "dropping a stale editor result");
-            Vec::new()
+            Outcome::keep()
         }
     }
 }
 
-/// Routes an answer to the flow that waits for it; a lost or unchecked change asks for the
-/// list again, so that the user sees what the server has.
-/// The answers of the create, edit, JSON-edit and delete flows: the scope catalog, a fresh
-/// read, a created, saved or deleted app.
-pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
-    // A created app shows at once; the server may list it only after a lag.
-    let created = match (&result, model.edit.waiting_for(req)) {
-        (ApiResult::Created(Ok(app)), Some(_)) => Some(app.id.clone()),
-        _ => None,
-    };
-    let effects = api_result(model, req, result);
-    if let Some(id) = created {
-        crate::tui::details::created(model, &id);
+/// The scope catalog arrived (asked once per session): the picker shows it (`picker`: when
+/// open).
+pub fn catalog_arrived(
+    edit: &mut EditState,
+    picker: Option<&mut ScopePicker>,
+    req: RequestId,
+    result: Result<Vec<Resource>, crate::api::ApiError>,
+) -> Outcome {
+    if edit.catalog_req != Some(req) {
+        return Outcome::keep();
     }
-    effects
+    edit.catalog_req = None;
+    edit.catalog = Some(match result {
+        Ok(resources) if !resources.is_empty() => Catalog {
+            resources,
+            fallback_reason: None,
+        },
+        Ok(_) => fallback("the server's catalog is empty".to_owned()),
+        Err(e) => fallback(e.to_string()),
+    });
+    scope_picker::catalog_arrived(picker, edit.catalog.as_ref());
+    Outcome::keep()
 }
 
-fn api_result(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
-    if let ApiResult::Catalog(result) = result {
-        if model.edit.catalog_req != Some(req) {
-            return Vec::new();
-        }
-        model.edit.catalog_req = None;
-        model.edit.catalog = Some(match result {
-            Ok(resources) if !resources.is_empty() => Catalog {
-                resources,
-                fallback_reason: None,
-            },
-            Ok(_) => fallback("the server's catalog is empty".to_owned()),
-            Err(e) => fallback(e.to_string()),
-        });
-        scope_picker::catalog_arrived(model);
-        return Vec::new();
-    }
-    let Some(waiting) = model.edit.waiting_for(req).cloned() else {
-        tracing::debug!(?req, "dropping a stale answer of an editing flow");
-        return Vec::new();
-    };
-    model.edit.pending = None;
-    match (waiting, result) {
-        (Waiting::Create, ApiResult::Created(r)) => app_form::created(model, r),
-        (
-            Waiting::Fresh {
-                client_id,
-                loaded,
-                edited,
-                origin,
-            },
-            ApiResult::FreshApp(r),
-        ) => {
-            app_form::fresh(model, &client_id, &loaded, edited, origin, r);
-            Vec::new()
-        }
-        (Waiting::Save { origin }, ApiResult::Saved(r)) => app_form::saved(model, origin, r),
-        (Waiting::Delete, ApiResult::Deleted { client_id, result }) => {
-            delete_app::deleted(model, &client_id, result)
-        }
-        (w, r) => {
-            tracing::warn!(?w, ?r, "an answer that does not fit its request");
-            Vec::new()
-        }
-    }
+/// What the answer `req` was waiting for; the flows wait for one request at a time, so they
+/// wait for none after it. `None`: a stale answer (superseded, or its flow closed).
+pub fn answered(edit: &mut EditState, req: RequestId) -> Option<Waiting> {
+    let waiting = edit.waiting_for(req).cloned()?;
+    edit.pending = None;
+    Some(waiting)
 }
 
 fn fallback(reason: String) -> Catalog {
@@ -261,22 +191,4 @@ fn fallback(reason: String) -> Catalog {
         resources: app_rules::fallback_catalog(),
         fallback_reason: Some(reason),
     }
-}
-
-/// Puts an app (new or changed) into the model and selects it.
-pub fn put_app(model: &mut Model, app: App) {
-    let id = app.id.clone();
-    model.apps.insert(id.clone(), app);
-    model.selected = Some(id);
-    model.rebuild_view();
-}
-
-pub fn remove_app(model: &mut Model, client_id: &str) {
-    model.apps.remove(client_id);
-    model.rebuild_view();
-}
-
-/// `None` dir means the worker picks the user's data directory.
-pub fn backup_dir(model: &Model) -> Option<PathBuf> {
-    model.opts.backup_dir.clone()
 }

@@ -12,7 +12,8 @@ use crate::tui::keymap::Feature;
 use crate::tui::model::{Model, RequestKind, ToastLevel};
 
 use super::app_form;
-use super::editing::{self, Origin, Waiting};
+use super::ctx::{Ctx, Outcome};
+use super::editing::{self, EditState, Origin, Waiting};
 
 #[derive(Debug)]
 pub struct JsonEdit {
@@ -122,42 +123,49 @@ pub fn start(model: &mut Model) -> Vec<Effect> {
     vec![Effect::EditJson { req, text }]
 }
 
-pub fn edited(model: &mut Model, client_id: &str, text: Result<String, String>) -> Vec<Effect> {
+/// The editor's text for `client_id`: checked, then read fresh and diffed like the form's.
+pub fn edited(
+    edit: &mut EditState,
+    client_id: &str,
+    text: Result<String, String>,
+    ctx: &mut Ctx,
+) -> Outcome {
     let text = match text {
         Ok(t) => t,
         Err(e) => {
-            model.push_toast(ToastLevel::Error, format!("Could not run the editor: {e}"));
-            return Vec::new();
+            ctx.push_toast(ToastLevel::Error, format!("Could not run the editor: {e}"));
+            return Outcome::keep();
         }
     };
-    let Some(json) = model
-        .edit
-        .json
-        .as_mut()
-        .filter(|j| j.client_id == client_id)
-    else {
-        return Vec::new();
+    let Some(json) = edit.json.as_mut().filter(|j| j.client_id == client_id) else {
+        return Outcome::keep();
     };
     json.text = text;
-    let apps: Vec<&App> = model.apps.values().collect();
+    let apps: Vec<&App> = ctx.apps.values().collect();
     match parse(&json.text, &json.loaded, &apps) {
         Err(e) => {
             json.error = Some(e.clone());
-            model.push_toast(
+            ctx.push_toast(
                 ToastLevel::Error,
                 format!("The JSON was not sent: {e}. E opens it again as you left it"),
             );
-            Vec::new()
+            Outcome::keep()
         }
         Ok(edited) if edited == UpdateAppRequest::from_app(&json.loaded) => {
-            model.edit.json = None;
-            model.push_toast(ToastLevel::Info, "No changes in the JSON; nothing sent");
-            Vec::new()
+            edit.json = None;
+            ctx.push_toast(ToastLevel::Info, "No changes in the JSON; nothing sent");
+            Outcome::keep()
         }
         Ok(edited) => {
             json.error = None;
             let loaded = json.loaded.clone();
-            app_form::start_fresh_read(model, loaded, edited, Origin::Json)
+            Outcome::effects(app_form::start_fresh_read(
+                edit,
+                ctx,
+                loaded,
+                edited,
+                Origin::Json,
+            ))
         }
     }
 }

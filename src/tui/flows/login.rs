@@ -24,7 +24,9 @@ use crate::tui::keymap::{
 };
 use crate::tui::model::{Model, RequestKind, ToastLevel};
 use crate::tui::msg::ApiResult;
-use crate::tui::requests::unexpected;
+use crate::tui::requests::{Requests, unexpected};
+
+use super::ctx::{Ctx, Outcome};
 
 /// `:login`: the URL, waiting for the browser, the result.
 #[rustfmt::skip]
@@ -178,88 +180,93 @@ fn user_scopes(model: &Model, client_id: &str) -> Vec<String> {
 /// withdraws its request (the worker's task ends without answering).
 pub(crate) fn cancel_running(model: &mut Model) -> Vec<Effect> {
     match model.overlays.take::<LoginFlow>() {
-        Some(flow) if !matches!(flow.stage, LoginStage::Done(_)) => {
-            model.requests.withdraw(flow.req);
-            vec![Effect::CancelLogin { req: flow.req }]
-        }
-        _ => Vec::new(),
+        Some(flow) => cancel(&flow, &mut model.requests),
+        None => Vec::new(),
     }
 }
 
+/// What stops `flow` when its overlay goes: nothing once it is done.
+fn cancel(flow: &LoginFlow, requests: &mut Requests) -> Vec<Effect> {
+    if matches!(flow.stage, LoginStage::Done(_)) {
+        return Vec::new();
+    }
+    requests.withdraw(flow.req);
+    vec![Effect::CancelLogin { req: flow.req }]
+}
+
 /// Keys while the login overlay is on top.
-pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+pub fn key(flow: &mut LoginFlow, action: Action, ctx: &mut Ctx) -> Outcome {
     match action {
-        Action::Back => close(model),
-        Action::Submit => {
-            inspect(model);
-            Vec::new()
-        }
-        Action::Secret(crate::tui::keymap::SecretKey::CopySecret) => copy_url(model),
-        _ => Vec::new(),
+        Action::Back => close(flow, ctx),
+        Action::Submit => inspect(flow, ctx),
+        Action::Secret(crate::tui::keymap::SecretKey::CopySecret) => copy_url(flow, ctx),
+        _ => Outcome::keep(),
     }
 }
 
 /// Esc: the overlay goes, and a login still waiting is abandoned (its listener closed).
-fn close(model: &mut Model) -> Vec<Effect> {
-    let effects = cancel_running(model);
+fn close(flow: &LoginFlow, ctx: &mut Ctx) -> Outcome {
+    let effects = cancel(flow, ctx.requests);
     if !effects.is_empty() {
-        model.push_toast(ToastLevel::Info, "Login cancelled");
+        ctx.push_toast(ToastLevel::Info, "Login cancelled");
     }
-    effects
+    Outcome::close().with_effects(effects)
 }
 
 /// Enter after a successful login: the token inspector on its claims.
-fn inspect(model: &mut Model) {
-    let Some(LoginStage::Done(Ok(outcome))) = model.overlays.get::<LoginFlow>().map(|f| &f.stage)
-    else {
-        return;
+fn inspect(flow: &LoginFlow, ctx: &mut Ctx) -> Outcome {
+    let LoginStage::Done(Ok(outcome)) = &flow.stage else {
+        return Outcome::keep();
     };
     let Some(decoded) = outcome.decoded.clone() else {
-        model.push_toast(
+        ctx.push_toast(
             ToastLevel::Info,
             "The token is not a JWT: no claims to show",
         );
-        return;
+        return Outcome::keep();
     };
     let who = outcome
         .name
         .clone()
         .or(outcome.sub.clone())
         .unwrap_or_else(|| "?".to_owned());
-    super::token::open_inspector(model, decoded, format!("login token of {who}"));
+    Outcome::push(super::token::inspector(
+        decoded,
+        format!("login token of {who}"),
+    ))
 }
 
 /// `y` while waiting: the URL to the clipboard, for a browser elsewhere.
-fn copy_url(model: &mut Model) -> Vec<Effect> {
-    let Some(LoginStage::Waiting { url, .. }) = model.overlays.get::<LoginFlow>().map(|f| &f.stage)
-    else {
-        return Vec::new();
+fn copy_url(flow: &LoginFlow, ctx: &mut Ctx) -> Outcome {
+    let LoginStage::Waiting { url, .. } = &flow.stage else {
+        return Outcome::keep();
     };
     let text = Sensitive(url.clone().into());
-    let req = model.new_request(RequestKind::Copy);
-    vec![Effect::Copy {
+    let req = ctx.new_request(RequestKind::Copy);
+    Outcome::effects(vec![Effect::Copy {
         req,
         what: "the login URL".to_owned(),
         text,
-    }]
+    }])
 }
 
-/// A worker answer; dropped unless it belongs to the login on screen.
-/// The login task's answers: the URL to open, then the outcome.
-pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+/// The login task's answers: the URL to open, then the outcome; dropped unless they belong
+/// to the login on screen (`flow`: its overlay, unless it closed).
+pub fn answer(
+    flow: Option<&mut LoginFlow>,
+    req: RequestId,
+    result: ApiResult,
+    _: &mut Ctx,
+) -> Outcome {
     match result {
-        ApiResult::Login(answer) => answered(model, req, answer),
-        _ => return unexpected(req, RequestKind::Login),
+        ApiResult::Login(answer) => answered(flow, req, answer),
+        _ => return Outcome::effects(unexpected(req, RequestKind::Login)),
     }
-    Vec::new()
+    Outcome::keep()
 }
 
-fn answered(model: &mut Model, req: RequestId, answer: LoginAnswer) {
-    let Some(flow) = model
-        .overlays
-        .get_mut::<LoginFlow>()
-        .filter(|f| f.req == req)
-    else {
+fn answered(flow: Option<&mut LoginFlow>, req: RequestId, answer: LoginAnswer) {
+    let Some(flow) = flow.filter(|f| f.req == req) else {
         tracing::debug!(?req, "dropping a stale login answer");
         return;
     };

@@ -6,11 +6,11 @@
 use std::collections::BTreeSet;
 
 use crate::api::ApiError;
-use crate::tui::effect::Effect;
 use crate::tui::keymap::FlowKey;
-use crate::tui::model::{Model, OverlayKind};
+use crate::tui::model::{AppStore, Model};
 
 use super::app_form::AppForm;
+use super::ctx::{AppChange, Ctx, Outcome};
 use super::typed_confirm::fold;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,35 +38,32 @@ pub enum Look {
     ListFailed { error: String },
 }
 
-fn same_name(model: &Model, name: &str) -> impl Iterator<Item = String> {
+fn same_name(apps: &AppStore, name: &str) -> impl Iterator<Item = String> {
     let want = fold(name).to_lowercase();
-    model
-        .apps
-        .values()
+    apps.values()
         .filter(move |a| fold(&a.name).to_lowercase() == want)
         .map(|a| a.id.clone())
         .collect::<Vec<_>>()
         .into_iter()
 }
 
-/// The create's answer was lost: remember what was sent and look.
-pub fn start(model: &mut Model, e: &ApiError) -> Vec<Effect> {
-    let Some(form) = model.overlays.get::<AppForm>() else {
-        return Vec::new();
+/// The create's answer was lost: remember what was sent (in `form`, when it is still open)
+/// and look.
+pub fn start(form: Option<&mut AppForm>, e: &ApiError, ctx: &mut Ctx) -> Outcome {
+    let Some(form) = form else {
+        return Outcome::keep();
     };
     let name = form.name.value().trim().to_owned();
     let confidential = form.confidential;
-    let known = same_name(model, &name).collect();
-    if let Some(form) = model.overlays.get_mut::<AppForm>() {
-        form.lost = Some(LostCreate {
-            name,
-            reason: e.lost_detail(),
-            known,
-            confidential,
-            state: Look::Refreshing,
-        });
-    }
-    model.request_apps()
+    let known = same_name(ctx.apps, &name).collect();
+    form.lost = Some(LostCreate {
+        name,
+        reason: e.lost_detail(),
+        known,
+        confidential,
+        state: Look::Refreshing,
+    });
+    Outcome::keep().and_refresh()
 }
 
 fn lost(model: &mut Model) -> Option<&mut LostCreate> {
@@ -74,14 +71,6 @@ fn lost(model: &mut Model) -> Option<&mut LostCreate> {
         .overlays
         .get_mut::<AppForm>()
         .and_then(|f| f.lost.as_mut())
-}
-
-/// Whether the form shows the lost answer rather than its fields.
-pub fn active(model: &Model) -> bool {
-    model
-        .overlays
-        .get::<AppForm>()
-        .is_some_and(|f| f.lost.is_some())
 }
 
 /// A list arrived: it tells whether the app is there now.
@@ -98,7 +87,7 @@ pub fn listed(model: &mut Model) {
     }
     let known = l.known.clone();
     let name = l.name.clone();
-    let new = same_name(model, &name).find(|id| !known.contains(id));
+    let new = same_name(&model.apps, &name).find(|id| !known.contains(id));
     if let Some(l) = lost(model) {
         l.state = match new {
             Some(client_id) => Look::Exists { client_id },
@@ -119,55 +108,48 @@ pub fn list_failed(model: &mut Model, e: &ApiError) {
 
 /// Enter: reopen the form when the app is not there, look again when the list failed, close
 /// (on the app found) when it is there. Nothing here ever sends the create again.
-pub fn key(model: &mut Model, key: FlowKey) -> Vec<Effect> {
+pub fn key(form: &mut AppForm, key: FlowKey) -> Outcome {
     if key != FlowKey::Activate {
-        return Vec::new();
+        return Outcome::keep();
     }
-    let Some(state) = lost(model).map(|l| l.state.clone()) else {
-        return Vec::new();
+    let Some(state) = form.lost.as_ref().map(|l| l.state.clone()) else {
+        return Outcome::keep();
     };
     match state {
-        Look::Refreshing => Vec::new(),
+        Look::Refreshing => Outcome::keep(),
         Look::Missing => {
-            if let Some(form) = model.overlays.get_mut::<AppForm>() {
-                form.lost = None;
-                form.server_error = None;
-                form.notice = Some(
-                    "Reopened after a lost answer: no app of this name had appeared. Save sends the create again."
-                        .to_owned(),
-                );
-            }
-            Vec::new()
+            form.lost = None;
+            form.server_error = None;
+            form.notice = Some(
+                "Reopened after a lost answer: no app of this name had appeared. Save sends the create again."
+                    .to_owned(),
+            );
+            Outcome::keep()
         }
         Look::ListFailed { .. } => {
-            if let Some(l) = lost(model) {
+            if let Some(l) = form.lost.as_mut() {
                 l.state = Look::Refreshing;
             }
-            model.request_apps()
+            Outcome::keep().and_refresh()
         }
-        Look::Exists { client_id } => {
-            close_on(model, Some(client_id));
-            Vec::new()
-        }
+        Look::Exists { client_id } => close_on(Some(client_id)),
     }
 }
 
 /// Esc: closes the form; what was typed is dropped, the app found (if any) is selected.
-pub fn back(model: &mut Model) {
-    let found = lost(model).and_then(|l| match &l.state {
+pub fn back(form: &AppForm) -> Outcome {
+    let found = form.lost.as_ref().and_then(|l| match &l.state {
         Look::Exists { client_id } => Some(client_id.clone()),
         _ => None,
     });
-    close_on(model, found);
+    close_on(found)
 }
 
-fn close_on(model: &mut Model, client_id: Option<String>) {
-    model.overlays.close(OverlayKind::AppForm);
-    if let Some(id) = client_id
-        && model.apps.contains_key(&id)
-    {
-        model.selected = Some(id);
-        model.rebuild_view();
+/// Closes the form (not the overlays over it) and selects the app found, if it is listed.
+fn close_on(client_id: Option<String>) -> Outcome {
+    Outcome {
+        app: client_id.map(AppChange::Select),
+        ..Outcome::close()
     }
 }
 

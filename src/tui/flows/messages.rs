@@ -6,6 +6,8 @@ use crate::tui::keymap::Action;
 use crate::tui::model::{ListCursor, Model};
 use crate::tui::overlay::{Overlay, OverlayKind};
 
+use super::ctx::{Ctx, Outcome};
+
 /// How many toasts the model keeps for `:messages`.
 pub const KEPT: usize = 50;
 
@@ -22,16 +24,12 @@ pub fn open(model: &mut Model) {
         .push_unique(Overlay::Messages(Box::default()));
 }
 
-/// Scrolls and closes. False: not a key of the overlay.
-pub fn key(model: &mut Model, action: Action) -> bool {
-    let len = model.messages.len();
+/// Scrolls and closes. `None`: not a key of the overlay.
+pub fn key(state: &mut Messages, action: Action, ctx: &mut Ctx) -> Option<Outcome> {
+    let len = ctx.toasts.kept();
     if action == Action::Back {
-        model.overlays.close(OverlayKind::Messages);
-        return true;
+        return Some(Outcome::close());
     }
-    let Some(state) = model.overlays.get_mut::<Messages>() else {
-        return false;
-    };
     let cursor = &mut state.cursor;
     let page = cursor.page_size() as isize;
     match action {
@@ -41,7 +39,7 @@ pub fn key(model: &mut Model, action: Action) -> bool {
         Action::PageDown => cursor.step(page, len),
         Action::Top => cursor.index = 0,
         Action::Bottom => cursor.index = len.saturating_sub(1),
-        _ => return false,
+        _ => return None,
     }
-    true
+    Some(Outcome::keep())
 }

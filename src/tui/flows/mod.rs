@@ -1,7 +1,10 @@
 //! The editing flows that sit on top of the panes as overlays: each module owns one flow's
-//! state, its pure update steps and the effects it asks for; `update.rs` only routes to them.
+//! state, its pure update steps and the effects it asks for. A flow's `key` and `answer`
+//! take its state and the shared context (`ctx::Ctx`) and return an `ctx::Outcome`;
+//! `update.rs` routes to them and carries the outcome out.
 
 pub mod app_form;
+pub mod ctx;
 pub mod delete_app;
 pub mod delete_secret;
 pub mod editing;

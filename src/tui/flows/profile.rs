@@ -7,9 +7,11 @@ use ratatui::crossterm::event::KeyCode;
 
 use crate::tui::effect::{Effect, RequestId};
 use crate::tui::keymap::{Action, Action as A, Group as G, KeyTable, Rest, code, k, on};
-use crate::tui::model::{ListCursor, Model, OverlayKind, RequestKind, ToastLevel};
+use crate::tui::model::{ListCursor, Model, RequestKind, ToastLevel};
 use crate::tui::msg::{ApiResult, ProfileList, SwitchInfo};
 use crate::tui::requests::unexpected;
+
+use super::ctx::{Ctx, Outcome, Stack};
 
 /// The profile picker: a list.
 #[rustfmt::skip]
@@ -49,26 +51,33 @@ pub fn open(model: &mut Model) -> Vec<Effect> {
     vec![Effect::LoadProfiles { req }]
 }
 
-/// The profile list for the picker, and the outcome of a switch (from the picker or
-/// `:profile NAME`).
-pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+/// The profile list for the picker (`picker`: the picker, when open), and the outcome of a
+/// switch (from the picker or `:profile NAME`), which comes after the picker closed.
+pub fn answer(
+    picker: Option<&mut ProfilePicker>,
+    switching: &mut Option<RequestId>,
+    req: RequestId,
+    result: ApiResult,
+    ctx: &mut Ctx,
+) -> Outcome {
     match result {
         ApiResult::Profiles(list) => {
-            loaded(model, req, list);
-            Vec::new()
+            loaded(picker, req, list, ctx);
+            Outcome::keep()
         }
-        ApiResult::ProfileSwitched(result) => switched(model, req, result),
-        _ => unexpected(req, RequestKind::Profiles),
+        ApiResult::ProfileSwitched(result) => switched(switching, req, result, ctx),
+        _ => Outcome::effects(unexpected(req, RequestKind::Profiles)),
     }
 }
 
-fn loaded(model: &mut Model, req: RequestId, list: Result<ProfileList, String>) {
-    let active = model.opts.profile.clone();
-    let Some(p) = model
-        .overlays
-        .get_mut::<ProfilePicker>()
-        .filter(|p| p.pending == Some(req))
-    else {
+fn loaded(
+    picker: Option<&mut ProfilePicker>,
+    req: RequestId,
+    list: Result<ProfileList, String>,
+    ctx: &Ctx,
+) {
+    let active = &ctx.opts.profile;
+    let Some(p) = picker.filter(|p| p.pending == Some(req)) else {
         tracing::debug!(?req, "dropping a stale profile list");
         return;
     };
@@ -83,10 +92,12 @@ fn loaded(model: &mut Model, req: RequestId, list: Result<ProfileList, String>) 
 }
 
 /// Keys of the picker: move, choose, close.
-pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(p) = model.overlays.get_mut::<ProfilePicker>() else {
-        return Vec::new();
-    };
+pub fn key(
+    p: &mut ProfilePicker,
+    action: Action,
+    switching: &mut Option<RequestId>,
+    ctx: &mut Ctx,
+) -> Outcome {
     let len = p.profiles().len();
     let page = p.cursor.page_size() as isize;
     match action {
@@ -98,100 +109,79 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Bottom => p.cursor.step(len as isize, len),
         Action::Submit | Action::ShowDetails => {
             if let Some(chosen) = p.profiles().get(p.cursor.index).map(|i| i.selector.clone()) {
-                close(model);
-                return switch(model, &chosen);
+                let switch = switch(&chosen, switching, ctx);
+                return Outcome {
+                    stack: Stack::Close,
+                    ..switch
+                };
             }
         }
-        Action::Back => close(model),
+        Action::Back => return Outcome::close(),
         _ => {}
     }
-    Vec::new()
-}
-
-fn close(model: &mut Model) {
-    model.overlays.close(OverlayKind::Profiles);
+    Outcome::keep()
 }
 
 /// `:profile NAME` and Enter in the picker.
-pub fn switch(model: &mut Model, selector: &str) -> Vec<Effect> {
-    if model.opts.profile.as_deref() == Some(selector) {
-        model.push_toast(
+pub fn switch(selector: &str, switching: &mut Option<RequestId>, ctx: &mut Ctx) -> Outcome {
+    if ctx.opts.profile.as_deref() == Some(selector) {
+        ctx.push_toast(
             ToastLevel::Info,
             format!("Already using profile {selector}"),
         );
-        return Vec::new();
+        return Outcome::keep();
     }
     // A newer switch supersedes one still running: only the last answer counts (the older
     // one's answer still clears its request when it comes).
-    let req = model.new_request(RequestKind::SwitchProfile);
-    model.switching = Some(req);
-    model.push_toast(
+    let req = ctx.new_request(RequestKind::SwitchProfile);
+    *switching = Some(req);
+    ctx.push_toast(
         ToastLevel::Info,
         format!("Switching to profile {selector}…"),
     );
-    vec![Effect::SwitchProfile {
+    Outcome::effects(vec![Effect::SwitchProfile {
         req,
         selector: selector.to_owned(),
-    }]
+    }])
 }
 
-/// The worker's answer to `Effect::SwitchProfile`.
-fn switched(model: &mut Model, req: RequestId, result: Result<SwitchInfo, String>) -> Vec<Effect> {
-    if model.switching != Some(req) {
+/// The worker's answer to `Effect::SwitchProfile`. A switch made starts the model over for
+/// the new organization (`Outcome::start_over`), which `update` does, then says
+/// `after_switch`, and reads the new list.
+fn switched(
+    switching: &mut Option<RequestId>,
+    req: RequestId,
+    result: Result<SwitchInfo, String>,
+    ctx: &mut Ctx,
+) -> Outcome {
+    if *switching != Some(req) {
         tracing::debug!(?req, "dropping a stale profile switch");
-        return Vec::new();
+        return Outcome::keep();
     }
-    model.switching = None;
+    *switching = None;
     match result {
         Err(e) => {
-            model.push_toast(ToastLevel::Error, format!("Cannot switch profile: {e}"));
-            Vec::new()
+            ctx.push_toast(ToastLevel::Error, format!("Cannot switch profile: {e}"));
+            Outcome::keep()
         }
-        Ok(info) => {
-            // A login still waiting belonged to the old organization: stop it.
-            let mut effects = super::login::cancel_running(model);
-            start_over(model, &info);
-            for w in &info.warnings {
-                model.push_toast(ToastLevel::Info, format!("Warning: {w}"));
-            }
-            model.push_toast(
-                ToastLevel::Info,
-                format!(
-                    "Switched to profile {} (org {})",
-                    info.profile, info.organization
-                ),
-            );
-            effects.extend(model.request_apps());
-            effects
+        Ok(info) => Outcome {
+            start_over: Some(Box::new(info)),
+            ..Outcome::keep()
         }
+        .and_refresh(),
     }
 }
 
-/// A fresh model for the new organization: nothing of the old one's apps, selection,
-/// overlays, secrets or awaited requests survives. The terminal, the clock, the command
-/// history and the session's `--read-only` do; request ids keep counting so that no answer
-/// to an old request can pass for a new one.
-fn start_over(model: &mut Model, info: &SwitchInfo) {
-    let old = &model.opts;
-    let opts = crate::tui::TuiOptions {
-        organization: info.organization.clone(),
-        identity_host: info.identity_host.clone(),
-        profile: Some(info.profile.clone()),
-        read_only: info.read_only || old.read_only_flag,
-        read_only_flag: old.read_only_flag,
-        auto_refresh: info.auto_refresh,
-        no_color: old.no_color,
-        insecure: info.insecure,
-        log_path: old.log_path.clone(),
-        backup_dir: old.backup_dir.clone(),
-    };
-    let mut fresh = Model::new(opts, model.now);
-    fresh.tz = model.tz.clone();
-    fresh.size = model.size;
-    // Requests still running belong to the old organization: their answers find no one
-    // waiting, but they are still out until they come.
-    fresh.requests = std::mem::take(&mut model.requests);
-    fresh.sort = model.sort;
-    fresh.command.history = std::mem::take(&mut model.command.history);
-    *model = fresh;
+/// What is said on the new organization's status line once the model started over.
+pub fn after_switch(info: &SwitchInfo) -> Vec<String> {
+    let mut said: Vec<String> = info
+        .warnings
+        .iter()
+        .map(|w| format!("Warning: {w}"))
+        .collect();
+    said.push(format!(
+        "Switched to profile {} (org {})",
+        info.profile, info.organization
+    ));
+    said
 }

@@ -9,7 +9,9 @@ use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::{
     Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
 };
-use crate::tui::model::{Model, OverlayKind, RequestKind};
+use crate::tui::model::RequestKind;
+
+use super::ctx::{Ctx, Outcome};
 
 /// A one-time secret on screen (also a rotation's second step): `v` shows it, `y` copies it.
 #[rustfmt::skip]
@@ -75,56 +77,38 @@ impl Reveal {
     }
 }
 
-/// Shows `secret` once, over everything. Also used by the app-creation flow for a new app's
-/// first secret.
-pub fn open(model: &mut Model, app_name: &str, client_id: &str, secret: SecretString) {
-    model
-        .overlays
-        .show(Reveal::new(app_name, client_id, secret));
-}
-
-fn close(model: &mut Model) {
-    model.overlays.close(OverlayKind::Reveal);
-}
-
 /// `v` and `y` on a reveal, wherever it sits (alone or in the rotation wizard).
-pub fn reveal_key(
-    model: &mut Model,
-    action: Action,
-    pick: fn(&mut Model) -> Option<&mut Reveal>,
-) -> Vec<Effect> {
+pub fn reveal_key(r: &mut Reveal, action: Action, ctx: &mut Ctx) -> Outcome {
     match action {
         Action::Secret(SecretKey::ToggleMask) => {
-            if let Some(r) = pick(model) {
-                r.shown = !r.shown;
-                r.seen |= r.shown;
-            }
-            Vec::new()
+            r.shown = !r.shown;
+            r.seen |= r.shown;
+            Outcome::keep()
         }
         Action::Secret(SecretKey::CopySecret) => {
-            let Some(text) = pick(model).map(|r| Sensitive(r.value.clone())) else {
-                return Vec::new();
-            };
-            let req = model.new_request(RequestKind::Copy);
-            if let Some(r) = pick(model) {
-                r.copy_req = Some(req);
-            }
-            vec![Effect::Copy {
+            let text = Sensitive(r.value.clone());
+            let req = ctx.new_request(RequestKind::Copy);
+            r.copy_req = Some(req);
+            Outcome::effects(vec![Effect::Copy {
                 req,
                 what: "the new secret".to_owned(),
                 text,
-            }]
+            }])
         }
-        _ => Vec::new(),
+        _ => Outcome::keep(),
     }
 }
 
-pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
+pub fn key(r: &mut Reveal, action: Action, ctx: &mut Ctx) -> Outcome {
     match action {
-        Action::Back | Action::Submit => {
-            close(model);
-            Vec::new()
-        }
-        _ => reveal_key(model, action, |m| m.overlays.get_mut::<Reveal>()),
+        Action::Back | Action::Submit => Outcome::close(),
+        _ => reveal_key(r, action, ctx),
+    }
+}
+
+/// A copy reached the clipboard: the reveal that asked for it notes where.
+pub fn copied(r: &mut Reveal, req: RequestId, place: &str) {
+    if r.copy_req == Some(req) {
+        r.copied = Some(place.to_owned());
     }
 }

@@ -15,8 +15,10 @@ use crate::tui::effect::{Effect, RequestId, SecretEffect, Sensitive};
 use crate::tui::keymap::{
     Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
 };
-use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel, secrets_by_expiry};
+use crate::tui::model::{Model, RequestKind, ToastLevel, secrets_by_expiry};
+use crate::tui::msg::SecretResult;
 
+use super::ctx::{Ctx, Outcome, Stack};
 use super::reveal::{self, Reveal};
 use super::secret_new::{self, FormEvent, SecretForm};
 
@@ -180,15 +182,8 @@ pub fn open(model: &mut Model, app: &App) {
     model.overlays.show(rotation);
 }
 
-fn close(model: &mut Model) {
-    model.overlays.close(OverlayKind::Rotate);
-}
-
 /// Esc at any step: close, send nothing, keep every secret, and say what is true now.
-fn leave(model: &mut Model) -> Vec<Effect> {
-    let Some(r) = model.overlays.get::<Rotation>() else {
-        return Vec::new();
-    };
+fn leave(r: &Rotation, ctx: &mut Ctx) -> Outcome {
     let text = match r.step {
         Step::Form => None,
         Step::Minting => Some(secret_new::MINT_LEFT.to_owned()),
@@ -206,74 +201,68 @@ fn leave(model: &mut Model) -> Vec<Effect> {
             r.so_far()
         )),
     };
-    let refresh = r.minted.is_some();
-    close(model);
     if let Some(text) = text {
-        model.push_toast(ToastLevel::Info, text);
+        ctx.push_toast(ToastLevel::Info, text);
     }
-    if refresh {
-        model.request_apps()
-    } else {
-        Vec::new()
+    Outcome {
+        refresh: r.minted.is_some(),
+        ..Outcome::close()
     }
 }
 
-fn rotation(model: &mut Model) -> Option<&mut Rotation> {
-    model.overlays.get_mut::<Rotation>()
+/// `v` and `y` on the new value, when there is one.
+fn reveal_key(r: &mut Rotation, action: Action, ctx: &mut Ctx) -> Outcome {
+    match r.reveal.as_mut() {
+        Some(v) => reveal::reveal_key(v, action, ctx),
+        None => Outcome::keep(),
+    }
 }
 
-pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(r) = rotation(model) else {
-        return Vec::new();
-    };
+pub fn key(r: &mut Rotation, action: Action, ctx: &mut Ctx) -> Outcome {
     match (r.step.clone(), action) {
         (Step::Form, action) => match r.form.handle(action) {
-            FormEvent::Stay => Vec::new(),
-            FormEvent::Leave => leave(model),
+            FormEvent::Stay => Outcome::keep(),
+            FormEvent::Leave => leave(r, ctx),
             FormEvent::Submit => {
-                let effects = secret_new::submit_form(model, |m| {
-                    m.overlays.get_mut::<Rotation>().map(|r| &mut r.form)
-                });
-                if let Some(r) = rotation(model)
-                    && let Some(req) = r.form.pending
-                {
+                let effects = secret_new::submit(&mut r.form, ctx);
+                if let Some(req) = r.form.pending {
                     r.pending = Some(req);
                     r.step = Step::Minting;
                 }
-                effects
+                Outcome::effects(effects)
             }
         },
         (Step::ConfirmDelete, Action::Back) => {
             // "No" goes back to the choice, still deleting nothing.
             r.step = Step::OfferDelete;
-            Vec::new()
+            Outcome::keep()
         }
-        (Step::Deleting, Action::Back) => leave(model),
+        (Step::Deleting, Action::Back) => leave(r, ctx),
         (Step::LeaveUnseen { back }, Action::Back) => {
             r.step = *back;
-            Vec::new()
+            Outcome::keep()
         }
-        (Step::LeaveUnseen { .. }, Action::Secret(SecretKey::Yes)) => discard(model),
-        (Step::LeaveUnseen { .. }, Action::Secret(SecretKey::Keep)) => leave(model),
-        (Step::LeaveUnseen { .. }, _) => Vec::new(),
+        (Step::LeaveUnseen { .. }, Action::Secret(SecretKey::Yes)) => discard(r, ctx),
+        (Step::LeaveUnseen { .. }, Action::Secret(SecretKey::Keep)) => leave(r, ctx),
+        (Step::LeaveUnseen { .. }, _) => Outcome::keep(),
         (step, Action::Back) if r.unseen() && !matches!(step, Step::Done) => {
             r.step = Step::LeaveUnseen {
                 back: Box::new(step),
             };
-            Vec::new()
+            Outcome::keep()
         }
-        (_, Action::Back) => leave(model),
+        (_, Action::Back) => leave(r, ctx),
         (Step::MintUnknown { .. }, Action::Submit | Action::Secret(SecretKey::Retry)) => {
             let description = r.form.description.value().to_owned();
-            close(model);
-            secret_new::look_for_unknown_secret(model, &description)
+            Outcome {
+                stack: Stack::Close,
+                ..secret_new::look_for_unknown_secret(&description, ctx)
+            }
         }
-        (Step::Reveal, Action::Submit) => verify(model),
-        (Step::Reveal, action) => reveal::reveal_key(model, action, |m| {
-            rotation(m).and_then(|r| r.reveal.as_mut())
-        }),
+        (Step::Reveal, Action::Submit) => verify(r, ctx),
+        (Step::Reveal, action) => reveal_key(r, action, ctx),
         (Step::VerifyFailed { .. }, Action::Submit | Action::Secret(SecretKey::Retry)) => {
-            verify(model)
+            verify(r, ctx)
         }
         (Step::Verified { .. }, Action::Submit) => {
             r.step = if r.old.is_empty() {
@@ -281,30 +270,28 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             } else {
                 Step::OfferDelete
             };
-            Vec::new()
+            Outcome::keep()
         }
         (Step::OfferDelete, Action::Up) => {
             r.cursor = r.cursor.saturating_sub(1);
-            Vec::new()
+            Outcome::keep()
         }
         (Step::OfferDelete, Action::Down) => {
             r.cursor = (r.cursor + 1).min(r.old.len().saturating_sub(1));
-            Vec::new()
+            Outcome::keep()
         }
         (Step::OfferDelete, Action::Secret(SecretKey::Toggle)) => {
             if let Some(o) = r.old.get_mut(r.cursor) {
                 o.marked = !o.marked;
             }
-            Vec::new()
+            Outcome::keep()
         }
         (
             Step::OfferDelete,
             action @ Action::Secret(SecretKey::ToggleMask | SecretKey::CopySecret),
         ) => {
             r.refusal = None;
-            reveal::reveal_key(model, action, |m| {
-                rotation(m).and_then(|r| r.reveal.as_mut())
-            })
+            reveal_key(r, action, ctx)
         }
         (Step::OfferDelete, Action::Submit) => {
             if r.marked().next().is_none() {
@@ -315,19 +302,16 @@ pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
             } else {
                 r.refusal = Some(refusal(r));
             }
-            Vec::new()
+            Outcome::keep()
         }
         (Step::ConfirmDelete, Action::Secret(SecretKey::Yes)) if !r.taken() => {
             r.refusal = Some(refusal(r));
             r.step = Step::OfferDelete;
-            Vec::new()
+            Outcome::keep()
         }
-        (Step::ConfirmDelete, Action::Secret(SecretKey::Yes)) => delete_marked(model),
-        (Step::Done, Action::Submit) => {
-            close(model);
-            Vec::new()
-        }
-        _ => Vec::new(),
+        (Step::ConfirmDelete, Action::Secret(SecretKey::Yes)) => delete_marked(r, ctx),
+        (Step::Done, Action::Submit) => Outcome::close(),
+        _ => Outcome::keep(),
     }
 }
 
@@ -340,75 +324,78 @@ fn refusal(r: &Rotation) -> String {
 }
 
 /// Leaves and deletes the new secret nobody saw. The answer comes back to no flow, so it is
-/// told in a toast like any late answer (`secrets::on_result`).
-fn discard(model: &mut Model) -> Vec<Effect> {
-    let Some(secret_id) = rotation(model).and_then(|r| r.minted.as_ref().map(|s| s.id)) else {
-        return leave(model);
+/// told in a toast like any late answer (`secrets::late`).
+fn discard(r: &Rotation, ctx: &mut Ctx) -> Outcome {
+    let Some(secret_id) = r.minted.as_ref().map(|s| s.id) else {
+        return leave(r, ctx);
     };
-    close(model);
-    model.push_toast(
+    ctx.push_toast(
         ToastLevel::Info,
         format!(
             "Rotation left: deleting new secret #{secret_id}, whose value nobody saw; every older secret was kept."
         ),
     );
-    let req = model.new_request(RequestKind::Secret);
-    vec![Effect::Secret(SecretEffect::Delete { req, secret_id })]
+    let req = ctx.new_request(RequestKind::Secret);
+    Outcome::close().with_effects(vec![Effect::Secret(SecretEffect::Delete {
+        req,
+        secret_id,
+    })])
 }
 
-fn verify(model: &mut Model) -> Vec<Effect> {
-    let Some((client_id, secret)) = rotation(model).and_then(|r| {
-        r.reveal
-            .as_ref()
-            .map(|v| (v.client_id.clone(), Sensitive(v.value.clone())))
-    }) else {
-        return Vec::new();
+fn verify(r: &mut Rotation, ctx: &mut Ctx) -> Outcome {
+    let Some((client_id, secret)) = r
+        .reveal
+        .as_ref()
+        .map(|v| (v.client_id.clone(), Sensitive(v.value.clone())))
+    else {
+        return Outcome::keep();
     };
-    let req = model.new_request(RequestKind::Secret);
-    if let Some(r) = rotation(model) {
-        r.pending = Some(req);
-        r.step = Step::Verifying;
-        if let Some(v) = r.reveal.as_mut() {
-            v.shown = false;
-        }
+    let req = ctx.new_request(RequestKind::Secret);
+    r.pending = Some(req);
+    r.step = Step::Verifying;
+    if let Some(v) = r.reveal.as_mut() {
+        v.shown = false;
     }
-    vec![Effect::Secret(SecretEffect::Verify {
+    Outcome::effects(vec![Effect::Secret(SecretEffect::Verify {
         req,
         client_id,
         secret,
-    })]
+    })])
 }
 
-fn delete_marked(model: &mut Model) -> Vec<Effect> {
-    let ids: Vec<i64> = rotation(model)
-        .map(|r| r.marked().map(|s| s.id).collect())
-        .unwrap_or_default();
+fn delete_marked(r: &mut Rotation, ctx: &mut Ctx) -> Outcome {
+    let ids: Vec<i64> = r.marked().map(|s| s.id).collect();
     let mut effects = Vec::new();
     let mut sent = BTreeMap::new();
     for secret_id in ids {
-        let req = model.new_request(RequestKind::Secret);
+        let req = ctx.new_request(RequestKind::Secret);
         sent.insert(req, secret_id);
         effects.push(Effect::Secret(SecretEffect::Delete { req, secret_id }));
     }
-    if let Some(r) = rotation(model) {
-        r.deleting = sent;
-        r.step = Step::Deleting;
-    }
-    effects
+    r.deleting = sent;
+    r.step = Step::Deleting;
+    Outcome::effects(effects)
 }
 
 /// Whether `req` is an answer this wizard waits for.
-pub fn waits_for(model: &Model, req: RequestId) -> bool {
-    model
-        .overlays
-        .get::<Rotation>()
-        .is_some_and(|r| r.pending == Some(req) || r.deleting.contains_key(&req))
+pub fn waits_for(r: &Rotation, req: RequestId) -> bool {
+    r.pending == Some(req) || r.deleting.contains_key(&req)
 }
 
-pub fn minted(model: &mut Model, result: Result<Secret, ApiError>) -> Vec<Effect> {
-    let Some(r) = rotation(model) else {
-        return Vec::new();
-    };
+/// The answers to the mint, the check and the deletions this wizard sent (`secrets::whose`
+/// routes them here).
+pub fn answer(r: &mut Rotation, req: RequestId, result: SecretResult, ctx: &mut Ctx) -> Outcome {
+    match result {
+        SecretResult::Minted(result) => minted(r, result, ctx),
+        SecretResult::Verified(result) => {
+            verified(r, result);
+            Outcome::keep()
+        }
+        SecretResult::Deleted { secret_id, result } => deleted(r, req, secret_id, result),
+    }
+}
+
+fn minted(r: &mut Rotation, result: Result<Secret, ApiError>, _: &mut Ctx) -> Outcome {
     r.pending = None;
     r.form.pending = None;
     match result {
@@ -434,27 +421,24 @@ pub fn minted(model: &mut Model, result: Result<Secret, ApiError>) -> Vec<Effect
                     }
                 }
             }
-            model.request_apps()
+            Outcome::keep().and_refresh()
         }
         Err(e) if e.outcome_unknown() => {
             r.step = Step::MintUnknown {
                 error: secret_new::unknown_outcome(&e),
             };
-            Vec::new()
+            Outcome::keep()
         }
         Err(e) => {
             // Back to the form with everything typed, the server's words beside it.
             r.form.error = Some(format!("The server refused: {e}"));
             r.step = Step::Form;
-            Vec::new()
+            Outcome::keep()
         }
     }
 }
 
-pub fn verified(model: &mut Model, result: Result<Vec<String>, ApiError>) -> Vec<Effect> {
-    let Some(r) = rotation(model) else {
-        return Vec::new();
-    };
+fn verified(r: &mut Rotation, result: Result<Vec<String>, ApiError>) {
     r.pending = None;
     r.step = match result {
         Ok(scopes) => {
@@ -473,18 +457,14 @@ pub fn verified(model: &mut Model, result: Result<Vec<String>, ApiError>) -> Vec
             }
         }
     };
-    Vec::new()
 }
 
-pub fn deleted(
-    model: &mut Model,
+fn deleted(
+    r: &mut Rotation,
     req: RequestId,
     secret_id: i64,
     result: Result<(), ApiError>,
-) -> Vec<Effect> {
-    let Some(r) = rotation(model) else {
-        return Vec::new();
-    };
+) -> Outcome {
     r.deleting.remove(&req);
     match result {
         Ok(()) | Err(ApiError::NotFound { .. }) => r.deleted.push(secret_id),
@@ -499,7 +479,7 @@ pub fn deleted(
     }
     if r.deleting.is_empty() {
         r.step = Step::Done;
-        return model.request_apps();
+        return Outcome::keep().and_refresh();
     }
-    Vec::new()
+    Outcome::keep()
 }

@@ -7,11 +7,13 @@ use ratatui::crossterm::event::KeyCode;
 
 use crate::api::model::{Resource, ScopeRef, ScopeType};
 use crate::domain::app_rules::default_scope_kind;
-use crate::tui::keymap::{Action as A, FlowKey, Group as G, KeyTable, Rest, code, k, on};
-use crate::tui::model::{ListCursor, Model, OverlayKind};
-use crate::tui::msg::TextEdit;
+use crate::tui::keymap::{Action, Action as A, FlowKey, Group as G, KeyTable, Rest, code, k, on};
+use crate::tui::model::{AppStore, ListCursor, Overlay};
+use crate::tui::overlay::OverlayState;
 
 use super::app_form::{AppForm, input_request};
+use super::ctx::{Ctx, Outcome};
+use super::editing::{Catalog, EditState};
 
 /// The scope picker: its search field takes text.
 #[rustfmt::skip]
@@ -73,34 +75,39 @@ pub fn rows(catalog: &[Resource], search: &str) -> Vec<Row> {
     out
 }
 
-pub fn open(model: &mut Model, first: Option<char>) {
-    let Some(form) = model.overlays.get::<AppForm>() else {
-        return;
-    };
+/// The picker for `form`'s scopes, started with `first` typed into its search.
+pub fn open(form: &AppForm, first: Option<char>, catalog: Option<&Catalog>) -> Overlay {
     let mut search = Input::default();
     if let Some(c) = first {
         search.handle(tui_input::InputRequest::InsertChar(c));
     }
-    model.overlays.show(ScopePicker {
+    let mut picker = ScopePicker {
         search,
         chosen: form.scopes.clone(),
         cursor: ListCursor::default(),
         confidential: form.confidential,
         notice: None,
-    });
-    settle(model);
+    };
+    settle(&mut picker, resources(catalog));
+    picker.into_overlay()
 }
 
-/// Enter keeps the choice, Esc drops it; both go back to the form.
-pub fn close(model: &mut Model, keep: bool) {
-    if let Some(picker) = model.overlays.take::<ScopePicker>()
-        && keep
-        && let Some(form) = model.overlays.get_mut::<AppForm>()
-    {
-        form.scopes = picker.chosen;
+fn resources(catalog: Option<&Catalog>) -> &[Resource] {
+    catalog.map(|c| c.resources.as_slice()).unwrap_or_default()
+}
+
+/// Enter keeps the choice (in `form`, the form under the picker), Esc drops it; both go back
+/// to the form.
+fn close(
+    picker: &mut ScopePicker,
+    form: Option<&mut AppForm>,
+    keep: bool,
+    apps: &AppStore,
+) -> Outcome {
+    if keep && let Some(form) = form {
+        form.scopes = std::mem::take(&mut picker.chosen);
         form.scope_cursor = form.scope_cursor.min(form.scopes.len().saturating_sub(1));
         if form.checked {
-            let apps = &model.apps;
             let own = form.loaded.as_ref().map(|a| a.id.clone());
             form.problems = crate::domain::app_rules::check(
                 &crate::domain::app_rules::Draft {
@@ -114,24 +121,18 @@ pub fn close(model: &mut Model, keep: bool) {
             );
         }
     }
-    model.overlays.close(OverlayKind::ScopePicker);
+    Outcome::close()
 }
 
-pub fn catalog_arrived(model: &mut Model) {
-    settle(model);
+/// The catalog arrived: the cursor of an open picker moves onto a scope.
+pub fn catalog_arrived(picker: Option<&mut ScopePicker>, catalog: Option<&Catalog>) {
+    if let Some(picker) = picker {
+        settle(picker, resources(catalog));
+    }
 }
 
 /// Keeps the cursor on a scope row: resource rows are headings.
-fn settle(model: &mut Model) {
-    let catalog = model
-        .edit
-        .catalog
-        .as_ref()
-        .map(|c| c.resources.as_slice())
-        .unwrap_or_default();
-    let Some(picker) = model.overlays.get_mut::<ScopePicker>() else {
-        return;
-    };
+fn settle(picker: &mut ScopePicker, catalog: &[Resource]) {
     let rows = rows(catalog, picker.search.value());
     let at = picker.cursor.index.min(rows.len().saturating_sub(1));
     picker.cursor.index = rows[at..]
@@ -142,33 +143,36 @@ fn settle(model: &mut Model) {
         .unwrap_or(0);
 }
 
-pub fn text(model: &mut Model, edit: TextEdit) {
-    if let Some(picker) = model.overlays.get_mut::<ScopePicker>()
-        && picker
-            .search
-            .handle(input_request(edit))
-            .is_some_and(|c| c.value)
-    {
-        picker.cursor.reset();
-        picker.notice = None;
+/// Keys of the picker (`form`: the form it fills): move, choose, search, Enter, Esc.
+pub fn key(
+    picker: &mut ScopePicker,
+    form: Option<&mut AppForm>,
+    action: Action,
+    edit: &EditState,
+    ctx: &mut Ctx,
+) -> Outcome {
+    let catalog = resources(edit.catalog.as_ref());
+    match action {
+        Action::Flow(FlowKey::Activate) => close(picker, form, true, ctx.apps),
+        Action::Flow(key) => flow_key(picker, key, catalog),
+        Action::Edit(edit) => {
+            if picker
+                .search
+                .handle(input_request(edit))
+                .is_some_and(|c| c.value)
+            {
+                picker.cursor.reset();
+                picker.notice = None;
+            }
+            settle(picker, catalog);
+            Outcome::keep()
+        }
+        Action::Back => close(picker, form, false, ctx.apps),
+        _ => Outcome::keep(),
     }
-    settle(model);
 }
 
-pub fn key(model: &mut Model, key: FlowKey) {
-    if key == FlowKey::Activate {
-        close(model, true);
-        return;
-    }
-    let catalog = model
-        .edit
-        .catalog
-        .as_ref()
-        .map(|c| c.resources.as_slice())
-        .unwrap_or_default();
-    let Some(picker) = model.overlays.get_mut::<ScopePicker>() else {
-        return;
-    };
+fn flow_key(picker: &mut ScopePicker, key: FlowKey, catalog: &[Resource]) -> Outcome {
     let rows = rows(catalog, picker.search.value());
     picker.notice = None;
     match key {
@@ -193,7 +197,7 @@ pub fn key(model: &mut Model, key: FlowKey) {
         }
         FlowKey::Toggle | FlowKey::Kind => {
             let Some(Row::Scope(ri, si)) = rows.get(picker.cursor.index).copied() else {
-                return;
+                return Outcome::keep();
             };
             let scope = &catalog[ri].scopes[si];
             let current = picker.kind_of(&scope.name);
@@ -202,7 +206,7 @@ pub fn key(model: &mut Model, key: FlowKey) {
                 && let Some(why) = crate::domain::app_rules::implicit_scope_refusal(&scope.name)
             {
                 picker.notice = Some(why);
-                return;
+                return Outcome::keep();
             }
             let wanted = match (key, current) {
                 (FlowKey::Toggle, Some(_)) => None,
@@ -219,11 +223,11 @@ pub fn key(model: &mut Model, key: FlowKey) {
                         scope.name,
                         scope.kind.label()
                     ));
-                    return;
+                    return Outcome::keep();
                 }
                 (_, None) => {
                     picker.notice = Some("Space selects the scope first".to_owned());
-                    return;
+                    return Outcome::keep();
                 }
             };
             if wanted == Some(ScopeType::Application) && !picker.confidential {
@@ -231,7 +235,7 @@ pub fn key(model: &mut Model, key: FlowKey) {
                     "{} would be an application scope; a public app holds user scopes only",
                     scope.name
                 ));
-                return;
+                return Outcome::keep();
             }
             let name = scope.name.to_string();
             match wanted {
@@ -244,4 +248,5 @@ pub fn key(model: &mut Model, key: FlowKey) {
         }
         _ => {}
     }
+    Outcome::keep()
 }

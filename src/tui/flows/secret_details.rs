@@ -3,7 +3,9 @@
 //! the secret shows in it at once.
 
 use crate::tui::keymap::Action;
-use crate::tui::model::{Model, OverlayKind, ToastLevel, secrets_by_expiry};
+use crate::tui::model::{Model, ToastLevel, secrets_by_expiry};
+
+use super::ctx::{Ctx, Outcome};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretDetails {
@@ -42,17 +44,16 @@ pub fn open(model: &mut Model) {
     model.push_toast(ToastLevel::Info, why_not);
 }
 
-/// Its keys: Esc, q and Enter close it; moving keys do nothing under it. False: not its key.
-pub fn key(model: &mut Model, action: Action) -> bool {
+/// Its keys: Esc, q and Enter close it; moving keys do nothing under it. `None`: not its key.
+pub fn key(_: &mut SecretDetails, action: Action, _: &mut Ctx) -> Option<Outcome> {
     match action {
-        Action::Back => model.overlays.close(OverlayKind::SecretDetails),
+        Action::Back => Some(Outcome::close()),
         Action::Up
         | Action::Down
         | Action::Top
         | Action::Bottom
         | Action::PageUp
-        | Action::PageDown => {}
-        _ => return false,
+        | Action::PageDown => Some(Outcome::keep()),
+        _ => None,
     }
-    true
 }

@@ -13,9 +13,11 @@ use crate::tui::format;
 use crate::tui::keymap::{
     Action, Action as A, Group as G, KeyTable, Rest, SecretKey, SecretKey as SK, code, k, on,
 };
-use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
-use crate::tui::msg::TextEdit;
+use crate::tui::model::{Model, Pane, RequestKind, ToastLevel};
+use crate::tui::msg::{SecretResult, TextEdit};
+use crate::tui::overlay::OverlayState;
 
+use super::ctx::{Ctx, Outcome, Stack};
 use super::reveal;
 
 /// The new-secret form (also the first step of a rotation): text fields.
@@ -206,15 +208,8 @@ impl SecretForm {
 pub use crate::tui::msg::input_request;
 
 /// Validates the form and, when it is good, asks for the secret once.
-pub fn submit_form(
-    model: &mut Model,
-    form: impl Fn(&mut Model) -> Option<&mut SecretForm>,
-) -> Vec<Effect> {
-    let (now, tz) = (model.now, model.tz.clone());
-    let Some(f) = form(model) else {
-        return Vec::new();
-    };
-    let (description, expiry) = match f.request(now, &tz) {
+pub fn submit(f: &mut SecretForm, ctx: &mut Ctx) -> Vec<Effect> {
+    let (description, expiry) = match f.request(ctx.now, ctx.tz) {
         Ok(r) => r,
         Err(problem) => {
             f.error = Some(problem);
@@ -222,11 +217,9 @@ pub fn submit_form(
         }
     };
     let client_id = f.app_id.clone();
-    let req = model.new_request(RequestKind::Secret);
-    if let Some(f) = form(model) {
-        f.error = None;
-        f.pending = Some(req);
-    }
+    let req = ctx.new_request(RequestKind::Secret);
+    f.error = None;
+    f.pending = Some(req);
     vec![Effect::Secret(SecretEffect::Generate {
         req,
         client_id,
@@ -240,38 +233,29 @@ pub fn open(model: &mut Model, app: &App) {
     model.overlays.show(form);
 }
 
-fn close(model: &mut Model) {
-    model.overlays.close(OverlayKind::SecretNew);
-}
-
-pub fn key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(form) = model.overlays.get_mut::<SecretForm>() else {
-        return Vec::new();
-    };
+pub fn key(form: &mut SecretForm, action: Action, ctx: &mut Ctx) -> Outcome {
     if form.unknown {
         return match action {
             Action::Submit | Action::Secret(SecretKey::Retry) => {
                 let description = form.description.value().to_owned();
-                close(model);
-                look_for_unknown_secret(model, &description)
+                Outcome {
+                    stack: Stack::Close,
+                    ..look_for_unknown_secret(&description, ctx)
+                }
             }
-            Action::Back => {
-                close(model);
-                Vec::new()
-            }
-            _ => Vec::new(),
+            Action::Back => Outcome::close(),
+            _ => Outcome::keep(),
         };
     }
     match form.handle(action) {
-        FormEvent::Stay => Vec::new(),
+        FormEvent::Stay => Outcome::keep(),
         FormEvent::Leave => {
             if form.pending.is_some() {
-                model.push_toast(ToastLevel::Info, MINT_LEFT);
+                ctx.push_toast(ToastLevel::Info, MINT_LEFT);
             }
-            close(model);
-            Vec::new()
+            Outcome::close()
         }
-        FormEvent::Submit => submit_form(model, |m| m.overlays.get_mut::<SecretForm>()),
+        FormEvent::Submit => Outcome::effects(submit(form, ctx)),
     }
 }
 
@@ -279,13 +263,16 @@ pub const MINT_LEFT: &str = "Closed while the new secret was being created: if i
      but its value cannot be shown again. Refresh (r) to look; no secret was deleted.";
 
 /// After a lost mint answer: reload and point at the secrets pane, rather than minting again.
-pub fn look_for_unknown_secret(model: &mut Model, description: &str) -> Vec<Effect> {
-    model.focus = crate::tui::model::Pane::Secrets;
-    model.push_toast(
+pub fn look_for_unknown_secret(description: &str, ctx: &mut Ctx) -> Outcome {
+    ctx.push_toast(
         ToastLevel::Info,
         format!("Reloading: look in pane 3 for a secret described {description:?}"),
     );
-    model.request_apps()
+    Outcome {
+        focus: Some(Pane::Secrets),
+        ..Outcome::keep()
+    }
+    .and_refresh()
 }
 
 /// The words for a mint whose answer never came back.
@@ -305,40 +292,50 @@ pub fn unknown_outcome(e: &ApiError) -> String {
     )
 }
 
-pub fn minted(model: &mut Model, result: Result<Secret, ApiError>) -> Vec<Effect> {
-    let Some(form) = model.overlays.get_mut::<SecretForm>() else {
-        return Vec::new();
-    };
+/// The answer to the mint this form sent (`secrets::whose` routes it here).
+pub fn answer(
+    form: &mut SecretForm,
+    req: RequestId,
+    result: SecretResult,
+    ctx: &mut Ctx,
+) -> Outcome {
+    match result {
+        SecretResult::Minted(result) => minted(form, result, ctx),
+        _ => {
+            tracing::debug!(?req, "dropping a secret answer the form does not wait for");
+            Outcome::keep()
+        }
+    }
+}
+
+fn minted(form: &mut SecretForm, result: Result<Secret, ApiError>, ctx: &mut Ctx) -> Outcome {
     form.pending = None;
     match result {
         Ok(mut secret) => {
             let (name, id) = (form.app_name.clone(), form.app_id.clone());
-            close(model);
             let Some(value) = secret.secret.take() else {
-                model.push_toast(
+                ctx.push_toast(
                     ToastLevel::Error,
                     format!(
                         "Secret #{} was created on {name}, but the server sent no value: it cannot be used. Delete it (x).",
                         secret.id
                     ),
                 );
-                return model.request_apps();
+                return Outcome::close().and_refresh();
             };
-            reveal::open(model, &name, &id, value);
-            if let Some(r) = model.overlays.get_mut::<reveal::Reveal>() {
-                r.secret_id = Some(secret.id);
-                r.expiry = Some(secret.expiry_time);
-            }
-            model.request_apps()
+            let mut reveal = reveal::Reveal::new(&name, &id, value);
+            reveal.secret_id = Some(secret.id);
+            reveal.expiry = Some(secret.expiry_time);
+            Outcome::replace(reveal.into_overlay()).and_refresh()
         }
         Err(e) if e.outcome_unknown() => {
             form.unknown = true;
             form.error = Some(unknown_outcome(&e));
-            Vec::new()
+            Outcome::keep()
         }
         Err(e) => {
             form.error = Some(format!("The server refused: {e}"));
-            Vec::new()
+            Outcome::keep()
         }
     }
 }

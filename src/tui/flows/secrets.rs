@@ -3,12 +3,11 @@
 
 use crate::tui::effect::{Effect, RequestId, Sensitive};
 use crate::tui::keymap::SecretKey;
-use crate::tui::model::{Model, RequestKind, ToastLevel};
-use crate::tui::msg::{ApiResult, SecretResult};
-use crate::tui::requests::unexpected;
+use crate::tui::model::{Model, Overlays, RequestKind, ToastLevel};
+use crate::tui::msg::SecretResult;
 
+use super::ctx::{Ctx, Outcome};
 use super::delete_secret::{self, DeleteSecret};
-use super::reveal::Reveal;
 use super::rotate::{self, Rotation};
 use super::secret_new::{self, SecretForm};
 
@@ -62,79 +61,63 @@ fn copy_id(model: &mut Model) -> Vec<Effect> {
     }]
 }
 
-/// Answers of secret requests. An answer nobody waits for any more is stale, but a mint or
-/// a delete that happened is still news: it is told in a toast, never silently dropped.
-/// The answers of the secret flows (new, rotate, delete) and of every copy to the clipboard
-/// (the reveals note where their value went).
-pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+/// Who waits for a secret answer: the flow whose overlay sent it, or nobody (its window
+/// closed, or a rotation left deleting its unseen secret). `update::answer` hands it there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    SecretNew,
+    Rotate,
+    DeleteSecret,
+    Nobody,
+}
+
+pub fn whose(overlays: &Overlays, req: RequestId, result: &SecretResult) -> Whose {
+    let form_waits = overlays
+        .get::<SecretForm>()
+        .is_some_and(|f| f.pending == Some(req));
+    let delete_waits = overlays
+        .get::<DeleteSecret>()
+        .is_some_and(|d| d.pending == Some(req));
+    let rotation_waits = overlays
+        .get::<Rotation>()
+        .is_some_and(|r| rotate::waits_for(r, req));
     match result {
-        ApiResult::Secret(result) => {
-            // A secret minted or deleted: the app's secrets changed on the server, and a
-            // summary list will not say so; read the app again.
-            let wrote = matches!(
-                &result,
-                SecretResult::Minted(Ok(_)) | SecretResult::Deleted { result: Ok(()), .. }
-            );
-            let app = model.selected.clone();
-            let mut effects = on_result(model, req, result);
-            if wrote && let Some(app) = app {
-                effects.extend(crate::tui::details::reread(model, &app));
-            }
-            effects
-        }
-        ApiResult::Copied { what, result } => {
-            copied(model, req, &what, result);
-            Vec::new()
-        }
-        _ => unexpected(req, RequestKind::Secret),
+        SecretResult::Minted(_) if form_waits => Whose::SecretNew,
+        SecretResult::Minted(_) if rotation_waits => Whose::Rotate,
+        SecretResult::Verified(_) if rotation_waits => Whose::Rotate,
+        SecretResult::Deleted { .. } if delete_waits => Whose::DeleteSecret,
+        SecretResult::Deleted { .. } if rotation_waits => Whose::Rotate,
+        _ => Whose::Nobody,
     }
 }
 
-fn on_result(model: &mut Model, req: RequestId, result: SecretResult) -> Vec<Effect> {
-    let form_waits = model
-        .overlays
-        .get::<SecretForm>()
-        .is_some_and(|f| f.pending == Some(req));
-    let delete_waits = model
-        .overlays
-        .get::<DeleteSecret>()
-        .is_some_and(|d| d.pending == Some(req));
-    let rotation_waits = rotate::waits_for(model, req);
+/// An answer nobody waits for any more is stale, but a mint or a delete that happened is
+/// still news: it is told in a toast, never silently dropped.
+pub fn late(req: RequestId, result: SecretResult, ctx: &mut Ctx) -> Outcome {
     match result {
-        SecretResult::Minted(r) if form_waits => secret_new::minted(model, r),
-        SecretResult::Minted(r) if rotation_waits => rotate::minted(model, r),
         SecretResult::Minted(Ok(secret)) => {
-            model.push_toast(
+            ctx.push_toast(
                 ToastLevel::Info,
                 format!(
                     "Secret #{} was created after its window closed; its value cannot be shown. Delete it (x) if unused.",
                     secret.id
                 ),
             );
-            model.request_apps()
-        }
-        SecretResult::Verified(r) if rotation_waits => rotate::verified(model, r),
-        SecretResult::Deleted { result, .. } if delete_waits => {
-            delete_secret::deleted(model, result)
-        }
-        SecretResult::Deleted { secret_id, result } if rotation_waits => {
-            rotate::deleted(model, req, secret_id, result)
+            Outcome::keep().and_refresh()
         }
         SecretResult::Deleted { secret_id, result } => {
             match result {
-                Ok(()) => {
-                    model.push_toast(ToastLevel::Info, format!("Deleted secret #{secret_id}"))
-                }
-                Err(e) => model.push_toast(
+                Ok(()) => ctx.push_toast(ToastLevel::Info, format!("Deleted secret #{secret_id}")),
+                Err(e) => ctx.push_toast(
                     ToastLevel::Error,
                     format!("Deleting secret #{secret_id} failed: {e}"),
                 ),
             }
-            model.request_apps()
+            Outcome::keep().and_refresh()
         }
         other => {
             tracing::debug!(?req, kind = kind(&other), "dropping a stale secret answer");
-            Vec::new()
+            Outcome::keep()
         }
     }
 }
@@ -147,24 +130,12 @@ fn kind(r: &SecretResult) -> &'static str {
     }
 }
 
-fn copied(model: &mut Model, req: RequestId, what: &str, result: Result<String, String>) {
+/// Every copy to the clipboard is said in a toast (the reveal that asked notes where its
+/// value went: `reveal::copied`).
+pub fn copied(what: &str, result: Result<String, String>, ctx: &mut Ctx) -> Outcome {
     match result {
-        Ok(place) => {
-            if let Some(r) = model.overlays.get_mut::<Reveal>()
-                && r.copy_req == Some(req)
-            {
-                r.copied = Some(place.clone());
-            }
-            if let Some(r) = model
-                .overlays
-                .get_mut::<Rotation>()
-                .and_then(|r| r.reveal.as_mut())
-                && r.copy_req == Some(req)
-            {
-                r.copied = Some(place.clone());
-            }
-            model.push_toast(ToastLevel::Info, format!("Copied {what} to {place}"));
-        }
-        Err(e) => model.push_toast(ToastLevel::Error, format!("Copying {what} failed: {e}")),
+        Ok(place) => ctx.push_toast(ToastLevel::Info, format!("Copied {what} to {place}")),
+        Err(e) => ctx.push_toast(ToastLevel::Error, format!("Copying {what} failed: {e}")),
     }
+    Outcome::keep()
 }

@@ -11,11 +11,13 @@ use crate::api::model::App;
 use crate::domain::token_check::{self, TokenTestOutcome};
 use crate::tui::effect::{AppSnapshot, Effect, RequestId, Sensitive};
 use crate::tui::keymap::{Action, Action as A, FlowKey, Group as G, KeyTable, Rest, code, k, on};
-use crate::tui::model::{Model, OverlayKind, RequestKind, ToastLevel};
+use crate::tui::model::{Model, Overlay, RequestKind, ToastLevel};
 use crate::tui::msg::{ApiResult, TextEdit, TokenInfo};
+use crate::tui::overlay::OverlayState;
 use crate::tui::requests::unexpected;
 
 use super::app_form::input_request;
+use super::ctx::{Ctx, Outcome};
 
 /// The token inspector: scroll, paste another token, close.
 #[rustfmt::skip]
@@ -120,27 +122,31 @@ pub struct TokenTest {
     pub problem: Option<String>,
 }
 
-/// The session token arrived because the user asked (`t`, `:token`).
-pub fn session_token(model: &mut Model, info: TokenInfo) {
-    learn(model, &info);
+/// The session token arrived because the user asked (`t`, `:token`): the inspector on its
+/// claims, or what the token endpoint said; `update` keeps the token (`Outcome::session_token`).
+fn session_token(info: TokenInfo, ctx: &mut Ctx) -> Outcome {
     let client = info.client_id.clone().unwrap_or_else(|| "?".to_owned());
-    match info.decoded.clone() {
-        Some(decoded) => open_inspector(model, decoded, format!("session token of {client}")),
+    let outcome = match info.decoded.clone() {
+        Some(decoded) => Outcome::push(inspector(decoded, format!("session token of {client}"))),
         None => {
             // Not a JWT: there are no claims to show, only what the token endpoint said.
-            let left = crate::tui::format::time_left(Some(info.expires_at), model.now);
+            let left = crate::tui::format::time_left(Some(info.expires_at), ctx.now);
             let scopes = if info.scopes.is_empty() {
                 "no scopes listed".to_owned()
             } else {
                 info.scopes.join(" ")
             };
-            model.push_toast(
+            ctx.push_toast(
                 ToastLevel::Info,
                 format!("Token of {client}: {left} left; {scopes}"),
             );
+            Outcome::keep()
         }
+    };
+    Outcome {
+        session_token: Some(Box::new(info)),
+        ..outcome
     }
-    model.token = Some(info);
 }
 
 /// What the worker learnt of the session token on its own: no overlay, no toast.
@@ -152,11 +158,17 @@ pub fn learn(model: &mut Model, info: &TokenInfo) {
 }
 
 pub fn open_inspector(model: &mut Model, decoded: DecodedJwt, source: String) {
-    model.overlays.show(Inspector {
+    model.overlays.open(inspector(decoded, source));
+}
+
+/// The inspector on a decoded token.
+pub fn inspector(decoded: DecodedJwt, source: String) -> Overlay {
+    Inspector {
         decoded,
         source,
         scroll: 0,
-    });
+    }
+    .into_overlay()
 }
 
 /// `:token paste`, and `p` in the inspector.
@@ -171,10 +183,7 @@ fn max_scroll(i: &Inspector) -> u16 {
 }
 
 /// Keys of the inspector: scroll, paste another token, close.
-pub fn inspector_key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(i) = model.overlays.get_mut::<Inspector>() else {
-        return Vec::new();
-    };
+pub fn inspector_key(i: &mut Inspector, action: Action, _: &mut Ctx) -> Outcome {
     let max = max_scroll(i);
     match action {
         Action::Down => i.scroll = (i.scroll + 1).min(max),
@@ -183,38 +192,34 @@ pub fn inspector_key(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::PageUp => i.scroll = i.scroll.saturating_sub(10),
         Action::Top => i.scroll = 0,
         Action::Bottom => i.scroll = max,
-        Action::PasteToken => open_paste(model),
-        Action::Back => model.overlays.close(OverlayKind::Token),
+        Action::PasteToken => return Outcome::push(PasteToken::default().into_overlay()),
+        Action::Back => return Outcome::close(),
         _ => {}
     }
-    Vec::new()
+    Outcome::keep()
 }
 
 /// Keys of the paste field: text, decode, close.
-pub fn paste_key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(p) = model.overlays.get_mut::<PasteToken>() else {
-        return Vec::new();
-    };
+pub fn paste_key(p: &mut PasteToken, action: Action, _: &mut Ctx) -> Outcome {
     match action {
         Action::Edit(edit) => {
             p.input.0.handle(input_request(edit));
             p.error = None;
         }
         Action::Submit => match jwt::decode(p.input.0.value()) {
+            // The text goes with the field; only the claims are kept.
             Ok(decoded) => {
-                // The text goes with the field; only the claims are kept.
-                model.overlays.close(OverlayKind::TokenPaste);
-                open_inspector(model, decoded, "pasted token".to_owned());
+                return Outcome::replace(inspector(decoded, "pasted token".to_owned()));
             }
             Err(e) if p.input.is_empty() => {
                 p.error = Some(format!("nothing pasted yet ({e})"));
             }
             Err(e) => p.error = Some(format!("Cannot decode: {e}")),
         },
-        Action::Back => model.overlays.close(OverlayKind::TokenPaste),
+        Action::Back => return Outcome::close(),
         _ => {}
     }
-    Vec::new()
+    Outcome::keep()
 }
 
 /// `T` in the panes: "test a token for an app".
@@ -246,10 +251,7 @@ pub fn open_test(model: &mut Model) {
 }
 
 /// Keys of the token test: its two fields, send, close.
-pub fn test_key(model: &mut Model, action: Action) -> Vec<Effect> {
-    let Some(t) = model.overlays.get_mut::<TokenTest>() else {
-        return Vec::new();
-    };
+pub fn test_key(t: &mut TokenTest, action: Action, ctx: &mut Ctx) -> Outcome {
     match action {
         Action::Flow(FlowKey::NextField | FlowKey::PrevField) => {
             t.field = match t.field {
@@ -265,24 +267,21 @@ pub fn test_key(model: &mut Model, action: Action) -> Vec<Effect> {
             };
             t.problem = None;
         }
-        Action::Submit => return send_test(model),
-        Action::Back => model.overlays.close(OverlayKind::TokenTest),
+        Action::Submit => return send_test(t, ctx),
+        Action::Back => return Outcome::close(),
         _ => {}
     }
-    Vec::new()
+    Outcome::keep()
 }
 
-fn send_test(model: &mut Model) -> Vec<Effect> {
-    let Some(t) = model.overlays.get_mut::<TokenTest>() else {
-        return Vec::new();
-    };
+fn send_test(t: &mut TokenTest, ctx: &mut Ctx) -> Outcome {
     if t.pending.is_some() {
-        return Vec::new();
+        return Outcome::keep();
     }
     let secret = t.secret.0.value().trim();
     if secret.is_empty() {
         t.problem = Some("Type or paste the app's secret first.".to_owned());
-        return Vec::new();
+        return Outcome::keep();
     }
     let secret = Sensitive(secret.to_owned().into());
     let scopes: Vec<String> = t
@@ -292,44 +291,48 @@ fn send_test(model: &mut Model) -> Vec<Effect> {
         .map(str::to_owned)
         .collect();
     let app = AppSnapshot(Box::new(t.app.clone()));
-    let req = model.new_request(RequestKind::TokenTest);
-    if let Some(t) = model.overlays.get_mut::<TokenTest>() {
-        t.pending = Some(req);
-        t.outcome = None;
-        t.problem = None;
-    }
-    vec![Effect::TestToken {
+    let req = ctx.new_request(RequestKind::TokenTest);
+    t.pending = Some(req);
+    t.outcome = None;
+    t.problem = None;
+    Outcome::effects(vec![Effect::TestToken {
         req,
         app,
         secret,
         scopes,
-    }]
+    }])
 }
 
-/// The token endpoint's answer to a test; dropped when the overlay closed meanwhile.
-/// The session token asked for with `t` or `:token` (it opens the inspector), and the outcome
-/// of a token test.
-pub fn answer(model: &mut Model, req: RequestId, result: ApiResult) -> Vec<Effect> {
+/// The session token asked for with `t` or `:token` (it opens the inspector; `awaiting`: the
+/// request for it that counts), and the outcome of a token test (`test`: the test's overlay,
+/// unless it closed meanwhile, which drops the answer).
+pub fn answer(
+    test: Option<&mut TokenTest>,
+    awaiting: &mut Option<RequestId>,
+    req: RequestId,
+    result: ApiResult,
+    ctx: &mut Ctx,
+) -> Outcome {
     match result {
         ApiResult::Token(result) => {
-            if model.awaiting_token != Some(req) {
+            if *awaiting != Some(req) {
                 tracing::debug!(?req, "dropping a stale token answer");
-                return Vec::new();
+                return Outcome::keep();
             }
-            model.awaiting_token = None;
+            *awaiting = None;
             match result {
-                Ok(info) => session_token(model, info),
-                Err(e) => model.push_toast(ToastLevel::Error, format!("Token: {e}")),
+                Ok(info) => return session_token(info, ctx),
+                Err(e) => ctx.push_toast(ToastLevel::Error, format!("Token: {e}")),
             }
         }
-        ApiResult::TokenTest(outcome) => tested(model, req, outcome),
-        _ => return unexpected(req, RequestKind::Token),
+        ApiResult::TokenTest(outcome) => tested(test, req, outcome),
+        _ => return Outcome::effects(unexpected(req, RequestKind::Token)),
     }
-    Vec::new()
+    Outcome::keep()
 }
 
-fn tested(model: &mut Model, req: RequestId, outcome: TokenTestOutcome) {
-    match model.overlays.get_mut::<TokenTest>() {
+fn tested(test: Option<&mut TokenTest>, req: RequestId, outcome: TokenTestOutcome) {
+    match test {
         Some(t) if t.pending == Some(req) => {
             t.pending = None;
             t.outcome = Some(outcome);
