@@ -119,6 +119,13 @@ fn quitting_after_the_editor_restores_the_terminal() {
         log.path().display()
     ));
     t.wait_for("Invoice Proc", WAIT);
+    // The list is summaries: until the selected app's own read is in, E only says "still
+    // loading" (in a toast a busy machine can miss), so wait for its secrets to be counted.
+    t.wait("the selected app's details", WAIT, |s| {
+        s.split("3 Secrets ")
+            .nth(1)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    });
     assert!(!log_says(log.path(), "the editor returned"));
     t.keys(&["E"]);
     // `true` leaves the JSON as it was: nothing to save, and the TUI is back. Only the editor's
