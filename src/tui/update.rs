@@ -655,45 +655,30 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
         K::DeleteSecret => modal(flow::<DeleteSecret>(model, |d, ctx| {
             delete_secret::key(d, action, ctx)
         })),
-        K::DeleteApp => match action {
-            Action::Flow(_) | Action::Edit(_) | Action::Back => Some(
-                run::<DeleteApp>(model, |d, ctx, kept| {
-                    d.map(|d| delete_app::key(d, action, kept.edit, ctx))
-                })
-                .unwrap_or_default(),
-            ),
-            _ => moves.then(Vec::new),
-        },
-        K::AppForm => match action {
-            Action::Flow(_) | Action::Edit(_) | Action::Back => Some(
-                run::<AppForm>(model, |f, ctx, kept| {
-                    f.map(|f| app_form::key(f, action, kept.edit, ctx))
-                })
-                .unwrap_or_default(),
-            ),
-            _ => moves.then(Vec::new),
-        },
-        K::ScopePicker => match action {
-            Action::Flow(_) | Action::Edit(_) | Action::Back => {
-                Some(run_pair::<ScopePicker, AppForm>(
-                    model,
-                    |picker, form, ctx, kept| match picker {
-                        Some(p) => scope_picker::key(p, form, action, kept.edit, ctx),
-                        None => Outcome::keep(),
-                    },
-                ))
-            }
-            _ => moves.then(Vec::new),
-        },
-        K::Review => match action {
-            Action::Flow(_) | Action::Edit(_) | Action::Back => Some(
-                run::<Review>(model, |r, ctx, kept| {
-                    r.map(|r| app_form::review_key(r, action, kept.edit, ctx))
-                })
-                .unwrap_or_default(),
-            ),
-            _ => moves.then(Vec::new),
-        },
+        K::DeleteApp => editing_key(action, moves, || {
+            run::<DeleteApp>(model, |d, ctx, kept| {
+                d.map(|d| delete_app::key(d, action, kept.edit, ctx))
+            })
+            .unwrap_or_default()
+        }),
+        K::AppForm => editing_key(action, moves, || {
+            run::<AppForm>(model, |f, ctx, kept| {
+                f.map(|f| app_form::key(f, action, kept.edit, ctx))
+            })
+            .unwrap_or_default()
+        }),
+        K::ScopePicker => editing_key(action, moves, || {
+            run_pair::<ScopePicker, AppForm>(model, |picker, form, ctx, kept| match picker {
+                Some(p) => scope_picker::key(p, form, action, kept.edit, ctx),
+                None => Outcome::keep(),
+            })
+        }),
+        K::Review => editing_key(action, moves, || {
+            run::<Review>(model, |r, ctx, kept| {
+                r.map(|r| app_form::review_key(r, action, kept.edit, ctx))
+            })
+            .unwrap_or_default()
+        }),
         K::Token => modal(flow::<Inspector>(model, |i, ctx| {
             token::inspector_key(i, action, ctx)
         })),
@@ -716,6 +701,19 @@ fn overlay_key(model: &mut Model, action: Action) -> Option<Vec<Effect>> {
             s.and_then(|s| super::flows::messages::key(s, action, ctx))
         })
         .or_else(|| moves.then(Vec::new)),
+    }
+}
+
+/// The editing overlays take their flow keys, text and Esc; a list move they do not use
+/// falls through to the panes.
+fn editing_key(
+    action: Action,
+    moves: bool,
+    run: impl FnOnce() -> Vec<Effect>,
+) -> Option<Vec<Effect>> {
+    match action {
+        Action::Flow(_) | Action::Edit(_) | Action::Back => Some(run()),
+        _ => moves.then(Vec::new),
     }
 }
 

@@ -74,6 +74,23 @@ pub fn loaded_model(
     model
 }
 
+/// `r`, and the list answer `apps` to it: a refresh as the worker would answer it.
+pub fn refreshed(model: &mut Model, apps: Vec<App>) -> Vec<Effect> {
+    let [Effect::LoadApps { req }] = update(model, Msg::Key(Action::Refresh))[..] else {
+        panic!("r asks for the list, and only that")
+    };
+    update(
+        model,
+        Msg::Api {
+            req,
+            result: ApiResult::Apps {
+                apps: Ok(apps),
+                token_expires: None,
+            },
+        },
+    )
+}
+
 /// One key, as the keymap turned it into an action.
 pub fn press(model: &mut Model, action: Action) -> Vec<Effect> {
     update(model, Msg::Key(action))

@@ -790,19 +790,7 @@ fn a_deleted_secret_reads_its_app_again_when_lists_are_summaries() {
 /// A list answer of `apps` as they are (full or summaries), at `at`.
 fn list_answer(model: &mut Model, apps: Vec<App>, at: Timestamp) -> Vec<Effect> {
     tick(model, at);
-    let [Effect::LoadApps { req }] = update(model, Msg::Key(Action::Refresh))[..] else {
-        panic!("r asks for the list")
-    };
-    update(
-        model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(apps),
-                token_expires: None,
-            },
-        },
-    )
+    common::tui::refreshed(model, apps)
 }
 
 /// A full list reads every app it has at once (one time for all of them, no bookkeeping per
