@@ -181,10 +181,10 @@ impl<T: DeserializeOwned> ListStream<T> {
     /// Parses one element: `tail` is its part in the current chunk, after what `pending` holds.
     fn element(&mut self, tail: &[u8], at: usize) -> Result<(), String> {
         let parsed = if self.pending.is_empty() {
-            serde_json::from_slice(tail)
+            parse(tail)
         } else {
             self.pending.extend_from_slice(tail);
-            let parsed = serde_json::from_slice(&self.pending);
+            let parsed = parse(&self.pending);
             self.pending.clear();
             parsed
         };
@@ -197,6 +197,14 @@ impl<T: DeserializeOwned> ListStream<T> {
         self.items.push(item);
         Ok(())
     }
+}
+
+/// One element: its UTF-8 checked once, whole (a vectorised pass), then read by serde_json's
+/// `&str` reader, which trusts it, instead of checking every string on its own: a tenth of
+/// the parse of a large list.
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 impl<T: DeserializeOwned> super::http::Intake for ListStream<T> {
@@ -260,6 +268,19 @@ mod tests {
                 let got = chunked::<serde_json::Value>(bad, size);
                 assert!(got.is_err(), "{:?} in chunks of {size}: {got:?}", bad);
             }
+        }
+    }
+
+    #[test]
+    fn an_element_that_is_not_utf8_is_an_error_that_says_so() {
+        let body = b"[\"ok\", \"caf\xe9\"]";
+        for size in [1, 4, 100] {
+            let got = chunked::<String>(body, size);
+            let err = got.expect_err("Latin-1 is not JSON text");
+            assert!(
+                err.contains("element 2") && err.contains("not UTF-8"),
+                "{err}"
+            );
         }
     }
 

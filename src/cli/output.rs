@@ -100,9 +100,44 @@ impl<W: Write> Write for Output<W> {
 /// serde_json does (DEL, C1, bidi overrides), so `--json` on a terminal is as safe as the
 /// tables; the text is the same as `domain::json_text` of serde_json's pretty output.
 pub fn write_json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, SafeFormatter::default());
+    let mut chunks = Chunks {
+        buf: Vec::with_capacity(CHUNK + CHUNK / 8),
+        out,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(&mut chunks, SafeFormatter::default());
     value.serialize(&mut ser).map_err(io::Error::other)?;
-    out.write_all(b"\n")
+    chunks.buf.push(b'\n');
+    chunks.out.write_all(&chunks.buf)
+}
+
+const CHUNK: usize = 64 * 1024;
+
+/// Gathers serde_json's many small writes (a key, a colon, an indent) in one buffer, handed
+/// on in pieces of 64 KiB: written to `&mut dyn Write` directly, each was a call of its own.
+struct Chunks<'a> {
+    buf: Vec<u8>,
+    out: &'a mut dyn Write,
+}
+
+impl Write for Chunks<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.write_all(bytes)?;
+        Ok(bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// serde_json's pretty layout, with the characters a terminal would obey escaped inside

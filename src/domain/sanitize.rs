@@ -71,7 +71,11 @@ pub fn json_text(json: String) -> String {
 /// [`json_text`] for a piece of JSON text (a string's contents as serde_json writes them), for
 /// JSON written as it is produced. Clean text, nearly all of it, is returned borrowed.
 pub fn json_escaped(json: &str) -> Cow<'_, str> {
-    // Every character in question is at or above DEL: ASCII below it passes untouched.
+    // Every character in question is at or above DEL: ASCII below it passes untouched. Two
+    // vectorised scans settle the common case: plain ASCII without DEL.
+    if json.is_ascii() && memchr::memchr(0x7f, json.as_bytes()).is_none() {
+        return Cow::Borrowed(json);
+    }
     let Some(first) = json.bytes().position(|b| b >= 0x7f) else {
         return Cow::Borrowed(json);
     };
@@ -267,5 +271,12 @@ mod tests {
             shown_message("see https://u:pw@h/x\n\u{1b}]0;t"),
             "see https://***@h/x\n␛]0;t"
         );
+    }
+
+    #[test]
+    fn json_text_escapes_del_in_plain_ascii_and_leaves_the_rest() {
+        assert_eq!(json_escaped("plain ascii, no DEL"), "plain ascii, no DEL");
+        assert_eq!(json_escaped("a\u{7f}b"), "a\\u007fb");
+        assert_eq!(json_escaped("é\u{202e}x"), "é\\u202ex");
     }
 }
