@@ -301,13 +301,16 @@ pub async fn list_with(
     details: &DetailOptions,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let loaded = super::details::load_all(client, details).await?;
+    let mut loaded = super::details::load_all(client, details).await?;
     let now = Timestamp::now();
     let report = report(&loaded.apps, now, within);
     write(&report, format, now, out)?;
+    let read = loaded.apps.len();
+    // Freed on another thread while the output is flushed and the process ends.
+    crate::memory::free_in_background(std::mem::take(&mut loaded.apps));
     if !loaded.complete() {
         return Err(Failure::new(
-            incomplete(&loaded.unread, loaded.apps.len(), report.summary(within)),
+            incomplete(&loaded.unread, read, report.summary(within)),
             EXIT_INCOMPLETE,
         ));
     }
