@@ -11,7 +11,6 @@ pub mod error;
 pub mod http;
 pub mod inspect;
 pub mod jwt;
-mod list_parse;
 pub mod list_stream;
 pub mod login;
 pub mod model;
