@@ -137,7 +137,7 @@ impl Overlay {
 
 /// Every key table, in the order the help lists them: a section's lines keep this order (the
 /// group of each binding picks its section). An overlay's tables go here with `Overlay::keys`.
-pub fn help_order() -> [&'static [Binding]; 25] {
+pub fn help_order() -> [&'static [Binding]; 26] {
     [
         keymap::BINDINGS,
         keymap::HELP_KEYS.bindings,
@@ -147,6 +147,7 @@ pub fn help_order() -> [&'static [Binding]; 25] {
         secret_new::FORM_KEYS.bindings,
         reveal::KEYS.bindings,
         secret_new::WIZARD_KEYS.bindings,
+        secret_new::STEP_KEYS.bindings,
         rotate::PICK_KEYS.bindings,
         rotate::DISCARD_KEYS.bindings,
         delete_secret::CONFIRM_KEYS.bindings,

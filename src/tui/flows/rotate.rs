@@ -150,7 +150,9 @@ impl Rotation {
             Step::OfferDelete => &PICK_KEYS,
             Step::ConfirmDelete => &super::delete_secret::CONFIRM_KEYS,
             Step::LeaveUnseen { .. } => &DISCARD_KEYS,
-            _ => &secret_new::WIZARD_KEYS,
+            // Where `r` retries: a lost mint (refresh and look) and a failed check.
+            Step::MintUnknown { .. } | Step::VerifyFailed { .. } => &secret_new::WIZARD_KEYS,
+            _ => &secret_new::STEP_KEYS,
         }
     }
 

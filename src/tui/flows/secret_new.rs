@@ -44,6 +44,17 @@ pub static WIZARD_KEYS: KeyTable = KeyTable {
     ],
 };
 
+/// A wizard step where only Enter moves on: a check that passed, the end, or a wait for the
+/// server. `r` retries nothing there, so the hint bar does not offer it.
+#[rustfmt::skip]
+pub static STEP_KEYS: KeyTable = KeyTable {
+    name: "secret step",
+    rest: Rest::Dropped,
+    bindings: &[
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "continue (Esc leaves; the value is dropped)"),
+    ],
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExpiryChoice {
     Days(i64),

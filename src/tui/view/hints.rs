@@ -96,6 +96,7 @@ fn picks(table: Option<&KeyTable>, focus: Pane) -> &'static [Hint] {
             (&[A::Secret(SK::Retry)], "retry"),
             (&[A::Back], "leave"),
         ],
+        Some("secret step") => &[(&[A::Submit], "continue"), (&[A::Back], "leave")],
         Some("secret pick") => &[
             (&[A::Down, A::Up], "move"),
             (&[A::Secret(SK::Toggle)], "mark"),
@@ -242,6 +243,7 @@ mod tests {
             &scope_picker::KEYS,
             &secret_new::FORM_KEYS,
             &secret_new::WIZARD_KEYS,
+            &secret_new::STEP_KEYS,
             &token::INSPECTOR_KEYS,
             &token::PASTE_KEYS,
             &token::TEST_KEYS,
