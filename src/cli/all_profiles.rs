@@ -19,7 +19,7 @@ use super::secrets::{
 use super::table::Table;
 use crate::api::pacer::Budget;
 use crate::config::{ConfigFiles, Flags};
-use crate::domain::{csv_cell, expiry, sanitize, shown_message};
+use crate::domain::{sanitize, shown_message};
 
 /// Every configured profile's selector, as `--profile` takes it.
 fn selectors(cli: &Cli) -> Result<Vec<String>, Failure> {
@@ -183,38 +183,16 @@ fn write_secrets(
 ) -> Result<(), Failure> {
     match format {
         Format::Table => {
-            let mut table = Table::new(vec![
-                "PROFILE",
-                "APP",
-                "CLIENT ID",
-                "SECRET ID",
-                "DESCRIPTION",
-                "EXPIRES",
-                "LEFT",
-                "APP STATE",
-            ]);
+            let mut columns = vec!["PROFILE"];
+            columns.extend(super::secrets::TABLE_COLUMNS);
+            let mut table = Table::new(columns);
             for (profile, r) in rows {
-                table.row(vec![
-                    profile.clone(),
-                    r.app_name.clone(),
-                    r.client_id.clone(),
-                    r.secret_id.to_string(),
-                    r.description.clone().unwrap_or_default(),
-                    r.expiry_time
-                        .map(expiry::date)
-                        .unwrap_or_else(|| "never".to_owned()),
-                    expiry::badge(r.expiry_time, now),
-                    r.app_state_text.clone(),
-                ]);
+                let mut cells = vec![profile.clone()];
+                cells.extend(super::secrets::table_cells(r, now));
+                table.row(cells);
             }
             table.write(out)?;
-            writeln!(
-                out,
-                "{} secrets, {} expired, {} expiring",
-                rows.len(),
-                totals.expired,
-                totals.expiring
-            )?;
+            super::secrets::write_totals(rows.len(), totals.expired, totals.expiring, out)?;
             let names: Vec<String> = totals
                 .no_valid
                 .iter()
@@ -243,28 +221,11 @@ fn write_secrets(
             super::output::write_json(out, &values)?;
         }
         Format::Csv => {
-            writeln!(
-                out,
-                "profile,appName,clientId,secretId,description,creationTime,expiryTime,status,appSecretState"
-            )?;
+            writeln!(out, "profile,{}", super::secrets::CSV_HEADER)?;
             for (profile, r) in rows {
-                let status = serde_json::to_value(r.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                let cells = [
-                    profile.clone(),
-                    r.app_name.clone(),
-                    r.client_id.clone(),
-                    r.secret_id.to_string(),
-                    r.description.clone().unwrap_or_default(),
-                    r.creation_time.to_string(),
-                    r.expiry_time.map(|t| t.to_string()).unwrap_or_default(),
-                    status,
-                    r.app_secret_state.to_owned(),
-                ];
-                let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-                writeln!(out, "{}", line.join(","))?;
+                let mut fields = vec![profile.clone()];
+                fields.extend(super::secrets::csv_fields(r));
+                super::secrets::write_csv_line(&fields, out)?;
             }
         }
     }

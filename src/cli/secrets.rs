@@ -197,37 +197,52 @@ pub fn write(
     }
 }
 
-fn write_table(report: &Report, now: Timestamp, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut table = Table::new(vec![
-        "APP",
-        "CLIENT ID",
-        "SECRET ID",
-        "DESCRIPTION",
-        "EXPIRES",
-        "LEFT",
-        "APP STATE",
-    ]);
-    for r in &report.rows {
-        table.row(vec![
-            r.app_name.clone(),
-            r.client_id.clone(),
-            r.secret_id.to_string(),
-            r.description.clone().unwrap_or_default(),
-            r.expiry_time
-                .map(expiry::date)
-                .unwrap_or_else(|| "never".to_owned()),
-            expiry::badge(r.expiry_time, now),
-            r.app_state_text.clone(),
-        ]);
-    }
-    table.write(out)?;
+/// The secrets table's columns; `secrets list --all-profiles` puts PROFILE before them.
+pub(super) const TABLE_COLUMNS: [&str; 7] = [
+    "APP",
+    "CLIENT ID",
+    "SECRET ID",
+    "DESCRIPTION",
+    "EXPIRES",
+    "LEFT",
+    "APP STATE",
+];
+
+/// One row of the secrets table, in `TABLE_COLUMNS` order.
+pub(super) fn table_cells(r: &SecretRow, now: Timestamp) -> Vec<String> {
+    vec![
+        r.app_name.clone(),
+        r.client_id.clone(),
+        r.secret_id.to_string(),
+        r.description.clone().unwrap_or_default(),
+        r.expiry_time
+            .map(expiry::date)
+            .unwrap_or_else(|| "never".to_owned()),
+        expiry::badge(r.expiry_time, now),
+        r.app_state_text.clone(),
+    ]
+}
+
+/// The line under a secrets table: how many rows, expired and expiring.
+pub(super) fn write_totals(
+    rows: usize,
+    expired: usize,
+    expiring: usize,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} secrets, {} expired, {} expiring",
-        report.rows.len(),
-        report.expired,
-        report.expiring
-    )?;
+        "{rows} secrets, {expired} expired, {expiring} expiring"
+    )
+}
+
+fn write_table(report: &Report, now: Timestamp, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut table = Table::new(TABLE_COLUMNS.to_vec());
+    for r in &report.rows {
+        table.row(table_cells(r, now));
+    }
+    table.write(out)?;
+    write_totals(report.rows.len(), report.expired, report.expiring, out)?;
     let names: Vec<String> = report
         .no_valid
         .iter()
@@ -255,28 +270,38 @@ pub(super) fn write_no_valid(names: &[String], out: &mut dyn Write) -> std::io::
     )
 }
 
+/// The CSV header; `--all-profiles` puts `profile,` before it.
+pub(super) const CSV_HEADER: &str =
+    "appName,clientId,secretId,description,creationTime,expiryTime,status,appSecretState";
+
+/// One CSV row's fields, in `CSV_HEADER` order, before quoting.
+pub(super) fn csv_fields(r: &SecretRow) -> Vec<String> {
+    let status = serde_json::to_value(r.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    vec![
+        r.app_name.clone(),
+        r.client_id.clone(),
+        r.secret_id.to_string(),
+        r.description.clone().unwrap_or_default(),
+        r.creation_time.to_string(),
+        r.expiry_time.map(|t| t.to_string()).unwrap_or_default(),
+        status,
+        r.app_secret_state.to_owned(),
+    ]
+}
+
+/// One CSV line, each field quoted as it needs.
+pub(super) fn write_csv_line(fields: &[String], out: &mut dyn Write) -> std::io::Result<()> {
+    let line: Vec<String> = fields.iter().map(|c| csv_cell(c)).collect();
+    writeln!(out, "{}", line.join(","))
+}
+
 fn write_csv(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "appName,clientId,secretId,description,creationTime,expiryTime,status,appSecretState"
-    )?;
+    writeln!(out, "{CSV_HEADER}")?;
     for r in &report.rows {
-        let status = serde_json::to_value(r.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let cells = [
-            r.app_name.clone(),
-            r.client_id.clone(),
-            r.secret_id.to_string(),
-            r.description.clone().unwrap_or_default(),
-            r.creation_time.to_string(),
-            r.expiry_time.map(|t| t.to_string()).unwrap_or_default(),
-            status,
-            r.app_secret_state.to_owned(),
-        ];
-        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        writeln!(out, "{}", line.join(","))?;
+        write_csv_line(&csv_fields(r), out)?;
     }
     Ok(())
 }
