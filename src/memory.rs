@@ -51,20 +51,15 @@ pub fn release_free_memory_soon() {
     }
 }
 
-/// Drops `value` on a short-lived thread, then asks for `release_free_memory_soon`: the UI
-/// thread hands over what a refresh replaced instead of spending milliseconds freeing it.
-/// When no thread can start, the value is dropped here, as usual.
+/// Drops `value` on a short-lived thread: the UI thread hands over what a refresh replaced
+/// instead of spending milliseconds freeing it. Giving the memory back stays the caller's
+/// call (`release_free_memory_soon`, whose delay outlasts the drop). When no thread can
+/// start, the value is dropped here, as usual.
 pub fn free_in_background<T: Send + 'static>(value: T) {
-    let started = std::thread::Builder::new()
+    // On failure the closure, and the value with it, is dropped by `spawn` itself.
+    let _ = std::thread::Builder::new()
         .name("extapps-free".into())
-        .spawn(move || {
-            drop(value);
-            release_free_memory_soon();
-        });
-    if started.is_err() {
-        // The closure, and the value with it, was dropped by the failed spawn.
-        release_free_memory_soon();
-    }
+        .spawn(move || drop(value));
 }
 
 // The test that freed memory goes back to the system is `tests/memory_release.rs`: it reads

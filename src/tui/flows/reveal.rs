@@ -21,7 +21,7 @@ pub static KEYS: KeyTable = KeyTable {
     bindings: &[
         on(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, "show / hide the new secret"),
         on(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, "copy the new secret"),
-        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "continue (Esc leaves; the value is dropped)"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, super::secret_new::CONTINUE),
     ],
 };
 

@@ -31,7 +31,7 @@ pub static PICK_KEYS: KeyTable = KeyTable {
         on(&[k('j'), code(KeyCode::Down)], A::Down, G::SecretFlows, "old secrets: down / up"),
         on(&[k('k'), code(KeyCode::Up)], A::Up, G::SecretFlows, "old secrets: down / up"),
         on(&[k(' ')], A::Secret(SK::Toggle), G::SecretFlows, "mark / unmark for deletion"),
-        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "continue (Esc leaves; the value is dropped)"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, super::secret_new::CONTINUE),
         on(&[k('v')], A::Secret(SK::ToggleMask), G::SecretFlows, "show / hide the new secret"),
         on(&[k('y')], A::Secret(SK::CopySecret), G::SecretFlows, "copy the new secret"),
     ],

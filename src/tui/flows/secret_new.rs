@@ -32,14 +32,18 @@ pub static FORM_KEYS: KeyTable = KeyTable {
     ],
 };
 
-/// A step that only moves on (Enter), retries (r) or leaves (Esc): an unknown mint, and
-/// the rotation's waiting and result steps.
+/// Enter's text in every step of the secret flows: one text, so the help shows one line for
+/// them all.
+pub const CONTINUE: &str = "continue (Esc leaves; the value is dropped)";
+
+/// A step that only moves on (Enter), retries (r) or leaves (Esc): an unknown mint, and a
+/// rotation's failed check.
 #[rustfmt::skip]
 pub static WIZARD_KEYS: KeyTable = KeyTable {
     name: "secret wizard",
     rest: Rest::Dropped,
     bindings: &[
-        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "continue (Esc leaves; the value is dropped)"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, CONTINUE),
         on(&[k('r')], A::Secret(SK::Retry), G::SecretFlows, "retry the check / refresh and look"),
     ],
 };
@@ -51,7 +55,7 @@ pub static STEP_KEYS: KeyTable = KeyTable {
     name: "secret step",
     rest: Rest::Dropped,
     bindings: &[
-        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, "continue (Esc leaves; the value is dropped)"),
+        on(&[code(KeyCode::Enter)], A::Submit, G::SecretFlows, CONTINUE),
     ],
 };
 
