@@ -36,13 +36,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$EXTAPPS" --log-file "$work/sim.log" sim --port 0 --apps "$APPS" --list-shape full >"$work/sim.out" &
-sim_pid=$!
-for _ in $(seq 600); do
-    grep -q '^  export ' "$work/sim.out" 2>/dev/null && break
-    kill -0 "$sim_pid" 2>/dev/null || { cat "$work/sim.out" >&2; exit 1; }
-    sleep 0.1
-done
+. benches/sim.sh
+start_sim
 # The simulator prints the settings that point extapps at it, and the organization's GUID.
 eval "$(grep '^  export ' "$work/sim.out")"
 export UIPATH_URI UIPATH_ORGANIZATION UIPATH_CLIENT_ID UIPATH_CLIENT_SECRET

@@ -28,13 +28,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$EXTAPPS" --log-file "$work/sim.log" sim --port 0 --apps "$APPS" --list-shape full >"$work/sim.out" &
-sim_pid=$!
-for _ in $(seq 600); do
-    grep -q '^  export ' "$work/sim.out" 2>/dev/null && break
-    kill -0 "$sim_pid" 2>/dev/null || { cat "$work/sim.out" >&2; exit 1; }
-    sleep 0.1
-done
+. benches/sim.sh
+start_sim
 exports=$(grep '^  export ' "$work/sim.out" | sed 's/^  export //')
 : >"$work/empty.toml"
 tmux new-session -d -s "$session" -x 200 -y 50 \
