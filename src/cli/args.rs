@@ -297,6 +297,10 @@ pub struct SimArgs {
     /// null, as the live server answers) or `full` (every app whole).
     #[arg(long, value_enum, default_value_t = crate::sim::ListShape::Summary)]
     pub list_shape: crate::sim::ListShape,
+    /// How the app list's body is sent: `streamed` (written as it is serialised, in pieces) or
+    /// `buffered` (serialised whole, then sent with its length).
+    #[arg(long, value_enum, default_value_t = crate::sim::ListDelivery::Streamed)]
+    pub list_delivery: crate::sim::ListDelivery,
     /// Serve this many organizations: demo-org, then demo-org-2, ... each with its own
     /// partition id, admin app (demo-admin-N, secret demo-admin-N-secret) and --apps
     /// generated apps; the first one alone has the demo apps.

@@ -13,6 +13,7 @@ pub async fn run(args: &SimArgs) -> Result<(), Failure> {
         faults: args.faults.to_faults(),
         read_lag: std::time::Duration::from_millis(args.read_lag_ms),
         list_shape: args.list_shape,
+        list_delivery: args.list_delivery,
         fail_detail_reads: args.fail_detail_reads.clone(),
         orgs: usize::from(args.orgs),
         ..Default::default()
@@ -35,11 +36,15 @@ pub async fn run(args: &SimArgs) -> Result<(), Failure> {
     println!("  client id:     {}", handle.admin_client_id());
     println!("  client secret: {}", handle.admin_secret());
     println!(
-        "  list shape:    {}",
+        "  list shape:    {}{}",
         match args.list_shape {
             crate::sim::ListShape::Summary =>
                 "summary (scopes and secrets only in each app's own read)",
             crate::sim::ListShape::Full => "full",
+        },
+        match args.list_delivery {
+            crate::sim::ListDelivery::Streamed => ", streamed",
+            crate::sim::ListDelivery::Buffered => ", buffered",
         }
     );
     println!();

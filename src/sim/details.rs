@@ -22,6 +22,19 @@ pub enum ListShape {
     Full,
 }
 
+/// How the list's body is sent. Whether the live server writes its list as it serialises it
+/// (ASP.NET Core's System.Text.Json formatter does, in chunks) or whole after serialising it
+/// (a buffering formatter) has not been observed; extapps reads it as it arrives either way,
+/// and the tests run both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ListDelivery {
+    /// Written in pieces as it is serialised (chunked, no Content-Length).
+    #[default]
+    Streamed,
+    /// Serialised whole first, then sent with its Content-Length.
+    Buffered,
+}
+
 /// A list entry in the summary shape. The nulls are written out, as the live server does.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -53,14 +66,16 @@ impl<'a> From<&'a App> for AppSummary<'a> {
 #[derive(Default)]
 pub struct DetailState {
     shape: Mutex<ListShape>,
+    delivery: Mutex<ListDelivery>,
     failing: Mutex<HashSet<String>>,
     reads: AtomicU64,
 }
 
 impl DetailState {
-    pub fn new(shape: ListShape) -> Self {
+    pub fn new(shape: ListShape, delivery: ListDelivery) -> Self {
         DetailState {
             shape: Mutex::new(shape),
+            delivery: Mutex::new(delivery),
             ..DetailState::default()
         }
     }
@@ -71,6 +86,14 @@ impl DetailState {
 
     pub fn set_shape(&self, shape: ListShape) {
         *self.shape.lock().unwrap_or_else(|e| e.into_inner()) = shape;
+    }
+
+    pub fn delivery(&self) -> ListDelivery {
+        *self.delivery.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_delivery(&self, delivery: ListDelivery) {
+        *self.delivery.lock().unwrap_or_else(|e| e.into_inner()) = delivery;
     }
 
     pub fn set_failing(&self, ids: HashSet<String>) {

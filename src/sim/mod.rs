@@ -16,6 +16,7 @@ mod login;
 mod ratelimit;
 mod routes;
 mod store;
+mod streamed;
 mod tokens;
 
 use std::net::Ipv4Addr;
@@ -34,7 +35,7 @@ pub use demo::{
     DEMO_ADMIN_ID, DEMO_ADMIN_SECRET, DEMO_ORGANIZATION, DEMO_READER_ID, DEMO_READER_SECRET,
     demo_apps, demo_catalog, extra_admin_id, extra_admin_secret, extra_org_name, generated_apps,
 };
-pub use details::ListShape;
+pub use details::{ListDelivery, ListShape};
 pub use faults::Faults;
 pub use login::{
     CODE_LIFETIME_SECS, DEMO_LOGIN_CLIENT_ID, DEMO_LOGIN_REDIRECT_URI, DEMO_USER_ID, DEMO_USER_NAME,
@@ -97,6 +98,8 @@ pub struct SimSettings {
     pub read_lag: Duration,
     /// What the list carries: summaries (as the live server) unless `Full`.
     pub list_shape: ListShape,
+    /// Whether the list is written as it is serialised (the default) or whole.
+    pub list_delivery: ListDelivery,
     /// Client ids whose own read (`GET .../{id}`) answers 500.
     pub fail_detail_reads: Vec<String>,
     /// Organizations served: the demo one, then `demo-org-2`, ... each with its own partition,
@@ -116,6 +119,7 @@ impl Default for SimSettings {
             faults: Faults::none(),
             read_lag: Duration::ZERO,
             list_shape: ListShape::default(),
+            list_delivery: ListDelivery::default(),
             fail_detail_reads: Vec::new(),
             orgs: 1,
         }
@@ -355,6 +359,11 @@ impl SimState {
         self.shared.details.set_shape(shape);
     }
 
+    /// Switches how the list's body is sent from now on.
+    pub fn set_list_delivery(&self, delivery: ListDelivery) {
+        self.shared.details.set_delivery(delivery);
+    }
+
     /// From now on the own reads of exactly these apps answer 500 (an empty list heals them).
     pub fn fail_detail_reads<S: Into<String>>(&self, client_ids: impl IntoIterator<Item = S>) {
         let ids = client_ids.into_iter().map(Into::into).collect();
@@ -507,7 +516,7 @@ pub async fn start(settings: SimSettings) -> std::io::Result<SimHandle> {
             offset: Mutex::new(SignedDuration::ZERO),
         },
         faults: Arc::new(faults::FaultState::new(settings.faults.clone())),
-        details: details::DetailState::new(settings.list_shape),
+        details: details::DetailState::new(settings.list_shape, settings.list_delivery),
     });
     shared
         .details

@@ -21,7 +21,7 @@ use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-use super::details::{AppSummary, ListShape};
+use super::details::{AppSummary, ListDelivery, ListShape};
 use super::login::{self, AuthorizeError};
 use super::ratelimit::{Bucket, retry_after_secs};
 use super::store::StoreError;
@@ -371,10 +371,29 @@ fn ok<T: serde::Serialize>(value: &T) -> ApiResult {
 
 async fn list_apps(a: Admitted<Read>) -> ApiResult {
     let apps = a.org().visible_list(a.s.clock.org_now());
-    match a.s.details.shape() {
-        ListShape::Full => ok(&apps),
-        ListShape::Summary => ok(&apps.iter().map(AppSummary::from).collect::<Vec<_>>()),
-    }
+    let shape = a.s.details.shape();
+    let write = move |w: &mut dyn std::io::Write| {
+        use serde::Serializer as _;
+        let mut json = serde_json::Serializer::new(w);
+        match shape {
+            ListShape::Full => (&mut json).collect_seq(&apps),
+            ListShape::Summary => (&mut json).collect_seq(apps.iter().map(AppSummary::from)),
+        }
+    };
+    Ok(match a.s.details.delivery() {
+        ListDelivery::Streamed => super::streamed::json(write),
+        ListDelivery::Buffered => {
+            let mut body = Vec::new();
+            write(&mut body)
+                .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response()
+        }
+    })
 }
 
 async fn get_app(a: Admitted<Read>, Path(p): Path<AppPath>) -> ApiResult {

@@ -2,7 +2,7 @@
 //! full; and the client marking whether an app's scopes and secrets are known.
 
 use crate::common::*;
-use extapps::sim::{ListShape, SimSettings};
+use extapps::sim::{ListDelivery, ListShape, SimHandle, SimSettings};
 
 #[tokio::test]
 async fn the_default_list_is_summaries_and_the_own_read_is_whole() {
@@ -83,4 +83,62 @@ async fn chosen_detail_reads_fail_and_reads_are_counted() {
     assert!(after >= 2, "retries of the failing read count too: {after}");
     h.state().fail_detail_reads(Vec::<String>::new());
     assert!(client.app_details("demo-reader").await.is_ok());
+}
+
+/// The raw list answer: its body, how many pieces it arrived in, and its Content-Length.
+async fn raw_list(h: &SimHandle) -> (Vec<u8>, usize, Option<u64>) {
+    let client = admin(h);
+    let token = client.token().await.unwrap();
+    let url = format!("{}/api/ExternalClient/{}", h.api_base(), h.partition_id);
+    let mut resp = client
+        .http()
+        .get(&url)
+        .bearer_auth(secrecy::ExposeSecret::expose_secret(&token.value))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let length = resp.content_length();
+    let (mut body, mut pieces) = (Vec::new(), 0);
+    while let Some(chunk) = resp.chunk().await.unwrap() {
+        body.extend_from_slice(&chunk);
+        pieces += 1;
+    }
+    (body, pieces, length)
+}
+
+#[tokio::test]
+async fn the_list_reads_the_same_whether_streamed_or_sent_whole() {
+    let h = sim_with(SimSettings {
+        list_shape: ListShape::Full,
+        extra_apps: 400,
+        ..SimSettings::default()
+    })
+    .await;
+    let mut truth = h.state().apps();
+    for a in &mut truth {
+        a.details = extapps::api::model::Details::Known;
+    }
+
+    // The default: written as serialised, so a large list comes in pieces with no length.
+    let (streamed, pieces, length) = raw_list(&h).await;
+    assert!(streamed.len() > 1_000_000, "{}", streamed.len());
+    assert_eq!(length, None);
+    assert!(pieces > 1, "{pieces}");
+    assert_eq!(admin(&h).list_apps().await.unwrap(), truth);
+
+    h.state().set_list_delivery(ListDelivery::Buffered);
+    let (whole, _, length) = raw_list(&h).await;
+    assert_eq!(length, Some(whole.len() as u64));
+    assert_eq!(whole, streamed, "the same bytes either way");
+    assert_eq!(admin(&h).list_apps().await.unwrap(), truth);
+
+    // Summaries too.
+    h.state().set_list_shape(ListShape::Summary);
+    let buffered = admin(&h).list_apps().await.unwrap();
+    h.state().set_list_delivery(ListDelivery::Streamed);
+    let streamed = admin(&h).list_apps().await.unwrap();
+    assert_eq!(streamed, buffered);
+    assert_eq!(streamed.len(), truth.len());
+    assert!(streamed.iter().all(|a| !a.details_known()));
 }
