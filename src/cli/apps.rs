@@ -5,7 +5,7 @@ use std::io::Write;
 use jiff::Timestamp;
 
 use super::Failure;
-use super::list_json::ListEntry;
+use super::list_json::ListOut;
 use super::output::write_json;
 use super::table::Table;
 use crate::api::IdentityClient;
@@ -21,8 +21,8 @@ pub async fn list(client: &IdentityClient, json: bool, out: &mut dyn Write) -> R
     apps.sort_by_cached_key(|a| a.name.to_lowercase());
     let written = if json {
         let now = Timestamp::now();
-        let entries: Vec<ListEntry> = apps.iter().map(|a| ListEntry(a, now)).collect();
-        write_json(out, &entries).map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))
+        write_json(out, &ListOut::new(&apps, now))
+            .map_err(|e| Failure::new(format!("cannot write JSON: {e}"), 1))
     } else {
         write_list(&apps, Timestamp::now(), out).map_err(Failure::from)
     };

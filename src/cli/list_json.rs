@@ -3,26 +3,84 @@
 //! resource, scope and secret, every text copied) and printed from there, which sorted their
 //! keys; the keys stay in that alphabetical order here, so the output is the same text.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use secrecy::ExposeSecret;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 use jiff::Timestamp;
 
+use super::output::json_fragment;
 use crate::api::model::{App, Resource, Scope, Secret};
 use crate::domain::secret_state;
 
-/// One app of the list, with its secret state at the given time. Scopes and secrets not
-/// loaded are `null`, so that no script reads an empty list as "none".
-pub struct ListEntry<'a>(pub &'a App, pub Timestamp);
+/// The apps as the list writes them, with their secret states at `now`.
+pub struct ListOut<'a> {
+    apps: &'a [App],
+    now: Timestamp,
+    scopes: ScopeTexts,
+}
+
+impl<'a> ListOut<'a> {
+    pub fn new(apps: &'a [App], now: Timestamp) -> Self {
+        ListOut {
+            apps,
+            now,
+            scopes: ScopeTexts::default(),
+        }
+    }
+}
+
+impl Serialize for ListOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.apps.iter().map(|app| ListEntry {
+            app,
+            now: self.now,
+            scopes: &self.scopes,
+        }))
+    }
+}
+
+/// Each distinct scope's text, made once per list. An organization's 100,000 scopes are a few
+/// hundred catalog scopes over and over (parsing shares them, see `SharedStr`), and writing
+/// each through serde again was most of the output's time. Keyed by the shared allocation:
+/// the apps, and so every key's allocation, outlive the writing of the list, so no key can be
+/// freed and reused for another scope meanwhile.
+#[derive(Default)]
+struct ScopeTexts(RefCell<HashMap<*const Scope, Box<RawValue>>>);
+
+impl ScopeTexts {
+    fn write<S: SerializeSeq>(&self, seq: &mut S, scope: &Arc<Scope>) -> Result<(), S::Error> {
+        let mut texts = self.0.borrow_mut();
+        let key = Arc::as_ptr(scope);
+        if !texts.contains_key(&key) {
+            match json_fragment(&ScopeOut(scope)) {
+                Ok(text) => texts.insert(key, text),
+                // Not expected (a scope is plain text), but never worth failing the list for.
+                Err(_) => return seq.serialize_element(&ScopeOut(scope)),
+            };
+        }
+        seq.serialize_element(&texts[&key])
+    }
+}
+
+/// One app of the list. Scopes and secrets not loaded are `null`, so that no script reads an
+/// empty list as "none".
+struct ListEntry<'a> {
+    app: &'a App,
+    now: Timestamp,
+    scopes: &'a ScopeTexts,
+}
 
 impl Serialize for ListEntry<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let app = self.0;
+        let app = self.app;
         let known = app.details_known();
-        let status = secret_state::of(app, self.1);
+        let status = secret_state::of(app, self.now);
         let mut m = s.serialize_map(None)?;
         if let Some(certs) = &app.client_certificates {
             m.serialize_entry("clientCertificates", certs)?;
@@ -35,7 +93,7 @@ impl Serialize for ListEntry<'_> {
         m.serialize_entry("nextExpiry", &status.next_expiry().as_ref().map(Display))?;
         m.serialize_entry("redirectUri", &app.redirect_uri)?;
         if known {
-            m.serialize_entry("resources", &Each::<_, ResourceOut>::new(&app.resources))?;
+            m.serialize_entry("resources", &ResourcesOut(&app.resources, self.scopes))?;
         } else {
             m.serialize_entry("resources", &())?;
         }
@@ -69,13 +127,15 @@ impl<'a, T, W: From<&'a T> + Serialize> Serialize for Each<'a, T, W> {
     }
 }
 
-struct ResourceOut<'a>(&'a Resource);
+struct ResourcesOut<'a>(&'a [Resource], &'a ScopeTexts);
 
-impl<'a> From<&'a Resource> for ResourceOut<'a> {
-    fn from(r: &'a Resource) -> Self {
-        ResourceOut(r)
+impl Serialize for ResourcesOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| ResourceOut(r, self.1)))
     }
 }
+
+struct ResourceOut<'a>(&'a Resource, &'a ScopeTexts);
 
 impl Serialize for ResourceOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -84,18 +144,24 @@ impl Serialize for ResourceOut<'_> {
         m.serialize_entry("description", &r.description)?;
         m.serialize_entry("displayName", &r.display_name)?;
         m.serialize_entry("name", &r.name)?;
-        m.serialize_entry("scopes", &Each::<_, ScopeOut>::new(&r.scopes))?;
+        m.serialize_entry("scopes", &ScopesOut(&r.scopes, self.1))?;
         m.end()
     }
 }
 
-struct ScopeOut<'a>(&'a Scope);
+struct ScopesOut<'a>(&'a [Arc<Scope>], &'a ScopeTexts);
 
-impl<'a> From<&'a Arc<Scope>> for ScopeOut<'a> {
-    fn from(s: &'a Arc<Scope>) -> Self {
-        ScopeOut(s)
+impl Serialize for ScopesOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for scope in self.0 {
+            self.1.write(&mut seq, scope)?;
+        }
+        seq.end()
     }
 }
+
+struct ScopeOut<'a>(&'a Scope);
 
 impl Serialize for ScopeOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -146,15 +212,17 @@ mod tests {
 
     /// The entry as `apps::list_entry` builds it: the app as a `Value`, patched.
     fn both(apps: &[App], now: Timestamp) -> (String, String) {
-        let entries: Vec<ListEntry> = apps.iter().map(|a| ListEntry(a, now)).collect();
         let values: Vec<serde_json::Value> = apps
             .iter()
             .map(|a| crate::cli::apps::list_entry(a, now).unwrap())
             .collect();
-        (
-            serde_json::to_string_pretty(&entries).unwrap(),
-            serde_json::to_string_pretty(&values).unwrap(),
-        )
+        (text(&ListOut::new(apps, now)), text(&values))
+    }
+
+    fn text<T: Serialize>(value: &T) -> String {
+        let mut out = Vec::new();
+        crate::cli::output::write_json(&mut out, value).unwrap();
+        String::from_utf8(out).unwrap()
     }
 
     #[test]

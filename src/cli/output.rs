@@ -10,7 +10,7 @@
 use std::io::{self, BufWriter, ErrorKind, Write};
 
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::Formatter;
 
 use super::Failure;
 
@@ -140,10 +140,52 @@ impl Write for Chunks<'_> {
     }
 }
 
-/// serde_json's pretty layout, with the characters a terminal would obey escaped inside
-/// strings (outside them, JSON has only ASCII punctuation and whitespace).
+/// serde_json's pretty layout (two spaces a level), with the characters a terminal would obey
+/// escaped inside strings (outside them, JSON has only ASCII punctuation and whitespace).
+///
+/// The layout is written here rather than by serde_json's `PrettyFormatter` so that an indent
+/// is one write instead of one per level, and so that a raw fragment (text made once and
+/// repeated, see `list_json`) is indented to where it lands.
 #[derive(Default)]
-struct SafeFormatter(PrettyFormatter<'static>);
+struct SafeFormatter {
+    depth: usize,
+    /// The innermost open array or object has an element.
+    has_value: bool,
+}
+
+const SPACES: &[u8; 64] = b"                                                                ";
+
+impl SafeFormatter {
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        let mut width = self.depth * 2;
+        while width > 0 {
+            let n = width.min(SPACES.len());
+            w.write_all(&SPACES[..n])?;
+            width -= n;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
 
 impl Formatter for SafeFormatter {
     fn write_string_fragment<W: ?Sized + Write>(
@@ -154,41 +196,71 @@ impl Formatter for SafeFormatter {
         writer.write_all(crate::domain::sanitize::json_escaped(fragment).as_bytes())
     }
 
+    /// A fragment laid out from depth 0 (as [`json_text`] makes it): each of its lines after
+    /// the first moves in to the depth it is written at.
+    fn write_raw_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment.as_bytes();
+        while let Some(at) = memchr::memchr(b'\n', rest) {
+            w.write_all(&rest[..=at])?;
+            self.indent(w)?;
+            rest = &rest[at + 1..];
+        }
+        w.write_all(rest)
+    }
+
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
+        self.open(w, b"[")
     }
 
     fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
+        self.close(w, b"]")
     }
 
     fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
+        self.item(w, first)
     }
 
-    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 
     fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
+        self.open(w, b"{")
     }
 
     fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
+        self.close(w, b"}")
     }
 
     fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
+        self.item(w, first)
     }
 
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
+        w.write_all(b": ")
     }
 
-    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
+}
+
+/// `value` as [`write_json`] lays it out at depth 0, without the newline, as a raw fragment
+/// to be written again and again.
+pub(super) fn json_fragment<T: Serialize + ?Sized>(
+    value: &T,
+) -> io::Result<Box<serde_json::value::RawValue>> {
+    let mut text = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut text, SafeFormatter::default());
+    value.serialize(&mut ser).map_err(io::Error::other)?;
+    let text = String::from_utf8(text).map_err(io::Error::other)?;
+    serde_json::value::RawValue::from_string(text).map_err(io::Error::other)
 }
 
 #[cfg(test)]
@@ -256,6 +328,64 @@ mod tests {
         let want = crate::domain::json_text(serde_json::to_string_pretty(&v).unwrap()) + "\n";
         assert_eq!(String::from_utf8(buf).unwrap(), want);
         assert!(want.contains(r"\u202e") && want.contains(r"\u007f") && want.contains(r"\u009b"));
+    }
+
+    #[test]
+    fn deep_and_empty_nesting_is_laid_out_as_serde_json_does() {
+        let mut deep = serde_json::json!({"leaf": [[], {}, [{}], "x"]});
+        // Deeper than one write of spaces reaches.
+        for i in 0..40 {
+            deep = serde_json::json!({ "k": [deep, i, {}], "e": [] });
+        }
+        let mut buf = Vec::new();
+        write_json(&mut buf, &deep).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            serde_json::to_string_pretty(&deep).unwrap() + "\n"
+        );
+    }
+
+    #[test]
+    fn a_fragment_is_indented_to_where_it_is_written() {
+        let inner = serde_json::json!({"name": "a\u{202e}", "list": [1, {"x": []}], "o": {}});
+        let fragment = json_fragment(&inner).unwrap();
+        assert!(fragment.get().starts_with("{\n  \""), "{}", fragment.get());
+        for depth in 0..4 {
+            let (mut with_value, mut with_fragment) = (inner.clone(), Vec::new());
+            for _ in 0..depth {
+                with_value = serde_json::json!([{"a": with_value}]);
+            }
+            // The same nesting around the fragment, written through a serializable wrapper.
+            struct Nest<'a>(usize, &'a serde_json::value::RawValue);
+            impl Serialize for Nest<'_> {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeSeq;
+                    if self.0 == 0 {
+                        return self.1.serialize(s);
+                    }
+                    let mut seq = s.serialize_seq(Some(1))?;
+                    seq.serialize_element(&NestMap(self.0, self.1))?;
+                    seq.end()
+                }
+            }
+            struct NestMap<'a>(usize, &'a serde_json::value::RawValue);
+            impl Serialize for NestMap<'_> {
+                fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap;
+                    let mut m = s.serialize_map(Some(1))?;
+                    m.serialize_entry("a", &Nest(self.0 - 1, self.1))?;
+                    m.end()
+                }
+            }
+            write_json(&mut with_fragment, &Nest(depth, &fragment)).unwrap();
+            let mut want = Vec::new();
+            write_json(&mut want, &with_value).unwrap();
+            assert_eq!(
+                String::from_utf8(with_fragment).unwrap(),
+                String::from_utf8(want).unwrap(),
+                "depth {depth}"
+            );
+        }
     }
 
     #[test]
