@@ -331,16 +331,18 @@ pub async fn list_with(
     let report = report(&loaded.apps, now, within);
     write(&report, format, now, out)?;
     let read = loaded.apps.len();
-    // Freed on another thread while the output is flushed and the process ends.
-    crate::memory::free_in_background(std::mem::take(&mut loaded.apps));
+    let (summary, code) = (report.summary(within), report.exit_code());
+    // The apps and a row per secret: freed on another thread while the output is flushed and
+    // the process ends.
+    crate::memory::free_in_background((std::mem::take(&mut loaded.apps), report));
     if !loaded.complete() {
         return Err(Failure::new(
-            incomplete(&loaded.unread, read, report.summary(within)),
+            incomplete(&loaded.unread, read, summary),
             EXIT_INCOMPLETE,
         ));
     }
-    match report.summary(within) {
-        Some(summary) => Err(Failure::new(summary, report.exit_code())),
+    match summary {
+        Some(summary) => Err(Failure::new(summary, code)),
         None => Ok(()),
     }
 }
