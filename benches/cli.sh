@@ -7,13 +7,17 @@
 #   EXTAPPS=path/to/extapps benches/cli.sh
 #   BASE=path/to/older/extapps benches/cli.sh   # the older binary's three commands too
 #   APPS=5000 RUNS=15 WARMUP=3 benches/cli.sh
+#   DELIVERY=buffered benches/cli.sh    # the simulator serialises the whole list before sending
 #
 # Targets (issue 18): JSON <= 2.5x the floor, table <= 1.8x, CSV <= 2x.
 #
-# The simulator serves the whole list (--list-shape full), so `secrets list` needs no per-app
-# reads. Its rate limit (300 GETs per 5 minutes) bounds the runs: every command of every run
-# is one GET, so keep (commands x (runs + warm-up)) under 300; each run of this script starts
-# a fresh simulator with a fresh budget.
+# By default the simulator writes the list as it serialises it, as ASP.NET Core's JSON writer
+# does, so extapps can parse while the server still writes; DELIVERY=buffered shows what is
+# left when the body arrives all at once (see BENCHMARKS.md). It serves the whole list
+# (--list-shape full), so `secrets list` needs no per-app reads. Its rate limit (300 GETs per
+# 5 minutes) bounds the runs: every command of every run is one GET, so keep (commands x
+# (runs + warm-up)) under 300; each run of this script starts a fresh simulator with a fresh
+# budget.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -52,7 +56,7 @@ token=$(curl -sf -d grant_type=client_credentials -d "client_id=$UIPATH_CLIENT_I
 url="$UIPATH_URI/$UIPATH_ORGANIZATION/identity_/api/ExternalClient/$prt"
 printf '%s\n' "Authorization: Bearer $token" >"$work/auth"
 bytes=$(curl -sf -H "@$work/auth" "$url" | wc -c)
-echo "list: $APPS generated apps (and the demo ones), $((bytes / 1000)) kB; $EXTAPPS" >&2
+echo "list: $APPS generated apps (and the demo ones), $((bytes / 1000)) kB, ${DELIVERY:-streamed}; $EXTAPPS" >&2
 
 commands=(
     -n curl "curl -sf -o /dev/null -H @$work/auth $url"
