@@ -144,9 +144,78 @@ impl Scope {
     }
 }
 
+thread_local! {
+    // A scope's JSON text to its shared copy: the same catalog scope comes as the same text in
+    // app after app, so one lookup of the text replaces parsing it (three texts to share, then
+    // the scope) every time.
+    static SCOPE_TEXTS: RefCell<ScopeTexts> = RefCell::default();
+}
+
+type ScopeTexts = std::collections::HashMap<Box<str>, Arc<Scope>, foldhash::fast::RandomState>;
+
+/// Scope texts longer than this are parsed every time: catalog scopes are short.
+const MAX_SCOPE_TEXT: usize = 1024;
+/// How many scope texts a thread remembers, so that unique texts cannot grow the table
+/// without end.
+const MAX_SCOPE_TEXTS: usize = 4096;
+
+impl Scope {
+    /// The scope `text` (one JSON object) describes, shared: looked up by its text when the
+    /// same text was read before on this thread.
+    fn from_text(text: &str) -> serde_json::Result<Arc<Scope>> {
+        if let Some(found) = SCOPE_TEXTS.with(|t| t.borrow().get(text).cloned()) {
+            return Ok(found);
+        }
+        let scope = serde_json::from_str::<Scope>(text)?.shared();
+        if text.len() <= MAX_SCOPE_TEXT {
+            SCOPE_TEXTS.with(|t| {
+                let mut t = t.borrow_mut();
+                if t.len() < MAX_SCOPE_TEXTS {
+                    t.insert(text.into(), Arc::clone(&scope));
+                }
+            });
+        }
+        Ok(scope)
+    }
+}
+
+/// A resource's scopes, `null` as none, each taken as its raw text and shared by it.
 fn shared_scopes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Arc<Scope>>, D::Error> {
-    let scopes = Option::<Vec<Scope>>::deserialize(d)?.unwrap_or_default();
-    Ok(scopes.into_iter().map(Scope::shared).collect())
+    struct Scopes;
+    impl<'de> serde::de::Visitor<'de> for Scopes {
+        type Value = Vec<Arc<Scope>>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of scopes or null")
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut scopes = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(text) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
+                let scope = Scope::from_text(text.get()).map_err(|e| {
+                    serde::de::Error::custom(format_args!("scope {}: {e}", scopes.len() + 1))
+                })?;
+                scopes.push(scope);
+            }
+            Ok(scopes)
+        }
+    }
+    d.deserialize_option(Scopes)
 }
 
 /// A client secret as the API describes it. `secret` holds the value only in the answer that
@@ -611,6 +680,50 @@ mod tests {
         // Written back as they came.
         let again: Vec<App> = serde_json::from_str(&serde_json::to_string(&apps).unwrap()).unwrap();
         assert_eq!(again, apps);
+    }
+
+    #[test]
+    fn a_scope_is_shared_by_its_text_and_read_the_same_however_it_is_written() {
+        let one =
+            r#"{"name":"OR.Folders","displayName":"Folders","description":"d \u00e9","type":1}"#;
+        let spaced = r#"{ "type": "application", "name": "OR.Folders", "displayName": "Folders", "description": "d é" }"#;
+        let raw = format!(
+            r#"[{{"name":"a","id":"1","resources":[{{"name":"R","scopes":[{one},{spaced}]}}]}},
+               {{"name":"b","id":"2","resources":[{{"name":"R","scopes":[{one}]}}]}}]"#
+        );
+        let apps: Vec<App> = serde_json::from_str(&raw).unwrap();
+        let (a, b) = (&apps[0].resources[0].scopes, &apps[1].resources[0].scopes);
+        assert!(Arc::ptr_eq(&a[0], &b[0]), "the same text");
+        assert_eq!(a[1], a[0], "another text of the same scope");
+        assert!(
+            Arc::ptr_eq(&a[1], &a[0]),
+            "shared by value when the text differs"
+        );
+        assert_eq!(a[0].description.as_deref(), Some("d é"));
+        // A reader that owns its text (a `Value`) gives the same.
+        let value: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(serde_json::from_value::<Vec<App>>(value).unwrap(), apps);
+    }
+
+    #[test]
+    fn a_bad_scope_is_an_error_that_names_it_and_the_problem() {
+        let err = serde_json::from_str::<Resource>(
+            r#"{"name":"R","scopes":[{"name":"x","type":1},{"name":"y","type":7}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("scope 2") && err.contains("scope type 7"),
+            "{err}"
+        );
+        for bad in [
+            r#"{"name":"R","scopes":{}}"#,
+            r#"{"name":"R","scopes":[1]}"#,
+        ] {
+            assert!(serde_json::from_str::<Resource>(bad).is_err(), "{bad}");
+        }
+        let none: Resource = serde_json::from_str(r#"{"name":"R","scopes":null}"#).unwrap();
+        assert!(none.scopes.is_empty());
     }
 
     #[test]
