@@ -2,9 +2,10 @@
 # `$EXTAPPS sim` on a free port with $APPS apps, serving the whole list (written as it is
 # serialised, or whole first with DELIVERY=buffered), its output in
 # $work/sim.out, and waits until it has printed the settings that point extapps at it.
-# Sets sim_pid, for the caller's cleanup to stop it.
+# Sets sim_pid, for the caller's cleanup to stop it. SIM=path runs the simulator from another
+# binary than $EXTAPPS (to measure an older extapps against today's simulator).
 start_sim() {
-    "$EXTAPPS" --log-file "$work/sim.log" sim --port 0 --apps "$APPS" --list-shape full \
+    "${SIM:-$EXTAPPS}" --log-file "$work/sim.log" sim --port 0 --apps "$APPS" --list-shape full \
         --list-delivery "${DELIVERY:-streamed}" >"$work/sim.out" &
     sim_pid=$!
     for _ in $(seq 600); do
