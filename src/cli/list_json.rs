@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
 
 use secrecy::ExposeSecret;
@@ -56,15 +57,15 @@ struct ScopeTexts(RefCell<HashMap<*const Scope, Box<RawValue>>>);
 impl ScopeTexts {
     fn write<S: SerializeSeq>(&self, seq: &mut S, scope: &Arc<Scope>) -> Result<(), S::Error> {
         let mut texts = self.0.borrow_mut();
-        let key = Arc::as_ptr(scope);
-        if !texts.contains_key(&key) {
-            match json_fragment(&ScopeOut(scope)) {
-                Ok(text) => texts.insert(key, text),
+        let text = match texts.entry(Arc::as_ptr(scope)) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => match json_fragment(&ScopeOut(scope)) {
+                Ok(text) => slot.insert(text),
                 // Not expected (a scope is plain text), but never worth failing the list for.
                 Err(_) => return seq.serialize_element(&ScopeOut(scope)),
-            };
-        }
-        seq.serialize_element(&texts[&key])
+            },
+        };
+        seq.serialize_element(&**text)
     }
 }
 

@@ -36,15 +36,18 @@ pub async fn run(args: &SimArgs) -> Result<(), Failure> {
     println!("  client id:     {}", handle.admin_client_id());
     println!("  client secret: {}", handle.admin_secret());
     println!(
-        "  list shape:    {}{}",
+        "  list shape:    {}",
         match args.list_shape {
             crate::sim::ListShape::Summary =>
                 "summary (scopes and secrets only in each app's own read)",
             crate::sim::ListShape::Full => "full",
-        },
+        }
+    );
+    println!(
+        "  list body:     {}",
         match args.list_delivery {
-            crate::sim::ListDelivery::Streamed => ", streamed",
-            crate::sim::ListDelivery::Buffered => ", buffered",
+            crate::sim::ListDelivery::Streamed => "streamed (sent as it is serialised)",
+            crate::sim::ListDelivery::Buffered => "buffered (serialised whole, then sent)",
         }
     );
     println!();
