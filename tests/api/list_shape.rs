@@ -8,18 +8,7 @@ use extapps::sim::{ListDelivery, ListShape, SimHandle, SimSettings};
 async fn the_default_list_is_summaries_and_the_own_read_is_whole() {
     let h = sim().await;
     let client = admin(&h);
-    let token = client.token().await.unwrap();
-    let url = format!("{}/api/ExternalClient/{}", h.api_base(), h.partition_id);
-    let raw: serde_json::Value = client
-        .http()
-        .get(&url)
-        .bearer_auth(secrecy::ExposeSecret::expose_secret(&token.value))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let raw: serde_json::Value = serde_json::from_slice(&raw_list(&h).await.0).unwrap();
     let entries = raw.as_array().unwrap();
     assert!(!entries.is_empty());
     for e in entries {
