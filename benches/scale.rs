@@ -185,13 +185,23 @@ fn benches(c: &mut Criterion) {
     }
     group.finish();
 
-    // The body the simulator's list route sends (axum's Json is serde_json::to_vec).
+    // The body the simulator's list route sends (serde_json, compact, either delivery).
     let body = serde_json::to_vec(&apps).unwrap();
     eprintln!("data: list body {:.1} MB", body.len() as f64 / 1e6);
     let mut api = c.benchmark_group("api");
     api.throughput(Throughput::Bytes(body.len() as u64));
     api.bench_function("parse_list_10k", |b| {
         b.iter(|| serde_json::from_slice::<Vec<App>>(black_box(&body)).unwrap())
+    });
+    // What the client does: the body in 64 KiB chunks, each element parsed as it completes.
+    api.bench_function("stream_list_10k", |b| {
+        b.iter(|| {
+            let mut list = extapps::api::list_stream::ListStream::<App>::default();
+            for chunk in black_box(&body).chunks(64 * 1024) {
+                list.push(chunk).unwrap();
+            }
+            list.finish().unwrap()
+        })
     });
     api.finish();
 }

@@ -332,7 +332,8 @@ mod tests {
 
     #[test]
     fn deep_and_empty_nesting_is_laid_out_as_serde_json_does() {
-        let mut deep = serde_json::json!({"leaf": [[], {}, [{}], "x"]});
+        // The innermost object has scalars only: nothing but its own values says it has any.
+        let mut deep = serde_json::json!({"leaf": [[], {}, [{}], "x", {"a": 1, "b": "x"}]});
         // Deeper than one write of spaces reaches.
         for i in 0..40 {
             deep = serde_json::json!({ "k": [deep, i, {}], "e": [] });
