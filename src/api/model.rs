@@ -706,6 +706,34 @@ mod tests {
     }
 
     #[test]
+    fn scope_texts_are_remembered_while_short_and_while_the_table_has_room() {
+        let remembered = |text: &str| SCOPE_TEXTS.with(|t| t.borrow().contains_key(text));
+        let read = |text: &str| Scope::from_text(text).unwrap();
+        let short = r#"{"name":"OR.Jobs","type":1}"#;
+        read(short);
+        assert!(remembered(short));
+        let long = format!(r#"{{"name":"{}","type":1}}"#, "x".repeat(MAX_SCOPE_TEXT));
+        assert_eq!(read(&long).name.len(), MAX_SCOPE_TEXT);
+        assert!(!remembered(&long));
+        let at_most = format!(
+            r#"{{"name":"{}","type":1}}"#,
+            "y".repeat(MAX_SCOPE_TEXT - 20)
+        );
+        assert_eq!(at_most.len(), MAX_SCOPE_TEXT);
+        read(&at_most);
+        assert!(remembered(&at_most));
+        // This test's thread starts with an empty table: fill it, then one more.
+        let held = SCOPE_TEXTS.with(|t| t.borrow().len());
+        for i in held..MAX_SCOPE_TEXTS {
+            read(&format!(r#"{{"name":"s{i}","type":0}}"#));
+        }
+        assert_eq!(SCOPE_TEXTS.with(|t| t.borrow().len()), MAX_SCOPE_TEXTS);
+        let extra = r#"{"name":"one too many","type":0}"#;
+        assert_eq!(read(extra).name, "one too many");
+        assert!(!remembered(extra));
+    }
+
+    #[test]
     fn a_bad_scope_is_an_error_that_names_it_and_the_problem() {
         let err = serde_json::from_str::<Resource>(
             r#"{"name":"R","scopes":[{"name":"x","type":1},{"name":"y","type":7}]}"#,
