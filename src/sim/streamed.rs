@@ -42,7 +42,7 @@ where
     });
     (
         StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        [(header::CONTENT_TYPE, "application/json")],
         Body::from_stream(body),
     )
         .into_response()

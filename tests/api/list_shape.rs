@@ -8,7 +8,7 @@ use extapps::sim::{ListDelivery, ListShape, SimHandle, SimSettings};
 async fn the_default_list_is_summaries_and_the_own_read_is_whole() {
     let h = sim().await;
     let client = admin(&h);
-    let raw: serde_json::Value = serde_json::from_slice(&raw_list(&h).await.0).unwrap();
+    let raw: serde_json::Value = serde_json::from_slice(&raw_list(&h).await.body).unwrap();
     let entries = raw.as_array().unwrap();
     assert!(!entries.is_empty());
     for e in entries {
@@ -74,8 +74,16 @@ async fn chosen_detail_reads_fail_and_reads_are_counted() {
     assert!(client.app_details("demo-reader").await.is_ok());
 }
 
-/// The raw list answer: its body, how many pieces it arrived in, and its Content-Length.
-async fn raw_list(h: &SimHandle) -> (Vec<u8>, usize, Option<u64>) {
+/// The list answer as it came over the wire.
+struct RawList {
+    body: Vec<u8>,
+    /// How many chunks the body arrived in.
+    pieces: usize,
+    length: Option<u64>,
+    content_type: String,
+}
+
+async fn raw_list(h: &SimHandle) -> RawList {
     let client = admin(h);
     let token = client.token().await.unwrap();
     let url = format!("{}/api/ExternalClient/{}", h.api_base(), h.partition_id);
@@ -87,13 +95,22 @@ async fn raw_list(h: &SimHandle) -> (Vec<u8>, usize, Option<u64>) {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
+    let content_type = resp.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let length = resp.content_length();
     let (mut body, mut pieces) = (Vec::new(), 0);
     while let Some(chunk) = resp.chunk().await.unwrap() {
         body.extend_from_slice(&chunk);
         pieces += 1;
     }
-    (body, pieces, length)
+    RawList {
+        body,
+        pieces,
+        length,
+        content_type,
+    }
 }
 
 #[tokio::test]
@@ -110,24 +127,26 @@ async fn the_list_reads_the_same_whether_streamed_or_sent_whole() {
     }
 
     // The default: written as serialised, so a large list comes in pieces with no length.
-    let (streamed, pieces, length) = raw_list(&h).await;
-    assert!(streamed.len() > 1_000_000, "{}", streamed.len());
-    assert_eq!(length, None);
-    assert!(pieces > 1, "{pieces}");
+    let streamed = raw_list(&h).await;
+    assert!(streamed.body.len() > 1_000_000, "{}", streamed.body.len());
+    assert_eq!(streamed.length, None);
+    assert!(streamed.pieces > 1, "{}", streamed.pieces);
+    assert_eq!(streamed.content_type, "application/json");
     assert_eq!(admin(&h).list_apps().await.unwrap(), truth);
 
     h.state().set_list_delivery(ListDelivery::Buffered);
-    let (whole, _, length) = raw_list(&h).await;
-    assert_eq!(length, Some(whole.len() as u64));
-    assert_eq!(whole, streamed, "the same bytes either way");
+    let whole = raw_list(&h).await;
+    assert_eq!(whole.length, Some(whole.body.len() as u64));
+    assert_eq!(whole.content_type, "application/json");
+    assert!(whole.body == streamed.body, "the same bytes either way");
     assert_eq!(admin(&h).list_apps().await.unwrap(), truth);
 
     // Summaries too.
     h.state().set_list_shape(ListShape::Summary);
-    let buffered = admin(&h).list_apps().await.unwrap();
+    let summaries_whole = admin(&h).list_apps().await.unwrap();
     h.state().set_list_delivery(ListDelivery::Streamed);
-    let streamed = admin(&h).list_apps().await.unwrap();
-    assert_eq!(streamed, buffered);
-    assert_eq!(streamed.len(), truth.len());
-    assert!(streamed.iter().all(|a| !a.details_known()));
+    let summaries = admin(&h).list_apps().await.unwrap();
+    assert_eq!(summaries, summaries_whole);
+    assert_eq!(summaries.len(), truth.len());
+    assert!(summaries.iter().all(|a| !a.details_known()));
 }
