@@ -3,7 +3,7 @@
 
 use extapps::api::model::App;
 use extapps::sim::demo_apps;
-use extapps::tui::effect::Effect;
+use extapps::tui::effect::{Effect, RequestId};
 use extapps::tui::keymap::Action;
 use extapps::tui::msg::{ApiResult, Msg, TextEdit};
 use extapps::tui::{Model, TuiOptions, update, view};
@@ -79,6 +79,11 @@ pub fn refreshed(model: &mut Model, apps: Vec<App>) -> Vec<Effect> {
     let [Effect::LoadApps { req }] = update(model, Msg::Key(Action::Refresh))[..] else {
         panic!("r asks for the list, and only that")
     };
+    list_answered(model, req, apps)
+}
+
+/// The worker's answer `apps` to list request `req`.
+pub fn list_answered(model: &mut Model, req: RequestId, apps: Vec<App>) -> Vec<Effect> {
     update(
         model,
         Msg::Api {

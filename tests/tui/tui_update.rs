@@ -1,6 +1,6 @@
 //! `update` is pure: these tests feed messages and look at the model and the effects.
 
-use crate::common::tui::{loaded_model, now, press, type_text};
+use crate::common::tui::{list_answered, loaded_model, now, press, type_text};
 
 use extapps::api::ApiError;
 use extapps::api::model::App;
@@ -25,19 +25,6 @@ fn load_req(effects: &[Effect]) -> RequestId {
         [Effect::LoadApps { req }] => *req,
         other => panic!("expected one LoadApps, got {other:?}"),
     }
-}
-
-fn answer(model: &mut Model, req: RequestId, apps: Vec<App>) {
-    update(
-        model,
-        Msg::Api {
-            req,
-            result: ApiResult::Apps {
-                apps: Ok(apps),
-                token_expires: None,
-            },
-        },
-    );
 }
 
 fn loaded_with(apps: Vec<App>) -> Model {
@@ -69,7 +56,7 @@ fn init_loads_the_list_once_and_selects_the_first_app() {
     let effects = update(&mut model, Msg::Init);
     assert_eq!(effects.len(), 1, "one list call carries everything");
     assert!(model.is_busy());
-    answer(&mut model, load_req(&effects), demo_apps(now()));
+    list_answered(&mut model, load_req(&effects), demo_apps(now()));
     assert!(!model.is_busy());
     assert_eq!(model.view.len(), 21);
     assert_eq!(selected_name(&model), "Audit Log Exporter (SIEM)");
@@ -243,7 +230,7 @@ fn selection_is_kept_by_id_across_a_refresh_that_adds_and_removes_apps() {
     extra.id = "00000000-0000-4000-8000-000000000001".into();
     apps.push(extra);
     let req = load_req(&press(&mut model, Action::Refresh));
-    answer(&mut model, req, apps);
+    list_answered(&mut model, req, apps);
     assert_eq!(model.selected.as_deref(), Some(kept_id.as_str()));
     assert_eq!(&*model.view[model.list.index], kept_id);
     assert_eq!(model.view.len(), 20);
@@ -253,7 +240,7 @@ fn selection_is_kept_by_id_across_a_refresh_that_adds_and_removes_apps() {
     let mut apps = demo_apps(now());
     apps.retain(|a| a.id != kept_id);
     let req = load_req(&press(&mut model, Action::Refresh));
-    answer(&mut model, req, apps);
+    list_answered(&mut model, req, apps);
     assert_eq!(model.list.index, row);
     assert_eq!(model.selected.as_deref(), Some(&*model.view[row]));
 }
@@ -265,13 +252,13 @@ fn a_stale_result_is_dropped_by_request_id() {
     let new = load_req(&press(&mut model, Action::Refresh));
     assert_ne!(old, new);
     assert_eq!(model.requests.len(), 2);
-    answer(&mut model, new, demo_apps(now()));
+    list_answered(&mut model, new, demo_apps(now()));
     // The older answer arrives last, with a smaller org: it must not win.
-    answer(&mut model, old, demo_apps(now())[..2].to_vec());
+    list_answered(&mut model, old, demo_apps(now())[..2].to_vec());
     assert_eq!(model.view.len(), 21);
     assert!(!model.is_busy());
     // An answer for a request nobody sent changes nothing either.
-    answer(&mut model, RequestId(999), Vec::new());
+    list_answered(&mut model, RequestId(999), Vec::new());
     assert_eq!(model.view.len(), 21);
 }
 
@@ -322,7 +309,7 @@ fn editing_keys_open_their_flow_or_answer_read_only() {
         now(),
     );
     let req = load_req(&update(&mut ro, Msg::Init));
-    answer(&mut ro, req, demo_apps(now()));
+    list_answered(&mut ro, req, demo_apps(now()));
     assert_eq!(selected_name(&ro), selected_name(&model));
     assert!(ro.toasts.is_empty(), "{:?}", ro.toasts);
     let effects = press(&mut ro, Action::DeleteApp);
@@ -373,7 +360,7 @@ fn the_open_expiry_view_follows_a_refresh_and_an_unchanged_one_keeps_it() {
 
     // The same apps again: the rows are the same.
     let req = load_req(&press(&mut model, Action::Refresh));
-    answer(&mut model, req, demo_apps(now()));
+    list_answered(&mut model, req, demo_apps(now()));
     assert_eq!(model.expiring_rows, before);
 
     // An app lost a secret on the server: its row goes, with the view still open.
@@ -381,7 +368,7 @@ fn the_open_expiry_view_follows_a_refresh_and_an_unchanged_one_keeps_it() {
     let app = apps.iter_mut().find(|a| !a.secrets.is_empty()).unwrap();
     let gone = (app.id.clone(), app.secrets.pop().unwrap().id);
     let req = load_req(&press(&mut model, Action::Refresh));
-    answer(&mut model, req, apps);
+    list_answered(&mut model, req, apps);
     assert_eq!(model.expiring_rows.len(), before.len() - 1);
     assert!(
         !model
@@ -460,7 +447,7 @@ fn auto_refresh_is_clamped_and_waits_for_the_interval() {
         Some(std::time::Duration::from_secs(30))
     );
     let req = load_req(&update(&mut model, Msg::Init));
-    answer(&mut model, req, demo_apps(now()));
+    list_answered(&mut model, req, demo_apps(now()));
     assert!(tick_and_refresh(&mut model, now() + SignedDuration::from_secs(29)).is_empty());
     let effects = tick_and_refresh(&mut model, now() + SignedDuration::from_secs(30));
     assert!(matches!(effects[..], [Effect::LoadApps { .. }]));
